@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the compiled CLI (dist/, built by `npm install`/`npm ci` through the prepare script). In a
+// checkout that has not been built, or with BR_FROM_SOURCE=1, it runs the TypeScript sources via tsx.
+const path = require('node:path');
+const fs = require('node:fs');
+
+const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+if (fs.existsSync(compiled) && !process.env.BR_FROM_SOURCE) {
+  require(compiled).main(process.argv.slice(2));
+} else {
+  const { spawnSync } = require('node:child_process');
+  const entry = path.join(__dirname, '..', 'cli', 'main.ts');
+  const script = `require(${JSON.stringify(entry)}).main(process.argv.slice(1))`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  process.exitCode = result.status ?? 1;
+}

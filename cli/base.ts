@@ -1,0 +1,37 @@
+import { Command, Option } from 'clipanion';
+import type { ServiceContext } from '../lib/services/context';
+
+export const Category = {
+  builds: 'Builds',
+  planning: 'Planning',
+  reports: 'Costs & metrics',
+  repository: 'Repository guard rails',
+  setup: 'Setup & operations',
+} as const;
+
+/**
+ * Base of every `br` command: output only through this.context streams (so tests capture it),
+ * a `--config` option, and helpers to print JSON or text.
+ */
+export abstract class BrCommand extends Command {
+  configFile = Option.String('--config', { description: 'Path to buildrunner.config.json', hidden: true });
+
+  protected async serviceContext(): Promise<ServiceContext> {
+    const { createContext } = await import('../lib/services/context');
+    return createContext({ configFile: this.configFile, cwd: process.cwd(), env: process.env });
+  }
+
+  protected print(text = ''): void {
+    this.context.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  protected printError(text: string): void {
+    this.context.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  protected printJson(value: unknown): void {
+    this.context.stdout.write(
+      `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+    );
+  }
+}

@@ -1,0 +1,227 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from './models';
+import type { Complexity } from './plan';
+import { UserError } from './errors';
+
+/**
+ * buildrunner.config.json plus environment variables, validated at the boundary. Unknown keys and bad
+ * values fail with the field path and the expected shape. Secrets (the API key) never live here.
+ */
+
+export const CONFIG_FILE = 'buildrunner.config.json';
+
+const decimalString = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal string such as "3.00"');
+const priceBand = z.strictObject({
+  input: decimalString,
+  output: decimalString,
+  cacheWrite: decimalString,
+  cacheRead: decimalString,
+});
+const tier = z.enum(TIER_ORDER as [ModelTier, ...ModelTier[]]);
+
+const modelEntry = z.strictObject({
+  id: z.string().min(1),
+  tier,
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().positive(),
+  speed: z.number().positive().default(1),
+  prices: priceBand,
+  longContextThreshold: z.number().int().positive().optional(),
+  longContextPrices: priceBand.optional(),
+});
+
+const catalog = z
+  .strictObject({
+    priceTableVersion: z.string().min(1),
+    models: z.array(modelEntry).min(1),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.models.forEach((m, i) => {
+      if (seen.has(m.id))
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      seen.add(m.id);
+      if ((m.longContextThreshold === undefined) !== (m.longContextPrices === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i],
+          message: 'longContextThreshold and longContextPrices go together',
+        });
+    });
+  });
+
+const thresholds = z
+  .array(z.number().gt(0).lte(1))
+  .min(1)
+  .refine(
+    (a) => a.every((v, i) => i === 0 || v > a[i - 1]!),
+    'expected increasing fractions such as [0.5, 0.8, 1]',
+  );
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  project: z.string().min(1).optional(),
+  models: catalog.default(() => structuredClone<z.output<typeof catalog>>(DEFAULT_CATALOG)),
+  routing: z
+    .strictObject({
+      simple: tier.default('haiku'),
+      moderate: tier.default('sonnet'),
+      complex: tier.default('sonnet'),
+      critical: tier.default('opus'),
+      maxAttemptsPerTask: z.number().int().min(1).max(20).default(4),
+    })
+    .prefault({}),
+  budget: z
+    .strictObject({
+      defaultUsd: z.number().positive().default(20),
+      alertThresholds: thresholds.default([0.5, 0.8, 1]),
+    })
+    .prefault({}),
+  parallel: z.number().int().min(1).max(256).default(4),
+  retention: z
+    .strictObject({
+      days: z.number().int().min(1).default(30),
+      archiveDir: z.string().min(1).default('.buildrunner/archive'),
+    })
+    .prefault({}),
+  hooks: z
+    .strictObject({
+      secretScan: z.boolean().default(true),
+      validateFeatures: z.boolean().default(true),
+      qualityCommands: z.array(z.string().min(1)).default([]),
+      blockPushOnIncompleteRequired: z.boolean().default(true),
+    })
+    .prefault({}),
+  agent: z
+    .strictObject({
+      maxTurns: z.number().int().min(1).max(500).default(40),
+      maxOutputTokensPerTurn: z.number().int().min(256).default(8192),
+      /** Commands the agent may run, matched exactly or as a prefix followed by arguments. */
+      allowedCommands: z.array(z.string().min(1)).default(['npm test', 'npm run lint', 'npm run build']),
+      commandTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
+      verifyCommand: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  temporal: z
+    .strictObject({
+      address: z.string().min(1).default('localhost:7233'),
+      namespace: z.string().min(1).default('default'),
+      taskQueue: z.string().min(1).default('buildrunner'),
+      /** Claude activities for model M run on `${prefix}${M}`: a per-model rate limit is a queue setting. */
+      modelTaskQueuePrefix: z.string().min(1).default('buildrunner-claude-'),
+      webUiUrl: z.string().url().default('http://localhost:8233'),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      url: z.string().min(1).optional(),
+      dataDir: z.string().min(1).default('.buildrunner/db'),
+    })
+    .prefault({}),
+  anthropic: z
+    .strictObject({
+      baseUrl: z.string().url().optional(),
+      timeoutMs: z.number().int().min(1000).default(600_000),
+    })
+    .prefault({}),
+});
+
+export type BuildRunnerConfig = z.output<typeof configSchema>;
+
+export interface LoadedConfig {
+  config: BuildRunnerConfig;
+  /** The folder holding the config file (or the working folder when there is none). */
+  root: string;
+  file: string | null;
+}
+
+export class ConfigError extends UserError {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length
+    ? issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '')
+    : '(root)';
+  if (issue.code === 'unrecognized_keys')
+    return `${where}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${where}: ${issue.message}`;
+}
+
+/** Validates a parsed config object. `source` names it in errors. */
+export function parseConfig(raw: unknown, source = CONFIG_FILE): BuildRunnerConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map(describeIssue);
+    throw new ConfigError(`Invalid configuration in ${source}:\n  ${issues.join('\n  ')}`, issues);
+  }
+  return result.data;
+}
+
+export function findConfigFile(start: string): string | null {
+  let dir = path.resolve(start);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/** Environment variables that override the file; each maps to one config field. */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  const section = (name: string) => ({ ...((out[name] as Record<string, unknown> | undefined) ?? {}) });
+  const set = (name: string, key: string, value: string | undefined) => {
+    if (value === undefined || value === '') return;
+    out[name] = { ...section(name), [key]: value };
+  };
+  set('database', 'url', env.DATABASE_URL);
+  set('temporal', 'address', env.TEMPORAL_ADDRESS);
+  set('temporal', 'namespace', env.TEMPORAL_NAMESPACE);
+  set('temporal', 'webUiUrl', env.TEMPORAL_UI_URL);
+  set('anthropic', 'baseUrl', env.ANTHROPIC_BASE_URL);
+  return out;
+}
+
+export function loadConfig(
+  options: { cwd?: string; file?: string; env?: NodeJS.ProcessEnv } = {},
+): LoadedConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const file = options.file ? path.resolve(cwd, options.file) : findConfigFile(cwd);
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`Config file not found: ${file}`);
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new ConfigError(`${file} must hold a JSON object.`);
+  }
+  const config = parseConfig(applyEnv(raw, env), file ?? 'the environment');
+  return { config, root: file ? path.dirname(file) : cwd, file };
+}
+
+export function catalogOf(config: BuildRunnerConfig): ModelCatalog {
+  return config.models;
+}
+
+export function tierFor(config: BuildRunnerConfig, complexity: Complexity): ModelTier {
+  return config.routing[complexity];
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { openDatabase, type Database } from '../../lib/db/connection';
+import { migrate } from '../../lib/db/migrate';
+
+/**
+ * Database targets for tests: embedded PGlite always; a real PostgreSQL too when BR_TEST_POSTGRES_URL
+ * is set (`.ci/run` sets it). Each test database is private: an in-memory PGlite, or a fresh schema
+ * that is dropped afterwards.
+ */
+export type TestTarget = 'pglite' | 'postgres';
+
+export const postgresUrl = process.env.BR_TEST_POSTGRES_URL;
+
+export const testTargets: TestTarget[] = postgresUrl ? ['pglite', 'postgres'] : ['pglite'];
+
+if (!postgresUrl && !process.env.BR_TEST_QUIET_SKIPS) {
+  process.env.BR_TEST_QUIET_SKIPS = '1';
+  console.warn(
+    'BR_TEST_POSTGRES_URL is not set: database tests run on embedded PGlite only (PostgreSQL skipped).',
+  );
+}
+
+export interface TestDatabase extends Database {
+  readonly schema?: string;
+}
+
+export async function createTestDatabase(
+  target: TestTarget,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  let db: Database;
+  let schema: string | undefined;
+  if (target === 'pglite') {
+    db = await openDatabase({ kind: 'pglite', dataDir: null });
+  } else {
+    if (!postgresUrl) throw new Error('BR_TEST_POSTGRES_URL is not set');
+    schema = `br_test_${randomBytes(6).toString('hex')}`;
+    const admin = await openDatabase({ kind: 'postgres', url: postgresUrl });
+    await admin.exec(`CREATE SCHEMA "${schema}"`);
+    await admin.close();
+    db = await openDatabase({ kind: 'postgres', url: postgresUrl, schema });
+  }
+  if (options.migrate !== false) await migrate(db);
+  const close = db.close.bind(db);
+  return Object.assign(Object.create(db) as Database, {
+    schema,
+    close: async () => {
+      await close();
+      if (schema && postgresUrl) {
+        const admin = await openDatabase({ kind: 'postgres', url: postgresUrl });
+        await admin.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.close();
+      }
+    },
+  });
+}
