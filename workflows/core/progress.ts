@@ -1,0 +1,70 @@
+/**
+ * The progress snapshot returned by the build's progress query (and rendered by `br build watch`):
+ * tasks by state with model, attempts and cost; build status; budget used and left; elapsed; recent alerts.
+ */
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type { BuildOutcome } from '../../activities/contracts';
+import type { FailureClass } from '../../lib/failures';
+import type { Complexity } from '../../lib/plan';
+import type { TaskState } from './types';
+
+export type BuildStatus =
+  | 'PLANNING'
+  | 'RUNNING'
+  | 'PAUSED'
+  /** The budget or quota breaker is tripped: nothing new starts until raiseBudget/resume or cancel. */
+  | 'WAITING_FOR_BUDGET'
+  | 'CANCELLING'
+  /** Draining running tasks before continue-as-new. */
+  | 'DRAINING'
+  | BuildOutcome;
+
+export interface TaskProgress {
+  id: string;
+  title: string;
+  state: TaskState;
+  complexity?: Complexity;
+  model?: string;
+  attempts: number;
+  costUsd: string;
+  failureClass?: FailureClass;
+  error?: string;
+}
+
+export interface BudgetAlert {
+  /** The threshold crossed, e.g. 0.8. */
+  threshold: number;
+  spentUsd: string;
+  budgetUsd: string;
+  at: number;
+}
+
+export interface BudgetProgress {
+  limitUsd: string;
+  spentUsd: string;
+  reservedUsd: string;
+  /** limit − spent − reserved, never below zero. */
+  leftUsd: string;
+  /** spent / limit. */
+  fractionUsed: number;
+  breaker: 'closed' | 'budget' | 'quota';
+}
+
+export interface ProgressSnapshot {
+  buildId: string;
+  status: BuildStatus;
+  paused: boolean;
+  tasks: TaskProgress[];
+  counts: Record<TaskState, number>;
+  budget: BudgetProgress;
+  startedAt: number;
+  now: number;
+  elapsedMs: number;
+  /** The last few budget alerts, oldest first. */
+  alerts: BudgetAlert[];
+  generation: number;
+}
+
+export function emptyCounts(): Record<TaskState, number> {
+  return { PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, BLOCKED: 0, CANCELLED: 0 };
+}

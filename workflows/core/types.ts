@@ -1,0 +1,139 @@
+/**
+ * Inputs, results and carried-over state of the build and task workflow bodies. Pure types, safe for
+ * the Temporal workflow bundle. Nothing here ever holds a secret: the Anthropic key lives only in
+ * the worker's activities. Money is a decimal string ("12.50"), never a float.
+ */
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type { BuildOutcome, ComplexityEstimate, TaskOutcome } from '../../activities/contracts';
+import type { FailureClass } from '../../lib/failures';
+import type { ModelCatalog, ModelTier } from '../../lib/models';
+import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
+
+/** Which tier each complexity level starts on, how often a task may be tried, and the catalog to pick from. */
+export interface RoutingSettings {
+  tiers: Record<Complexity, ModelTier>;
+  /** Counted attempts per task (quota waits and merge redos on a new base are not free: see fallback.ts). */
+  maxAttemptsPerTask: number;
+  catalog: ModelCatalog;
+}
+
+export const DEFAULT_TIERS: Record<Complexity, ModelTier> = {
+  simple: 'haiku',
+  moderate: 'sonnet',
+  complex: 'sonnet',
+  critical: 'opus',
+};
+
+export interface BuildWorkflowInput {
+  buildId: string;
+  project: string;
+  /** Local path of the repository the workers can reach. */
+  repoPath: string;
+  baseBranch: string;
+  buildBranch: string;
+  /** Spec path relative to repoPath; used when `plan` is absent. */
+  specPath: string;
+  /** Hash of the spec content (part of the readable workflow id, recorded on the Build row). */
+  specHash: string;
+  /** An inline plan skips the planBuild activity (tests, `br plan` output fed back, replays). */
+  plan?: Plan;
+  planner: 'heuristic' | 'claude';
+  plannerModel?: string;
+  estimator: 'heuristic' | 'ai';
+  estimatorModel?: string;
+  /** Decimal string, e.g. "20". */
+  budgetUsd: string;
+  parallel: number;
+  routing: RoutingSettings;
+  /** Increasing fractions in (0, 1], default [0.5, 0.8, 1]. Each fires one BUDGET_ALERT, once. */
+  alertThresholds: number[];
+  verifyCommand?: string;
+  /** Default 600. */
+  verifyTimeoutSeconds?: number;
+  /**
+   * How long a build with a tripped budget or quota breaker waits for raiseBudget/resume before it
+   * ends BUDGET_EXHAUSTED. Default 24 h.
+   */
+  budgetWaitMs?: number;
+  /** Present only when the build continued as new: the state of the previous run. */
+  carried?: BuildCarryOver;
+}
+
+/** Compact state passed through continue-as-new; tasks in a terminal state are never re-run. */
+export interface BuildCarryOver {
+  plan: Plan;
+  estimates: Record<string, ComplexityEstimate>;
+  /** Terminal tasks only (running ones are drained before continuing as new). */
+  finished: Record<string, CompactTaskState>;
+  spentUsd: string;
+  /** Budget after raises. */
+  budgetUsd: string;
+  alertsFired: number[];
+  paused: boolean;
+  /** Epoch ms when the first run started. */
+  startedAt: number;
+  /** How many times this build has continued as new. */
+  generation: number;
+  /** Cumulative raises already applied, to ignore a raise the host replays. */
+  raisesApplied: number;
+}
+
+export type TaskState = 'PENDING' | 'RUNNING' | TaskOutcome;
+export const TERMINAL_TASK_STATES: readonly TaskState[] = ['SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED'];
+
+/** What the parent keeps per task: small on purpose, a 500-task build stays far below history limits. */
+export interface CompactTaskState {
+  state: TaskState;
+  model?: string;
+  attempts: number;
+  costUsd: string;
+  failureClass?: FailureClass;
+  error?: string;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface TaskWorkflowInput {
+  buildId: string;
+  /** Workflow id of the parent build, the address of the budget messages on Temporal. */
+  buildWorkflowId: string;
+  repoPath: string;
+  buildBranch: string;
+  task: PlannedTask;
+  estimate: ComplexityEstimate;
+  routing: RoutingSettings;
+  verifyCommand?: string;
+  verifyTimeoutSeconds?: number;
+}
+
+export interface TaskResult {
+  taskId: string;
+  outcome: TaskOutcome;
+  /** Last model tried. */
+  model?: string;
+  /** Tries made (each is a TaskAttempt row). */
+  attempts: number;
+  costUsd: string;
+  failureClass?: FailureClass;
+  error?: string;
+  mergeCommit?: string;
+}
+
+export interface BuildSummary {
+  outcome: BuildOutcome;
+  message: string;
+  tasks: { total: number } & Record<TaskState, number>;
+  spentUsd: string;
+  budgetUsd: string;
+  elapsedMs: number;
+  /** Plan problems when the plan was rejected. */
+  problems?: string[];
+  failedTasks: { id: string; failureClass?: FailureClass; error?: string }[];
+  generation: number;
+}
+
+export interface BuildResult {
+  buildId: string;
+  outcome: BuildOutcome;
+  summary: BuildSummary;
+}
