@@ -16,6 +16,8 @@ export interface Database extends SqlSession {
   readonly prisma: PrismaClient;
   /** Runs fn on one connection, for session state such as advisory locks and explicit transactions. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** The PGlite instance behind an embedded database (to serve it to other processes). */
+  readonly pglite?: import('@electric-sql/pglite').PGlite;
   /** A printable description with any password masked. */
   readonly description: string;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     kind: 'pglite',
     prisma,
+    pglite,
     description: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite in memory',
     exec: async (sql) => {
       await pglite.exec(sql);
