@@ -124,6 +124,8 @@ export interface RunAgentInput {
   repairFeedback?: string;
   /** The attempt stops when it has spent this much (decimal string). */
   budgetUsd: string;
+  /** The attempt stops once its calls have used this many tokens (input, output and cache); no cap when absent. */
+  maxTokens?: number;
 }
 
 export interface RunAgentResult {

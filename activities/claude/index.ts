@@ -1,0 +1,87 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BuildActivities, EstimateInput, PlanBuildInput, RunAgentInput } from '../contracts';
+import type { BuildRunnerConfig } from '../../lib/config';
+import type { Database } from '../../lib/db/connection';
+import { FailureClass } from '../../lib/failures';
+import { callKeyPrefix } from './activity-context';
+import { runAgentLoop } from './agent/loop';
+import { createAnthropicClient } from './client';
+import { failure } from './errors';
+import { estimateWithClaude } from './estimator';
+import { heuristicEstimates, heuristicPlan } from './heuristic';
+import { planWithClaude } from './planner';
+
+export type ClaudeActivities = Pick<BuildActivities, 'planBuild' | 'estimateComplexity' | 'runAgent'>;
+
+export interface ClaudeActivityDeps {
+  db: Database;
+  config: BuildRunnerConfig;
+  /** Read by the worker process (lib/apikey.ts); never put in an input, result, log or error. */
+  apiKey: string | undefined;
+  /** Folder that relative repoPath values are resolved against. */
+  repoRoot?: string;
+  /** Environment the agent's allowed commands start from (scrubbed of secrets); process.env by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The Claude activities. Offline modes (heuristic planner and estimator) need no key; everything that
+ * calls Claude without one fails with AUTH and says how to set it.
+ */
+export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActivities {
+  let client: Anthropic | undefined;
+  const anthropic = (): Anthropic => {
+    if (!deps.apiKey)
+      throw failure(
+        FailureClass.AUTH,
+        'ANTHROPIC_API_KEY is not set for this worker. Export it (or put it in .env) where `br worker` runs, ' +
+          'or use the heuristic planner and estimator, which need no key.',
+      );
+    client ??= createAnthropicClient(deps.config, deps.apiKey);
+    return client;
+  };
+  const catalog = deps.config.models;
+
+  return {
+    async planBuild(input: PlanBuildInput) {
+      const repo = path.resolve(deps.repoRoot ?? process.cwd(), input.repoPath);
+      const spec = await readFile(path.resolve(repo, input.specPath), 'utf8');
+      if (input.planner === 'heuristic') return { plan: heuristicPlan(spec, input.project), costUsd: '0' };
+      return planWithClaude({
+        client: anthropic(),
+        db: deps.db,
+        catalog,
+        project: input.project,
+        spec,
+        buildId: input.buildId,
+        model: input.model,
+        fallbackKeyPrefix: callKeyPrefix(`${input.buildId}/plan`),
+        apiKey: deps.apiKey,
+      });
+    },
+
+    async estimateComplexity(input: EstimateInput) {
+      if (input.mode === 'heuristic')
+        return { estimates: heuristicEstimates(input.tasks, deps.config), costUsd: '0' };
+      return estimateWithClaude({
+        client: anthropic(),
+        db: deps.db,
+        catalog,
+        buildId: input.buildId,
+        tasks: input.tasks,
+        model: input.model,
+        fallbackKeyPrefix: callKeyPrefix(`${input.buildId}/estimate`),
+        apiKey: deps.apiKey,
+      });
+    },
+
+    async runAgent(input: RunAgentInput) {
+      return runAgentLoop(
+        { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
+        { ...input, worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath) },
+      );
+    },
+  };
+}
