@@ -1,0 +1,53 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureClass } from '../../lib/failures';
+import { FEATURES_FILE } from '../../lib/features/schema';
+import { generateStatusFile, setFeatureStatus } from '../../lib/features/store';
+import { STATUS_FILE } from '../../lib/features/status-md';
+import { withRepoLock } from './lock';
+import { mergeWorktree } from './merge';
+import { authorEnv, git, runGit, trailers, trimOutput } from './run';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface MarkFeaturesInput {
+  repoPath: string;
+  buildBranch: string;
+  featureIds: string[];
+  buildId: string;
+}
+
+/**
+ * Marks the features a finished build delivered as complete, on the build branch (through the merge
+ * worktree, under the merge lock), and commits features.json with a regenerated STATUS.md. Ids unknown
+ * to features.json are skipped: the plan may name features nobody tracks.
+ */
+export async function markFeaturesDelivered(
+  input: MarkFeaturesInput,
+): Promise<{ commit: string | null; marked: string[] }> {
+  if (!input.featureIds.length) return { commit: null, marked: [] };
+  return withRepoLock(input.repoPath, async () => {
+    const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
+    if (!existsSync(path.join(dir, FEATURES_FILE))) return { commit: null, marked: [] };
+    const changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), { ignoreUnknown: true });
+    if (!changed.length) return { commit: null, marked: [] };
+    generateStatusFile(dir);
+    await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);
+    const ids = changed.map((f) => f.id);
+    const message = `Mark features delivered: ${ids.join(', ')}\n\n${trailers({ buildId: input.buildId })}\n`;
+    const result = await runGit(dir, ['commit', '--file=-'], {
+      input: message,
+      env: authorEnv,
+      allowFailure: true,
+    });
+    if (result.code !== 0) {
+      await git(dir, ['reset', '--quiet', '--hard', 'HEAD']);
+      const output = trimOutput(`${result.stderr}\n${result.stdout}`);
+      throw ApplicationFailure.create({
+        type: FailureClass.HOOK_REJECTED,
+        message: `A git hook rejected the features.json update on ${input.buildBranch}`,
+        details: [{ output }],
+      });
+    }
+    return { commit: await git(dir, ['rev-parse', 'HEAD']), marked: ids };
+  });
+}

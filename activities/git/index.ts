@@ -1,0 +1,47 @@
+import type { BuildActivities } from '../contracts';
+import type { BuildRunnerConfig } from '../../lib/config';
+import { commitTask } from './commit';
+import { markFeaturesDelivered } from './features';
+import { mergeTask } from './merge';
+import { verifyTask } from './verify';
+import { cleanupTask, ensureBuildBranch, prepareWorktree } from './worktrees';
+
+export type GitActivities = Pick<
+  BuildActivities,
+  | 'ensureBuildBranch'
+  | 'prepareWorktree'
+  | 'commitTask'
+  | 'verifyTask'
+  | 'mergeTask'
+  | 'cleanupTask'
+  | 'markFeaturesDelivered'
+>;
+
+/**
+ * The repository side of a build. Every activity is safe to retry: a second call finds the worktree,
+ * commit or merge the first one made. Verification falls back to config.agent.verifyCommand when the
+ * workflow passes an empty command, and passes when neither is set.
+ */
+export function createGitActivities(deps: { config: BuildRunnerConfig }): GitActivities {
+  return {
+    ensureBuildBranch,
+    prepareWorktree,
+    commitTask,
+    async verifyTask(input) {
+      const command = input.command.trim() || deps.config.agent.verifyCommand;
+      if (!command) return;
+      await verifyTask({
+        ...input,
+        command,
+        timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
+      });
+    },
+    mergeTask,
+    cleanupTask,
+    async markFeaturesDelivered(input) {
+      await markFeaturesDelivered(input);
+    },
+  };
+}
+
+export { sweepOrphans } from './worktrees';

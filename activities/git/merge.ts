@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { MergeTaskInput, MergeTaskResult } from '../contracts';
+import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { withRepoLock } from './lock';
+import { authorEnv, git, refExists, runGit, trailers, trimOutput } from './run';
+import { WORKTREES_DIR, ensureExcluded, listWorktrees, samePath } from './worktrees';
+
+/**
+ * The build branch's own worktree, where merges happen, so the user's checkout (and whatever branch it
+ * has checked out) is never touched. Reused across merges of one build; reset to the branch tip first.
+ */
+export async function mergeWorktree(repoPath: string, buildId: string, buildBranch: string): Promise<string> {
+  await ensureExcluded(repoPath);
+  const wanted = path.join(repoPath, WORKTREES_DIR, buildId, '.merge');
+  const holder = (await listWorktrees(repoPath)).find((w) => w.branch === buildBranch);
+  let dir = wanted;
+  if (holder && existsSync(holder.path)) {
+    const ours = samePath(path.dirname(path.dirname(holder.path)), path.join(repoPath, WORKTREES_DIR));
+    if (!ours || path.basename(holder.path) !== '.merge')
+      throw new Error(
+        `The build branch "${buildBranch}" is checked out at ${holder.path}; BuildRunner merges into it in its ` +
+          `own worktree. Switch that checkout to another branch (git switch <branch>) and retry.`,
+      );
+    dir = holder.path;
+  } else {
+    await git(repoPath, ['worktree', 'prune']);
+    mkdirSync(path.dirname(wanted), { recursive: true });
+    await git(repoPath, ['worktree', 'add', wanted, buildBranch]);
+  }
+  if (existsSync(path.join(await git(dir, ['rev-parse', '--absolute-git-dir']), 'MERGE_HEAD')))
+    await runGit(dir, ['merge', '--abort'], { allowFailure: true });
+  await git(dir, ['reset', '--quiet', '--hard', 'HEAD']);
+  await git(dir, ['clean', '-fdq']);
+  return dir;
+}
+
+async function conflictFailure(
+  dir: string,
+  input: MergeTaskInput,
+  gitOutput: string,
+): Promise<ApplicationFailure> {
+  const files = (await git(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
+  const output = trimOutput(
+    `Merging ${input.branch} into ${input.buildBranch} conflicts in:\n${files.map((f) => `  ${f}`).join('\n')}\n\n${gitOutput.trim()}`,
+  );
+  const details: FailureDetails = { output };
+  return ApplicationFailure.create({
+    type: FailureClass.MERGE_CONFLICT,
+    message: `Task ${input.taskId} conflicts with ${input.buildBranch} in ${files.join(', ') || 'unknown files'}`,
+    details: [details],
+  });
+}
+
+/**
+ * Merges the task branch into the build branch (--no-ff, trailers). On conflict the merge is aborted, the
+ * build branch stays where it was, and MERGE_CONFLICT lists the files so the task is redone on the new base.
+ */
+export async function mergeTask(input: MergeTaskInput): Promise<MergeTaskResult> {
+  return withRepoLock(input.repoPath, async () => {
+    if (!(await refExists(input.repoPath, `refs/heads/${input.branch}`)))
+      throw new Error(`Task branch "${input.branch}" does not exist in ${input.repoPath}.`);
+    const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
+    const before = await git(dir, ['rev-parse', 'HEAD']);
+    const merged = await runGit(dir, ['merge-base', '--is-ancestor', input.branch, 'HEAD'], {
+      allowFailure: true,
+    });
+    if (merged.code === 0) return { mergeCommit: before };
+    const message = `Merge task ${input.taskId} (${input.branch})\n\n${trailers(input)}\n`;
+    const result = await runGit(dir, ['merge', '--no-ff', '--no-edit', '-m', message, input.branch], {
+      env: authorEnv,
+      allowFailure: true,
+    });
+    if (result.code !== 0) {
+      const failure = await conflictFailure(dir, input, `${result.stdout}\n${result.stderr}`);
+      await runGit(dir, ['merge', '--abort'], { allowFailure: true });
+      await git(dir, ['reset', '--quiet', '--hard', before]);
+      throw failure;
+    }
+    return { mergeCommit: await git(dir, ['rev-parse', 'HEAD']) };
+  });
+}

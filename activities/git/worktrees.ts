@@ -1,0 +1,194 @@
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import path from 'node:path';
+import type {
+  EnsureBuildBranchInput,
+  PrepareWorktreeInput,
+  PreparedWorktree,
+  CleanupTaskInput,
+} from '../contracts';
+import { commonGitDir, git, refExists, runGit } from './run';
+
+export const WORKTREES_DIR = path.join('.buildrunner', 'worktrees');
+export const BRANCH_PREFIX = 'br/';
+const EXCLUDE_LINE = '/.buildrunner/worktrees/';
+
+export function taskBranch(buildId: string, taskId: string, attempt: number): string {
+  return `${BRANCH_PREFIX}${buildId}/${taskId}-a${attempt}`;
+}
+
+export function taskWorktreePath(repoPath: string, buildId: string, taskId: string): string {
+  return path.join(repoPath, WORKTREES_DIR, safeSegment(buildId, 'build id'), safeSegment(taskId, 'task id'));
+}
+
+function safeSegment(value: string, what: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || value.includes('..'))
+    throw new Error(`Invalid ${what} "${value}": use letters, digits, ".", "_" and "-" only.`);
+  return value;
+}
+
+/** Keeps our worktrees out of `git status` of the user's checkout, without touching their .gitignore. */
+export async function ensureExcluded(repoPath: string): Promise<void> {
+  const info = path.join(await commonGitDir(repoPath), 'info');
+  const file = path.join(info, 'exclude');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (current.split('\n').includes(EXCLUDE_LINE)) return;
+  mkdirSync(info, { recursive: true });
+  appendFileSync(file, `${current === '' || current.endsWith('\n') ? '' : '\n'}${EXCLUDE_LINE}\n`);
+}
+
+export async function ensureBuildBranch(input: EnsureBuildBranchInput): Promise<void> {
+  const { repoPath, baseBranch, buildBranch } = input;
+  await git(repoPath, ['check-ref-format', '--branch', buildBranch]);
+  if (await refExists(repoPath, `refs/heads/${buildBranch}`)) return;
+  if (!(await refExists(repoPath, baseBranch)))
+    throw new Error(`Base branch "${baseBranch}" does not exist in ${repoPath}.`);
+  await git(repoPath, ['branch', buildBranch, baseBranch]);
+}
+
+export interface WorktreeEntry {
+  path: string;
+  head: string | null;
+  branch: string | null;
+}
+
+export async function listWorktrees(repoPath: string): Promise<WorktreeEntry[]> {
+  const out = await git(repoPath, ['worktree', 'list', '--porcelain']);
+  const entries: WorktreeEntry[] = [];
+  for (const block of out.split(/\n\n+/)) {
+    const lines = block.split('\n');
+    const wt = lines.find((l) => l.startsWith('worktree '));
+    if (!wt) continue;
+    const head = lines.find((l) => l.startsWith('HEAD '));
+    const branch = lines.find((l) => l.startsWith('branch '));
+    entries.push({
+      path: wt.slice('worktree '.length),
+      head: head ? head.slice(5) : null,
+      branch: branch ? branch.slice('branch refs/heads/'.length) : null,
+    });
+  }
+  return entries;
+}
+
+export function samePath(a: string, b: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : path.resolve(p));
+  return real(a) === real(b);
+}
+
+/** Removes a worktree (registered or a leftover folder) and, when given, its branch. Missing pieces are fine. */
+export async function removeWorktree(repoPath: string, worktreePath: string, branch?: string): Promise<void> {
+  const registered = (await listWorktrees(repoPath)).some((w) => samePath(w.path, worktreePath));
+  if (registered)
+    await runGit(repoPath, ['worktree', 'remove', '--force', '--force', worktreePath], {
+      allowFailure: true,
+    });
+  rmSync(worktreePath, { recursive: true, force: true });
+  await git(repoPath, ['worktree', 'prune']);
+  if (branch && (await refExists(repoPath, `refs/heads/${branch}`)))
+    await git(repoPath, ['branch', '-D', branch]);
+  const parent = path.dirname(worktreePath);
+  if (existsSync(parent) && readdirSync(parent).length === 0)
+    rmSync(parent, { recursive: true, force: true });
+}
+
+/**
+ * Creates the task's worktree and branch from the build branch's current tip. A retried activity finds
+ * the worktree it already made and returns it; a leftover from an earlier attempt is replaced.
+ */
+export async function prepareWorktree(input: PrepareWorktreeInput): Promise<PreparedWorktree> {
+  const { repoPath, buildId, taskId, attempt, buildBranch } = input;
+  const branch = taskBranch(buildId, taskId, attempt);
+  const worktreePath = taskWorktreePath(repoPath, buildId, taskId);
+  await ensureExcluded(repoPath);
+  const existing = (await listWorktrees(repoPath)).find((w) => samePath(w.path, worktreePath));
+  if (existing && existing.branch === branch && existsSync(worktreePath)) {
+    const baseCommit = await git(repoPath, ['merge-base', branch, buildBranch]);
+    return { worktreePath, branch, baseCommit };
+  }
+  if (existing || existsSync(worktreePath))
+    await removeWorktree(repoPath, worktreePath, existing?.branch ?? undefined);
+  mkdirSync(path.dirname(worktreePath), { recursive: true });
+  if (await refExists(repoPath, `refs/heads/${branch}`)) {
+    // The activity crashed between creating the branch and the worktree: reuse the branch as it is.
+    await git(repoPath, ['worktree', 'add', worktreePath, branch]);
+    const baseCommit = await git(repoPath, ['merge-base', branch, buildBranch]);
+    return { worktreePath, branch, baseCommit };
+  }
+  const baseCommit = await git(repoPath, ['rev-parse', `refs/heads/${buildBranch}`]);
+  await git(repoPath, ['worktree', 'add', '-b', branch, worktreePath, baseCommit]);
+  return { worktreePath, branch, baseCommit };
+}
+
+export async function cleanupTask(input: CleanupTaskInput): Promise<void> {
+  await removeWorktree(input.repoPath, input.worktreePath, input.branch);
+}
+
+export interface SweepOptions {
+  /** Only remove leftovers older than this many milliseconds. */
+  olderThanMs?: number;
+  /** Builds still running: their worktrees and branches are kept. */
+  activeBuildIds?: string[];
+  now?: number;
+}
+
+export interface SweepResult {
+  removedWorktrees: string[];
+  removedBranches: string[];
+}
+
+/** Removes worktrees and `br/…` branches left behind by crashed builds. */
+export async function sweepOrphans(repoPath: string, options: SweepOptions = {}): Promise<SweepResult> {
+  const now = options.now ?? Date.now();
+  const active = new Set(options.activeBuildIds ?? []);
+  const oldEnough = (ms: number) => options.olderThanMs === undefined || now - ms >= options.olderThanMs;
+  const root = path.join(repoPath, WORKTREES_DIR);
+  const result: SweepResult = { removedWorktrees: [], removedBranches: [] };
+  await git(repoPath, ['worktree', 'prune']);
+
+  const inRoot = (p: string) => samePath(path.dirname(path.dirname(p)), root);
+  for (const wt of await listWorktrees(repoPath)) {
+    const buildId = path.basename(path.dirname(wt.path));
+    if (!inRoot(wt.path) || active.has(buildId)) continue;
+    if (existsSync(wt.path) && !oldEnough(statSync(wt.path).mtimeMs)) continue;
+    await removeWorktree(repoPath, wt.path);
+    result.removedWorktrees.push(wt.path);
+  }
+  if (existsSync(root)) {
+    const registered = (await listWorktrees(repoPath)).map((w) => w.path);
+    for (const buildId of readdirSync(root)) {
+      if (active.has(buildId)) continue;
+      const buildDir = path.join(root, buildId);
+      for (const taskId of statSync(buildDir).isDirectory() ? readdirSync(buildDir) : []) {
+        const p = path.join(buildDir, taskId);
+        if (registered.some((r) => samePath(r, p)) || !oldEnough(statSync(p).mtimeMs)) continue;
+        rmSync(p, { recursive: true, force: true });
+        result.removedWorktrees.push(p);
+      }
+      if (statSync(buildDir).isDirectory() && readdirSync(buildDir).length === 0)
+        rmSync(buildDir, { recursive: true });
+    }
+  }
+
+  const checkedOut = new Set((await listWorktrees(repoPath)).map((w) => w.branch).filter(Boolean));
+  const refs = await git(repoPath, [
+    'for-each-ref',
+    '--format=%(refname:short) %(committerdate:unix)',
+    `refs/heads/${BRANCH_PREFIX}`,
+  ]);
+  for (const line of refs.split('\n').filter(Boolean)) {
+    const [branch, date] = line.split(' ') as [string, string];
+    const buildId = branch.slice(BRANCH_PREFIX.length).split('/')[0]!;
+    if (checkedOut.has(branch) || active.has(buildId) || !oldEnough(Number(date) * 1000)) continue;
+    await git(repoPath, ['branch', '-D', branch]);
+    result.removedBranches.push(branch);
+  }
+  return result;
+}

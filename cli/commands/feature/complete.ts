@@ -1,0 +1,39 @@
+import { Option } from 'clipanion';
+import { BrCommand, Category } from '../../base';
+
+export class FeatureCompleteCommand extends BrCommand {
+  static override paths = [['feature', 'complete']];
+  static override usage = BrCommand.Usage({
+    category: Category.repository,
+    description: 'Mark features complete (or set another status with --status)',
+    details: `
+      Statuses: planned, in_progress, complete. Features already in that status are left untouched.
+    `,
+    examples: [
+      ['Mark a feature complete', '$0 feature complete login'],
+      ['Mark two features in progress', '$0 feature complete login signup --status in_progress'],
+    ],
+  });
+
+  ids = Option.Rest({ required: 1 });
+  status = Option.String('--status', 'complete', { description: 'planned | in_progress | complete' });
+  json = Option.Boolean('--json', false, { description: 'Print the changed features as JSON' });
+
+  async execute(): Promise<number> {
+    const { featureStatus } = await import('../../../lib/features/schema');
+    const { setFeatureStatus } = await import('../../../lib/features/store');
+    const { projectRoot } = await import('../../../lib/features/root');
+    const status = featureStatus.safeParse(this.status);
+    if (!status.success) {
+      this.printError(`Unknown status "${this.status}": use planned, in_progress or complete.`);
+      return 1;
+    }
+    const changed = setFeatureStatus(projectRoot(process.cwd()), this.ids, status.data);
+    if (this.json) this.printJson(changed);
+    else
+      this.print(
+        changed.length ? `Marked ${status.data}: ${changed.map((f) => f.id).join(', ')}` : 'Nothing changed.',
+      );
+    return 0;
+  }
+}

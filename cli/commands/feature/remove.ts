@@ -1,0 +1,21 @@
+import { Option } from 'clipanion';
+import { BrCommand, Category } from '../../base';
+
+export class FeatureRemoveCommand extends BrCommand {
+  static override paths = [['feature', 'remove']];
+  static override usage = BrCommand.Usage({
+    category: Category.repository,
+    description: 'Remove a feature from .buildrunner/features.json',
+    examples: [['Remove a feature', '$0 feature remove login']],
+  });
+
+  id = Option.String({ required: true });
+
+  async execute(): Promise<number> {
+    const { removeFeature } = await import('../../../lib/features/store');
+    const { projectRoot } = await import('../../../lib/features/root');
+    const removed = removeFeature(projectRoot(process.cwd()), this.id);
+    this.print(`Removed ${removed.id} (${removed.title}).`);
+    return 0;
+  }
+}

@@ -1,0 +1,37 @@
+import { Option } from 'clipanion';
+import { BrCommand, Category } from '../base';
+
+export class StatusCommand extends BrCommand {
+  static override paths = [['status']];
+  static override usage = BrCommand.Usage({
+    category: Category.repository,
+    description: 'Summarize feature progress from .buildrunner/features.json',
+    details: `
+      Exits 1 when a required feature is not complete yet.
+    `,
+    examples: [
+      ['Show progress', '$0 status'],
+      ['For scripts', '$0 status --json'],
+    ],
+  });
+
+  json = Option.Boolean('--json', false, { description: 'Print the summary as JSON' });
+
+  async execute(): Promise<number> {
+    const { readFeatures } = await import('../../lib/features/store');
+    const { summarize } = await import('../../lib/features/status-md');
+    const { projectRoot } = await import('../../lib/features/root');
+    const s = summarize(readFeatures(projectRoot(process.cwd())));
+    const code = s.required.incomplete.length ? 1 : 0;
+    if (this.json) {
+      this.printJson(s);
+      return code;
+    }
+    this.print(
+      `${s.complete}/${s.total} features complete (${s.percent}%), ${s.inProgress} in progress, ${s.planned} planned.`,
+    );
+    this.print(`Required: ${s.required.complete}/${s.required.total} complete.`);
+    if (s.required.incomplete.length) this.print(`Incomplete required: ${s.required.incomplete.join(', ')}`);
+    return code;
+  }
+}

@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors';
+import { FEATURES_FILE, parseFeatures, serializeFeatures, type Feature, type FeaturesFile } from './schema';
+import { renderStatus, STATUS_FILE } from './status-md';
+
+export class FeaturesFileError extends UserError {}
+
+export function featuresPath(root: string): string {
+  return path.join(root, FEATURES_FILE);
+}
+
+/** Reads features.json under root; a missing file is an empty list. */
+export function readFeatures(root: string): FeaturesFile {
+  const file = featuresPath(root);
+  if (!existsSync(file)) return { version: 1, features: [] };
+  const parsed = parseFeatures(readFileSync(file, 'utf8'), FEATURES_FILE);
+  if (!parsed.ok)
+    throw new FeaturesFileError(
+      `${parsed.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n')}\nFix the file, then retry.`,
+    );
+  return parsed.value;
+}
+
+export function writeFeatures(root: string, data: FeaturesFile): void {
+  const file = featuresPath(root);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, serializeFeatures(data));
+}
+
+/** Writes STATUS.md from features.json; returns whether the file changed. */
+export function generateStatusFile(root: string): { file: string; changed: boolean } {
+  const file = path.join(root, STATUS_FILE);
+  const text = renderStatus(readFeatures(root));
+  const changed = !existsSync(file) || readFileSync(file, 'utf8') !== text;
+  if (changed) writeFileSync(file, text);
+  return { file, changed };
+}
+
+export interface AddFeatureInput {
+  id: string;
+  title: string;
+  description?: string;
+  required?: boolean;
+  tasks?: string[];
+}
+
+function find(data: FeaturesFile, id: string): Feature {
+  const feature = data.features.find((f) => f.id === id);
+  if (!feature)
+    throw new FeaturesFileError(
+      `No feature "${id}" in ${FEATURES_FILE}. Run \`br feature list\` to see the ids.`,
+    );
+  return feature;
+}
+
+export function addFeature(root: string, input: AddFeatureInput, now = new Date()): Feature {
+  const data = readFeatures(root);
+  if (data.features.some((f) => f.id === input.id))
+    throw new FeaturesFileError(`Feature "${input.id}" already exists. Pick another id or remove it first.`);
+  const parsed = parseFeatures(
+    JSON.stringify({
+      features: [
+        {
+          id: input.id,
+          title: input.title,
+          description: input.description ?? '',
+          required: input.required ?? false,
+          tasks: input.tasks ?? [],
+          updatedAt: now.toISOString(),
+        },
+      ],
+    }),
+    'the new feature',
+  );
+  if (!parsed.ok) throw new FeaturesFileError(parsed.problems.map((p) => p.message).join('\n'));
+  const feature = parsed.value.features[0]!;
+  data.features.push(feature);
+  writeFeatures(root, data);
+  return feature;
+}
+
+export function setFeatureStatus(
+  root: string,
+  ids: string[],
+  status: Feature['status'],
+  now = new Date(),
+  options: { ignoreUnknown?: boolean } = {},
+): Feature[] {
+  const data = readFeatures(root);
+  const changed: Feature[] = [];
+  for (const id of ids) {
+    if (options.ignoreUnknown && !data.features.some((f) => f.id === id)) continue;
+    const feature = find(data, id);
+    if (feature.status === status) continue;
+    feature.status = status;
+    feature.updatedAt = now.toISOString();
+    changed.push(feature);
+  }
+  if (changed.length) writeFeatures(root, data);
+  return changed;
+}
+
+export function removeFeature(root: string, id: string): Feature {
+  const data = readFeatures(root);
+  const feature = find(data, id);
+  data.features = data.features.filter((f) => f.id !== id);
+  writeFeatures(root, data);
+  return feature;
+}
