@@ -1,8 +1,447 @@
-import type { BuildPort } from './port';
-import type { BuildResult, BuildWorkflowInput } from './types';
+/**
+ * The BuildWorkflow body, written only against the BuildPort: plan → validate → estimate → schedule
+ * tasks (one task workflow each) under the parallel bound, file claims, pause, cancel and the budget
+ * breaker → summary → features delivered. The parent keeps only compact per-task state and can
+ * continue as new: finished tasks are carried over and never re-run.
+ */
+import Decimal from 'decimal.js';
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type {
+  ComplexityEstimate,
+  RecordTaskInput,
+  TelemetryEventInput,
+  TelemetryType,
+} from '../../activities/contracts';
+import { isFailureClass } from '../../lib/failures';
+import { validatePlan, type Plan } from '../../lib/plan';
+import { BudgetLedger } from './budget';
+import { decideOutcome, levelOf, schedulable, snapshot, summarize } from './build-report';
+import type { BuildPort, ReservationRequest, TaskHandle } from './port';
+import type { BudgetAlert, BuildStatus } from './progress';
+import { DagScheduler } from './scheduler';
+import type { BuildResult, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
-/** The BuildWorkflow body (being written; signature is stable). */
-export async function runBuild(_port: BuildPort, _input: BuildWorkflowInput): Promise<BuildResult> {
-  await Promise.resolve();
-  throw new Error('runBuild: not implemented yet');
+export const DEFAULT_BUDGET_WAIT_MS = 24 * 60 * 60 * 1000;
+type Stop = 'CANCELLED' | 'BUDGET_EXHAUSTED';
+
+export async function runBuild(port: BuildPort, input: BuildWorkflowInput): Promise<BuildResult> {
+  return new BuildRun(port, input).execute();
+}
+
+class BuildRun {
+  private status: BuildStatus = 'PLANNING';
+  private paused: boolean;
+  private cancelRequested = false;
+  private stopped: Stop | undefined;
+  private version = 0;
+  private readonly ledger: BudgetLedger;
+  private plan: Plan | undefined;
+  private estimates: Record<string, ComplexityEstimate> = {};
+  private scheduler: DagScheduler | undefined;
+  private readonly tasks = new Map<string, CompactTaskState>();
+  private readonly handles = new Map<string, TaskHandle>();
+  private held: ReservationRequest[] = [];
+  private events: TelemetryEventInput[] = [];
+  private records: RecordTaskInput[] = [];
+  private readonly alerts: BudgetAlert[] = [];
+  private readonly startedAt: number;
+  private readonly generation: number;
+  private breakerSince: number | undefined;
+
+  constructor(
+    private readonly port: BuildPort,
+    private readonly input: BuildWorkflowInput,
+  ) {
+    const c = input.carried;
+    this.paused = c?.paused ?? false;
+    this.startedAt = c?.startedAt ?? port.now();
+    this.generation = c?.generation ?? 0;
+    this.ledger = new BudgetLedger(c?.budgetUsd ?? input.budgetUsd, input.alertThresholds, c);
+    const bump = () => void (this.version += 1);
+    port.registerHandlers({
+      pause: () => ((this.paused = true), bump()),
+      resume: () => ((this.paused = false), this.ledger.resetQuota(), bump()),
+      cancel: () => ((this.cancelRequested = true), bump()),
+      raiseBudget: (usd) => {
+        if (!/^\d+(\.\d+)?$/.test(usd)) return;
+        this.ledger.raise(usd);
+        bump();
+      },
+      requestReservation: (msg) => (this.held.push(msg), bump()),
+      reportCost: (msg) => {
+        const t = this.tasks.get(msg.taskId);
+        if (t) t.costUsd = new Decimal(t.costUsd).plus(msg.usd).toString();
+        this.book(this.ledger.reconcile(msg, port.now()));
+        bump();
+      },
+      progress: () =>
+        snapshot({
+          buildId: input.buildId,
+          status: this.status,
+          paused: this.paused,
+          plan: this.plan,
+          estimates: this.estimates,
+          tasks: this.tasks,
+          ledger: this.ledger,
+          startedAt: this.startedAt,
+          now: port.now(),
+          alerts: this.alerts,
+          generation: this.generation,
+        }),
+    });
+  }
+
+  async execute(): Promise<BuildResult> {
+    const { port, input } = this;
+    const c = input.carried;
+    if (c) {
+      this.plan = c.plan;
+      this.estimates = c.estimates;
+    } else {
+      const planned = await this.obtainPlan();
+      if (typeof planned === 'string') return this.finish('FAILED', [planned]);
+      const problems = validatePlan(planned).map((p) => p.message);
+      this.plan = planned;
+      if (problems.length) return this.finish('FAILED', problems);
+      const est = await port.activities.estimateComplexity({
+        buildId: input.buildId,
+        tasks: planned.tasks,
+        mode: input.estimator,
+        ...(input.estimatorModel ? { model: input.estimatorModel } : {}),
+      });
+      this.estimates = est.estimates;
+      this.book(this.ledger.addSpent(est.costUsd, port.now()));
+      await port.activities.ensureBuildBranch({
+        repoPath: input.repoPath,
+        baseBranch: input.baseBranch,
+        buildBranch: input.buildBranch,
+      });
+      await port.activities.recordBuild(this.buildRecord('RUNNING'));
+      this.event('BUILD_STARTED', undefined, {
+        tasks: planned.tasks.length,
+        budgetUsd: input.budgetUsd,
+        parallel: input.parallel,
+      });
+      for (const t of planned.tasks) this.event('COMPLEXITY_ESTIMATED', t.id, { ...this.estimates[t.id] });
+    }
+    const plan = this.plan;
+    for (const t of plan.tasks)
+      this.tasks.set(t.id, c?.finished[t.id] ?? { state: 'PENDING', attempts: 0, costUsd: '0' });
+    const carriedStates = Object.fromEntries(
+      Object.entries(c?.finished ?? {}).map(([id, s]) => [id, s.state]),
+    );
+    const scheduler = new DagScheduler(schedulable(plan, this.estimates), carriedStates);
+    this.scheduler = scheduler;
+    this.syncBlocked();
+    let draining = false;
+
+    for (;;) {
+      // Taken before any await: a signal or task end during this iteration wakes the wait below at once.
+      const seen = this.version;
+      await this.flush();
+      const now = port.now();
+      if (this.cancelRequested && !this.stopped) this.stop('CANCELLED');
+      if (!this.stopped && this.ledger.breaker !== 'closed') {
+        this.breakerSince ??= now;
+        if (now - this.breakerSince >= (input.budgetWaitMs ?? DEFAULT_BUDGET_WAIT_MS))
+          this.stop('BUDGET_EXHAUSTED');
+      } else this.breakerSince = undefined;
+      if (!this.stopped && !draining && port.shouldContinueAsNew()) draining = true;
+      if (!this.stopped && !draining && !this.paused && this.ledger.breaker === 'closed')
+        await this.startReady();
+      if (scheduler.isFinished()) break;
+      if (draining && scheduler.runningCount === 0 && !this.stopped) {
+        await this.flush();
+        return port.continueAsNew({ ...input, carried: this.carryOver() });
+      }
+      this.status = this.stopped
+        ? 'CANCELLING'
+        : draining
+          ? 'DRAINING'
+          : this.paused
+            ? 'PAUSED'
+            : this.ledger.breaker !== 'closed'
+              ? 'WAITING_FOR_BUDGET'
+              : 'RUNNING';
+      const wait =
+        !this.stopped && this.breakerSince !== undefined
+          ? this.breakerSince + (input.budgetWaitMs ?? DEFAULT_BUDGET_WAIT_MS) - now
+          : undefined;
+      await port.condition(() => this.version !== seen, wait);
+    }
+    const counts = { SUCCEEDED: 0, FAILED: 0, BLOCKED: 0, CANCELLED: 0, PENDING: 0, RUNNING: 0 };
+    for (const t of this.tasks.values()) counts[t.state] += 1;
+    return this.finish(decideOutcome(counts, this.stopped));
+  }
+
+  private async obtainPlan(): Promise<Plan | string> {
+    const { port, input } = this;
+    if (input.plan) return input.plan;
+    try {
+      const r = await port.activities.planBuild({
+        buildId: input.buildId,
+        project: input.project,
+        repoPath: input.repoPath,
+        specPath: input.specPath,
+        planner: input.planner,
+        ...(input.plannerModel ? { model: input.plannerModel } : {}),
+      });
+      this.book(this.ledger.addSpent(r.costUsd, port.now()));
+      return r.plan;
+    } catch (err) {
+      const d = port.describeError(err);
+      return `Planning failed (${d.type ?? 'error'}): ${d.message}`;
+    }
+  }
+
+  private async startReady(): Promise<void> {
+    const scheduler = this.scheduler!;
+    for (const id of scheduler.pickStartable(this.input.parallel)) {
+      const task = this.plan!.tasks.find((t) => t.id === id)!;
+      scheduler.start(id);
+      const state = this.tasks.get(id)!;
+      Object.assign(state, { state: 'RUNNING', startedAt: this.port.now() });
+      this.event('TASK_STARTED', id, { title: task.title });
+      const level = levelOf(this.estimates, this.plan!, id);
+      const handle = await this.port.startTask({
+        buildId: this.input.buildId,
+        buildWorkflowId: this.port.workflowId,
+        repoPath: this.input.repoPath,
+        buildBranch: this.input.buildBranch,
+        task,
+        estimate: this.estimates[id] ?? {
+          level,
+          score: 50,
+          reasons: ['no estimate'],
+          recommendedTier: this.input.routing.tiers[level],
+        },
+        routing: this.input.routing,
+        ...(this.input.verifyCommand ? { verifyCommand: this.input.verifyCommand } : {}),
+        ...(this.input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: this.input.verifyTimeoutSeconds } : {}),
+      });
+      this.handles.set(id, handle);
+      if (this.stopped) handle.cancel();
+      handle.result.then(
+        (r) => this.taskEnded(id, r),
+        (err: unknown) => {
+          const d = this.port.describeError(err);
+          this.taskEnded(id, {
+            taskId: id,
+            outcome: d.cancelled ? 'CANCELLED' : 'FAILED',
+            attempts: state.attempts,
+            costUsd: state.costUsd,
+            error: d.message,
+            ...(isFailureClass(d.type) ? { failureClass: d.type } : {}),
+          });
+        },
+      );
+    }
+  }
+
+  private taskEnded(id: string, r: TaskResult): void {
+    this.handles.delete(id);
+    this.ledger.releaseTask(id);
+    const outcome = r.outcome === 'SUCCEEDED' || r.outcome === 'CANCELLED' ? r.outcome : 'FAILED';
+    const state = this.tasks.get(id)!;
+    Object.assign(state, {
+      state: outcome,
+      attempts: r.attempts,
+      costUsd: r.costUsd,
+      finishedAt: this.port.now(),
+    });
+    if (r.model) state.model = r.model;
+    if (r.failureClass) state.failureClass = r.failureClass;
+    if (r.error) state.error = r.error;
+    this.records.push(this.taskRecord(id));
+    this.scheduler!.finish(id, outcome);
+    this.syncBlocked();
+    this.version += 1;
+  }
+
+  /** Mirrors scheduler-side BLOCKED into the compact state, with a record and an event each. */
+  private syncBlocked(): void {
+    for (const [id, s] of this.scheduler!.states) {
+      const t = this.tasks.get(id)!;
+      if ((s === 'BLOCKED' || s === 'CANCELLED') && t.state === 'PENDING') {
+        t.state = s;
+        t.finishedAt = this.port.now();
+        this.records.push(this.taskRecord(id));
+        if (s === 'BLOCKED')
+          this.event('TASK_BLOCKED', id, {
+            dependsOn: this.plan!.tasks.find((x) => x.id === id)?.dependsOn ?? [],
+          });
+      }
+    }
+  }
+
+  private stop(reason: Stop): void {
+    this.stopped = reason;
+    for (const h of this.handles.values()) h.cancel();
+    this.scheduler!.abandonPending('CANCELLED');
+    this.syncBlocked();
+  }
+
+  /** Answers held reservations, writes pending task records and events. */
+  private async flush(): Promise<void> {
+    const still: ReservationRequest[] = [];
+    const held = this.held;
+    this.held = [];
+    for (const req of held) {
+      if (this.stopped) await this.grant({ taskId: req.taskId, attempt: req.attempt, granted: false });
+      else {
+        const answer = this.ledger.request(req);
+        if (answer.granted)
+          await this.grant({ taskId: req.taskId, attempt: req.attempt, granted: true, usd: answer.usd });
+        else still.push(req);
+      }
+    }
+    this.held = [...still, ...this.held];
+    const records = this.records.splice(0);
+    if (records.length) await Promise.all(records.map((r) => this.port.activities.recordTask(r)));
+    const events = this.events.splice(0);
+    if (events.length) await this.port.activities.emitEvents(events);
+  }
+
+  private async grant(g: { taskId: string; attempt: number; granted: boolean; usd?: string }): Promise<void> {
+    const t = this.tasks.get(g.taskId);
+    if (g.granted && t) t.attempts = Math.max(t.attempts, g.attempt);
+    if (!this.handles.has(g.taskId)) return;
+    try {
+      await this.port.sendGrant(g);
+    } catch {
+      // The task ended between its request and this answer; its result settles the books.
+    }
+  }
+
+  private book(alerts: BudgetAlert[]): void {
+    for (const a of alerts) {
+      this.alerts.push(a);
+      this.event(
+        'BUDGET_ALERT',
+        undefined,
+        { threshold: a.threshold, spentUsd: a.spentUsd, budgetUsd: a.budgetUsd },
+        `BUDGET_ALERT-${a.threshold}`,
+      );
+    }
+  }
+
+  private event(
+    type: TelemetryType,
+    taskId: string | undefined,
+    data: Record<string, unknown>,
+    key: string = type,
+  ): void {
+    const id = this.input.buildId;
+    this.events.push({
+      type,
+      buildId: id,
+      ...(taskId ? { taskId } : {}),
+      at: this.port.now(),
+      dedupeKey: `${id}/${taskId ?? 'build'}/${key}`,
+      data,
+    });
+  }
+
+  private taskRecord(id: string): RecordTaskInput {
+    const t = this.tasks.get(id)!;
+    const p = this.plan!.tasks.find((x) => x.id === id)!;
+    return {
+      buildId: this.input.buildId,
+      taskId: id,
+      title: p.title,
+      status: t.state,
+      complexity: levelOf(this.estimates, this.plan!, id),
+      attempts: t.attempts,
+      costUsd: t.costUsd,
+      dependsOn: p.dependsOn,
+      files: p.files,
+      ...(t.model ? { model: t.model } : {}),
+      ...(t.error ? { error: t.error } : {}),
+      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
+      ...(t.finishedAt !== undefined ? { finishedAt: t.finishedAt } : {}),
+    };
+  }
+
+  private buildRecord(
+    status: string,
+    extra: { finishedAt?: number; summary?: Record<string, unknown> } = {},
+  ) {
+    const i = this.input;
+    return {
+      buildId: i.buildId,
+      project: i.project,
+      specPath: i.specPath,
+      specHash: i.specHash,
+      repoPath: i.repoPath,
+      baseBranch: i.baseBranch,
+      buildBranch: i.buildBranch,
+      status,
+      budgetUsd: this.ledger.limitUsd,
+      costUsd: this.ledger.spentUsd,
+      parallel: i.parallel,
+      taskCount: this.plan?.tasks.length ?? 0,
+      startedAt: this.startedAt,
+      ...extra,
+    };
+  }
+
+  private carryOver() {
+    const finished: Record<string, CompactTaskState> = {};
+    for (const [id, t] of this.tasks) if (t.state !== 'PENDING' && t.state !== 'RUNNING') finished[id] = t;
+    return {
+      plan: this.plan!,
+      estimates: this.estimates,
+      finished,
+      spentUsd: this.ledger.spentUsd,
+      budgetUsd: this.ledger.limitUsd,
+      alertsFired: this.ledger.alertsFired,
+      paused: this.paused,
+      startedAt: this.startedAt,
+      generation: this.generation + 1,
+      raisesApplied: 0,
+    };
+  }
+
+  private async finish(outcome: BuildResult['outcome'], problems?: string[]): Promise<BuildResult> {
+    const { port, input } = this;
+    this.status = outcome;
+    const summary = summarize({
+      outcome,
+      tasks: this.tasks,
+      ledger: this.ledger,
+      elapsedMs: port.now() - this.startedAt,
+      generation: this.generation,
+      ...(problems ? { problems } : {}),
+    });
+    const type =
+      outcome === 'CANCELLED'
+        ? 'BUILD_CANCELLED'
+        : outcome === 'FAILED' || outcome === 'BUDGET_EXHAUSTED'
+          ? 'BUILD_FAILED'
+          : 'BUILD_COMPLETED';
+    this.event(type, undefined, { outcome, message: summary.message, spentUsd: summary.spentUsd });
+    await port.activities.recordBuild(
+      this.buildRecord(outcome, { finishedAt: port.now(), summary: { ...summary } }),
+    );
+    await this.flush();
+    const delivered = this.deliveredFeatures();
+    if (delivered.length)
+      await port.activities.markFeaturesDelivered({
+        repoPath: input.repoPath,
+        buildBranch: input.buildBranch,
+        featureIds: delivered,
+        buildId: input.buildId,
+      });
+    return { buildId: input.buildId, outcome, summary };
+  }
+
+  /** Features every one of whose tasks succeeded. */
+  private deliveredFeatures(): string[] {
+    const ok = new Map<string, boolean>();
+    for (const t of this.plan?.tasks ?? []) {
+      for (const f of t.features ?? [])
+        ok.set(f, (ok.get(f) ?? true) && this.tasks.get(t.id)?.state === 'SUCCEEDED');
+    }
+    return [...ok].filter(([, v]) => v).map(([f]) => f);
+  }
 }

@@ -116,6 +116,8 @@ export interface BuildHandlers {
 }
 
 export interface BuildPort extends RuntimePort {
+  /** This build's workflow id (stable across continue-as-new): tasks address their budget messages to it. */
+  readonly workflowId: string;
   registerHandlers(handlers: BuildHandlers): void;
   /** Starts the task workflow for `input.task` (Temporal: a child with id taskWorkflowId(buildId, taskId)). */
   startTask(input: TaskWorkflowInput): Promise<TaskHandle>;

@@ -1,8 +1,282 @@
-import type { TaskPort } from './port';
+/**
+ * The TaskWorkflow body, written only against the TaskPort: route the task to a model, then tries of
+ * reserve → prepare worktree → agent → commit (hooks) → verify → merge → cleanup, each followed by a
+ * TaskAttempt row, a cost report to the build and, after a failure, the fallback decision.
+ */
+import Decimal from 'decimal.js';
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type { TelemetryEventInput, TelemetryType } from '../../activities/contracts';
+import { isFailureClass, type FailureClass } from '../../lib/failures';
+import { decideFallback, initialFallbackState, UnknownFailureError, type FallbackDecision } from './fallback';
+import type { DescribedError, ReservationGrant, TaskPort } from './port';
+import { estimateAttemptUsd, initialModel, modelById } from './routing';
 import type { TaskResult, TaskWorkflowInput } from './types';
 
-/** The TaskWorkflow body (being written; signature is stable). */
-export async function runTask(_port: TaskPort, _input: TaskWorkflowInput): Promise<TaskResult> {
-  await Promise.resolve();
-  throw new Error('runTask: not implemented yet');
+type TryResult =
+  | { ok: true; costUsd: string; mergeCommit: string }
+  | { ok: false; costUsd: string; error: DescribedError; raw: unknown };
+
+export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise<TaskResult> {
+  const grants = new Map<number, ReservationGrant>();
+  port.registerHandlers({
+    grant: (g) => {
+      if (g.taskId === input.task.id) grants.set(g.attempt, g);
+    },
+  });
+  const { task, routing, buildId } = input;
+  const level = input.estimate.level;
+  const first = initialModel(routing, level);
+  let fallback = initialFallbackState(first.id);
+  let total = new Decimal(0);
+  let attempt = 0;
+  let repairFeedback: string | undefined;
+  let lastFailure: { cls?: FailureClass; message: string } | undefined;
+
+  const event = (
+    type: TelemetryType,
+    n: number,
+    data: Record<string, unknown>,
+    model?: string,
+  ): TelemetryEventInput => ({
+    type,
+    buildId,
+    taskId: task.id,
+    model,
+    at: port.now(),
+    dedupeKey: `${buildId}/${task.id}/${n}/${type}`,
+    data,
+  });
+  const emit = (events: TelemetryEventInput[]) =>
+    port.nonCancellable(() => port.activities.emitEvents(events));
+  const result = (outcome: TaskResult['outcome'], extra: Partial<TaskResult> = {}): TaskResult => ({
+    taskId: task.id,
+    outcome,
+    model: fallback.model,
+    attempts: attempt,
+    costUsd: total.toString(),
+    ...extra,
+  });
+
+  await emit([
+    event(
+      'MODEL_SELECTED',
+      0,
+      { complexity: level, tier: first.tier, reason: `complexity ${level}` },
+      first.id,
+    ),
+  ]);
+
+  for (;;) {
+    attempt += 1;
+    const model = modelById(routing.catalog, fallback.model) ?? first;
+    const ask = estimateAttemptUsd(model, level);
+    let grant: ReservationGrant;
+    try {
+      await port.requestReservation({ taskId: task.id, attempt, usd: ask });
+      await port.condition(() => grants.has(attempt));
+      grant = grants.get(attempt)!;
+    } catch (err) {
+      if (port.describeError(err).cancelled) return result('CANCELLED', { attempts: attempt - 1 });
+      throw err;
+    }
+    if (!grant.granted) {
+      return result('CANCELLED', {
+        attempts: attempt - 1,
+        error: 'The build stopped before this attempt could run.',
+      });
+    }
+
+    const startedAt = port.now();
+    const tried = await tryOnce(port, input, attempt, model.id, grant.usd ?? ask, repairFeedback);
+    total = total.plus(tried.costUsd);
+    const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
+    await port.nonCancellable(() =>
+      port.reportCost({
+        taskId: task.id,
+        attempt,
+        usd: tried.costUsd,
+        ...(quota ? { quotaExhausted: true } : {}),
+      }),
+    );
+    const record = (
+      outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
+      extra: { failureClass?: FailureClass; decision?: string; detail?: string } = {},
+    ) =>
+      port.nonCancellable(() =>
+        port.activities.recordAttempt({
+          buildId,
+          taskId: task.id,
+          attempt,
+          model: model.id,
+          outcome,
+          costUsd: tried.costUsd,
+          startedAt,
+          finishedAt: port.now(),
+          ...extra,
+        }),
+      );
+
+    if (tried.ok) {
+      await record('SUCCEEDED');
+      await emit([
+        event('TASK_COMPLETED', attempt, { attempts: attempt, costUsd: total.toString() }, model.id),
+      ]);
+      return result('SUCCEEDED', { mergeCommit: tried.mergeCommit });
+    }
+    const failure = tried.error;
+    if (failure.cancelled) {
+      await record('CANCELLED', { detail: 'cancelled' });
+      return result('CANCELLED', { error: 'Cancelled while running.' });
+    }
+    const cls = isFailureClass(failure.type) ? failure.type : undefined;
+    lastFailure = { cls, message: failure.message };
+    let decision: FallbackDecision;
+    try {
+      const decided = decideFallback({
+        type: failure.type,
+        details: failure.details,
+        state: fallback,
+        catalog: routing.catalog,
+        maxAttempts: routing.maxAttemptsPerTask,
+      });
+      decision = decided.decision;
+      fallback = decided.state;
+    } catch (err) {
+      if (!(err instanceof UnknownFailureError)) throw err;
+      await record('FAILED', { decision: 'rethrow (unknown failure type)', detail: failure.message });
+      await emit([
+        event(
+          'TASK_FAILED',
+          attempt,
+          { failureType: failure.type ?? null, error: failure.message },
+          model.id,
+        ),
+      ]);
+      throw tried.raw;
+    }
+
+    await record('FAILED', {
+      failureClass: cls,
+      decision: decision.label,
+      detail: failure.message.slice(0, 2000),
+    });
+    const events = [
+      event(
+        'FALLBACK_APPLIED',
+        attempt,
+        {
+          failureClass: cls,
+          action: decision.action,
+          decision: decision.label,
+          from: model.id,
+          to: decision.model,
+          waitMs: decision.waitMs,
+        },
+        model.id,
+      ),
+    ];
+    if (cls === 'HOOK_REJECTED' || cls === 'MERGE_CONFLICT')
+      events.push(event(cls, attempt, { detail: failure.message.slice(0, 500) }, model.id));
+    if (decision.action === 'stop')
+      events.push(event('TASK_FAILED', attempt, { failureClass: cls, reason: decision.label }, model.id));
+    else if (decision.model !== model.id)
+      events.push(
+        event('MODEL_SELECTED', attempt, { reason: decision.label, from: model.id }, decision.model),
+      );
+    await emit(events);
+    if (decision.action === 'stop')
+      return result('FAILED', { failureClass: cls, error: `${decision.label}: ${lastFailure.message}` });
+
+    repairFeedback = decision.repairFeedback;
+    if (decision.waitMs > 0) {
+      try {
+        await port.sleep(decision.waitMs);
+      } catch (err) {
+        if (port.describeError(err).cancelled)
+          return result('CANCELLED', { error: 'Cancelled while waiting to retry.' });
+        throw err;
+      }
+    }
+  }
+}
+
+/** One try: worktree → agent → commit → verify → merge; the worktree is always cleaned up. */
+async function tryOnce(
+  port: TaskPort,
+  input: TaskWorkflowInput,
+  attempt: number,
+  model: string,
+  budgetUsd: string,
+  repairFeedback: string | undefined,
+): Promise<TryResult> {
+  const a = port.activities;
+  const { task, buildId } = input;
+  let spent = '0';
+  let worktree: { worktreePath: string; branch: string } | undefined;
+  try {
+    const prepared = await a.prepareWorktree({
+      buildId,
+      taskId: task.id,
+      attempt,
+      repoPath: input.repoPath,
+      buildBranch: input.buildBranch,
+    });
+    worktree = prepared;
+    const agent = await a.runAgent({
+      buildId,
+      taskId: task.id,
+      attempt,
+      model,
+      worktreePath: prepared.worktreePath,
+      baseCommit: prepared.baseCommit,
+      task,
+      ...(repairFeedback !== undefined ? { repairFeedback } : {}),
+      budgetUsd,
+    });
+    spent = agent.costUsd;
+    const commit = await a.commitTask({
+      worktreePath: prepared.worktreePath,
+      buildId,
+      taskId: task.id,
+      model,
+      message: `${task.title}\n\n${agent.summary}`,
+    });
+    if (!commit.commit) {
+      return {
+        ok: false,
+        costUsd: spent,
+        raw: null,
+        error: {
+          type: 'AGENT_INCOMPLETE',
+          message: 'The agent finished without changing any file.',
+          cancelled: false,
+        },
+      };
+    }
+    if (input.verifyCommand) {
+      await a.verifyTask({
+        worktreePath: prepared.worktreePath,
+        command: input.verifyCommand,
+        timeoutSeconds: input.verifyTimeoutSeconds ?? 600,
+      });
+    }
+    const merged = await a.mergeTask({
+      repoPath: input.repoPath,
+      buildBranch: input.buildBranch,
+      branch: prepared.branch,
+      buildId,
+      taskId: task.id,
+    });
+    return { ok: true, costUsd: spent, mergeCommit: merged.mergeCommit };
+  } catch (err) {
+    const error = port.describeError(err);
+    // A failed agent call reports what it already spent in its details; later steps cost nothing.
+    if (spent === '0' && error.details?.costUsd) spent = error.details.costUsd;
+    return { ok: false, costUsd: spent, error, raw: err };
+  } finally {
+    if (worktree) {
+      const { worktreePath, branch } = worktree;
+      await port.nonCancellable(() => a.cleanupTask({ repoPath: input.repoPath, worktreePath, branch }));
+    }
+  }
 }

@@ -1,0 +1,128 @@
+/** Pure helpers of the build body: task weights, outcome, summary and the progress snapshot. */
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type { BuildOutcome, ComplexityEstimate } from '../../activities/contracts';
+import type { Complexity, Plan } from '../../lib/plan';
+import type { BudgetLedger } from './budget';
+import { emptyCounts, type BudgetAlert, type BuildStatus, type ProgressSnapshot } from './progress';
+import type { SchedulableTask } from './scheduler';
+import type { BuildSummary, CompactTaskState, TaskState } from './types';
+
+/** Relative expected duration per complexity, for critical-path ordering. */
+export const COMPLEXITY_WEIGHT: Record<Complexity, number> = {
+  simple: 1,
+  moderate: 2,
+  complex: 4,
+  critical: 8,
+};
+
+export function levelOf(estimates: Record<string, ComplexityEstimate>, plan: Plan, id: string): Complexity {
+  return estimates[id]?.level ?? plan.tasks.find((t) => t.id === id)?.complexity ?? 'moderate';
+}
+
+export function schedulable(plan: Plan, estimates: Record<string, ComplexityEstimate>): SchedulableTask[] {
+  return plan.tasks.map((t) => ({
+    id: t.id,
+    dependsOn: t.dependsOn,
+    files: t.files,
+    weight: COMPLEXITY_WEIGHT[estimates[t.id]?.level ?? t.complexity ?? 'moderate'],
+  }));
+}
+
+export function countStates(states: Iterable<TaskState>): Record<TaskState, number> {
+  const counts = emptyCounts();
+  for (const s of states) counts[s] += 1;
+  return counts;
+}
+
+/** SUCCEEDED when every task did, FAILED when none did, PARTIAL in between; stops override. */
+export function decideOutcome(
+  counts: Record<TaskState, number>,
+  stopped: 'CANCELLED' | 'BUDGET_EXHAUSTED' | undefined,
+): BuildOutcome {
+  if (stopped) return stopped;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (counts.SUCCEEDED === total) return 'SUCCEEDED';
+  if (counts.SUCCEEDED === 0) return 'FAILED';
+  return 'PARTIAL';
+}
+
+export function summarize(args: {
+  outcome: BuildOutcome;
+  tasks: Map<string, CompactTaskState>;
+  ledger: BudgetLedger;
+  elapsedMs: number;
+  generation: number;
+  problems?: string[];
+}): BuildSummary {
+  const counts = countStates([...args.tasks.values()].map((t) => t.state));
+  const total = args.tasks.size;
+  const failedTasks = [...args.tasks.entries()]
+    .filter(([, t]) => t.state === 'FAILED')
+    .map(([id, t]) => ({
+      id,
+      ...(t.failureClass ? { failureClass: t.failureClass } : {}),
+      ...(t.error ? { error: t.error } : {}),
+    }));
+  const spent = args.ledger.spentUsd;
+  const base = `${counts.SUCCEEDED}/${total} tasks succeeded, ${counts.FAILED} failed, ${counts.BLOCKED} blocked, ${counts.CANCELLED} cancelled; $${spent} of $${args.ledger.limitUsd} spent`;
+  const lead: Record<BuildOutcome, string> = {
+    SUCCEEDED: 'Build succeeded',
+    PARTIAL: 'Build partly succeeded',
+    FAILED: args.problems?.length ? 'Build failed: the plan was rejected' : 'Build failed',
+    CANCELLED: 'Build cancelled',
+    BUDGET_EXHAUSTED: 'Build stopped: budget exhausted (raise it with `br build budget`)',
+  };
+  return {
+    outcome: args.outcome,
+    message: `${lead[args.outcome]}. ${args.problems?.length ? args.problems.join(' ') : base}.`,
+    tasks: { total, ...counts },
+    spentUsd: spent,
+    budgetUsd: args.ledger.limitUsd,
+    elapsedMs: args.elapsedMs,
+    ...(args.problems?.length ? { problems: args.problems } : {}),
+    failedTasks,
+    generation: args.generation,
+  };
+}
+
+export function snapshot(args: {
+  buildId: string;
+  status: BuildStatus;
+  paused: boolean;
+  plan: Plan | undefined;
+  estimates: Record<string, ComplexityEstimate>;
+  tasks: Map<string, CompactTaskState>;
+  ledger: BudgetLedger;
+  startedAt: number;
+  now: number;
+  alerts: BudgetAlert[];
+  generation: number;
+}): ProgressSnapshot {
+  const tasks = (args.plan?.tasks ?? []).map((t) => {
+    const s = args.tasks.get(t.id) ?? { state: 'PENDING' as const, attempts: 0, costUsd: '0' };
+    return {
+      id: t.id,
+      title: t.title,
+      state: s.state,
+      complexity: args.estimates[t.id]?.level ?? t.complexity,
+      ...(s.model ? { model: s.model } : {}),
+      attempts: s.attempts,
+      costUsd: s.costUsd,
+      ...(s.failureClass ? { failureClass: s.failureClass } : {}),
+      ...(s.error ? { error: s.error } : {}),
+    };
+  });
+  return {
+    buildId: args.buildId,
+    status: args.status,
+    paused: args.paused,
+    tasks,
+    counts: countStates(tasks.map((t) => t.state)),
+    budget: args.ledger.progress(),
+    startedAt: args.startedAt,
+    now: args.now,
+    elapsedMs: args.now - args.startedAt,
+    alerts: args.alerts.slice(-10),
+    generation: args.generation,
+  };
+}

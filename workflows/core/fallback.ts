@@ -1,0 +1,205 @@
+/**
+ * The typed fallback matrix (issue 3): what a task does after a failed try, by failure class. The one
+ * retry layer of the system (SDK retries are off; Claude activities fail fast with a typed failure).
+ * Pure: the task body feeds it the failure and its small state, and gets a decision and the next state.
+ */
+import { FailureClass, isFailureClass, type FailureDetails } from '../../lib/failures';
+import type { ModelCatalog, ModelEntry } from '../../lib/models';
+import { alternateModel, fasterModel, largerContextModel, modelById, strongerModel } from './routing';
+
+export const DEFAULT_RETRY_AFTER_MS = 30_000;
+/** Backoff for overloaded / server / network failures: 5 s, 10 s, 20 s, … capped at 2 min. */
+export const BACKOFF_BASE_MS = 5_000;
+export const BACKOFF_CAP_MS = 120_000;
+/**
+ * Rate limits and transient server/network errors do not use up the task's attempts, but only this
+ * many times per task: after that they count, so a task can never retry forever.
+ */
+export const MAX_FREE_RETRIES = 6;
+
+export interface FallbackState {
+  model: string;
+  /** Attempts counted against maxAttemptsPerTask. */
+  counted: number;
+  /** Free (not counted) retries used. */
+  free: number;
+  /** The model a repair attempt was already spent on, if any. */
+  repairedOn: string | null;
+  /** Whether the same-model timeout retry was already used. */
+  timeoutRetried: boolean;
+  /** Consecutive transient failures, for the backoff. */
+  streak: number;
+}
+
+export type FallbackAction =
+  /** Try again after `waitMs` on `model`. */
+  | 'retry-same-model'
+  | 'switch-model'
+  | 'repair'
+  /** Quota exhausted: report it to the build, whose breaker holds everyone; then try the same model. */
+  | 'wait-for-breaker'
+  | 'stop';
+
+export interface FallbackDecision {
+  action: FallbackAction;
+  model: string;
+  waitMs: number;
+  /** Feedback for a repair attempt (hook / verification output). */
+  repairFeedback?: string;
+  /** Human readable, recorded on the TaskAttempt row and the FALLBACK_APPLIED event. */
+  label: string;
+  /** For `stop`: no retry, model change or wait can fix it. */
+  nonRetryable?: boolean;
+}
+
+export interface FallbackInput {
+  /** The failure's type; undefined or an unknown string for errors outside the vocabulary. */
+  type: string | undefined;
+  details?: FailureDetails;
+  state: FallbackState;
+  catalog: ModelCatalog;
+  maxAttempts: number;
+}
+
+export class UnknownFailureError extends Error {
+  constructor(readonly type: string | undefined) {
+    super(`Unknown failure type "${type ?? '(none)'}": not a fallback decision, rethrown.`);
+  }
+}
+
+export function initialFallbackState(model: string): FallbackState {
+  return { model, counted: 0, free: 0, repairedOn: null, timeoutRetried: false, streak: 0 };
+}
+
+function backoff(streak: number): number {
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, streak - 1));
+}
+
+/**
+ * Decides what follows a failed try. Throws UnknownFailureError for an unknown type (the caller
+ * rethrows the original error). Stops with "attempts exhausted" once counted attempts reach the limit.
+ */
+export function decideFallback(input: FallbackInput): { decision: FallbackDecision; state: FallbackState } {
+  const { type, details, catalog, maxAttempts } = input;
+  if (!isFailureClass(type)) throw new UnknownFailureError(type);
+  const s: FallbackState = { ...input.state };
+  const current = modelById(catalog, s.model);
+  const stop = (label: string, nonRetryable = false) => ({
+    decision: { action: 'stop' as const, model: s.model, waitMs: 0, label, nonRetryable },
+    state: s,
+  });
+  const go = (
+    action: FallbackAction,
+    model: ModelEntry | string,
+    waitMs: number,
+    label: string,
+    counts: boolean,
+    repairFeedback?: string,
+  ) => {
+    const id = typeof model === 'string' ? model : model.id;
+    if (counts || s.free >= MAX_FREE_RETRIES) s.counted += 1;
+    else s.free += 1;
+    if (s.counted >= maxAttempts)
+      return stop(`attempts exhausted (${s.counted}/${maxAttempts}) after ${type}`);
+    if (id !== s.model) {
+      s.model = id;
+      s.timeoutRetried = false;
+    }
+    const decision: FallbackDecision = { action, model: id, waitMs, label };
+    if (repairFeedback !== undefined) decision.repairFeedback = repairFeedback;
+    return { decision, state: s };
+  };
+  const transient =
+    type === 'RATE_LIMITED' || type === 'OVERLOADED' || type === 'SERVER_ERROR' || type === 'NETWORK';
+  s.streak = transient ? s.streak + 1 : 0;
+
+  switch (type) {
+    case FailureClass.AUTH:
+    case FailureClass.INVALID_REQUEST:
+    case FailureClass.INVALID_PLAN:
+      return stop(`stop: ${type} is not retryable`, true);
+    case FailureClass.RATE_LIMITED: {
+      const waitMs =
+        details?.retryAfterSeconds !== undefined ? details.retryAfterSeconds * 1000 : DEFAULT_RETRY_AFTER_MS;
+      return go(
+        'retry-same-model',
+        s.model,
+        waitMs,
+        `retry-same-model after ${waitMs / 1000}s (retry-after)`,
+        false,
+      );
+    }
+    case FailureClass.SERVER_ERROR:
+    case FailureClass.NETWORK: {
+      const waitMs = backoff(s.streak);
+      return go('retry-same-model', s.model, waitMs, `retry-same-model after ${waitMs / 1000}s`, false);
+    }
+    case FailureClass.QUOTA_EXHAUSTED:
+      // Not the task's fault: the build's breaker holds every task until raiseBudget/resume.
+      return {
+        decision: {
+          action: 'wait-for-breaker',
+          model: s.model,
+          waitMs: 0,
+          label: 'wait-for-breaker (quota exhausted)',
+        },
+        state: s,
+      };
+    case FailureClass.OVERLOADED: {
+      const waitMs = backoff(s.streak);
+      const next = current ? alternateModel(catalog, current) : null;
+      if (!next)
+        return go(
+          'retry-same-model',
+          s.model,
+          waitMs,
+          `retry-same-model after ${waitMs / 1000}s (no other model)`,
+          true,
+        );
+      return go(
+        'switch-model',
+        next,
+        waitMs,
+        `switch to ${next.id} after ${waitMs / 1000}s (overloaded)`,
+        true,
+      );
+    }
+    case FailureClass.CONTEXT_TOO_LONG: {
+      const next = current ? largerContextModel(catalog, current) : null;
+      if (!next) return stop('stop: no model with a larger context window');
+      return go('switch-model', next, 0, `switch to ${next.id} (larger context window)`, true);
+    }
+    case FailureClass.TIMEOUT: {
+      const next = current ? fasterModel(catalog, current) : null;
+      if (next) return go('switch-model', next, 0, `switch to ${next.id} (faster)`, true);
+      if (s.timeoutRetried) return stop('stop: timed out again and no faster model exists');
+      s.timeoutRetried = true;
+      return go('retry-same-model', s.model, 0, 'retry-same-model once (no faster model)', true);
+    }
+    case FailureClass.HOOK_REJECTED:
+    case FailureClass.VERIFICATION_FAILED: {
+      const feedback = details?.output ?? '';
+      if (s.repairedOn !== s.model) {
+        s.repairedOn = s.model;
+        return go(
+          'repair',
+          s.model,
+          0,
+          `repair on ${s.model} with the ${type === 'HOOK_REJECTED' ? 'hook' : 'verification'} output`,
+          true,
+          feedback,
+        );
+      }
+      const next = current ? strongerModel(catalog, current) : null;
+      if (!next) return stop(`stop: ${type} after a repair attempt on the strongest tier`);
+      return go('switch-model', next, 0, `escalate to ${next.id} after a failed repair`, true, feedback);
+    }
+    case FailureClass.MERGE_CONFLICT:
+      return go('retry-same-model', s.model, 0, 'redo on the updated build branch', true);
+    case FailureClass.AGENT_INCOMPLETE: {
+      const next = current ? strongerModel(catalog, current) : null;
+      if (!next) return stop('stop: agent incomplete on the strongest tier');
+      return go('switch-model', next, 0, `escalate to ${next.id} (agent incomplete)`, true);
+    }
+  }
+}
