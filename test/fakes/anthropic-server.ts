@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
  *
  * Each POST /v1/messages takes the next step from the queue. An empty queue answers 500 with
  * "fake server: script exhausted", so an unexpected extra call fails the test loudly. Every request
- * is recorded with its headers and parsed body.
+ * is recorded with its headers and parsed body (SDK 1.12 sends the key as `authorization: Bearer …`).
  */
 
 export interface FakeUsage {

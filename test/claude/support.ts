@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig, type BuildRunnerConfig } from '../../lib/config';
+import type { FailureDetails } from '../../lib/failures';
+
+/** A key built at run time, so no key-shaped literal lives in the repository. */
+export function makeTestKey(): string {
+  return 'sk-ant-' + 'api03-' + randomBytes(24).toString('hex');
+}
+
+export function testConfig(baseUrl: string, overrides: Record<string, unknown> = {}): BuildRunnerConfig {
+  return parseConfig({ anthropic: { baseUrl, timeoutMs: 1000 }, ...overrides });
+}
+
+export function tempDir(prefix = 'br-claude-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The ApplicationFailure a promise rejects with (fails the test when it resolves or throws something else). */
+export async function failureOf(
+  promise: Promise<unknown>,
+): Promise<ApplicationFailure & { details: [FailureDetails] }> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ApplicationFailure) return err as ApplicationFailure & { details: [FailureDetails] };
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
