@@ -6,6 +6,8 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/setup/env.ts'],
   testTimeout: 30000,
+  // Jest 29 cannot format inline snapshots with Prettier 3; write them unformatted.
+  prettierPath: null,
   // Each file gets its own database or schema, so files can run in parallel on the 2 cores here.
   maxWorkers: 2,
 };

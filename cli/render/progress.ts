@@ -77,7 +77,7 @@ export function renderFrame(s: ProgressSnapshot, options: RenderOptions): string
     `budget ${budgetColor(bar(fraction, 20))} ${formatUsd(s.budget.spentUsd)} of ${formatUsd(s.budget.limitUsd)}` +
       ` (${Math.round(fraction * 100)}%), ${formatUsd(s.budget.leftUsd)} left` +
       (s.budget.breaker !== 'closed' ? c.red(`  breaker: ${s.budget.breaker}`) : ''),
-    (Object.entries(s.counts) as [string, number][])
+    Object.entries<number>(s.counts)
       .filter(([, n]) => n > 0)
       .map(([state, n]) => stateColor(state)(`${state.toLowerCase()} ${n}`))
       .join('  '),

@@ -54,9 +54,9 @@ describe('build progress rendering', () => {
 budget █████░░░░░░░░░░░░░░░ $1.25 of $5.00 (25%), $3.25 left
 pending 1  running 1  succeeded 1
 
-RUNNING   complete-todos-1  claude-sonnet-5-5   try 2    $0.4100
-PENDING   due-dates-1       -                   try 0    $0.0000
-SUCCEEDED delete-todos-1    claude-haiku-5-5    try 1    $0.0312"
+RUNNING   complete-todos-1  claude-sonnet-5-5  try 2    $0.4100
+PENDING   due-dates-1       -                  try 0    $0.0000
+SUCCEEDED delete-todos-1    claude-haiku-5-5   try 1    $0.0312"
 `);
   });
 
