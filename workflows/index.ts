@@ -1,0 +1,4 @@
+export * from './build';
+export * from './task';
+export * from './metrics';
+export * from './retention';

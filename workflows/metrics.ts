@@ -1,0 +1,15 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type { AggregateMetricsResult, MaintenanceActivities } from '../activities/contracts';
+
+const { aggregateMetrics } = proxyActivities<MaintenanceActivities>({
+  // Catching up after a long downtime recomputes many buckets in one transaction.
+  startToCloseTimeout: '30 minutes',
+  // Recomputing buckets is idempotent, so retrying a failed or lost attempt is always safe.
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+/** Run hourly by the `metrics-aggregation` schedule: folds rows recorded since the last run into the rollups. */
+export async function metricsAggregationWorkflow(): Promise<AggregateMetricsResult> {
+  return aggregateMetrics({ runKey: workflowInfo().runId });
+}
