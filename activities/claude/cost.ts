@@ -87,7 +87,7 @@ export async function recordCall(
       FailureClass.INVALID_REQUEST,
       `The API served model "${servedModel}", which is not in the price table (${catalog.priceTableVersion}); ` +
         'add it to "models" in buildrunner.config.json so its cost can be recorded.',
-      { model: servedModel, costUsd: spentSoFar.toString() },
+      { model: servedModel, costUsd: spentSoFar.toFixed() },
     );
   // Cache writes are priced at the 5-minute rate: the only cache_control this project sends is ephemeral.
   const usd = priceUsage(catalog, servedModel, usage);

@@ -88,5 +88,5 @@ export async function estimateWithClaude(
   });
   const estimates: Record<string, ComplexityEstimate> = {};
   for (const { taskId, ...estimate } of result.value.estimates) estimates[taskId] = estimate;
-  return { estimates, costUsd: result.costUsd.toString() };
+  return { estimates, costUsd: result.costUsd.toFixed() };
 }

@@ -84,5 +84,5 @@ export async function planWithClaude(input: ClaudePlanInput): Promise<{ plan: Pl
     check: (answer) => validatePlan(toPlan(answer)).map((p) => p.message),
     apiKey: input.apiKey,
   });
-  return { plan: toPlan(result.value), costUsd: result.costUsd.toString() };
+  return { plan: toPlan(result.value), costUsd: result.costUsd.toFixed() };
 }

@@ -94,7 +94,7 @@ export async function askStructured<T>(request: StructuredRequest<T>): Promise<S
         { signal: cancellationSignal() },
       );
     } catch (err) {
-      throw toFailure(err, { model: request.model, costUsd: cost.toString(), apiKey: request.apiKey });
+      throw toFailure(err, { model: request.model, costUsd: cost.toFixed(), apiKey: request.apiKey });
     }
     const recorded = await recordCall(
       request.db,
@@ -113,7 +113,7 @@ export async function askStructured<T>(request: StructuredRequest<T>): Promise<S
       throw failure(
         FailureClass.INVALID_PLAN,
         `Claude's ${request.toolName} answer was still invalid after one repair:\n  ${problems.join('\n  ')}`,
-        { costUsd: cost.toString(), model: servedModel },
+        { costUsd: cost.toFixed(), model: servedModel },
         request.apiKey,
       );
     const feedback = `The answer is invalid. Fix these problems and call ${request.toolName} again with the complete corrected answer:\n- ${problems.join('\n- ')}`;

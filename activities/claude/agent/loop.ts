@@ -96,13 +96,13 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
     failure(
       FailureClass.AGENT_INCOMPLETE,
       `The agent stopped before finishing task ${input.taskId} after ${turns} turn(s): ${reason}.`,
-      { costUsd: cost.toString(), model: servedModel },
+      { costUsd: cost.toFixed(), model: servedModel },
       deps.apiKey,
     );
 
   for (let turn = 1; turn <= config.agent.maxTurns; turn++) {
     if (cost.gte(budget))
-      throw incomplete(`its budget share of $${input.budgetUsd} is spent ($${cost.toString()})`, turn - 1);
+      throw incomplete(`its budget share of $${input.budgetUsd} is spent ($${cost.toFixed()})`, turn - 1);
     if (totalTokens(usage) >= maxTokens)
       throw incomplete(`it used ${totalTokens(usage)} tokens (max ${maxTokens})`, turn - 1);
     messages = trimHistory(messages, model.contextWindow);
@@ -119,7 +119,7 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
         { signal: cancellationSignal() },
       );
     } catch (err) {
-      throw toFailure(err, { model: input.model, costUsd: cost.toString(), apiKey: deps.apiKey });
+      throw toFailure(err, { model: input.model, costUsd: cost.toFixed(), apiKey: deps.apiKey });
     }
     const recorded = await recordCall(
       db,
@@ -138,7 +138,7 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
     usage = addUsage(usage, recorded.usage);
     cost = cost.plus(recorded.usd);
     servedModel = recorded.servedModel;
-    heartbeat({ turn, usage, costUsd: cost.toString() } satisfies AgentProgress);
+    heartbeat({ turn, usage, costUsd: cost.toFixed() } satisfies AgentProgress);
 
     messages.push({ role: 'assistant', content: response.content });
     const calls = response.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
@@ -169,7 +169,7 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
       });
     }
     if (summary !== null)
-      return { outcome: 'finished', summary, turns: turn, usage, costUsd: cost.toString(), servedModel };
+      return { outcome: 'finished', summary, turns: turn, usage, costUsd: cost.toFixed(), servedModel };
     messages.push({ role: 'user', content: results });
   }
   throw incomplete(`it reached the maximum of ${config.agent.maxTurns} turns`, config.agent.maxTurns);
