@@ -107,3 +107,26 @@ describe('pricing', () => {
     expect(() => priceUsage(DEFAULT_CATALOG, 'gpt-9', usage)).toThrow(/not in the price table/);
   });
 });
+
+describe('br config show', () => {
+  it('prints the effective configuration with the key and the database password masked', async () => {
+    const { runBr } = await import('../helpers/cli');
+    const { randomBytes } = await import('node:crypto');
+    const key = ['sk', 'ant', 'api03', randomBytes(30).toString('base64url')].join('-');
+    const dir = tempDirWith({ parallel: 3 });
+    const result = await runBr(['config', 'show', '--json'], {
+      cwd: dir,
+      env: { ANTHROPIC_API_KEY: key, DATABASE_URL: 'postgresql://br:s3cretpass@db.internal:5432/br' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain(key);
+    expect(result.stdout).not.toContain('s3cretpass');
+    const shown = JSON.parse(result.stdout) as {
+      apiKey: { masked: string };
+      config: { parallel: number; database: { url: string } };
+    };
+    expect(shown.apiKey.masked).toBe(`sk-ant-…${key.slice(-4)}`);
+    expect(shown.config.parallel).toBe(3);
+    expect(shown.config.database.url).toBe('postgresql://br:****@db.internal:5432/br');
+  });
+});
