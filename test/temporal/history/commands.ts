@@ -294,6 +294,7 @@ function startChild(cmd: Cmd, wrapper: Cmd, ctx: CommandContext): void {
         workflowType: { name: call.workflowType },
         header: {},
       });
+      ctx.addInbound(script.onChildStarted?.(call, log.clockMs) ?? []);
       pending.due.push({
         at: log.clockMs + afterMs(outcome),
         key: `child:${call.seq}`,

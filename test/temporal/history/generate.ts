@@ -58,11 +58,14 @@ export interface HistoryScript {
   workflowId: string;
   taskQueue?: string;
   args: unknown[];
+  memo?: Record<string, unknown>;
   startTime?: number;
   activity?(call: ActivityCall): Outcome;
   child?(call: ChildCall): Outcome;
   /** What a cancelled child ends with (default: cancelled). */
   childOnCancel?(call: ChildCall): Outcome;
+  /** Reacts to a child having started (e.g. the child's own signals to its parent): inbound events to add. */
+  onChildStarted?(call: ChildCall, nowMs: number): Inbound[];
   /** Reacts to a signal the workflow sent (e.g. a parent answering a child): inbound events to add. */
   onSignalSent?(signal: SignalSent, nowMs: number): Inbound[];
   inbound?: Inbound[];
@@ -135,6 +138,13 @@ export async function generateHistory(
     identity: 'history-generator',
     attempt: 1,
     header: {},
+    ...(script.memo
+      ? {
+          memo: {
+            fields: Object.fromEntries(Object.entries(script.memo).map(([k, v]) => [k, toJsonPayload(v)])),
+          },
+        }
+      : {}),
   });
   const startWorkflowTask = () => {
     const scheduledEventId = log.add('workflowTaskScheduled', {

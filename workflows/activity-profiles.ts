@@ -1,0 +1,103 @@
+/**
+ * The activity proxies of the build and task workflows, one block per retry/timeout profile. Claude
+ * activities never retry in the SDK: workflows/core/fallback.ts is the one retry layer and needs to see
+ * every failure (a blind SDK retry could also pay twice for the same call).
+ */
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
+import type { BuildActivities } from '../activities/contracts';
+import { FailureClass } from '../lib/failures';
+import { MEMO } from './messages';
+
+type Activities = BuildActivities;
+
+/** Failures the workflow decides about; retrying them in the SDK would only repeat the same answer. */
+const DOMAIN_FAILURES = Object.values(FailureClass);
+
+const CLAUDE_CALL: ActivityOptions = {
+  // One attempt: the workflow classifies the failure and picks the wait, the model or the stop.
+  retry: { maximumAttempts: 1 },
+  // Generous: a long agent run; liveness is checked by the heartbeat, not by this timeout.
+  startToCloseTimeout: '90 minutes',
+  // A queued call waits for a free slot on its model queue (the fleet-wide rate limit), not forever.
+  scheduleToStartTimeout: '2 hours',
+};
+
+/** The agent heartbeats every turn; a worker that died mid-turn is noticed after this long. */
+const AGENT_HEARTBEAT = '5 minutes';
+
+const GIT: ActivityOptions = {
+  // Commit runs the repository's hooks and verification runs its tests; both can take minutes.
+  startToCloseTimeout: '30 minutes',
+  // Worktree, commit and merge steps are idempotent by branch name, so transient errors retry safely.
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: DOMAIN_FAILURES,
+  },
+};
+
+const RECORD: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  // Records are idempotent (dedupe keys, upserts); keep trying through a database restart.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 30 },
+};
+
+const git = proxyActivities<Activities>(GIT);
+const record = proxyActivities<Activities>(RECORD);
+
+/** config.ts's default `temporal.modelTaskQueuePrefix`, for builds started without the memo. */
+export const DEFAULT_MODEL_QUEUE_PREFIX = 'buildrunner-claude-';
+
+function modelQueue(model: string): string {
+  const memo = workflowInfo().memo?.[MEMO.modelTaskQueuePrefix];
+  const prefix = typeof memo === 'string' && memo ? memo : DEFAULT_MODEL_QUEUE_PREFIX;
+  return `${prefix}${model}`;
+}
+
+function claude(model: string | undefined, summary: string, extra: ActivityOptions = {}): Activities {
+  return proxyActivities<Activities>({
+    ...CLAUDE_CALL,
+    ...extra,
+    // Per-model queue: a fleet-wide rate limit per model is a task-queue setting on the workers.
+    ...(model ? { taskQueue: modelQueue(model) } : {}),
+    summary,
+  });
+}
+
+/** The activities with each call routed to its profile (and Claude calls to their model's queue). */
+export function buildActivities(): Activities {
+  return {
+    planBuild: (input) =>
+      input.planner === 'claude'
+        ? claude(input.model, `plan ${input.specPath} · ${input.model ?? 'default model'}`).planBuild(input)
+        : git.planBuild(input),
+    estimateComplexity: (input) =>
+      input.mode === 'ai'
+        ? claude(
+            input.model,
+            `estimate ${input.tasks.length} tasks · ${input.model ?? 'default model'}`,
+          ).estimateComplexity(input)
+        : git.estimateComplexity(input),
+    runAgent: (input) =>
+      claude(input.model, `${input.taskId} · ${input.model} · attempt ${input.attempt}`, {
+        heartbeatTimeout: AGENT_HEARTBEAT,
+      }).runAgent(input),
+    ensureBuildBranch: (input) => git.ensureBuildBranch(input),
+    prepareWorktree: (input) => git.prepareWorktree(input),
+    commitTask: (input) => git.commitTask(input),
+    verifyTask: (input) =>
+      proxyActivities<Activities>({
+        ...GIT,
+        startToCloseTimeout: `${input.timeoutSeconds + 60} seconds`,
+      }).verifyTask(input),
+    mergeTask: (input) => git.mergeTask(input),
+    cleanupTask: (input) => git.cleanupTask(input),
+    markFeaturesDelivered: (input) => git.markFeaturesDelivered(input),
+    recordBuild: (input) => record.recordBuild(input),
+    recordTask: (input) => record.recordTask(input),
+    recordAttempt: (input) => record.recordAttempt(input),
+    emitEvents: (input) => record.emitEvents(input),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Signals and queries of the build and task workflows, declared once: the workflows register handlers
+ * for them and the client (lib/services/builds.ts) sends them. Names are the wire names the Web UI and
+ * `temporal workflow signal` show.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { CostReport, ReservationGrant, ReservationRequest } from './core/port';
+import type { ProgressSnapshot } from './core/progress';
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const cancelSignal = defineSignal<[reason?: string]>('cancel');
+/** Adds this many USD (a decimal string, e.g. "5.00") to the build's budget. */
+export const raiseBudgetSignal = defineSignal<[usd: string]>('raiseBudget');
+export const progressQuery = defineQuery<ProgressSnapshot>('progress');
+
+/** Task → build, before every try. */
+export const requestReservationSignal = defineSignal<[ReservationRequest]>('requestReservation');
+/** Task → build, after every try. */
+export const reportCostSignal = defineSignal<[CostReport]>('reportCost');
+/** Build → task, the answer to a reservation request. */
+export const grantSignal = defineSignal<[ReservationGrant]>('grant');
+
+/** Memo keys set on every build workflow: readable in `br build list` without a custom search attribute. */
+export const MEMO = {
+  project: 'project',
+  specPath: 'specPath',
+  budgetUsd: 'budgetUsd',
+  outcome: 'outcome',
+  /** Claude activities for model M run on `${prefix}${M}`; the worker and the client read it from config. */
+  modelTaskQueuePrefix: 'modelTaskQueuePrefix',
+} as const;
