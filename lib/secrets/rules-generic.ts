@@ -32,8 +32,10 @@ function classes(value: string): number {
 export function looksLikeSecretValue(value: string): boolean {
   if (isAllowedValue(value) || isCodeLike(value)) return false;
   const h = shannonEntropy(value);
-  if (value.length >= 20) return h >= 3.5 && classes(value) >= 2;
-  if (value.length >= 12) return h >= 3.2 && classes(value) >= 3;
+  // Hex tops out at 4 bits per character, so random hex keys need a lower bar than base64 ones.
+  if (value.length >= 20)
+    return /^[0-9a-f]+$/i.test(value) ? h >= 3 && /\d/.test(value) : h >= 3.5 && classes(value) >= 2;
+  if (value.length >= 12) return h >= 3 && classes(value) >= 3;
   return h >= 2.9 && classes(value) >= 3 && /\d/.test(value);
 }
 
@@ -87,7 +89,7 @@ export const GENERIC_RULES: SecretRule[] = [
     keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
     caseInsensitiveKeywords: true,
     pattern: new RegExp(
-      String.raw`(?<name>${SECRET_NAME})["'\x60]?\s{0,5}(?::=|=>|=|:)\s{0,5}(?:[A-Za-z]{1,10}\()?(?<q>["'\x60])(?<s>[^"'\x60\s\\]{8,200})\k<q>`,
+      String.raw`(?<name>${SECRET_NAME})["'\x60]?\s{0,5}(?::=|=>|=|:|\sto\s|\sis\s)\s{0,5}(?:[A-Za-z]{1,10}\()?(?<q>["'\x60])(?<s>[^"'\x60\s\\]{8,200})\k<q>`,
       'dgi',
     ),
     validate: (secret, ctx) =>
@@ -99,7 +101,7 @@ export const GENERIC_RULES: SecretRule[] = [
     keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
     caseInsensitiveKeywords: true,
     pattern: new RegExp(
-      String.raw`^[ \t]{0,20}(?:export[ \t]{1,5}|-[ \t]{1,5})?(?<name>${SECRET_NAME})[ \t]{0,5}[=:][ \t]{0,5}(?<s>[^\s"'\x60#,;{}()[\]]{8,200})[ \t]*(?:#[^\n]{0,200})?$`,
+      String.raw`^[ \t]{0,20}(?:export[ \t]{1,5}|ENV[ \t]{1,5}|ARG[ \t]{1,5}|-[ \t]{1,5})?(?<name>${SECRET_NAME})[ \t]{0,5}[=:][ \t]{0,5}(?<s>[^\s"'\x60#,;{}()[\]]{8,200})[ \t]*(?:#[^\n]{0,200})?$`,
       'dgim',
     ),
     validate: (secret, ctx) =>

@@ -25,7 +25,7 @@ export const PROVIDER_RULES: SecretRule[] = [
     keywords: ['secret'],
     caseInsensitiveKeywords: true,
     pattern: new RegExp(
-      String.raw`(?:aws[_.-]?secret[A-Za-z_.-]{0,20}|secret[_.-]?access[_.-]?key)${ASSIGN}(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+      String.raw`(?:aws[_.-]?secret[A-Za-z_.-]{0,20}|secret[_.-]?access[_.-]?key)(?:${ASSIGN}|["'\x60]?\s{1,3}(?:to|is)\s{1,3}["'\x60]?)(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
       'dgi',
     ),
     validate: looksRandom(3.8),
