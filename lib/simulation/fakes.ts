@@ -13,7 +13,7 @@ import type {
 } from '../../activities/contracts';
 import type { FailureDetails } from '../failures';
 import { estimateTasks } from '../estimate/heuristic';
-import type { Plan } from '../plan';
+import type { Complexity, Plan } from '../plan';
 import { DEFAULT_CATALOG } from '../models';
 import { DEFAULT_TIERS, type BuildWorkflowInput } from '../../workflows/core/types';
 import { SimFailure, type SimActivities, type SimCall } from './runtime';
@@ -53,6 +53,8 @@ export interface FakeOptions {
   /** Virtual ms of the non-agent activities (default 1 s each; persistence 0). */
   gitMs?: number;
   planCostUsd?: string;
+  /** Force every task to this complexity instead of the heuristic estimate. */
+  level?: Complexity;
 }
 
 const ok = <R>(durationMs: number, complete: () => R): SimCall<R> => ({ durationMs, complete });
@@ -85,7 +87,13 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
 
   const activities: SimActivities = {
     planBuild: () => ok(0, () => ({ plan: options.plan, costUsd: options.planCostUsd ?? '0' })),
-    estimateComplexity: (input) => ok(0, () => ({ estimates: estimateTasks(input.tasks), costUsd: '0' })),
+    estimateComplexity: (input) =>
+      ok(0, () => {
+        const estimates = estimateTasks(input.tasks);
+        const level = options.level;
+        if (level) for (const e of Object.values(estimates)) Object.assign(e, { level, recommendedTier: DEFAULT_TIERS[level] });
+        return { estimates, costUsd: '0' };
+      }),
     ensureBuildBranch: () => ok(gitMs, () => undefined),
     prepareWorktree: (input) =>
       ok(gitMs, () => {
