@@ -1,0 +1,18 @@
+import Decimal from 'decimal.js';
+
+/** Terminal formatting for reports; `--json` keeps the exact values. */
+
+export const usd = (value: string, places = 4) => `$${new Decimal(value).toFixed(places)}`;
+
+export const count = (n: number) => n.toLocaleString('en-US');
+
+export function duration(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)}m`;
+  return `${(ms / 3_600_000).toFixed(1)}h`;
+}
+
+/** 2026-11-02T13:00:00.000Z → "2026-11-02 13:00" (UTC, as everything in the reports). */
+export const minute = (isoString: string) => isoString.slice(0, 16).replace('T', ' ');
