@@ -5,7 +5,7 @@ import type { ProgressSnapshot } from '../../workflows/core/progress';
 import { plan, task, traceViolations } from './helpers';
 
 const MIN = 60_000;
-const steady: AgentScript = () => ({ durationMs: 10 * MIN, costUsd: '0.05' });
+const steady: AgentScript = () => ({ durationMs: 10 * MIN, costUsd: '0.001' });
 const at = (afterMs: number, apply: (h: BuildHandlers) => void) => ({ afterMs, apply });
 const fan = (n: number) => plan(Array.from({ length: n }, (_, i) => task(`t${i}`)));
 
