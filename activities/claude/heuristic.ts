@@ -1,5 +1,6 @@
 import type { ComplexityEstimate } from '../contracts';
-import type { BuildRunnerConfig } from '../../lib/config';
+import { tierFor, type BuildRunnerConfig } from '../../lib/config';
+import { estimateTasks } from '../../lib/estimate/heuristic';
 import type { Plan, PlannedTask } from '../../lib/plan';
 
 /** Adapter to the offline heuristic planner and estimator (lib/planner, lib/estimate). */
@@ -7,9 +8,12 @@ export function heuristicPlan(_spec: string, _project: string): Plan {
   throw new Error('The heuristic planner is not available yet.');
 }
 
+/** Heuristic estimates, with the tier taken from the configured routing rather than the default table. */
 export function heuristicEstimates(
-  _tasks: PlannedTask[],
-  _config: BuildRunnerConfig,
+  tasks: PlannedTask[],
+  config: BuildRunnerConfig,
 ): Record<string, ComplexityEstimate> {
-  throw new Error('The heuristic estimator is not available yet.');
+  const estimates = estimateTasks(tasks);
+  for (const e of Object.values(estimates)) e.recommendedTier = tierFor(config, e.level);
+  return estimates;
 }
