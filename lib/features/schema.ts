@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonErrorOffset } from './json-error';
 
 /** `.buildrunner/features.json`: what the project promises, and how far along each promise is. */
 export const FEATURES_FILE = '.buildrunner/features.json';
@@ -75,9 +76,8 @@ export function parseFeatures(
     raw = JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    const lineMatch = /line (\d+)/.exec(message);
-    const line = lineMatch ? Number(lineMatch[1]) : pos ? lineAt(text, Number(pos[1])) : 1;
+    const at = jsonErrorOffset(text);
+    const line = lineAt(text, at < 0 ? 0 : at);
     return { ok: false, problems: [{ file, line, message: `not valid JSON: ${message}` }] };
   }
   const result = featuresFileSchema.safeParse(raw);
