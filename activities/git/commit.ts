@@ -27,7 +27,9 @@ export async function commitTask(input: CommitTaskInput): Promise<CommitTaskResu
   const message = `${input.message.trim()}\n\n${trailers(input)}\n`;
   const result = await runGit(cwd, ['commit', '--file=-', '--cleanup=verbatim'], {
     input: message,
-    env: authorEnv,
+    // STATUS.md is regenerated once on the build branch (markFeaturesDelivered), not in every task worktree,
+    // where it would leak into the next commit and make parallel tasks touch the same file.
+    env: { ...authorEnv, BR_POST_COMMIT_RUNNING: '1' },
     allowFailure: true,
   });
   if (result.code !== 0) {
