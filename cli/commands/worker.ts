@@ -1,0 +1,44 @@
+import { Option } from 'clipanion';
+import * as t from 'typanion';
+import { BrCommand, Category } from '../base';
+
+export class WorkerCommand extends BrCommand {
+  static override paths = [['worker']];
+  static override usage = BrCommand.Usage({
+    category: Category.setup,
+    description: 'Run a worker: builds, tasks and git on the build queue, Claude calls on per-model queues',
+    details: `
+      Polls the build task queue (workflows, git and persistence activities) and one task queue per model
+      in the catalog (Claude activities), so a fleet-wide rate limit per model is a task-queue setting.
+      Run as many workers as you like against one Temporal cluster and one database. Ctrl-C (SIGINT) or
+      SIGTERM stops polling and lets running activities finish. The Anthropic key is read here, from
+      ANTHROPIC_API_KEY or .env; the heuristic planner and estimator work without it.
+    `,
+    examples: [
+      ['Poll every queue', '$0 worker'],
+      ['Only Claude calls, four at a time', '$0 worker --queues claude --max-concurrent-activities 4'],
+    ],
+  });
+
+  queues = Option.String('--queues', { description: 'Comma-separated: build, claude (default both)' });
+  maxConcurrent = Option.String('--max-concurrent-activities', {
+    description: 'Activities this process runs at once, per queue (default 8)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
+  });
+
+  async execute(): Promise<number> {
+    const [{ runWorker }, { parseQueueKinds }] = await Promise.all([
+      import('../../worker/run'),
+      import('../../worker/config'),
+    ]);
+    const ctx = await this.serviceContext();
+    this.print(`Temporal ${ctx.config.temporal.address}, namespace ${ctx.config.temporal.namespace}`);
+    await runWorker(ctx, {
+      queues: parseQueueKinds(this.queues),
+      ...(this.maxConcurrent ? { maxConcurrentActivities: this.maxConcurrent } : {}),
+      log: (line) => this.print(line),
+    });
+    this.print('Worker stopped.');
+    return 0;
+  }
+}

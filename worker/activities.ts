@@ -1,0 +1,80 @@
+import type { BuildActivities, MaintenanceActivities } from '../activities/contracts';
+import type { BuildRunnerConfig } from '../lib/config';
+import type { Database } from '../lib/db/connection';
+
+/**
+ * The real activities, composed from the factories of activities/claude, activities/git and
+ * activities/persistence. Each module is imported lazily so a missing one fails at worker start with
+ * its name, not with a stack from deep inside a workflow run.
+ */
+
+export type AllActivities = BuildActivities & MaintenanceActivities;
+export type ClaudeOnly = Pick<BuildActivities, 'planBuild' | 'estimateComplexity' | 'runAgent'>;
+
+export interface ActivityDeps {
+  db: Database;
+  config: BuildRunnerConfig;
+  root: string;
+  /** Read by the worker itself (lib/apikey.ts); never passed through a workflow. */
+  apiKey: string | undefined;
+}
+
+async function load<T>(
+  specifier: string,
+  factory: string,
+  importer: () => Promise<Record<string, unknown>>,
+): Promise<T> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importer();
+  } catch (err) {
+    throw new Error(
+      `The worker cannot load ${specifier} (${(err as Error).message.split('\n')[0]}). Is this BuildRunner install complete?`,
+    );
+  }
+  if (typeof mod[factory] !== 'function')
+    throw new Error(`${specifier} does not export ${factory}(); the worker needs it.`);
+  return mod[factory] as T;
+}
+
+export async function createClaude(deps: ActivityDeps): Promise<ClaudeOnly> {
+  const create = await load<(d: ActivityDeps & { repoRoot: string }) => ClaudeOnly>(
+    'activities/claude/index.ts',
+    'createClaudeActivities',
+    () => import('../activities/claude/index'),
+  );
+  return create({ ...deps, repoRoot: deps.root });
+}
+
+export async function createAllActivities(deps: ActivityDeps): Promise<AllActivities> {
+  const [createGit, createPersistence, createMaintenance] = await Promise.all([
+    load<
+      (d: {
+        config: BuildRunnerConfig;
+      }) => Omit<
+        BuildActivities,
+        keyof ClaudeOnly | 'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'
+      >
+    >('activities/git/index.ts', 'createGitActivities', () => import('../activities/git/index')),
+    load<
+      (d: {
+        db: Database;
+      }) => Pick<BuildActivities, 'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'>
+    >(
+      'activities/persistence/index.ts',
+      'createPersistenceActivities',
+      () => import('../activities/persistence/index'),
+    ),
+    load<(d: { db: Database; config: BuildRunnerConfig; root: string }) => MaintenanceActivities>(
+      'activities/persistence/index.ts',
+      'createMaintenanceActivities',
+      () => import('../activities/persistence/index'),
+    ),
+  ]);
+  return {
+    ...(await createClaude(deps)),
+    ...createGit({ config: deps.config }),
+    ...createPersistence({ db: deps.db }),
+    ...createMaintenance({ db: deps.db, config: deps.config, root: deps.root }),
+  };
+}

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { findApiKey } from '../lib/apikey';
+import type { Database } from '../lib/db/connection';
+import type { ServiceContext } from '../lib/services/context';
+import { TemporalUnreachableError, unreachableMessage } from '../lib/services/temporal-client';
+import { createAllActivities, createClaude } from './activities';
+import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
+
+export interface WorkerOptions {
+  queues?: QueueKind[];
+  maxConcurrentActivities?: number;
+  /** Replaces the real activities (tests: fakes). */
+  activities?: object;
+  /** A pre-built bundle (tests share one); built from workflows/index.ts otherwise. */
+  workflowBundle?: { code: string };
+  log?: (line: string) => void;
+}
+
+export interface RunningWorkers {
+  taskQueues: string[];
+  /** Resolves when every worker has stopped; rejects when one of them failed. */
+  done: Promise<void>;
+  /** Stops polling, lets running activities finish (up to the grace time), closes the DB and the connection. */
+  shutdown(): Promise<void>;
+}
+
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  return bundleWorkflowCode({ workflowsPath: require.resolve(path.join(__dirname, '../workflows/index')) });
+}
+
+async function connect(ctx: ServiceContext): Promise<NativeConnection> {
+  const { NativeConnection } = await import('@temporalio/worker');
+  const { address } = ctx.config.temporal;
+  try {
+    return await NativeConnection.connect({ address });
+  } catch (err) {
+    throw new TemporalUnreachableError(
+      unreachableMessage(address, (err as Error).message.split('\n')[0] ?? 'unknown'),
+    );
+  }
+}
+
+/** Starts one worker on the build queue (workflows + all activities) and one per model queue (Claude activities). */
+export async function startWorkers(
+  ctx: ServiceContext,
+  options: WorkerOptions = {},
+): Promise<RunningWorkers> {
+  const { Worker } = await import('@temporalio/worker');
+  const plan = queuePlan(ctx.config, options.queues);
+  const connection = await connect(ctx);
+  let db: Database | undefined;
+  const workers: Worker[] = [];
+  try {
+    let activities = options.activities;
+    let claude: object | undefined = options.activities;
+    if (!activities) {
+      const [{ openDatabase }, { resolveDatabaseTarget }, { migrate }] = await Promise.all([
+        import('../lib/db/connection'),
+        import('../lib/db/target'),
+        import('../lib/db/migrate'),
+      ]);
+      db = await openDatabase(resolveDatabaseTarget(ctx));
+      await migrate(db);
+      const deps = {
+        db,
+        config: ctx.config,
+        root: ctx.root,
+        apiKey: findApiKey({ env: ctx.env, cwd: ctx.root })?.key,
+      };
+      activities = await createAllActivities(deps);
+      claude = await createClaude(deps);
+    }
+    const needsWorkflows = plan.some((q) => q.kind === 'build');
+    // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.
+    const workflowBundle = needsWorkflows ? (options.workflowBundle ?? (await bundleWorkflows())) : undefined;
+    const maxConcurrentActivityTaskExecutions =
+      options.maxConcurrentActivities ?? WORKER_DEFAULTS.maxConcurrentActivities;
+    for (const q of plan) {
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace: ctx.config.temporal.namespace,
+          taskQueue: q.taskQueue,
+          ...(q.kind === 'build' ? { workflowBundle, activities } : { activities: claude }),
+          maxConcurrentActivityTaskExecutions,
+          shutdownGraceTime: WORKER_DEFAULTS.shutdownGraceTime,
+        }),
+      );
+      options.log?.(
+        `Polling ${q.taskQueue}${q.model ? ` (Claude calls for ${q.model})` : ' (builds, tasks, git, records)'}`,
+      );
+    }
+  } catch (err) {
+    await db?.close();
+    await connection.close();
+    throw err;
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done.catch(() => undefined);
+      await db?.close();
+      await connection.close();
+    })());
+  return { taskQueues: plan.map((q) => q.taskQueue), done, shutdown };
+}
+
+/** `br worker`: runs until SIGINT/SIGTERM, then shuts down gracefully. */
+export async function runWorker(ctx: ServiceContext, options: WorkerOptions = {}): Promise<void> {
+  const running = await startWorkers(ctx, options);
+  const stop = () => {
+    options.log?.('Shutting down: finishing running activities…');
+    void running.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await running.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await running.shutdown();
+  }
+}
