@@ -1,11 +1,23 @@
 import type { ComplexityEstimate } from '../contracts';
 import { tierFor, type BuildRunnerConfig } from '../../lib/config';
 import { estimateTasks } from '../../lib/estimate/heuristic';
-import type { Plan, PlannedTask } from '../../lib/plan';
+import { FailureClass } from '../../lib/failures';
+import { planFromMarkdown } from '../../lib/planner/heuristic';
+import { validatePlan, type Plan, type PlannedTask } from '../../lib/plan';
+import { failure } from './errors';
 
 /** Adapter to the offline heuristic planner and estimator (lib/planner, lib/estimate). */
-export function heuristicPlan(_spec: string, _project: string): Plan {
-  throw new Error('The heuristic planner is not available yet.');
+/** The offline plan, checked like a Claude plan: a cycle or unknown dependency in the spec fails with INVALID_PLAN. */
+export function heuristicPlan(spec: string, project: string): Plan {
+  const plan: Plan = { ...planFromMarkdown(spec, project), project };
+  const problems = validatePlan(plan);
+  if (problems.length)
+    throw failure(
+      FailureClass.INVALID_PLAN,
+      `The heuristic plan of the spec is invalid:\n  ${problems.map((p) => p.message).join('\n  ')}\n` +
+        'Fix the "depends on" references in the spec.',
+    );
+  return plan;
 }
 
 /** Heuristic estimates, with the tier taken from the configured routing rather than the default table. */

@@ -59,7 +59,7 @@ export interface PlanReport {
 
 function failureToUserError(err: unknown): unknown {
   if (!(err instanceof ApplicationFailure)) return err;
-  return new UserError(`Claude planning failed (${err.type ?? 'unknown'}): ${err.message}`);
+  return new UserError(`Planning failed (${err.type ?? 'unknown'}): ${err.message}`);
 }
 
 export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promise<PlanReport> {
@@ -98,7 +98,7 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
         project,
         repoPath: '.',
         specPath: path.relative(ctx.cwd, specFile),
-        planner: planner!,
+        planner: planner,
       });
       const estimated = await activities.estimateComplexity({
         buildId,
@@ -119,7 +119,7 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
   return {
     project,
     specPath: options.specPath,
-    planner: planner!,
+    planner: planner,
     estimator: options.aiEstimate ? 'ai' : 'heuristic',
     note,
     ...forecast(ctx, plan, estimates),

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
-import type { RunAgentInput } from '../../activities/contracts';
+import type { RunAgentInput, RunAgentResult } from '../../activities/contracts';
 import { FailureClass } from '../../lib/failures';
 import { startFakeAnthropic, toolCalls, toolUse, reply, type FakeAnthropic } from '../fakes/anthropic-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -117,7 +117,7 @@ describe('the agent loop in a worktree', () => {
     const env = new MockActivityEnvironment({ attempt: 1 });
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
-    const result = await env.run(activities().runAgent, input());
+    const result: RunAgentResult = await env.run(activities().runAgent, input());
 
     expect(result).toMatchObject({
       outcome: 'finished',

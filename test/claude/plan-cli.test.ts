@@ -101,6 +101,48 @@ describe('br plan', () => {
     expect(stdout).toMatch(/^Forecast: \$[\d.]+ – \$[\d.]+ \(prices anthropic-2026-10-07\)$/m);
   });
 
+  it('falls back to the heuristic planner with a one-line note when there is no key', async () => {
+    const before = server.requests.length;
+    const { code, stdout, stderr } = await br([]);
+    expect(code).toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/No ANTHROPIC_API_KEY found: used the offline heuristic planner/);
+    expect(stdout).toMatch(/\(heuristic planner, heuristic estimates\)/);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('plans offline with --heuristic-plan and estimates with Claude on --ai-estimate', async () => {
+    const offline = JSON.parse((await br(['--heuristic-plan', '--json'])).stdout) as PlanReport;
+    expect(offline.planner).toBe('heuristic');
+    expect(offline.spentUsd).toBe('0');
+    expect(offline.tasks.length).toBe(2);
+    const [cart, pay] = offline.tasks;
+    expect(pay!.dependsOn).toContain(cart!.id);
+
+    server.enqueue(
+      toolUse('submit_estimates', {
+        estimates: offline.tasks.map((t) => ({
+          taskId: t.id,
+          level: 'critical',
+          score: 95,
+          reasons: ['money'],
+          recommendedTier: 'opus',
+        })),
+      }),
+    );
+    const { code, stdout } = await br(['--heuristic-plan', '--ai-estimate', '--json'], {
+      ANTHROPIC_API_KEY: key,
+    });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as PlanReport;
+    expect(report.estimator).toBe('ai');
+    expect(report.tasks.map((t) => [t.complexity, t.model])).toEqual([
+      ['critical', 'claude-opus-5-5'],
+      ['critical', 'claude-opus-5-5'],
+    ]);
+    expect(server.requests.at(-1)!.body.model).toBe('claude-haiku-5-5');
+  });
+
   it('explains how to set the key when --ai-plan is asked for without one', async () => {
     const { code, stdout, stderr } = await br(['--ai-plan']);
     expect(code).toBe(1);
@@ -116,7 +158,7 @@ describe('br plan', () => {
     });
     const { code, stdout, stderr } = await br(['--ai-plan'], { ANTHROPIC_API_KEY: key });
     expect(code).toBe(1);
-    expect(stdout + stderr).toMatch(/Claude planning failed \(AUTH\)/);
+    expect(stdout + stderr).toMatch(/Planning failed \(AUTH\): Claude API/);
     expect(stdout + stderr).not.toContain(key);
   });
 

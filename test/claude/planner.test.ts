@@ -155,6 +155,34 @@ describe('the Claude planner and AI estimator', () => {
     expect(result.costUsd).toBe('0.00007');
   });
 
+  it('plans with the heuristic planner without a key and without calling the API', async () => {
+    const offline = createClaudeActivities({
+      db,
+      config: testConfig(server.url),
+      apiKey: undefined,
+      repoRoot: repo.dir,
+    });
+    const result = await offline.planBuild({
+      buildId: 'b-h',
+      project: 'shop',
+      repoPath: '.',
+      specPath: 'SPEC.md',
+      planner: 'heuristic',
+    });
+    expect(result.costUsd).toBe('0');
+    expect(result.plan).toMatchObject({ source: 'heuristic', project: 'shop' });
+    expect(result.plan.tasks.length).toBe(2);
+    expect(server.requests).toHaveLength(0);
+    const estimates = await offline.estimateComplexity({
+      buildId: 'b-h',
+      tasks: result.plan.tasks,
+      mode: 'heuristic',
+    });
+    expect(Object.keys(estimates.estimates).sort()).toEqual(
+      result.plan.tasks.map((t: PlannedTask) => t.id).sort(),
+    );
+  });
+
   it('never puts the key in a request body, a result or a cost row', async () => {
     server.enqueue(toolUse('submit_plan', { tasks: [task('cart')] }));
     const result = await plan();
