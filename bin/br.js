@@ -10,11 +10,10 @@ if (fs.existsSync(compiled) && !process.env.BR_FROM_SOURCE) {
   require(compiled).main(process.argv.slice(2));
 } else {
   const { spawnSync } = require('node:child_process');
-  const entry = path.join(__dirname, '..', 'cli', 'main.ts');
-  const script = `require(${JSON.stringify(entry)}).main(process.argv.slice(1))`;
+  const entry = path.join(__dirname, '..', 'cli', 'bin.ts');
   // Resolve tsx from this package, not from the caller's folder (git hooks run br from any repository).
   const tsx = require('node:url').pathToFileURL(require.resolve('tsx')).href;
-  const result = spawnSync(process.execPath, ['--import', tsx, '-e', script, ...process.argv.slice(2)], {
+  const result = spawnSync(process.execPath, ['--import', tsx, entry, ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
   process.exitCode = result.status ?? 1;

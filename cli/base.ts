@@ -1,5 +1,10 @@
-import { Command, Option } from 'clipanion';
+import { Command, Option, type BaseContext } from 'clipanion';
 import type { ServiceContext } from '../lib/services/context';
+
+/** The clipanion context, plus service overrides that in-process tests may pass to runCli. */
+export interface BrContext extends BaseContext {
+  services?: Partial<ServiceContext>;
+}
 
 export const Category = {
   builds: 'Builds',
@@ -18,7 +23,10 @@ export abstract class BrCommand extends Command {
 
   protected async serviceContext(): Promise<ServiceContext> {
     const { createContext } = await import('../lib/services/context');
-    return createContext({ configFile: this.configFile, cwd: process.cwd(), env: process.env });
+    const ctx = createContext({ configFile: this.configFile, cwd: process.cwd(), env: process.env });
+    // Tests running the CLI in-process may swap services (e.g. builds on the simulation runtime).
+    const overrides = (this.context as BrContext).services;
+    return overrides ? { ...ctx, ...overrides } : ctx;
   }
 
   protected print(text = ''): void {

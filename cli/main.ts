@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Builtins, Cli, Command, type BaseContext, type CommandClass } from 'clipanion';
+import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
 import { packageVersion } from '../lib/paths';
+import type { BrContext } from './base';
 import { closestCommands } from './suggest';
 
 /** Every command class under cli/commands, found on disk so adding a command is adding a file. */
@@ -48,7 +49,7 @@ export function createCli(): Cli {
 }
 
 /** Runs the CLI and returns the exit code (tests call this with captured streams). */
-export async function runCli(argv: string[], context: Partial<BaseContext> = {}): Promise<number> {
+export async function runCli(argv: string[], context: Partial<BrContext> = {}): Promise<number> {
   const cli = createCli();
   const ctx = { ...Cli.defaultContext, ...context };
   if (argv.length > 0 && !argv[0]!.startsWith('-')) {

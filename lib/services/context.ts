@@ -10,6 +10,8 @@ import { resolveDatabaseTarget } from '../db/target';
 export interface ServiceContext extends LoadedConfig {
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where builds run; Temporal unless a test swaps in the simulation. */
+  builds?: import('./build-backend').BuildBackend;
 }
 
 export function createContext(

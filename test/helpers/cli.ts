@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/main';
+import type { ServiceContext } from '../../lib/services/context';
 
 export interface CliResult {
   code: number;
@@ -10,7 +11,12 @@ export interface CliResult {
 /** Runs `br` in-process with captured output, in the given working folder and environment. */
 export async function runBr(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    services?: Partial<ServiceContext>;
+    isTTY?: boolean;
+  } = {},
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -28,7 +34,14 @@ export async function runBr(
     }
   }
   try {
-    const code = await runCli(argv, { stdout, stderr, stdin: process.stdin, colorDepth: 1 });
+    if (options.isTTY) Object.assign(stdout, { isTTY: true, columns: 120 });
+    const code = await runCli(argv, {
+      stdout,
+      stderr,
+      stdin: process.stdin,
+      colorDepth: 1,
+      services: options.services,
+    });
     return { code, stdout: out, stderr: err };
   } finally {
     process.chdir(previousCwd);

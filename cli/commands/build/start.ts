@@ -1,0 +1,90 @@
+import { Option } from 'clipanion';
+import * as t from 'typanion';
+import { BrCommand, Category } from '../../base';
+
+export class BuildStartCommand extends BrCommand {
+  static override paths = [['build', 'start']];
+  static override usage = BrCommand.Usage({
+    category: Category.builds,
+    description: 'Start a build of a spec on Temporal (or attach to the same build if it is already running)',
+    details: `
+      Plans the spec (heuristic planner by default, Claude with --ai-plan), then runs every task as a
+      child workflow: worktree, Claude agent, commit through the repository's hooks, verification, merge
+      into the build branch \`br/<build id>\`. The build id is derived from the project, the spec and the
+      base branch, so starting the same build twice attaches to the running one. Needs a Temporal server
+      (\`br dev\`, docker compose, or TEMPORAL_ADDRESS) with \`br worker\` running, and ANTHROPIC_API_KEY on the workers.
+    `,
+    examples: [
+      ['Start and follow a build', '$0 build start PROJECT_SPEC.md --budget 20 --parallel 4 --watch'],
+      ['Plan with Claude, from the develop branch', '$0 build start spec.md --ai-plan --base develop'],
+    ],
+  });
+
+  spec = Option.String({ name: 'spec' });
+  budget = Option.String('--budget', {
+    description: 'Budget in USD (default from config)',
+    validator: t.isNumber(),
+  });
+  parallel = Option.String('--parallel', {
+    description: 'Tasks at once (default from config)',
+    validator: t.cascade(t.isNumber(), t.isInteger(), t.isAtLeast(1)),
+  });
+  base = Option.String('--base', 'main', { description: 'Base branch the build branch starts from' });
+  aiPlan = Option.Boolean('--ai-plan', false, {
+    description: 'Plan with Claude instead of the heuristic planner',
+  });
+  heuristicPlan = Option.Boolean('--heuristic-plan', false, {
+    description: 'Plan from headings and checklists (default)',
+  });
+  aiEstimate = Option.Boolean('--ai-estimate', false, { description: 'Estimate complexity with Claude' });
+  watch = Option.Boolean('--watch', false, { description: 'Follow the build and exit with its outcome' });
+  json = Option.Boolean('--json', false, { description: 'Print the started build as JSON' });
+
+  async execute(): Promise<number> {
+    if (this.aiPlan && this.heuristicPlan) {
+      throw new (await import('clipanion')).UsageError('Choose one of --ai-plan and --heuristic-plan.');
+    }
+    const { buildBackend } = await import('../../../lib/services/build-backend');
+    const ctx = await this.serviceContext();
+    const backend = buildBackend(ctx);
+    const started = await backend.start(ctx, {
+      specPath: this.spec,
+      budgetUsd: this.budget,
+      parallel: this.parallel,
+      baseBranch: this.base,
+      planner: this.aiPlan ? 'claude' : 'heuristic',
+      estimator: this.aiEstimate ? 'ai' : 'heuristic',
+    });
+    const summary = {
+      buildId: started.buildId,
+      attached: started.attached,
+      webUiUrl: started.webUiUrl,
+      buildBranch: started.input.buildBranch,
+      budgetUsd: started.input.budgetUsd,
+      parallel: started.input.parallel,
+    };
+    if (this.json && !this.watch) {
+      this.printJson(summary);
+      return 0;
+    }
+    if (!this.json) {
+      this.print(`${started.attached ? 'Attached to running build' : 'Started build'} ${started.buildId}`);
+      this.print(
+        `  build branch ${summary.buildBranch}, budget $${summary.budgetUsd}, parallel ${summary.parallel}`,
+      );
+      this.print(`  Web UI: ${started.webUiUrl}`);
+    }
+    if (!this.watch) {
+      this.print(`Follow it with: br build watch ${started.buildId}`);
+      return 0;
+    }
+    const { watchBuild } = await import('../../render/watch-build');
+    const { colorsEnabled } = await import('../../main');
+    return watchBuild(ctx, backend, started.buildId, {
+      stdout: this.context.stdout,
+      stderr: this.context.stderr,
+      color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),
+      json: this.json,
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { Option } from 'clipanion';
+import { BrCommand, Category } from '../../base';
+
+export class BuildStatusCommand extends BrCommand {
+  static override paths = [['build', 'status']];
+  static override usage = BrCommand.Usage({
+    category: Category.builds,
+    description: 'Show a build once: status, budget, and every task with model, attempts and cost',
+    examples: [
+      ['Status of a build', '$0 build status build-shop-3f9a2c1d'],
+      ['For scripts', '$0 build status build-shop-3f9a2c1d --json'],
+    ],
+  });
+
+  id = Option.String({ name: 'build-id' });
+  json = Option.Boolean('--json', false, { description: 'Print the progress snapshot as JSON' });
+
+  async execute(): Promise<number> {
+    const [{ buildBackend }, { renderFrame }, { colorsEnabled }] = await Promise.all([
+      import('../../../lib/services/build-backend'),
+      import('../../render/progress'),
+      import('../../main'),
+    ]);
+    const ctx = await this.serviceContext();
+    const progress = await buildBackend(ctx).progress(ctx, this.id);
+    if (this.json) {
+      this.printJson(progress);
+      return 0;
+    }
+    this.print(
+      renderFrame(progress, {
+        color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),
+        maxRows: 500,
+      }),
+    );
+    this.print(`Web UI: ${progress.webUiUrl}`);
+    return 0;
+  }
+}

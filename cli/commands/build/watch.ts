@@ -1,0 +1,43 @@
+import { Option } from 'clipanion';
+import { BrCommand, Category } from '../../base';
+
+export class BuildWatchCommand extends BrCommand {
+  static override paths = [['build', 'watch']];
+  static override usage = BrCommand.Usage({
+    category: Category.builds,
+    description: 'Follow a build live until it ends; the exit code is its outcome',
+    details: `
+      On a terminal the view redraws in place: tasks by state with model and attempt, cost against the
+      budget, elapsed time, budget alerts. When the output is not a terminal it prints one line per event.
+      Exit codes: 0 SUCCEEDED, 1 FAILED, 2 PARTIAL, 3 BUDGET_EXHAUSTED, 4 CANCELLED. Ctrl-C stops watching,
+      not the build.
+    `,
+    examples: [
+      ['Watch a build', '$0 build watch build-shop-3f9a2c1d'],
+      ['Log events to a file', '$0 build watch build-shop-3f9a2c1d > build.log'],
+    ],
+  });
+
+  id = Option.String({ name: 'build-id' });
+  json = Option.Boolean('--json', false, { description: 'Print only the final progress snapshot as JSON' });
+  interval = Option.String('--interval', '1000', {
+    description: 'Milliseconds between progress queries',
+    hidden: true,
+  });
+
+  async execute(): Promise<number> {
+    const [{ buildBackend }, { watchBuild }, { colorsEnabled }] = await Promise.all([
+      import('../../../lib/services/build-backend'),
+      import('../../render/watch-build'),
+      import('../../main'),
+    ]);
+    const ctx = await this.serviceContext();
+    return watchBuild(ctx, buildBackend(ctx), this.id, {
+      stdout: this.context.stdout,
+      stderr: this.context.stderr,
+      color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),
+      json: this.json,
+      intervalMs: Number(this.interval),
+    });
+  }
+}
