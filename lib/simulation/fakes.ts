@@ -91,7 +91,9 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
       ok(0, () => {
         const estimates = estimateTasks(input.tasks);
         const level = options.level;
-        if (level) for (const e of Object.values(estimates)) Object.assign(e, { level, recommendedTier: DEFAULT_TIERS[level] });
+        if (level)
+          for (const e of Object.values(estimates))
+            Object.assign(e, { level, recommendedTier: DEFAULT_TIERS[level] });
         return { estimates, costUsd: '0' };
       }),
     ensureBuildBranch: () => ok(gitMs, () => undefined),
@@ -168,7 +170,7 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
   return { activities, store };
 }
 
-/** A build input for simulation: default catalog and routing, no verify command unless given. */
+/** A build input for simulation: default catalog and routing, a verify step (the fake always has one). */
 export function simulationInput(plan: Plan, overrides: Partial<BuildWorkflowInput> = {}): BuildWorkflowInput {
   return {
     buildId: 'sim',
@@ -185,6 +187,7 @@ export function simulationInput(plan: Plan, overrides: Partial<BuildWorkflowInpu
     parallel: 4,
     routing: { tiers: { ...DEFAULT_TIERS }, maxAttemptsPerTask: 4, catalog: DEFAULT_CATALOG },
     alertThresholds: [0.5, 0.8, 1],
+    verifyCommand: 'npm test',
     ...overrides,
   };
 }

@@ -104,3 +104,13 @@ export function estimateAttemptUsd(model: ModelEntry, complexity: Complexity): s
     .div(1_000_000);
   return usd.toDecimalPlaces(6, Decimal.ROUND_UP).toString();
 }
+
+/**
+ * A task reserves this multiple of the expected cost before each attempt: the reservation is also the
+ * agent's spending cap, and an ordinary attempt that runs long should not be cut off by it.
+ */
+export const RESERVATION_HEADROOM = 2;
+
+export function reservationUsd(model: ModelEntry, complexity: Complexity): string {
+  return new Decimal(estimateAttemptUsd(model, complexity)).mul(RESERVATION_HEADROOM).toString();
+}

@@ -9,7 +9,7 @@ import type { TelemetryEventInput, TelemetryType } from '../../activities/contra
 import { isFailureClass, type FailureClass } from '../../lib/failures';
 import { decideFallback, initialFallbackState, UnknownFailureError, type FallbackDecision } from './fallback';
 import type { DescribedError, ReservationGrant, TaskPort } from './port';
-import { estimateAttemptUsd, initialModel, modelById } from './routing';
+import { initialModel, modelById, reservationUsd } from './routing';
 import type { TaskResult, TaskWorkflowInput } from './types';
 
 type TryResult =
@@ -69,7 +69,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   for (;;) {
     attempt += 1;
     const model = modelById(routing.catalog, fallback.model) ?? first;
-    const ask = estimateAttemptUsd(model, level);
+    const ask = reservationUsd(model, level);
     let grant: ReservationGrant;
     try {
       await port.requestReservation({ taskId: task.id, attempt, usd: ask });

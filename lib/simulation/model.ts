@@ -1,0 +1,99 @@
+/**
+ * The stochastic agent model behind forecasts and the routing benchmark: per-tier success
+ * probabilities by complexity, a failure mix, minutes and tokens per attempt. These are assumptions,
+ * printed with every forecast, not measurements.
+ */
+import Decimal from 'decimal.js';
+import { findModel, priceUsage, type ModelCatalog, type ModelTier } from '../models';
+import type { Complexity } from '../plan';
+import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE } from '../../workflows/core/routing';
+import type { AgentOutcome, AgentScript } from './fakes';
+
+export const SUCCESS_BY_TIER: Record<ModelTier, Record<Complexity, number>> = {
+  haiku: { simple: 0.85, moderate: 0.6, complex: 0.35, critical: 0.15 },
+  sonnet: { simple: 0.95, moderate: 0.85, complex: 0.7, critical: 0.5 },
+  opus: { simple: 0.97, moderate: 0.92, complex: 0.85, critical: 0.75 },
+};
+
+/** A repair attempt (hook/verification output fed back) succeeds this much more often. */
+export const REPAIR_BONUS = 0.1;
+
+/** Minutes of one attempt at speed 2 (sonnet); scaled by 2 / speed, times a uniform 0.6–1.6 jitter. */
+export const MINUTES_PER_ATTEMPT: Record<Complexity, number> = {
+  simple: 4,
+  moderate: 10,
+  complex: 20,
+  critical: 35,
+};
+
+export const FAILURE_MIX: { type: string; stage: 'agent' | 'commit' | 'verify' | 'merge'; share: number }[] =
+  [
+    { type: 'VERIFICATION_FAILED', stage: 'verify', share: 0.45 },
+    { type: 'HOOK_REJECTED', stage: 'commit', share: 0.2 },
+    { type: 'AGENT_INCOMPLETE', stage: 'agent', share: 0.2 },
+    { type: 'RATE_LIMITED', stage: 'agent', share: 0.1 },
+    { type: 'MERGE_CONFLICT', stage: 'merge', share: 0.05 },
+  ];
+
+/** mulberry32: a small seeded PRNG, so every forecast and benchmark run is reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface AgentModelOptions {
+  catalog: ModelCatalog;
+  /** Complexity per task id (the estimate, or a hidden true difficulty in benchmarks). */
+  levelOf: (taskId: string) => Complexity;
+  random: () => number;
+  success?: Record<ModelTier, Record<Complexity, number>>;
+}
+
+/** An AgentScript drawing each attempt's duration, cost and outcome from the model above. */
+export function stochasticAgent(options: AgentModelOptions): AgentScript {
+  const { catalog, random } = options;
+  const success = options.success ?? SUCCESS_BY_TIER;
+  return (call) => {
+    const model = findModel(catalog, call.model);
+    const tier = model?.tier ?? 'sonnet';
+    const level = options.levelOf(call.taskId);
+    const jitter = 0.6 + random();
+    const durationMs = Math.round(MINUTES_PER_ATTEMPT[level] * (2 / (model?.speed ?? 2)) * jitter * 60_000);
+    const tokens = ATTEMPT_TOKENS[level];
+    const input = Math.round(tokens.input * jitter);
+    const cached = Math.round(input * CACHED_INPUT_SHARE);
+    const usage = {
+      inputTokens: input - cached,
+      cacheReadTokens: cached,
+      cacheWriteTokens: 0,
+      outputTokens: Math.round(tokens.output * jitter),
+    };
+    const costUsd = model ? priceUsage(catalog, model.id, usage).toDecimalPlaces(6).toString() : '0';
+    const p = Math.min(1, success[tier][level] + (call.repairFeedback !== undefined ? REPAIR_BONUS : 0));
+    if (random() < p) return { durationMs, costUsd };
+    let pick = random();
+    const failure = FAILURE_MIX.find((f) => (pick -= f.share) < 0) ?? FAILURE_MIX[0]!;
+    const outcome: AgentOutcome = {
+      durationMs,
+      costUsd,
+      failure: {
+        type: failure.type,
+        stage: failure.stage,
+        details: { output: `${failure.type} (simulated)` },
+      },
+    };
+    if (failure.type === 'RATE_LIMITED') {
+      // A rate limit fails the first call: little time and money spent.
+      outcome.durationMs = 5_000;
+      outcome.costUsd = new Decimal(costUsd).div(20).toDecimalPlaces(6).toString();
+      outcome.failure!.details = { retryAfterSeconds: 30 };
+    }
+    return outcome;
+  };
+}
