@@ -274,6 +274,24 @@ describe('the agent loop in a worktree', () => {
     expect(failure.details[0].costUsd).toBe('0.0007');
   });
 
+  it('trims old tool outputs so a long session stays within context', async () => {
+    const big = 'x'.repeat(5000);
+    server.enqueue(
+      toolUse('write_file', { path: 'big.txt', content: big }),
+      toolUse('read_file', { path: 'big.txt' }),
+      ...Array.from({ length: 5 }, () => toolUse('list_files', {})),
+      toolUse('finish', { summary: 'done' }),
+    );
+    await activities().runAgent(input());
+    const readResult = (i: number) => {
+      const messages = server.requests[i]!.body.messages as { content: { content?: string }[] }[];
+      return messages[4]!.content[0]!.content!;
+    };
+    expect(readResult(2)).toBe(big);
+    expect(readResult(7).length).toBeLessThan(500);
+    expect(readResult(7)).toMatch(/older tool output trimmed/);
+  });
+
   it('never leaks the key into requests, results, cost rows or failures', async () => {
     server.enqueue(
       toolUse('run_command', { command: 'node check-env.js' }),
