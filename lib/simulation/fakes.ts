@@ -55,6 +55,8 @@ export interface FakeOptions {
   planCostUsd?: string;
   /** Force every task to this complexity instead of the heuristic estimate. */
   level?: Complexity;
+  /** Or choose the estimated complexity per task (benchmarks: a noisy view of a hidden difficulty). */
+  levelOf?: (taskId: string) => Complexity;
 }
 
 const ok = <R>(durationMs: number, complete: () => R): SimCall<R> => ({ durationMs, complete });
@@ -90,10 +92,10 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
     estimateComplexity: (input) =>
       ok(0, () => {
         const estimates = estimateTasks(input.tasks);
-        const level = options.level;
-        if (level)
-          for (const e of Object.values(estimates))
-            Object.assign(e, { level, recommendedTier: DEFAULT_TIERS[level] });
+        for (const [id, e] of Object.entries(estimates)) {
+          const level = options.levelOf?.(id) ?? options.level;
+          if (level) Object.assign(e, { level, recommendedTier: DEFAULT_TIERS[level] });
+        }
         return { estimates, costUsd: '0' };
       }),
     ensureBuildBranch: () => ok(gitMs, () => undefined),
