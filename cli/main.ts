@@ -56,8 +56,11 @@ export async function runCli(argv: string[], context: Partial<BrContext> = {}): 
     try {
       cli.process(argv);
     } catch (err) {
-      if ((err as Error).name === 'UnknownSyntaxError') {
-        const paths = cli.definitions().map((d) => d.path.split(' ').slice(1));
+      const paths = cli.definitions().map((d) => d.path.split(' ').slice(1));
+      const words = argv.filter((a) => !a.startsWith('-'));
+      const knownCommand = paths.some((p) => p.length > 0 && p.every((w, i) => words[i] === w));
+      // A known command with bad options gets clipanion's own message and usage instead.
+      if ((err as Error).name === 'UnknownSyntaxError' && !knownCommand) {
         const suggestions = closestCommands(argv, paths);
         const typed = argv.filter((a) => !a.startsWith('-')).join(' ');
         const hint = suggestions.length

@@ -14,6 +14,10 @@ export class BuildBudgetCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
+    if (!/^\d+(\.\d+)?$/.test(this.raise) || Number(this.raise) <= 0) {
+      const { UsageError } = await import('clipanion');
+      throw new UsageError(`--raise needs a positive amount in USD such as 5 or 12.50, not "${this.raise}".`);
+    }
     const { buildBackend } = await import('../../../lib/services/build-backend');
     const ctx = await this.serviceContext();
     const result = await buildBackend(ctx).raiseBudget(ctx, this.id, this.raise);
