@@ -1,0 +1,48 @@
+import { Option } from 'clipanion';
+import { BrCommand, Category } from '../base';
+
+export class DevCommand extends BrCommand {
+  static override paths = [['dev']];
+  static override usage = BrCommand.Usage({
+    category: Category.setup,
+    description:
+      'Run the local stack: Temporal dev server, shared embedded database, a worker and the schedules',
+    details: `
+      Uses a \`temporal\` binary on PATH, else the Temporal SDK's dev server (downloaded on first use).
+      With TEMPORAL_ADDRESS set it uses that cluster instead of starting one. The embedded database is
+      served on loopback so \`br\` commands in other terminals share it. Ctrl-C stops everything.
+    `,
+    examples: [
+      ['Start the local stack', '$0 dev'],
+      ['Use a Temporal started by docker compose', 'TEMPORAL_ADDRESS=localhost:7233 $0 dev'],
+    ],
+  });
+
+  port = Option.String('--port', { description: 'Temporal gRPC port (default 7233)' });
+  uiPort = Option.String('--ui-port', { description: 'Temporal Web UI port (default 8233)' });
+
+  async execute(): Promise<number> {
+    const { startDevStack } = await import('../../lib/services/dev');
+    const stack = await startDevStack(await this.serviceContext(), {
+      grpcPort: this.port ? Number(this.port) : undefined,
+      uiPort: this.uiPort ? Number(this.uiPort) : undefined,
+      log: (line) => this.print(line),
+    });
+    this.print('');
+    this.print(`Temporal gRPC  ${stack.temporalAddress}`);
+    this.print(`Web UI         ${stack.webUiUrl}`);
+    this.print(`Database       ${stack.database}`);
+    this.print(
+      '\nReady. In another terminal: br build start PROJECT_SPEC.md --watch   (Ctrl-C here stops the stack)',
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    this.print('\nStopping…');
+    await stack.stop();
+    this.print('Stopped.');
+    return 0;
+  }
+}
