@@ -284,3 +284,31 @@ TASK_FAILED            1  2026-11-03 08:01  2026-11-03 08:01  ████
     });
   });
 });
+
+describe('br maintenance and br schedules without a server', () => {
+  it('counts what retention would archive on a dry run, deleting nothing', async () => {
+    const { code, stdout } = await br('maintenance', 'retention', '--dry-run', '--days', '1', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      dryRun: true,
+      eventsDeleted: 10,
+      eventsArchived: 0,
+      archiveFile: null,
+    });
+    expect(JSON.parse((await br('telemetry', 'summary', '--json')).stdout).total).toBe(10);
+  });
+
+  it('runs aggregation again without changing the rollups', async () => {
+    const before = (await br('metrics', '--period', 'week', '--since', '2026-10-26', '--json')).stdout;
+    expect((await br('maintenance', 'aggregate', '--json')).code).toBe(0);
+    const after = (await br('metrics', '--period', 'week', '--since', '2026-10-26', '--json')).stdout;
+    const rows = (s: string) => JSON.parse(s).rows;
+    expect(rows(after)).toEqual(rows(before));
+  });
+
+  it('names the known schedules when given an unknown one', async () => {
+    const { code, stdout, stderr } = await br('schedules', 'trigger', 'nightly-backup');
+    expect(code).toBe(1);
+    expect(stdout + stderr).toContain('Known schedules: metrics-aggregation, retention-cleanup');
+  });
+});
