@@ -16,7 +16,11 @@ function timeRuns(args: string[], cwd: string, runs: number): { median: number; 
   let ok = true;
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    const result = spawnSync(process.execPath, args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (result.status !== 0) ok = false;
   }

@@ -26,7 +26,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedServer(options: { root: string; dataDir: string; port?: number }): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(options: {
+  root: string;
+  dataDir: string;
+  port?: number;
+}): Promise<EmbeddedServer> {
   const db = await openDatabase({ kind: 'pglite', dataDir: options.dataDir });
   try {
     await migrate(db);
