@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Database } from '../../lib/db/connection';
 import type { RetentionInput, RetentionResult } from '../contracts';
+import { RETENTION_HORIZON } from './rollup';
 
 /**
  * Retention: telemetry events older than the window are appended to a gzipped JSONL archive, the file
@@ -120,5 +121,11 @@ export async function cleanupRetention(
     deleted += gone[0]?.n ?? 0;
     lastId = ids[ids.length - 1]!;
   }
+  // Tells the rollup which hours no longer have all their raw rows.
+  await db.query(
+    `INSERT INTO "MaintenanceCursor" (kind, position, "updatedAt") VALUES ($1, $2, now())
+     ON CONFLICT (kind) DO UPDATE SET position = GREATEST("MaintenanceCursor".position, EXCLUDED.position), "updatedAt" = now()`,
+    [RETENTION_HORIZON, cutoff],
+  );
   return { ...base, eventsArchived: archived, eventsDeleted: deleted, archiveFile: archived ? file : null };
 }

@@ -22,6 +22,8 @@ import type { AggregateMetricsResult } from '../contracts';
  */
 
 export const CURSOR_KIND = 'metrics-aggregation';
+/** Set by retention cleanup: raw events before this instant have been archived and deleted. */
+export const RETENTION_HORIZON = 'retention-horizon';
 /** Rows whose transaction started before the last run but committed after it carry an older recordedAt; re-reading this much of the past catches them (recomputing is idempotent). */
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
 const LOCK_ID = 72707401;
@@ -105,7 +107,11 @@ ins AS (
     s.cache_write, s.cache_read, s.durations, s.dur_sum,
     CASE WHEN s.durations > 0 THEN round(s.dur_sum::numeric / s.durations) END, p.p95, now()
   FROM sums s LEFT JOIN pct p ON p.bucket = s.bucket AND p.m = s.m
-  ${UPSERT}
+  ${UPSERT.replace(
+    '"durationP95Ms" = EXCLUDED."durationP95Ms"',
+    // Before the retention horizon the raw durations are archived: keep the p95 computed while they existed.
+    '"durationP95Ms" = CASE WHEN EXCLUDED."bucketStart" < $4::timestamptz THEN "MetricsBucket"."durationP95Ms" ELSE EXCLUDED."durationP95Ms" END',
+  )}
   RETURNING 1
 )
 SELECT count(*)::int AS n FROM ins`;
@@ -133,6 +139,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 async function upsertBuckets(
   session: SqlSession,
   hours: number[],
+  horizon: Date,
 ): Promise<Omit<AggregateMetricsResult, 'eventsRead' | 'costRowsRead'>> {
   if (hours.length === 0) return { hourBuckets: 0, dayBuckets: 0, weekBuckets: 0 };
   const days = [...new Set(hours.map(utcDayStart))];
@@ -141,8 +148,8 @@ async function upsertBuckets(
     (await session.query<{ n: number }>(sql, params))[0]?.n ?? 0;
   const hourBuckets = await count(HOUR_SQL, [hours.map(iso)]);
   // Hours before days, days independent of weeks: both read the hour buckets just written.
-  const dayBuckets = await count(PERIOD_SQL, [days.map(iso), '24 hours', 'day']);
-  const weekBuckets = await count(PERIOD_SQL, [weeks.map(iso), '168 hours', 'week']);
+  const dayBuckets = await count(PERIOD_SQL, [days.map(iso), '24 hours', 'day', horizon]);
+  const weekBuckets = await count(PERIOD_SQL, [weeks.map(iso), '168 hours', 'week', horizon]);
   return { hourBuckets, dayBuckets, weekBuckets };
 }
 
@@ -168,9 +175,18 @@ export async function aggregateMetrics(
       const [{ upTo }] = (await session.query<{ upTo: Date }>(`SELECT now() AS "upTo"`)) as [{ upTo: Date }];
       const from = cursor ? new Date(cursor.position.getTime() - overlapMs) : new Date(0);
       const touched = await session.query<{ source: string; h: Date; n: number }>(TOUCHED_SQL, [from, upTo]);
-      const hours = [...new Set(touched.map((t) => t.h.getTime()))].sort((a, b) => a - b);
+      const [retained] = await session.query<{ position: Date }>(
+        `SELECT position FROM "MaintenanceCursor" WHERE kind = $1`,
+        [RETENTION_HORIZON],
+      );
+      const horizon = retained?.position ?? new Date(0);
+      // Hours before the retention horizon have lost raw rows to the archive: recomputing them would
+      // shrink their totals, so a late event that old is left out of the rollups.
+      const hours = [...new Set(touched.map((t) => t.h.getTime()))]
+        .filter((h) => h >= horizon.getTime())
+        .sort((a, b) => a - b);
       const sum = (source: string) => touched.filter((t) => t.source === source).reduce((a, t) => a + t.n, 0);
-      const buckets = await upsertBuckets(session, hours);
+      const buckets = await upsertBuckets(session, hours, horizon);
       await session.query(
         `INSERT INTO "MaintenanceCursor" (kind, position, "updatedAt") VALUES ($1, $2, now())
          ON CONFLICT (kind) DO UPDATE SET position = EXCLUDED.position, "updatedAt" = now()`,

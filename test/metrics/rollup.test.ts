@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cleanupRetention } from '../../activities/persistence/retention';
 import { aggregateMetrics } from '../../activities/persistence/rollup';
 import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
 import { BOUNDARIES, seed } from './fixtures';
@@ -52,6 +56,41 @@ describe.each(testTargets)('metrics rollup on %s', (target) => {
     expect(result.dayBuckets).toBeLessThanOrEqual(4);
     expect(result.weekBuckets).toBeLessThanOrEqual(4);
     expect(byKey(await storedBuckets(db))).toEqual(byKey(await recomputeFromRaw(db)));
+  });
+
+  it('leaves buckets before the retention horizon alone when late events arrive for them', async () => {
+    await seed(db, { seed: 6, events: 300, costs: 60 });
+    await aggregateMetrics(db);
+    const before = await storedBuckets(db);
+    const horizon = '2026-11-02T13:00:00.000Z';
+    const root = mkdtempSync(path.join(os.tmpdir(), 'br-horizon-'));
+    try {
+      await cleanupRetention(db, {
+        retentionDays: 30,
+        archiveDir: 'a',
+        batchSize: 100,
+        dryRun: false,
+        now: Date.parse(horizon) + 30 * 86_400_000,
+        runKey: 'r',
+        root,
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    await seed(db, {
+      seed: 7,
+      events: 60,
+      costs: 0,
+      around: [BOUNDARIES[1]!, BOUNDARIES[6]!],
+      prefix: 'late',
+    });
+    await aggregateMetrics(db, { overlapMs: 0 });
+    const after = await storedBuckets(db);
+    const old = (rows: typeof after) => byKey(rows.filter((b) => b.bucketStart < '2026-11-02T00:00:00.000Z'));
+    expect(old(after)).toEqual(old(before));
+    const recent = (rows: typeof after) =>
+      byKey(rows.filter((b) => b.period === 'hour' && b.bucketStart >= horizon));
+    expect(recent(after)).toEqual(recent(await recomputeFromRaw(db)));
   });
 
   if (target === 'pglite') {
