@@ -110,8 +110,23 @@ export async function startWorkers(
 }
 
 /** `br worker`: runs until SIGINT/SIGTERM, then shuts down gracefully. */
-export async function runWorker(ctx: ServiceContext, options: WorkerOptions = {}): Promise<void> {
+export async function runWorker(
+  ctx: ServiceContext,
+  options: WorkerOptions & { applySchedules?: boolean } = {},
+): Promise<void> {
   const running = await startWorkers(ctx, options);
+  if (options.applySchedules !== false) {
+    // Idempotent: every worker start brings the maintenance schedules up to date with the config.
+    const { applySchedulesFromContext } = await import('./schedules');
+    await applySchedulesFromContext(ctx).then(
+      (applied) =>
+        options.log?.(`Schedules: ${applied.map((a) => `${a.scheduleId} ${a.outcome}`).join(', ')}`),
+      (err: unknown) =>
+        options.log?.(
+          `Schedules not applied (${(err as Error).message.split('\n')[0]}); run \`br schedules apply\`.`,
+        ),
+    );
+  }
   const stop = () => {
     options.log?.('Shutting down: finishing running activities…');
     void running.shutdown();

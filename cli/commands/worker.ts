@@ -26,6 +26,10 @@ export class WorkerCommand extends BrCommand {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
   });
 
+  skipSchedules = Option.Boolean('--skip-schedules', false, {
+    description: 'Do not create or update the maintenance schedules on start',
+  });
+
   async execute(): Promise<number> {
     const [{ runWorker }, { parseQueueKinds }] = await Promise.all([
       import('../../worker/run'),
@@ -36,6 +40,7 @@ export class WorkerCommand extends BrCommand {
     await runWorker(ctx, {
       queues: parseQueueKinds(this.queues),
       ...(this.maxConcurrent ? { maxConcurrentActivities: this.maxConcurrent } : {}),
+      applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),
     });
     this.print('Worker stopped.');
