@@ -4,20 +4,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities, sweepOrphans } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
 import { FailureClass } from '../../lib/failures';
-import { isolateGitConfig, makeRepo, type TempRepo } from './repo';
+import { useTempRepo } from './repo';
 
 const activities = createGitActivities({ config: parseConfig({}) });
-let repo: TempRepo;
-let restore: () => void;
-
-beforeEach(() => {
-  repo = makeRepo();
-  restore = isolateGitConfig(repo);
-});
-afterEach(() => {
-  restore();
-  repo.cleanup();
-});
+const repo = useTempRepo();
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   try {

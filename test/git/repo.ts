@@ -68,3 +68,27 @@ export function isolateGitConfig(repo: TempRepo): () => void {
     else process.env.GIT_CONFIG_NOSYSTEM = saved.s;
   };
 }
+
+/**
+ * A fresh temp repository for every test of the calling file, with the git config isolated while it
+ * runs. The returned object always refers to the current test's repository.
+ */
+export function useTempRepo(): TempRepo {
+  let current: TempRepo | undefined;
+  let restore = () => {};
+  beforeEach(() => {
+    current = makeRepo();
+    restore = isolateGitConfig(current);
+  });
+  afterEach(() => {
+    restore();
+    current?.cleanup();
+    current = undefined;
+  });
+  return new Proxy({} as TempRepo, {
+    get: (_target, key) => {
+      if (!current) throw new Error('useTempRepo(): the repository exists only while a test runs');
+      return current[key as keyof TempRepo];
+    },
+  });
+}

@@ -1,22 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hooksStatus, installHooks, manifestPath, uninstallHooks } from '../../lib/hooks/install';
-import { isolateGitConfig, makeRepo, type TempRepo } from '../git/repo';
+import { useTempRepo } from '../git/repo';
 import { BR_BIN, fakeGithubToken, gitIn, gitWithHooks } from './fixtures';
 
 jest.setTimeout(90_000);
 
-let repo: TempRepo;
-let restore: () => void;
-
-beforeEach(() => {
-  repo = makeRepo();
-  restore = isolateGitConfig(repo);
-});
-afterEach(() => {
-  restore();
-  repo.cleanup();
-});
+const repo = useTempRepo();
 
 function writeHook(file: string, text: string, mode: number): Buffer {
   mkdirSync(path.dirname(file), { recursive: true });

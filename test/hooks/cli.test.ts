@@ -1,18 +1,9 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runBr } from '../helpers/cli';
-import { isolateGitConfig, makeRepo, type TempRepo } from '../git/repo';
+import { useTempRepo } from '../git/repo';
 
-let repo: TempRepo;
-let restore: () => void;
-beforeEach(() => {
-  repo = makeRepo();
-  restore = isolateGitConfig(repo);
-});
-afterEach(() => {
-  restore();
-  repo.cleanup();
-});
+const repo = useTempRepo();
 
 describe('br hooks install, status and uninstall', () => {
   it('installs, reports and uninstalls through the CLI, with --json printing the service result', async () => {

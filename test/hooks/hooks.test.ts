@@ -5,22 +5,12 @@ import { createGitActivities } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
 import { FailureClass } from '../../lib/failures';
 import { installHooks, uninstallHooks, hooksStatus } from '../../lib/hooks/install';
-import { isolateGitConfig, makeRepo, type TempRepo } from '../git/repo';
+import { useTempRepo } from '../git/repo';
 import { BR_BIN, fakeGithubToken, featuresJson, gitIn, gitWithHooks } from './fixtures';
 
 jest.setTimeout(90_000);
 
-let repo: TempRepo;
-let restore: () => void;
-
-beforeEach(() => {
-  repo = makeRepo();
-  restore = isolateGitConfig(repo);
-});
-afterEach(() => {
-  restore();
-  repo.cleanup();
-});
+const repo = useTempRepo();
 
 describe('BuildRunner git hooks in a real repository', () => {
   it('blocks a commit adding a fake key with file and line, passes a clean commit and regenerates STATUS.md after it', () => {

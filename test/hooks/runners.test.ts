@@ -3,23 +3,13 @@ import path from 'node:path';
 import { installHooks } from '../../lib/hooks/install';
 import { parsePushInput } from '../../lib/hooks/pre-push';
 import { runPostCommit, runPreCommit, runPrePush } from '../../lib/hooks/run';
-import { isolateGitConfig, makeRepo, type TempRepo } from '../git/repo';
+import { useTempRepo } from '../git/repo';
 import { BR_BIN, featuresJson, gitIn, gitWithHooks } from './fixtures';
 
 jest.setTimeout(60_000);
 
 const ZERO = '0'.repeat(40);
-let repo: TempRepo;
-let restore: () => void;
-
-beforeEach(() => {
-  repo = makeRepo();
-  restore = isolateGitConfig(repo);
-});
-afterEach(() => {
-  restore();
-  repo.cleanup();
-});
+const repo = useTempRepo();
 
 describe('pre-push input', () => {
   it('parses updates, new branches and deletions from git stdin lines', () => {
