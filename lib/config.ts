@@ -68,10 +68,11 @@ export const configSchema = z.strictObject({
   models: catalog.default(() => structuredClone<z.output<typeof catalog>>(DEFAULT_CATALOG)),
   routing: z
     .strictObject({
+      // Same as DEFAULT_TIERS in workflows/core/types.ts (why: see there); a test keeps them equal.
       simple: tier.default('haiku'),
-      moderate: tier.default('sonnet'),
+      moderate: tier.default('haiku'),
       complex: tier.default('sonnet'),
-      critical: tier.default('opus'),
+      critical: tier.default('sonnet'),
       maxAttemptsPerTask: z.number().int().min(1).max(20).default(4),
     })
     .prefault({}),

@@ -15,6 +15,19 @@ export const SUCCESS_BY_TIER: Record<ModelTier, Record<Complexity, number>> = {
   opus: { simple: 0.97, moderate: 0.92, complex: 0.85, critical: 0.75 },
 };
 
+/**
+ * The sensitivity scenario of the routing benchmark: the cheap tier does half as well on complex and
+ * critical tasks as SUCCESS_BY_TIER assumes, everything else unchanged.
+ */
+export const PESSIMISTIC_CHEAP_TIER: Record<ModelTier, Record<Complexity, number>> = {
+  ...SUCCESS_BY_TIER,
+  haiku: {
+    ...SUCCESS_BY_TIER.haiku,
+    complex: SUCCESS_BY_TIER.haiku.complex / 2,
+    critical: SUCCESS_BY_TIER.haiku.critical / 2,
+  },
+};
+
 /** A repair attempt (hook/verification output fed back) succeeds this much more often. */
 export const REPAIR_BONUS = 0.1;
 
