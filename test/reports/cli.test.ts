@@ -302,7 +302,7 @@ describe('br maintenance and br schedules without a server', () => {
     const before = (await br('metrics', '--period', 'week', '--since', '2026-10-26', '--json')).stdout;
     expect((await br('maintenance', 'aggregate', '--json')).code).toBe(0);
     const after = (await br('metrics', '--period', 'week', '--since', '2026-10-26', '--json')).stdout;
-    const rows = (s: string) => JSON.parse(s).rows;
+    const rows = (s: string) => (JSON.parse(s) as { rows: unknown }).rows;
     expect(rows(after)).toEqual(rows(before));
   });
 
