@@ -18,6 +18,7 @@ import { BudgetLedger } from './budget';
 import { decideOutcome, levelOf, schedulable, snapshot, summarize } from './build-report';
 import type { BuildPort, ReservationRequest, TaskHandle } from './port';
 import type { BudgetAlert, BuildStatus } from './progress';
+import { initialModel } from './routing';
 import { DagScheduler } from './scheduler';
 import type { BuildResult, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
@@ -201,8 +202,15 @@ class BuildRun {
       scheduler.start(id);
       const state = this.tasks.get(id)!;
       Object.assign(state, { state: 'RUNNING', startedAt: this.port.now() });
-      this.event('TASK_STARTED', id, { title: task.title });
       const level = levelOf(this.estimates, this.plan!, id);
+      // The starting model, so per-model metrics count the task where it began.
+      this.event(
+        'TASK_STARTED',
+        id,
+        { title: task.title, complexity: level },
+        'TASK_STARTED',
+        startingModel(this.input, level),
+      );
       const handle = await this.port.startTask({
         buildId: this.input.buildId,
         buildWorkflowId: this.port.workflowId,
@@ -330,12 +338,14 @@ class BuildRun {
     taskId: string | undefined,
     data: Record<string, unknown>,
     key: string = type,
+    model?: string,
   ): void {
     const id = this.input.buildId;
     this.events.push({
       type,
       buildId: id,
       ...(taskId ? { taskId } : {}),
+      ...(model ? { model } : {}),
       at: this.port.now(),
       dedupeKey: `${id}/${taskId ?? 'build'}/${key}`,
       data,
@@ -443,5 +453,16 @@ class BuildRun {
         ok.set(f, (ok.get(f) ?? true) && this.tasks.get(t.id)?.state === 'SUCCEEDED');
     }
     return [...ok].filter(([, v]) => v).map(([f]) => f);
+  }
+}
+
+function startingModel(
+  input: BuildWorkflowInput,
+  level: Parameters<typeof initialModel>[1],
+): string | undefined {
+  try {
+    return initialModel(input.routing, level).id;
+  } catch {
+    return undefined; // the task itself reports a catalog without a usable model
   }
 }
