@@ -1,11 +1,11 @@
 /**
  * Heuristic complexity estimator: description size, files claimed, risky keywords and dependency count
- * give a 0..100 score, which maps to a level and the tier routing would pick by default. Deterministic
- * and free; `--ai-estimate` replaces it with Claude.
+ * give a 0..100 score, which maps to a level and the tier routing picks by default (DEFAULT_TIERS).
+ * Deterministic and free; `--ai-estimate` replaces it with Claude.
  */
 import type { ComplexityEstimate } from '../../activities/contracts';
-import type { ModelTier } from '../models';
 import type { Complexity, PlannedTask } from '../plan';
+import { DEFAULT_TIERS } from '../../workflows/core/types';
 
 const RISKY: { pattern: RegExp; label: string }[] = [
   { pattern: /\b(auth\w*|login|oauth|jwt|session|password|permission\w*)\b/i, label: 'authentication' },
@@ -18,13 +18,6 @@ const RISKY: { pattern: RegExp; label: string }[] = [
   { pattern: /\b(payment\w*|billing|invoice\w*|stripe|checkout|refund\w*)\b/i, label: 'payments' },
 ];
 const LIGHT = /\b(typo|rename|readme|docs?|documentation|comment\w*|copy|wording|lint)\b/i;
-
-const TIER_BY_LEVEL: Record<Complexity, ModelTier> = {
-  simple: 'haiku',
-  moderate: 'sonnet',
-  complex: 'sonnet',
-  critical: 'opus',
-};
 
 export function levelForScore(score: number): Complexity {
   if (score < 25) return 'simple';
@@ -60,7 +53,7 @@ export function estimateTask(task: PlannedTask): ComplexityEstimate {
     level = 'complex';
     reasons.push('raised to complex for a risky area');
   }
-  return { level, score, reasons, recommendedTier: TIER_BY_LEVEL[level] };
+  return { level, score, reasons, recommendedTier: DEFAULT_TIERS[level] };
 }
 
 export function estimateTasks(tasks: readonly PlannedTask[]): Record<string, ComplexityEstimate> {

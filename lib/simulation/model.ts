@@ -4,7 +4,7 @@
  * printed with every forecast, not measurements.
  */
 import Decimal from 'decimal.js';
-import { findModel, priceUsage, type ModelCatalog, type ModelTier } from '../models';
+import { findModel, priceUsage, type ModelCatalog, type ModelTier, type TokenUsage } from '../models';
 import type { Complexity } from '../plan';
 import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE } from '../../workflows/core/routing';
 import type { AgentOutcome, AgentScript } from './fakes';
@@ -48,6 +48,49 @@ export const FAILURE_MIX: { type: string; stage: 'agent' | 'commit' | 'verify' |
     { type: 'MERGE_CONFLICT', stage: 'merge', share: 0.05 },
   ];
 
+/**
+ * How an attempt's tokens spread over its API requests. The agent re-sends its history every turn, so
+ * each prompt is the previous one plus the last turn's answer and tool results: the first is about
+ * FIRST_PROMPT_TOKENS (system prompt, tool definitions, task) and each turn adds about
+ * PROMPT_GROWTH_PER_TURN. An attempt takes the fewest turns whose prompts add up to its input tokens
+ * (a moderate attempt of 120k input tokens: 7 requests of about 7k to 27k). Assumptions, like the rest here.
+ */
+export const FIRST_PROMPT_TOKENS = 8_000;
+export const PROMPT_GROWTH_PER_TURN = 4_000;
+
+/** The requests of one attempt: prompts growing by turn, scaled to sum to `input`; output evenly split. */
+export function attemptRequests(input: number, output: number): TokenUsage[] {
+  const prompt = (k: number) => FIRST_PROMPT_TOKENS + k * PROMPT_GROWTH_PER_TURN;
+  let turns = 1;
+  let sum = prompt(0);
+  while (sum < input) sum += prompt(turns++);
+  const requests: TokenUsage[] = [];
+  let inputLeft = input;
+  let outputLeft = output;
+  for (let k = 0; k < turns; k++) {
+    const last = k === turns - 1;
+    const p = last ? inputLeft : Math.round((prompt(k) * input) / sum);
+    const o = last ? outputLeft : Math.floor(output / turns);
+    inputLeft -= p;
+    outputLeft -= o;
+    const cached = Math.round(p * CACHED_INPUT_SHARE);
+    requests.push({ inputTokens: p - cached, cacheReadTokens: cached, cacheWriteTokens: 0, outputTokens: o });
+  }
+  return requests;
+}
+
+/**
+ * An attempt's price as the real agent pays it: each request priced on its own, so a long-context band
+ * applies only to the requests whose prompt exceeds the threshold, not to the attempt's total.
+ */
+export function priceAttempt(
+  catalog: ModelCatalog,
+  modelId: string,
+  requests: readonly TokenUsage[],
+): Decimal {
+  return requests.reduce((usd, r) => usd.plus(priceUsage(catalog, modelId, r)), new Decimal(0));
+}
+
 /** mulberry32: a small seeded PRNG, so every forecast and benchmark run is reproducible. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -79,15 +122,8 @@ export function stochasticAgent(options: AgentModelOptions): AgentScript {
     const jitter = 0.6 + random();
     const durationMs = Math.round(MINUTES_PER_ATTEMPT[level] * (2 / (model?.speed ?? 2)) * jitter * 60_000);
     const tokens = ATTEMPT_TOKENS[level];
-    const input = Math.round(tokens.input * jitter);
-    const cached = Math.round(input * CACHED_INPUT_SHARE);
-    const usage = {
-      inputTokens: input - cached,
-      cacheReadTokens: cached,
-      cacheWriteTokens: 0,
-      outputTokens: Math.round(tokens.output * jitter),
-    };
-    const costUsd = model ? priceUsage(catalog, model.id, usage).toDecimalPlaces(6).toString() : '0';
+    const requests = attemptRequests(Math.round(tokens.input * jitter), Math.round(tokens.output * jitter));
+    const costUsd = model ? priceAttempt(catalog, model.id, requests).toDecimalPlaces(6).toString() : '0';
     const p = Math.min(1, success[tier][level] + (call.repairFeedback !== undefined ? REPAIR_BONUS : 0));
     if (random() < p) return { durationMs, costUsd };
     let pick = random();

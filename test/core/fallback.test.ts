@@ -26,6 +26,7 @@ interface Row {
   details?: { retryAfterSeconds?: number; output?: string };
   state?: Partial<FallbackState>;
   catalog?: ModelCatalog;
+  budgetShareSpent?: boolean;
   expect: {
     action: string;
     model: string;
@@ -33,6 +34,7 @@ interface Row {
     counted?: number;
     repairFeedback?: string;
     nonRetryable?: boolean;
+    shareLevel?: string;
   };
 }
 
@@ -167,10 +169,41 @@ const rows: Row[] = [
     expect: { action: 'retry-same-model', model: SONNET, waitMs: 20_000 },
   },
   {
-    name: 'an incomplete agent escalates to a stronger tier',
+    name: 'an incomplete agent that did not spend its budget share escalates to a stronger tier',
     type: 'AGENT_INCOMPLETE',
     model: HAIKU,
-    expect: { action: 'switch-model', model: SONNET, counted: 1 },
+    expect: { action: 'switch-model', model: SONNET, counted: 1, shareLevel: 'moderate' },
+  },
+  {
+    name: 'an agent that spent its budget share retries the same model with a share for the next level',
+    type: 'AGENT_INCOMPLETE',
+    model: HAIKU,
+    budgetShareSpent: true,
+    expect: { action: 'grow-share', model: HAIKU, waitMs: 0, counted: 1, shareLevel: 'complex' },
+  },
+  {
+    name: 'an agent that spent a share already sized for a critical task escalates to a stronger tier',
+    type: 'AGENT_INCOMPLETE',
+    model: HAIKU,
+    budgetShareSpent: true,
+    state: { shareLevel: 'critical' },
+    expect: { action: 'switch-model', model: SONNET, counted: 1, shareLevel: 'critical' },
+  },
+  {
+    name: 'an agent that spent the largest share on the top tier stops',
+    type: 'AGENT_INCOMPLETE',
+    model: OPUS,
+    budgetShareSpent: true,
+    state: { shareLevel: 'critical' },
+    expect: { action: 'stop', model: OPUS },
+  },
+  {
+    name: 'growing the share on the last allowed attempt stops with attempts exhausted',
+    type: 'AGENT_INCOMPLETE',
+    model: HAIKU,
+    budgetShareSpent: true,
+    state: { counted: 3 },
+    expect: { action: 'stop', model: HAIKU },
   },
   {
     name: 'an incomplete agent on the top tier stops',
@@ -196,13 +229,14 @@ const rows: Row[] = [
 
 describe('the fallback matrix', () => {
   it.each(rows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
-    const state = { ...initialFallbackState(row.model), ...row.state };
+    const state = { ...initialFallbackState(row.model, 'moderate'), ...row.state };
     const { decision, state: next } = decideFallback({
       type: row.type,
       details: row.details,
       state,
       catalog: row.catalog ?? DEFAULT_CATALOG,
       maxAttempts: 4,
+      budgetShareSpent: row.budgetShareSpent,
     });
     expect(decision.action).toBe(row.expect.action);
     expect(decision.model).toBe(row.expect.model);
@@ -211,6 +245,7 @@ describe('the fallback matrix', () => {
     if (row.expect.repairFeedback !== undefined)
       expect(decision.repairFeedback).toBe(row.expect.repairFeedback);
     if (row.expect.nonRetryable !== undefined) expect(decision.nonRetryable).toBe(row.expect.nonRetryable);
+    if (row.expect.shareLevel !== undefined) expect(next.shareLevel).toBe(row.expect.shareLevel);
     expect(decision.label.length).toBeGreaterThan(5);
   });
 
@@ -218,7 +253,7 @@ describe('the fallback matrix', () => {
     expect(() =>
       decideFallback({
         type: 'SOMETHING_NEW',
-        state: initialFallbackState(SONNET),
+        state: initialFallbackState(SONNET, 'moderate'),
         catalog: DEFAULT_CATALOG,
         maxAttempts: 4,
       }),
@@ -226,8 +261,14 @@ describe('the fallback matrix', () => {
   });
 
   it('does not mutate the state it was given', () => {
-    const state = initialFallbackState(HAIKU);
-    decideFallback({ type: 'AGENT_INCOMPLETE', state, catalog: DEFAULT_CATALOG, maxAttempts: 4 });
-    expect(state).toEqual(initialFallbackState(HAIKU));
+    const state = initialFallbackState(HAIKU, 'simple');
+    decideFallback({
+      type: 'AGENT_INCOMPLETE',
+      state,
+      catalog: DEFAULT_CATALOG,
+      maxAttempts: 4,
+      budgetShareSpent: true,
+    });
+    expect(state).toEqual(initialFallbackState(HAIKU, 'simple'));
   });
 });

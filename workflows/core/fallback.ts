@@ -5,6 +5,7 @@
  */
 import { FailureClass, isFailureClass, type FailureDetails } from '../../lib/failures';
 import type { ModelCatalog, ModelEntry } from '../../lib/models';
+import type { Complexity } from '../../lib/plan';
 import { alternateModel, fasterModel, largerContextModel, modelById, strongerModel } from './routing';
 
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
@@ -29,6 +30,17 @@ export interface FallbackState {
   timeoutRetried: boolean;
   /** Consecutive transient failures, for the backoff. */
   streak: number;
+  /**
+   * The complexity level the attempt's budget share is sized for: the estimate at first, one level
+   * higher each time an attempt spends its whole share without finishing.
+   */
+  shareLevel: Complexity;
+}
+
+const LEVELS: readonly Complexity[] = ['simple', 'moderate', 'complex', 'critical'];
+
+function nextLevel(level: Complexity): Complexity | null {
+  return LEVELS[LEVELS.indexOf(level) + 1] ?? null;
 }
 
 export type FallbackAction =
@@ -36,6 +48,8 @@ export type FallbackAction =
   | 'retry-same-model'
   | 'switch-model'
   | 'repair'
+  /** The agent spent its whole budget share: try the same model again with a share for the next level. */
+  | 'grow-share'
   /** Quota exhausted: report it to the build, whose breaker holds everyone; then try the same model. */
   | 'wait-for-breaker'
   | 'stop';
@@ -59,6 +73,11 @@ export interface FallbackInput {
   state: FallbackState;
   catalog: ModelCatalog;
   maxAttempts: number;
+  /**
+   * The failed attempt spent all of the budget share it was granted (the task body compares its cost
+   * with the grant; the agent stops at the share and reports AGENT_INCOMPLETE).
+   */
+  budgetShareSpent?: boolean;
 }
 
 export class UnknownFailureError extends Error {
@@ -67,8 +86,8 @@ export class UnknownFailureError extends Error {
   }
 }
 
-export function initialFallbackState(model: string): FallbackState {
-  return { model, counted: 0, free: 0, repairedOn: null, timeoutRetried: false, streak: 0 };
+export function initialFallbackState(model: string, shareLevel: Complexity): FallbackState {
+  return { model, counted: 0, free: 0, repairedOn: null, timeoutRetried: false, streak: 0, shareLevel };
 }
 
 function backoff(streak: number): number {
@@ -197,9 +216,23 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
     case FailureClass.MERGE_CONFLICT:
       return go('retry-same-model', s.model, 0, 'redo on the updated build branch', true);
     case FailureClass.AGENT_INCOMPLETE: {
+      // Running out of money says the task is bigger than estimated, not that the model is too weak:
+      // a share sized for the estimated level cuts an underestimated task off on every tier.
+      const bigger = input.budgetShareSpent ? nextLevel(s.shareLevel) : null;
+      if (bigger) {
+        s.shareLevel = bigger;
+        return go(
+          'grow-share',
+          s.model,
+          0,
+          `retry ${s.model} with a budget share for a ${bigger} task (share spent)`,
+          true,
+        );
+      }
+      const why = input.budgetShareSpent ? 'largest budget share spent' : 'agent incomplete';
       const next = current ? strongerModel(catalog, current) : null;
-      if (!next) return stop('stop: agent incomplete on the strongest tier');
-      return go('switch-model', next, 0, `escalate to ${next.id} (agent incomplete)`, true);
+      if (!next) return stop(`stop: ${why} on the strongest tier`);
+      return go('switch-model', next, 0, `escalate to ${next.id} (${why})`, true);
     }
   }
 }

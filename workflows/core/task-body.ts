@@ -26,7 +26,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   const { task, routing, buildId } = input;
   const level = input.estimate.level;
   const first = initialModel(routing, level);
-  let fallback = initialFallbackState(first.id);
+  let fallback = initialFallbackState(first.id, level);
   let total = new Decimal(0);
   let attempt = 0;
   let repairFeedback: string | undefined;
@@ -69,7 +69,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   for (;;) {
     attempt += 1;
     const model = modelById(routing.catalog, fallback.model) ?? first;
-    const ask = reservationUsd(model, level);
+    const ask = reservationUsd(model, fallback.shareLevel);
     let grant: ReservationGrant;
     try {
       await port.requestReservation({ taskId: task.id, attempt, usd: ask });
@@ -87,7 +87,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     }
 
     const startedAt = port.now();
-    const tried = await tryOnce(port, input, attempt, model.id, grant.usd ?? ask, repairFeedback);
+    const share = grant.usd ?? ask;
+    const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback);
     total = total.plus(tried.costUsd);
     const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
     await port.nonCancellable(() =>
@@ -138,6 +139,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         state: fallback,
         catalog: routing.catalog,
         maxAttempts: routing.maxAttemptsPerTask,
+        budgetShareSpent: cls === 'AGENT_INCOMPLETE' && new Decimal(tried.costUsd).gte(share),
       });
       decision = decided.decision;
       fallback = decided.state;
@@ -171,6 +173,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
           from: model.id,
           to: decision.model,
           waitMs: decision.waitMs,
+          shareLevel: fallback.shareLevel,
         },
         model.id,
       ),
