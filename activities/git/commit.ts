@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { redactKeys } from '../../lib/child-env';
 import type { CommitTaskInput, CommitTaskResult } from '../contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
@@ -30,11 +31,12 @@ export async function commitTask(input: CommitTaskInput): Promise<CommitTaskResu
     // STATUS.md is regenerated once on the build branch (markFeaturesDelivered), not in every task worktree,
     // where it would leak into the next commit and make parallel tasks touch the same file.
     env: { ...authorEnv, BR_POST_COMMIT_RUNNING: '1' },
+    scrubSecrets: true,
     allowFailure: true,
   });
   if (result.code !== 0) {
     // Staged changes exist, so a failing `git commit` here is a hook saying no (pre-commit, commit-msg).
-    const output = trimOutput(`${result.stderr}\n${result.stdout}`);
+    const output = redactKeys(trimOutput(`${result.stderr}\n${result.stdout}`));
     const details: FailureDetails = { output, model: input.model };
     throw ApplicationFailure.create({
       type: FailureClass.HOOK_REJECTED,

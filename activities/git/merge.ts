@@ -70,6 +70,7 @@ export async function mergeTask(input: MergeTaskInput): Promise<MergeTaskResult>
     const message = `Merge task ${input.taskId} (${input.branch})\n\n${trailers(input)}\n`;
     const result = await runGit(dir, ['merge', '--no-ff', '--no-edit', '-m', message, input.branch], {
       env: authorEnv,
+      scrubSecrets: true,
       allowFailure: true,
     });
     if (result.code !== 0) {

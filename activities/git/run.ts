@@ -1,3 +1,4 @@
+import { scrubEnv } from '../../lib/child-env';
 import { spawn } from 'node:child_process';
 
 /** A git command that exited non-zero (or could not start); carries everything git printed. */
@@ -23,6 +24,11 @@ export interface GitResult {
 
 export interface GitOptions {
   env?: NodeJS.ProcessEnv;
+  /**
+   * Start from the worker's environment without its secrets: for commands that run the repository's
+   * hooks (commit, merge), which may run code the model wrote.
+   */
+  scrubSecrets?: boolean;
   input?: string;
   /** Resolve with the exit code instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
@@ -36,7 +42,12 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
-      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true' },
+      env: {
+        ...(options.scrubSecrets ? scrubEnv(process.env) : process.env),
+        ...options.env,
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_EDITOR: 'true',
+      },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -32,32 +32,56 @@ export function splitCommand(command: string): string[] {
   return args;
 }
 
+const MAX_KEPT = 1_000_000;
+
 export interface CommandRun {
   code: number | null;
   output: string;
   timedOut: boolean;
 }
 
-/** Runs a command without a shell, stdout and stderr interleaved, killed after the timeout. */
-export function runCommand(command: string, cwd: string, timeoutSeconds: number): Promise<CommandRun> {
+/**
+ * Runs a command without a shell, stdout and stderr interleaved. It gets its own process group, so the
+ * timeout kills what it started too (`npm test` → sh → jest would otherwise keep the pipes open and
+ * outlive the timeout), and leftovers still running when it exits are killed as well.
+ */
+export function runCommand(
+  command: string,
+  cwd: string,
+  timeoutSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandRun> {
   const [file, ...args] = splitCommand(command);
   if (!file) return Promise.resolve({ code: 127, output: 'empty command', timedOut: false });
   return new Promise((resolve) => {
     let output = '';
     let timedOut = false;
-    const child = spawn(file, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup();
     }, timeoutSeconds * 1000);
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const collect = (c: Buffer) => {
+      output += c.toString();
+      // Callers keep the end (where runners print the verdict); a runaway command must not exhaust memory.
+      if (output.length > MAX_KEPT * 2) output = output.slice(-MAX_KEPT);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('error', (err) => {
       clearTimeout(timer);
       resolve({ code: 127, output: `${output}\ncould not start "${file}": ${err.message}`, timedOut });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (child.pid) killGroup();
       resolve({ code, output, timedOut });
     });
   });

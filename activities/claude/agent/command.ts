@@ -7,18 +7,8 @@ import { ToolError } from './paths';
  * of secrets (the model-written code runs in it).
  */
 
-const SECRET_NAME =
-  /KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE|AUTH|SESSION|COOKIE|DATABASE_URL|_DSN$|_PAT$/i;
-
-export function scrubEnv(env: NodeJS.ProcessEnv, apiKey?: string): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || SECRET_NAME.test(name) || name.startsWith('ANTHROPIC_')) continue;
-    if (value.includes('sk-ant-') || (apiKey && value.includes(apiKey))) continue;
-    out[name] = value;
-  }
-  return out;
-}
+// Moved to lib/child-env.ts: verification and commit hooks run model-written code too.
+export { scrubEnv } from '../../../lib/child-env';
 
 /** Splits a command line into words; single and double quotes group, nothing else is interpreted. */
 export function splitCommand(command: string): string[] {
