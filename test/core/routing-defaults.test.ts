@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { parseConfig } from '../../lib/config';
+import { estimateTask } from '../../lib/estimate/heuristic';
 import { DEFAULT_CATALOG, TIER_ORDER, modelsOfTier, type ModelTier } from '../../lib/models';
 import type { Complexity } from '../../lib/plan';
 import { estimateAttemptUsd, initialModel, strongerModel } from '../../workflows/core/routing';
@@ -19,6 +20,25 @@ describe('default routing', () => {
       complex: routing.complex,
       critical: routing.critical,
     }).toEqual(DEFAULT_TIERS);
+  });
+
+  it('is the tier the heuristic estimator recommends for each level', () => {
+    const described = (words: number, files: string[]) => ({
+      id: 't',
+      title: 'Build it',
+      description: Array.from({ length: words }, (_, i) => `w${i}`).join(' '),
+      acceptance: [],
+      dependsOn: [],
+      files,
+    });
+    const estimates = [
+      estimateTask(described(10, [])),
+      estimateTask(described(200, ['a.ts'])),
+      estimateTask({ ...described(200, ['a.ts', 'b.ts', 'c.ts', 'd.ts']), dependsOn: ['x'] }),
+      estimateTask({ ...described(200, ['a.ts', 'b.ts', 'c.ts']), title: 'Add login and payments' }),
+    ];
+    expect(estimates.map((e) => e.level)).toEqual(LEVELS);
+    expect(estimates.map((e) => e.recommendedTier)).toEqual(LEVELS.map((l) => DEFAULT_TIERS[l]));
   });
 
   it('starts simple and moderate tasks on haiku and complex and critical ones on sonnet', () => {

@@ -51,6 +51,23 @@ describe('the budget share of an underestimated task', () => {
     );
   });
 
+  it('never spends past the build budget while the share grows', async () => {
+    const p = plan([task('t')]);
+    const { activities, store } = createFakeActivities({ plan: p, level: 'simple', agent: complexWork });
+    const run = await simulateBuild({ input: simulationInput(p, { budgetUsd: '0.03' }), activities });
+
+    expect(run.result.outcome).toBe('BUDGET_EXHAUSTED');
+    expect(run.result.summary.spentUsd).toBe('0.03');
+    expect(store.agentCalls.map((c) => c.budgetUsd)).toEqual([
+      reservationUsd(HAIKU, 'simple'),
+      reservationUsd(HAIKU, 'moderate'),
+      new Decimal('0.03')
+        .minus(reservationUsd(HAIKU, 'simple'))
+        .minus(reservationUsd(HAIKU, 'moderate'))
+        .toString(),
+    ]);
+  });
+
   it('still escalates the model when the agent stops short of its share', async () => {
     const p = plan([task('t')]);
     const { activities, store } = createFakeActivities({
