@@ -15,10 +15,16 @@ import type {
   PreparedWorktree,
   CleanupTaskInput,
 } from '../contracts';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureClass } from '../../lib/failures';
 import { commonGitDir, git, refExists, runGit } from './run';
 
 export const WORKTREES_DIR = path.join('.buildrunner', 'worktrees');
-export const BRANCH_PREFIX = 'br/';
+/**
+ * Task branches live under br/tasks/: the build branch is br/<buildId>, and git cannot hold both a ref
+ * br/<buildId> and refs below it (br/<buildId>/<task> would fail with "cannot lock ref").
+ */
+export const BRANCH_PREFIX = 'br/tasks/';
 const EXCLUDE_LINE = '/.buildrunner/worktrees/';
 
 export function taskBranch(buildId: string, taskId: string, attempt: number): string {
@@ -127,7 +133,43 @@ export async function prepareWorktree(input: PrepareWorktreeInput): Promise<Prep
   return { worktreePath, branch, baseCommit };
 }
 
+/** The real path of the nearest existing ancestor, with the missing rest appended. */
+function realish(p: string): string {
+  const abs = path.resolve(p);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = path.dirname(abs);
+  return parent === abs ? abs : path.join(realish(parent), path.basename(abs));
+}
+
+/** True when `p` is strictly inside the repository's `.buildrunner/worktrees` folder. */
+export function insideWorktreesDir(repoPath: string, p: string): boolean {
+  const root = path.join(repoPath, WORKTREES_DIR);
+  const rel = path.relative(realish(root), realish(p));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** A task branch (`br/tasks/<build>/<task>-a<n>`), never a build branch or a branch of the user. */
+export function isTaskBranch(branch: string): boolean {
+  return branch.startsWith(BRANCH_PREFIX) && /^[^/]+\/[^/]+-a\d+$/.test(branch.slice(BRANCH_PREFIX.length));
+}
+
+/**
+ * Removes a task's worktree and branch. The input comes from the workflow, so it is checked: cleanup
+ * deletes nothing outside `.buildrunner/worktrees` and no branch but a task branch, whatever it is given.
+ */
 export async function cleanupTask(input: CleanupTaskInput): Promise<void> {
+  if (!insideWorktreesDir(input.repoPath, input.worktreePath))
+    throw ApplicationFailure.create({
+      type: FailureClass.INVALID_REQUEST,
+      nonRetryable: true,
+      message: `Refusing to remove ${input.worktreePath}: task worktrees live under ${path.join(input.repoPath, WORKTREES_DIR)}.`,
+    });
+  if (input.branch !== undefined && !isTaskBranch(input.branch))
+    throw ApplicationFailure.create({
+      type: FailureClass.INVALID_REQUEST,
+      nonRetryable: true,
+      message: `Refusing to delete branch "${input.branch}": cleanup deletes task branches (br/tasks/<build>/<task>-a<n>) only.`,
+    });
   await removeWorktree(input.repoPath, input.worktreePath, input.branch);
 }
 
@@ -186,7 +228,13 @@ export async function sweepOrphans(repoPath: string, options: SweepOptions = {})
   for (const line of refs.split('\n').filter(Boolean)) {
     const [branch, date] = line.split(' ') as [string, string];
     const buildId = branch.slice(BRANCH_PREFIX.length).split('/')[0]!;
-    if (checkedOut.has(branch) || active.has(buildId) || !oldEnough(Number(date) * 1000)) continue;
+    if (
+      !isTaskBranch(branch) ||
+      checkedOut.has(branch) ||
+      active.has(buildId) ||
+      !oldEnough(Number(date) * 1000)
+    )
+      continue;
     await git(repoPath, ['branch', '-D', branch]);
     result.removedBranches.push(branch);
   }

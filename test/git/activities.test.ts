@@ -50,7 +50,7 @@ describe('git activities', () => {
 
   it('creates a task worktree and branch from the build branch tip, git-ignored and idempotent on retry', async () => {
     const first = await startTask('t1');
-    expect(first.branch).toBe('br/b1/t1-a1');
+    expect(first.branch).toBe('br/tasks/b1/t1-a1');
     expect(first.worktreePath).toBe(path.join(repo.dir, '.buildrunner/worktrees/b1/t1'));
     expect(first.baseCommit).toBe(repo.git('rev-parse', 'br-build/b1'));
     expect(readFileSync(path.join(first.worktreePath, 'src/a.txt'), 'utf8')).toBe('one\ntwo\nthree\n');
@@ -170,10 +170,12 @@ describe('git activities', () => {
     repo.git('worktree', 'lock', deleted.worktreePath);
     rmSync(deleted.worktreePath, { recursive: true, force: true });
     const result = await sweepOrphans(repo.dir, { activeBuildIds: ['live'] });
-    expect(result.removedBranches.sort()).toEqual(['br/b1/t1-a1', 'br/b1/t2-a1']);
+    expect(result.removedBranches.sort()).toEqual(['br/tasks/b1/t1-a1', 'br/tasks/b1/t2-a1']);
     expect(existsSync(crashed.worktreePath)).toBe(false);
     expect(repo.git('worktree', 'list', '--porcelain')).not.toContain('/b1/');
-    expect(repo.git('for-each-ref', '--format=%(refname:short)', 'refs/heads/br/')).toBe('br/live/t9-a1');
+    expect(repo.git('for-each-ref', '--format=%(refname:short)', 'refs/heads/br/')).toBe(
+      'br/tasks/live/t9-a1',
+    );
     expect(await sweepOrphans(repo.dir, { olderThanMs: 60_000 })).toEqual({
       removedWorktrees: [],
       removedBranches: [],
