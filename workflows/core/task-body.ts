@@ -31,6 +31,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   let attempt = 0;
   let repairFeedback: string | undefined;
   let lastFailure: { cls?: FailureClass; message: string } | undefined;
+  const taskStartedAt = port.now();
+  /** Wall time of the whole task, all attempts and waits included: the metrics' task duration. */
+  const durationMs = () => port.now() - taskStartedAt;
 
   const event = (
     type: TelemetryType,
@@ -120,7 +123,12 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     if (tried.ok) {
       await record('SUCCEEDED');
       await emit([
-        event('TASK_COMPLETED', attempt, { attempts: attempt, costUsd: total.toString() }, model.id),
+        event(
+          'TASK_COMPLETED',
+          attempt,
+          { attempts: attempt, costUsd: total.toString(), durationMs: durationMs() },
+          model.id,
+        ),
       ]);
       return result('SUCCEEDED', { mergeCommit: tried.mergeCommit });
     }
@@ -150,7 +158,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         event(
           'TASK_FAILED',
           attempt,
-          { failureType: failure.type ?? null, error: failure.message },
+          { failureType: failure.type ?? null, error: failure.message, durationMs: durationMs() },
           model.id,
         ),
       ]);
@@ -181,7 +189,14 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     if (cls === 'HOOK_REJECTED' || cls === 'MERGE_CONFLICT')
       events.push(event(cls, attempt, { detail: failure.message.slice(0, 500) }, model.id));
     if (decision.action === 'stop')
-      events.push(event('TASK_FAILED', attempt, { failureClass: cls, reason: decision.label }, model.id));
+      events.push(
+        event(
+          'TASK_FAILED',
+          attempt,
+          { failureClass: cls, reason: decision.label, durationMs: durationMs() },
+          model.id,
+        ),
+      );
     else if (decision.model !== model.id)
       events.push(
         event('MODEL_SELECTED', attempt, { reason: decision.label, from: model.id }, decision.model),
