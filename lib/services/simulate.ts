@@ -20,6 +20,8 @@ import {
   SUCCESS_BY_TIER,
   seededRandom,
   stochasticAgent,
+  FIRST_PROMPT_TOKENS,
+  PROMPT_GROWTH_PER_TURN,
 } from '../simulation/model';
 import { simulateBuild } from '../simulation/runtime';
 import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../../workflows/core/routing';
@@ -62,6 +64,8 @@ export interface SimulateReport {
     durationJitter: string;
     tokensPerAttempt: typeof ATTEMPT_TOKENS;
     cachedInputShare: number;
+    /** An attempt is a series of requests, each priced on its own (as the real agent's are). */
+    requests: { firstPromptTokens: number; promptGrowthPerTurn: number };
     reservationHeadroom: number;
     nonAgentStepsSeconds: number;
   };
@@ -176,6 +180,7 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
       durationJitter: 'uniform ×0.6–1.6 on minutes and tokens',
       tokensPerAttempt: ATTEMPT_TOKENS,
       cachedInputShare: CACHED_INPUT_SHARE,
+      requests: { firstPromptTokens: FIRST_PROMPT_TOKENS, promptGrowthPerTurn: PROMPT_GROWTH_PER_TURN },
       reservationHeadroom: RESERVATION_HEADROOM,
       nonAgentStepsSeconds: 20,
     },

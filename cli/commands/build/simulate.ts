@@ -96,6 +96,10 @@ export class BuildSimulateCommand extends BrCommand {
         .map(([l, v]) => `${l} ${v.input / 1000}k/${v.output / 1000}k`)
         .join(', ')}; ${Math.round(a.cachedInputShare * 100)}% of input is cache reads`,
     );
+    this.print(
+      `  each attempt is priced request by request: the first prompt ~${a.requests.firstPromptTokens / 1000}k tokens, ` +
+        `growing ~${a.requests.promptGrowthPerTurn / 1000}k per turn`,
+    );
     return 0;
   }
 }
