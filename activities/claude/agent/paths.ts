@@ -13,6 +13,20 @@ function isInside(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/**
+ * `.git` as a case-insensitive file system (macOS, Windows) or git's own path checks would see it:
+ * `.GIT`, `.git.` or `.g\u200cit` open the same folder there, so they are refused everywhere.
+ */
+function isGitDir(segment: string | undefined): boolean {
+  if (segment === undefined) return false;
+  return (
+    segment
+      .replace(/[\u200b-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '')
+      .replace(/[. ]+$/, '')
+      .toLowerCase() === '.git'
+  );
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await lstat(p);
@@ -38,7 +52,7 @@ export async function resolveInside(rootReal: string, requested: unknown): Promi
   if (!isInside(rootReal, lexical))
     throw new ToolError(`Refused "${requested}": it points outside the repository.`);
   const first = path.relative(rootReal, lexical).split(path.sep)[0];
-  if (first === '.git') throw new ToolError(`Refused "${requested}": the .git folder is off limits.`);
+  if (isGitDir(first)) throw new ToolError(`Refused "${requested}": the .git folder is off limits.`);
 
   let existing = lexical;
   while (!(await exists(existing))) existing = path.dirname(existing);
@@ -53,7 +67,7 @@ export async function resolveInside(rootReal: string, requested: unknown): Promi
       `Refused "${requested}": it resolves through a symbolic link to a place outside the repository.`,
     );
   const realFirst = path.relative(rootReal, real).split(path.sep)[0];
-  if (realFirst === '.git') throw new ToolError(`Refused "${requested}": the .git folder is off limits.`);
+  if (isGitDir(realFirst)) throw new ToolError(`Refused "${requested}": the .git folder is off limits.`);
   return existing === lexical ? real : path.join(real, path.relative(existing, lexical));
 }
 
