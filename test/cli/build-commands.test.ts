@@ -191,3 +191,20 @@ describe('br build commands (on the simulation runtime)', () => {
     }
   });
 });
+
+describe('br build watch on a terminal', () => {
+  it('redraws one frame in place and exits with the outcome', async () => {
+    const repo = exampleRepo();
+    const builds = createSimBuildBackend({ stepMs: 300_000 });
+    const br = (...argv: string[]) =>
+      runBr(argv, { cwd: repo, services: { builds }, env: { DATABASE_URL: undefined }, isTTY: true });
+    const started = await br('build', 'start', 'PROJECT_SPEC.md', '--watch');
+    expect(started.code).toBe(0);
+    // log-update erases the previous frame before drawing the next one, instead of appending lines.
+    expect(started.stdout).toMatch(/\u001b\[2K/);
+    const frames = started.stdout.split(/build-todo-api-[0-9a-f]{8} {2}(?:RUNNING|SUCCEEDED)/).length - 1;
+    expect(frames).toBeGreaterThan(1);
+    expect(started.stdout).toMatch(/SUCCEEDED {2}\d+m\d\ds/);
+    expect(started.stdout).not.toMatch(/^\d\d:\d\d:\d\d task /m);
+  });
+});

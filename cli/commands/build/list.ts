@@ -48,6 +48,10 @@ export class BuildListCommand extends BrCommand {
         ]),
       ),
     );
+    const { webUiUrl, namespace } = ctx.config.temporal;
+    this.print(
+      `\nWeb UI: ${webUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows`,
+    );
     return 0;
   }
 }

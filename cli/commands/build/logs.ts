@@ -17,13 +17,19 @@ export class BuildLogsCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the lines as JSON' });
 
   async execute(): Promise<number> {
-    const { buildBackend } = await import('../../../lib/services/build-backend');
+    const [{ buildBackend }, { webUiLink }] = await Promise.all([
+      import('../../../lib/services/build-backend'),
+      import('../../../lib/services/temporal-client'),
+    ]);
     const ctx = await this.serviceContext();
     const lines = await buildBackend(ctx).logs(ctx, this.id, { task: this.task });
     if (this.json) {
       this.printJson(lines);
       return 0;
     }
+    this.print(
+      `Build ${this.id}${this.task ? `, task ${this.task}` : ''} — Web UI: ${webUiLink(ctx, this.id)}`,
+    );
     for (const line of lines) this.print(`${line.time.slice(11, 19)}  ${line.detail}`);
     if (lines.length === 0) this.print('No events yet.');
     return 0;
