@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BuildRunnerConfig } from '../config';
+import { UserError } from '../errors';
 import type { BuildWorkflowInput } from '../../workflows/core/types';
 
 /** "My Shop!" → "my-shop": the project part of a readable workflow id. */
@@ -60,6 +61,10 @@ export function makeBuildInput(args: {
   const plannerModel = planner === 'claude' ? modelOf('sonnet') : undefined;
   const estimatorModel = estimator === 'ai' ? modelOf('haiku') : undefined;
   const { maxAttemptsPerTask, ...tiers } = config.routing;
+  // The workflow reads this as an exact decimal: "Infinity", "-5" or "1e3" must not get that far.
+  const budgetUsd = String(options.budgetUsd ?? config.budget.defaultUsd);
+  if (!/^\d+(\.\d+)?$/.test(budgetUsd) || /^[0.]+$/.test(budgetUsd))
+    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`);
   return {
     buildId,
     project: args.project,
@@ -72,7 +77,7 @@ export function makeBuildInput(args: {
     ...(plannerModel ? { plannerModel } : {}),
     estimator,
     ...(estimatorModel ? { estimatorModel } : {}),
-    budgetUsd: String(options.budgetUsd ?? config.budget.defaultUsd),
+    budgetUsd,
     parallel: options.parallel ?? config.parallel,
     routing: { tiers, maxAttemptsPerTask, catalog: config.models },
     alertThresholds: config.budget.alertThresholds,
