@@ -88,16 +88,21 @@ export async function runAllowedCommand(options: {
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
     }, options.timeoutSeconds * 1000);
     const done = (exitCode: number | null, extra = '') => {
       clearTimeout(timer);
+      // Whatever the command left running in the background (a dev server, a watcher) ends with it.
+      if (child.pid) killGroup();
       resolve({
         exitCode,
         timedOut,
