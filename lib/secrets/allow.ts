@@ -26,14 +26,14 @@ export function isAllowedValue(value: string): boolean {
   return isLowVariety(value);
 }
 
-/** Repeated characters (`aaaa…`, `0000…`) or a straight run like `abcdef…`/`123456…`. */
+/** Repeated characters (`aaaa…`, `0000…`) or a straight run like `abcde`/`12345`. */
 export function isLowVariety(value: string): boolean {
   if (/(.)\1{5,}/.test(value)) return true;
   if (new Set(value).size < Math.min(6, Math.ceil(value.length / 3))) return true;
   let run = 1;
   for (let i = 1; i < value.length; i++) {
     run = value.charCodeAt(i) - value.charCodeAt(i - 1) === 1 ? run + 1 : 1;
-    if (run >= 6) return true;
+    if (run >= 5) return true;
   }
   return false;
 }

@@ -1,11 +1,32 @@
 import { isAllowedValue, shannonEntropy } from './allow';
-import type { SecretRule } from './types';
+import type { MatchContext, SecretRule } from './types';
 
-const SECRET_NAME = String.raw`[A-Za-z0-9_.-]{0,40}(?:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|credentials?)[A-Za-z0-9_.-]{0,30}`;
+// The regexes start at the secret word itself (not at a name prefix), so the engine only does real
+// work where one occurs; the rest of the name is read back from the text in `fullName`.
+const SECRET_WORD = String.raw`(?:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|credentials?)`;
+const NAME_TAIL = String.raw`[A-Za-z0-9_.-]{0,30}`;
+
+/** What may precede an unquoted `NAME=value` on its line: indentation, `export`, `ENV`/`ARG`, a YAML dash, the rest of the name. */
+const LINE_START =
+  /^[ \t]{0,20}(?:export[ \t]{1,5}|ENV[ \t]{1,5}|ARG[ \t]{1,5}|-[ \t]{1,5})?[A-Za-z0-9_.-]{0,40}$/;
+
+function fullName(ctx: MatchContext): string {
+  let start = ctx.index;
+  while (start > 0 && ctx.index - start < 40 && /[A-Za-z0-9_.-]/.test(ctx.content[start - 1]!)) start--;
+  return ctx.content.slice(start, ctx.index) + (ctx.match.groups?.name ?? '');
+}
 
 /** Names that contain a secret word but hold metadata about the secret, not the secret itself. */
 const METADATA_NAME =
   /(?:type|url|uri|endpoint|path|file|filename|name|field|label|header|prefix|id|ids|count|length|len|limit|max|min|size|ttl|expiry|expires|expiration|expires_?at|format|version|hash|hashed|checksum|digest|sha|integrity|fingerprint|public|placeholder|regex|pattern|env|var|param|key_?id|tokens|_in|policy|rotation|manager|store|provider|strength|prompt|hint|input|mode|method|enabled|required|len|kind|class|ref|location|dir|mount|question|length)$/i;
+
+/** camelCase/PascalCase made of word-like parts (each with a vowel, or a short acronym): an identifier, not a key. */
+function isCamelWords(value: string): boolean {
+  const body = value.replace(/^[^A-Za-z0-9]/, '');
+  if (!/^[A-Za-z]{6,80}$/.test(body)) return false;
+  const parts = body.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  return parts.every((p) => (/^[A-Z]+$/.test(p) ? p.length <= 4 : p.length >= 2 && /[aeiouy]/i.test(p)));
+}
 
 function isCodeLike(value: string): boolean {
   return (
@@ -15,6 +36,7 @@ function isCodeLike(value: string): boolean {
     /^[A-Z]+(?:_[A-Z]+)*$/.test(value) || // CONSTANT_NAME
     /:\/\/|^\.{0,2}\/|^[A-Za-z]:\\/.test(value) || // URLs and paths
     /^\d{1,4}(?:\.\d{1,4}){1,3}(?:[-+][\w.]+)?$/.test(value) || // 1.2.3-beta
+    isCamelWords(value) || // ?InterpolationInJSX
     /\.(?:json|ya?ml|txt|pem|key|crt|env|js|ts|py|toml|ini|cfg|conf)$/i.test(value)
   );
 }
@@ -60,8 +82,14 @@ export const GENERIC_RULES: SecretRule[] = [
     description: 'Password in a connection URL (scheme://user:password@host)',
     keywords: ['://'],
     pattern:
-      /\b[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/(?<user>[^\s:@/"'`<>]{1,64}):(?<s>[^\s:@/"'`<>]{3,128})@[a-zA-Z0-9_[\]-][a-zA-Z0-9._[\]-]{0,254}/dg,
+      /:\/\/(?<user>[^\s:@/"'`<>]{1,64}):(?<s>[^\s:@/"'`<>]{3,128})@[a-zA-Z0-9_[\]-][a-zA-Z0-9._[\]-]{0,254}/dg,
     validate: (secret, ctx) => {
+      if (
+        !/(?:^|[^a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,30}$/.test(
+          ctx.content.slice(Math.max(0, ctx.index - 32), ctx.index),
+        )
+      )
+        return false;
       const user = ctx.match.groups?.user ?? '';
       if (/^\d{1,5}$/.test(secret) || secret === user) return false;
       if (
@@ -89,11 +117,10 @@ export const GENERIC_RULES: SecretRule[] = [
     keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
     caseInsensitiveKeywords: true,
     pattern: new RegExp(
-      String.raw`(?<name>${SECRET_NAME})["'\x60]?\s{0,5}(?::=|=>|=|:|\sto\s|\sis\s)\s{0,5}(?:[A-Za-z]{1,10}\()?(?<q>["'\x60])(?<s>[^"'\x60\s\\]{8,200})\k<q>`,
+      String.raw`(?<name>${SECRET_WORD}${NAME_TAIL})["'\x60]?\s{0,5}(?::=|=>|=|:|\sto\s|\sis\s)\s{0,5}(?:[A-Za-z]{1,10}\()?(?<q>["'\x60])(?<s>[^"'\x60\s\\]{8,200})\k<q>`,
       'dgi',
     ),
-    validate: (secret, ctx) =>
-      !METADATA_NAME.test(ctx.match.groups?.name ?? '') && looksLikeSecretValue(secret),
+    validate: (secret, ctx) => !METADATA_NAME.test(fullName(ctx)) && looksLikeSecretValue(secret),
   },
   {
     id: 'generic-secret-assignment',
@@ -101,10 +128,12 @@ export const GENERIC_RULES: SecretRule[] = [
     keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
     caseInsensitiveKeywords: true,
     pattern: new RegExp(
-      String.raw`^[ \t]{0,20}(?:export[ \t]{1,5}|ENV[ \t]{1,5}|ARG[ \t]{1,5}|-[ \t]{1,5})?(?<name>${SECRET_NAME})[ \t]{0,5}[=:][ \t]{0,5}(?<s>[^\s"'\x60#,;{}()[\]]{8,200})[ \t]*(?:#[^\n]{0,200})?$`,
+      String.raw`(?<name>${SECRET_WORD}${NAME_TAIL})[ \t]{0,5}[=:][ \t]{0,5}(?<s>[^\s"'\x60#,;{}()[\]]{8,200})[ \t]*(?:#[^\n]{0,200})?$`,
       'dgim',
     ),
     validate: (secret, ctx) =>
-      !METADATA_NAME.test(ctx.match.groups?.name ?? '') && looksLikeSecretValue(secret),
+      LINE_START.test(ctx.content.slice(ctx.content.lastIndexOf('\n', ctx.index) + 1, ctx.index)) &&
+      !METADATA_NAME.test(fullName(ctx)) &&
+      looksLikeSecretValue(secret),
   },
 ];
