@@ -14,7 +14,12 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (
  * per run). The packages are ESM-only, hence the dynamic import.
  */
 export async function loadSecretlint(): Promise<(file: string, content: string) => Promise<Reported[]>> {
-  const { lintSource } = (await importEsm('@secretlint/core')) as { lintSource: LintSource };
+  const core = await importEsm('@secretlint/core').catch((err: unknown) => {
+    throw new Error(
+      `Cannot load secretlint (ESM) here: ${String(err)}. Under jest run \`npm test -- test/secrets\` (it passes --experimental-vm-modules).`,
+    );
+  });
+  const { lintSource } = core as { lintSource: LintSource };
   const { creator } = (await importEsm(
     '@secretlint/secretlint-rule-preset-recommend',
   )) as typeof import('@secretlint/secretlint-rule-preset-recommend');
