@@ -116,6 +116,7 @@ describe('br config show', () => {
     const dir = tempDirWith({ parallel: 3 });
     const result = await runBr(['config', 'show', '--json'], {
       cwd: dir,
+      // br-ignore-secret: a fake password, to check that it is masked
       env: { ANTHROPIC_API_KEY: key, DATABASE_URL: 'postgresql://br:s3cretpass@db.internal:5432/br' },
     });
     expect(result.code).toBe(0);

@@ -8,6 +8,7 @@ import { runCommand } from '../../lib/hooks/command';
 import { useTempRepo } from '../git/repo';
 
 const KEY = `sk-ant-api03-${'Zq9'.repeat(12)}wxyz`;
+// br-ignore-secret: a fake password, to check it never reaches model-written code
 const DB_URL = 'postgresql://admin:hunter2@db.internal:5432/prod';
 const PRINT_ENV =
   "console.log(['ANTHROPIC_API_KEY','DATABASE_URL','HARMLESS'].map(k => k + '=' + (process.env[k] ?? 'unset')).join(' ')); process.exit(1);\n";
