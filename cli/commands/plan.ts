@@ -51,12 +51,15 @@ export class PlanCommand extends BrCommand {
       `Plan for ${report.project} from ${report.specPath} (${report.planner} planner, ${report.estimator} estimates): ${report.tasks.length} task(s)`,
     );
     this.print();
+    // Dependencies by row number: task ids are long, and a table wider than the terminal wraps.
+    const rowOf = new Map(report.tasks.map((t, i) => [t.id, String(i + 1)]));
     const rows = [
-      ['ID', 'TITLE', 'DEPENDS ON', 'COMPLEXITY', 'MODEL', 'COST (USD)'],
-      ...report.tasks.map((t) => [
+      ['#', 'ID', 'TITLE', 'AFTER #', 'COMPLEXITY', 'MODEL', 'COST (USD)'],
+      ...report.tasks.map((t, i) => [
+        String(i + 1),
         t.id,
         t.title.length > 40 ? `${t.title.slice(0, 39)}…` : t.title,
-        t.dependsOn.join(', ') || '-',
+        t.dependsOn.map((d) => rowOf.get(d) ?? d).join(',') || '-',
         `${t.complexity} (${t.score})`,
         t.model,
         `${t.costUsd.low} – ${t.costUsd.high}`,

@@ -94,9 +94,9 @@ describe('br plan', () => {
     expect(stdout).toMatch(
       /Plan for shop from SPEC\.md \(claude planner, heuristic estimates\): 2 task\(s\)/,
     );
-    expect(stdout).toMatch(/^ID\s+TITLE\s+DEPENDS ON\s+COMPLEXITY\s+MODEL\s+COST \(USD\)$/m);
+    expect(stdout).toMatch(/^#\s+ID\s+TITLE\s+AFTER #\s+COMPLEXITY\s+MODEL\s+COST \(USD\)$/m);
     expect(stdout).toMatch(
-      /^checkout\s+Checkout with card payment\s+cart\s+\w+ \(\d+\)\s+claude-\S+\s+[\d.]+ – [\d.]+$/m,
+      /^2\s+checkout\s+Checkout with card payment\s+1\s+\w+ \(\d+\)\s+claude-\S+\s+[\d.]+ – [\d.]+$/m,
     );
     expect(stdout).toMatch(/^Forecast: \$[\d.]+ – \$[\d.]+ \(prices anthropic-2026-10-07\)$/m);
   });
