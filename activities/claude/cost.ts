@@ -69,9 +69,14 @@ export interface RecordedCall {
   servedModel: string;
 }
 
+/** Marks a cost row priced at the requested model because the served one had no price: reports can find these. */
+export const REQUESTED_MODEL_PRICE_SUFFIX = '+requested-model-price';
+
 /**
  * Prices the response (exact decimal; the served model, which may carry a date suffix) and writes its
- * cost row. An unknown served model fails closed with `spentSoFar` in the failure details.
+ * cost row. An unknown served model still fails closed, but only after the call's row is written at the
+ * requested model's prices (checked before the call), so money already spent is never unrecorded; the
+ * failure's costUsd includes it.
  */
 export async function recordCall(
   db: Database,
@@ -82,15 +87,13 @@ export async function recordCall(
 ): Promise<RecordedCall> {
   const usage = usageOf(message);
   const servedModel = message.model || scope.requestedModel;
-  if (!findModel(catalog, servedModel))
-    throw failure(
-      FailureClass.INVALID_REQUEST,
-      `The API served model "${servedModel}", which is not in the price table (${catalog.priceTableVersion}); ` +
-        'add it to "models" in buildrunner.config.json so its cost can be recorded.',
-      { model: servedModel, costUsd: spentSoFar.toFixed() },
-    );
+  const servedPriced = findModel(catalog, servedModel) !== undefined;
+  const pricedAs = servedPriced ? servedModel : scope.requestedModel;
+  if (!servedPriced && !findModel(catalog, pricedAs))
+    // Unreachable through the activities (requirePricedModel runs first); kept so a direct caller still fails closed.
+    throw unpricedServedModel(catalog, servedModel, spentSoFar);
   // Cache writes are priced at the 5-minute rate: the only cache_control this project sends is ephemeral.
-  const usd = priceUsage(catalog, servedModel, usage);
+  const usd = priceUsage(catalog, pricedAs, usage);
   await db.prisma.costEntry.createMany({
     data: [
       {
@@ -101,7 +104,9 @@ export async function recordCall(
         purpose: scope.purpose,
         requestedModel: scope.requestedModel,
         model: servedModel,
-        priceTableVersion: catalog.priceTableVersion,
+        priceTableVersion: servedPriced
+          ? catalog.priceTableVersion
+          : `${catalog.priceTableVersion}${REQUESTED_MODEL_PRICE_SUFFIX}`,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
         cacheWriteTokens: usage.cacheWriteTokens,
@@ -111,5 +116,24 @@ export async function recordCall(
     ],
     skipDuplicates: true,
   });
+  if (!servedPriced)
+    throw unpricedServedModel(catalog, servedModel, spentSoFar.plus(usd), scope.requestedModel);
   return { usage, usd, servedModel };
+}
+
+function unpricedServedModel(
+  catalog: ModelCatalog,
+  servedModel: string,
+  costUsd: Decimal,
+  pricedAs?: string,
+): Error {
+  const recorded = pricedAs
+    ? ` This call's cost was recorded at "${pricedAs}" prices (price table ${catalog.priceTableVersion}${REQUESTED_MODEL_PRICE_SUFFIX}).`
+    : '';
+  return failure(
+    FailureClass.INVALID_REQUEST,
+    `The API served model "${servedModel}", which is not in the price table (${catalog.priceTableVersion}); ` +
+      `add it to "models" in buildrunner.config.json so its cost can be recorded exactly.${recorded}`,
+    { model: servedModel, costUsd: costUsd.toFixed() },
+  );
 }

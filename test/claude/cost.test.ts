@@ -108,16 +108,48 @@ describe.each(testTargets)('cost accounting on %s', (target) => {
     expect(total.toFixed()).toBe(first.costUsd);
   });
 
-  it('fails closed on a served model missing from the price table, with the cost already spent', async () => {
+  it('fails closed on a served model missing from the price table, recording that call at the requested model price and carrying its cost', async () => {
     server.enqueue(
       toolUse('submit_plan', 'broken', { id: 'msg_known' }),
-      toolUse('submit_plan', validPlan, { id: 'msg_unknown', model: 'claude-mystery-9' }),
+      toolUse('submit_plan', validPlan, {
+        id: 'msg_unknown',
+        model: 'claude-mystery-9',
+        usage: { input_tokens: 1000, output_tokens: 300, cache_read_input_tokens: 5000 },
+      }),
     );
     const failure = await failureOf(plan('claude-sonnet-5-5', 'b-unknown'));
     expect(failure.type).toBe(FailureClass.INVALID_REQUEST);
+    expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(/claude-mystery-9.*not in the price table/);
-    expect(failure.details[0].costUsd).toBe('0.0007');
-    expect((await rows('b-unknown')).map((r) => r.idempotencyKey)).toEqual(['msg_known']);
+    expect(failure.message).toContain('add it to "models" in buildrunner.config.json');
+    expect(failure.message).toContain('recorded at "claude-sonnet-5-5" prices');
+    // sonnet-5-5: 1000 × 2 + 300 × 10 + 5000 × 0.20 = 6000 micro-dollars, after the first call's 0.0007
+    expect(failure.details[0].costUsd).toBe('0.0067');
+    const recorded = await rows('b-unknown');
+    expect(recorded.map((r) => r.idempotencyKey)).toEqual(['msg_known', 'msg_unknown']);
+    expect(recorded[0]!.priceTableVersion).toBe('anthropic-2026-10-07');
+    expect(recorded[1]).toMatchObject({
+      requestedModel: 'claude-sonnet-5-5',
+      model: 'claude-mystery-9',
+      priceTableVersion: 'anthropic-2026-10-07+requested-model-price',
+      inputTokens: 1000,
+      outputTokens: 300,
+      cacheReadTokens: 5000,
+    });
+    expect(new Decimal(recorded[1]!.usd.toString()).equals('0.006')).toBe(true);
+  });
+
+  it('records the unpriced served model once when the failing activity is run again with the same message id', async () => {
+    const script = () =>
+      toolUse('submit_plan', validPlan, { id: 'msg_unknown_again', model: 'claude-mystery-9' });
+    server.enqueue(script(), script());
+    const first = await failureOf(plan('claude-haiku-5-5', 'b-unknown-again'));
+    const second = await failureOf(plan('claude-haiku-5-5', 'b-unknown-again'));
+    expect(second.details[0].costUsd).toBe(first.details[0].costUsd);
+    expect(new Decimal(first.details[0].costUsd!).greaterThan(0)).toBe(true);
+    const recorded = await rows('b-unknown-again');
+    expect(recorded).toHaveLength(1);
+    expect(new Decimal(recorded[0]!.usd.toString()).toFixed()).toBe(first.details[0].costUsd);
   });
 
   it('refuses to call a requested model that has no price before spending anything', async () => {
