@@ -15,10 +15,10 @@ import type {
 import { isFailureClass } from '../../lib/failures';
 import { validatePlan, type Plan } from '../../lib/plan';
 import { BudgetLedger } from './budget';
+import { buildRecord, carryOver, deliveredFeatures, startingModel, taskRecord } from './build-records';
 import { decideOutcome, levelOf, schedulable, snapshot, summarize } from './build-report';
 import type { BuildPort, ReservationRequest, TaskHandle } from './port';
 import type { BudgetAlert, BuildStatus } from './progress';
-import { initialModel } from './routing';
 import { DagScheduler } from './scheduler';
 import type { BuildResult, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
@@ -117,7 +117,9 @@ class BuildRun {
         baseBranch: input.baseBranch,
         buildBranch: input.buildBranch,
       });
-      await port.activities.recordBuild(this.buildRecord('RUNNING'));
+      await port.activities.recordBuild(
+        buildRecord(this.input, this.ledger, this.plan?.tasks.length ?? 0, this.startedAt, 'RUNNING'),
+      );
       this.event('BUILD_STARTED', undefined, {
         tasks: planned.tasks.length,
         budgetUsd: input.budgetUsd,
@@ -153,7 +155,18 @@ class BuildRun {
       if (scheduler.isFinished()) break;
       if (draining && scheduler.runningCount === 0 && !this.stopped) {
         await this.flush();
-        return port.continueAsNew({ ...input, carried: this.carryOver() });
+        return port.continueAsNew({
+          ...input,
+          carried: carryOver({
+            plan: this.plan,
+            estimates: this.estimates,
+            tasks: this.tasks,
+            ledger: this.ledger,
+            paused: this.paused,
+            startedAt: this.startedAt,
+            generation: this.generation,
+          }),
+        });
       }
       this.status = this.stopped
         ? 'CANCELLING'
@@ -260,7 +273,7 @@ class BuildRun {
     if (r.model) state.model = r.model;
     if (r.failureClass) state.failureClass = r.failureClass;
     if (r.error) state.error = r.error;
-    this.records.push(this.taskRecord(id));
+    this.records.push(taskRecord(this.input, this.plan!, this.estimates, id, this.tasks.get(id)!));
     this.scheduler!.finish(id, outcome);
     this.syncBlocked();
     this.version += 1;
@@ -273,7 +286,7 @@ class BuildRun {
       if ((s === 'BLOCKED' || s === 'CANCELLED') && t.state === 'PENDING') {
         t.state = s;
         t.finishedAt = this.port.now();
-        this.records.push(this.taskRecord(id));
+        this.records.push(taskRecord(this.input, this.plan!, this.estimates, id, this.tasks.get(id)!));
         if (s === 'BLOCKED')
           this.event('TASK_BLOCKED', id, {
             dependsOn: this.plan!.tasks.find((x) => x.id === id)?.dependsOn ?? [],
@@ -352,66 +365,6 @@ class BuildRun {
     });
   }
 
-  private taskRecord(id: string): RecordTaskInput {
-    const t = this.tasks.get(id)!;
-    const p = this.plan!.tasks.find((x) => x.id === id)!;
-    return {
-      buildId: this.input.buildId,
-      taskId: id,
-      title: p.title,
-      status: t.state,
-      complexity: levelOf(this.estimates, this.plan!, id),
-      attempts: t.attempts,
-      costUsd: t.costUsd,
-      dependsOn: p.dependsOn,
-      files: p.files,
-      ...(t.model ? { model: t.model } : {}),
-      ...(t.error ? { error: t.error } : {}),
-      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
-      ...(t.finishedAt !== undefined ? { finishedAt: t.finishedAt } : {}),
-    };
-  }
-
-  private buildRecord(
-    status: string,
-    extra: { finishedAt?: number; summary?: Record<string, unknown> } = {},
-  ) {
-    const i = this.input;
-    return {
-      buildId: i.buildId,
-      project: i.project,
-      specPath: i.specPath,
-      specHash: i.specHash,
-      repoPath: i.repoPath,
-      baseBranch: i.baseBranch,
-      buildBranch: i.buildBranch,
-      status,
-      budgetUsd: this.ledger.limitUsd,
-      costUsd: this.ledger.spentUsd,
-      parallel: i.parallel,
-      taskCount: this.plan?.tasks.length ?? 0,
-      startedAt: this.startedAt,
-      ...extra,
-    };
-  }
-
-  private carryOver() {
-    const finished: Record<string, CompactTaskState> = {};
-    for (const [id, t] of this.tasks) if (t.state !== 'PENDING' && t.state !== 'RUNNING') finished[id] = t;
-    return {
-      plan: this.plan!,
-      estimates: this.estimates,
-      finished,
-      spentUsd: this.ledger.spentUsd,
-      budgetUsd: this.ledger.limitUsd,
-      alertsFired: this.ledger.alertsFired,
-      paused: this.paused,
-      startedAt: this.startedAt,
-      generation: this.generation + 1,
-      raisesApplied: 0,
-    };
-  }
-
   private async finish(outcome: BuildResult['outcome'], problems?: string[]): Promise<BuildResult> {
     const { port, input } = this;
     this.status = outcome;
@@ -431,10 +384,13 @@ class BuildRun {
           : 'BUILD_COMPLETED';
     this.event(type, undefined, { outcome, message: summary.message, spentUsd: summary.spentUsd });
     await port.activities.recordBuild(
-      this.buildRecord(outcome, { finishedAt: port.now(), summary: { ...summary } }),
+      buildRecord(input, this.ledger, this.plan?.tasks.length ?? 0, this.startedAt, outcome, {
+        finishedAt: port.now(),
+        summary: { ...summary },
+      }),
     );
     await this.flush();
-    const delivered = this.deliveredFeatures();
+    const delivered = deliveredFeatures(this.plan, this.tasks);
     if (delivered.length)
       await port.activities.markFeaturesDelivered({
         repoPath: input.repoPath,
@@ -443,26 +399,5 @@ class BuildRun {
         buildId: input.buildId,
       });
     return { buildId: input.buildId, outcome, summary };
-  }
-
-  /** Features every one of whose tasks succeeded. */
-  private deliveredFeatures(): string[] {
-    const ok = new Map<string, boolean>();
-    for (const t of this.plan?.tasks ?? []) {
-      for (const f of t.features ?? [])
-        ok.set(f, (ok.get(f) ?? true) && this.tasks.get(t.id)?.state === 'SUCCEEDED');
-    }
-    return [...ok].filter(([, v]) => v).map(([f]) => f);
-  }
-}
-
-function startingModel(
-  input: BuildWorkflowInput,
-  level: Parameters<typeof initialModel>[1],
-): string | undefined {
-  try {
-    return initialModel(input.routing, level).id;
-  } catch {
-    return undefined; // the task itself reports a catalog without a usable model
   }
 }
