@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -6,12 +5,13 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
+  type Stats,
 } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../paths';
 import { locateHooks, type HooksScope } from './locate';
+import { lstatOrNull, materialize, preserveBeside, snapshot, type SavedHook } from './saved-hook';
 import {
   CHAINED_SUFFIX,
   HOOK_NAMES,
@@ -22,13 +22,15 @@ import {
   type HookName,
 } from './shim';
 
+export { PRESERVED_SUFFIX, type SavedHook } from './saved-hook';
+
 /** What was in the hooks folder before us, so uninstall can put it back byte for byte, mode included. */
 export interface HooksManifest {
   version: 1;
   hooksDir: string;
   scope: HooksScope;
   brBin: string;
-  hooks: Partial<Record<HookName, { original: { base64: string; mode: number; sha256: string } | null }>>;
+  hooks: Partial<Record<HookName, { original: SavedHook | null }>>;
 }
 
 export function manifestPath(commonDir: string): string {
@@ -44,13 +46,22 @@ function writeManifest(file: string, manifest: HooksManifest): void {
   writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
+/** Our hooks are regular files with our header; a symlink there is always someone else's. */
+function isOurs(file: string, stat: Stats | null): boolean {
+  return stat !== null && stat.isFile() && hookVersionOf(readFileSync(file, 'utf8')) !== null;
+}
 
 export interface InstallResult {
   hooksDir: string;
   scope: HooksScope;
   manifest: string;
-  hooks: { hook: HookName; action: 'installed' | 'updated'; chained: boolean }[];
+  hooks: {
+    hook: HookName;
+    action: 'installed' | 'updated';
+    chained: boolean;
+    /** Set when a hook replaced ours since the last install: the older original was kept at this path. */
+    earlierOriginalSavedAs: string | null;
+  }[];
   /** Set when core.hooksPath comes from global or system config: every repository using it gets these hooks. */
   sharedWarning: string | null;
 }
@@ -74,22 +85,29 @@ export function installHooks(cwd: string, options: { brBin?: string } = {}): Ins
   for (const hook of HOOK_NAMES) {
     const target = path.join(loc.dir, hook);
     const chainedFile = target + CHAINED_SUFFIX;
-    const current = existsSync(target) ? readFileSync(target) : null;
-    const ours = current !== null && hookVersionOf(current.toString('utf8')) !== null;
-    if (current && !ours) {
-      const mode = statSync(target).mode & 0o7777;
-      manifest.hooks[hook] = {
-        original: { base64: current.toString('base64'), mode, sha256: sha256(current) },
-      };
+    const stat = lstatOrNull(target);
+    const ours = isOurs(target, stat);
+    let earlierOriginalSavedAs: string | null = null;
+    if (stat && !ours) {
+      const earlier = manifest.hooks[hook]?.original;
+      // Something replaced our hook since the last install: the original we chained then must not be lost.
+      if (earlier) earlierOriginalSavedAs = preserveBeside(target, earlier);
+      manifest.hooks[hook] = { original: snapshot(target, stat) };
       // Recorded before anything moves, so a crash here still leaves uninstall able to restore it.
       writeManifest(file, manifest);
+      rmSync(chainedFile, { force: true });
       renameSync(target, chainedFile);
     } else if (!manifest.hooks[hook]) manifest.hooks[hook] = { original: null };
     const original = manifest.hooks[hook]?.original;
     const runner = original ? chainedRunner(Buffer.from(original.base64, 'base64').toString('utf8')) : null;
     writeFileSync(target, renderShim(hook, { brBin, chained: runner }));
     chmodSync(target, 0o755);
-    hooks.push({ hook, action: ours ? 'updated' : 'installed', chained: runner !== null });
+    hooks.push({
+      hook,
+      action: ours ? 'updated' : 'installed',
+      chained: runner !== null,
+      earlierOriginalSavedAs,
+    });
   }
   writeManifest(file, manifest);
   const shared = loc.scope === 'global' || loc.scope === 'system';
@@ -106,7 +124,12 @@ export function installHooks(cwd: string, options: { brBin?: string } = {}): Ins
 
 export interface UninstallResult {
   hooksDir: string | null;
-  hooks: { hook: HookName; action: 'removed' | 'restored' | 'left-foreign' }[];
+  hooks: {
+    hook: HookName;
+    action: 'removed' | 'restored' | 'left-foreign';
+    /** left-foreign only: where the hook that was there before BuildRunner now lives, or null if there was none. */
+    savedOriginal: string | null;
+  }[];
   nothingInstalled: boolean;
 }
 
@@ -120,20 +143,20 @@ export function uninstallHooks(cwd: string): UninstallResult {
     const entry = manifest.hooks[hook];
     if (!entry) continue;
     const target = path.join(manifest.hooksDir, hook);
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
-    if (current !== null && hookVersionOf(current) === null) {
-      // Someone replaced our hook since: theirs stays, and the copy we chained is now stale.
-      hooks.push({ hook, action: 'left-foreign' });
+    const stat = lstatOrNull(target);
+    if (stat && !isOurs(target, stat)) {
+      // Someone replaced our hook since: theirs stays, and the one from before BuildRunner goes beside it.
+      const savedOriginal = entry.original ? preserveBeside(target, entry.original) : null;
+      hooks.push({ hook, action: 'left-foreign', savedOriginal });
       rmSync(target + CHAINED_SUFFIX, { force: true });
       continue;
     }
     rmSync(target, { force: true });
-    if (entry.original) {
-      writeFileSync(target, Buffer.from(entry.original.base64, 'base64'));
-      chmodSync(target, entry.original.mode);
-      hooks.push({ hook, action: 'restored' });
-    } else hooks.push({ hook, action: 'removed' });
     rmSync(target + CHAINED_SUFFIX, { force: true });
+    if (entry.original) {
+      materialize(target, entry.original);
+      hooks.push({ hook, action: 'restored', savedOriginal: null });
+    } else hooks.push({ hook, action: 'removed', savedOriginal: null });
   }
   rmSync(file, { force: true });
   return { hooksDir: manifest.hooksDir, hooks, nothingInstalled: false };

@@ -34,8 +34,13 @@ export class HooksInstallCommand extends BrCommand {
     this.print(
       `Hooks folder: ${result.hooksDir} (${result.scope === 'default' ? 'git dir' : `core.hooksPath, ${result.scope} config`})`,
     );
-    for (const h of result.hooks)
+    for (const h of result.hooks) {
       this.print(`  ${h.hook.padEnd(12)} ${h.action}${h.chained ? ', runs the existing hook first' : ''}`);
+      if (h.earlierOriginalSavedAs)
+        this.print(
+          `  ${''.padEnd(12)} it had replaced ours since the last install; the hook from before that is kept at ${h.earlierOriginalSavedAs}`,
+        );
+    }
     if (result.sharedWarning) this.printError(`Note: ${result.sharedWarning}`);
     return 0;
   }

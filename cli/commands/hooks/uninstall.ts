@@ -8,7 +8,9 @@ export class HooksUninstallCommand extends BrCommand {
     description: 'Remove BuildRunner hooks and restore the hooks that were there before',
     details: `
       Restores each original hook byte for byte, with its file mode, from the manifest written at
-      install. A hook someone replaced after install is left alone. Safe to run twice.
+      install; a hook that was a symlink comes back as the same symlink. A hook someone replaced
+      after install (husky reinstalling its own, say) is left alone, and the hook from before
+      BuildRunner is kept beside it as <hook>.pre-buildrunner, never deleted. Safe to run twice.
     `,
     examples: [['Remove the hooks', '$0 hooks uninstall']],
   });
@@ -26,10 +28,18 @@ export class HooksUninstallCommand extends BrCommand {
       this.print('No BuildRunner hooks are installed here.');
       return 0;
     }
-    for (const h of result.hooks)
-      this.print(
-        `  ${h.hook.padEnd(12)} ${h.action === 'left-foreign' ? 'left alone (replaced by something else since install)' : h.action}`,
-      );
+    for (const h of result.hooks) {
+      if (h.action !== 'left-foreign') {
+        this.print(`  ${h.hook.padEnd(12)} ${h.action}`);
+        continue;
+      }
+      this.print(`  ${h.hook.padEnd(12)} left alone (replaced by something else since install)`);
+      if (h.savedOriginal)
+        this.print(
+          `  ${''.padEnd(12)} the ${h.hook} hook from before BuildRunner is kept at ${h.savedOriginal}; ` +
+            'move it back over the current one if you want it.',
+        );
+    }
     return 0;
   }
 }
