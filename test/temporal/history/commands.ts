@@ -56,6 +56,14 @@ function failureOf(raw: Cmd | undefined): Record<string, unknown> {
   };
 }
 
+/**
+ * The replay worker puts its own queue (`fake_replay_queue-<n>`, n counting replay workers in the process)
+ * on commands that inherit the workflow's queue; a server would have recorded the workflow's queue, and the
+ * recorded fixtures must not change bytes with the order histories were generated in.
+ */
+const queueOf = (taskQueue: string, script: CommandContext['script']) =>
+  /^fake_replay_queue-\d+$/.test(taskQueue) ? (script.taskQueue ?? 'buildrunner') : taskQueue;
+
 /** Appends the command's events; returns true when it closed the workflow. */
 export function applyCommand(wrapper: Cmd, ctx: CommandContext): boolean {
   const { log, completedId, pending, script, out } = ctx;
@@ -70,7 +78,7 @@ export function applyCommand(wrapper: Cmd, ctx: CommandContext): boolean {
         activityId: cmd.activityId,
         activityType: cmd.activityType,
         args: decode(cmd.arguments),
-        taskQueue: cmd.taskQueue,
+        taskQueue: queueOf(cmd.taskQueue, script),
         summary: summaryOf(wrapper),
         scheduledAt: log.clockMs,
       };
@@ -78,7 +86,7 @@ export function applyCommand(wrapper: Cmd, ctx: CommandContext): boolean {
       const scheduledEventId = log.add('activityTaskScheduled', {
         activityId: cmd.activityId,
         activityType: { name: cmd.activityType },
-        taskQueue: { name: cmd.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
+        taskQueue: { name: call.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
         header: {},
         input: encode(cmd.arguments),
         scheduleToCloseTimeout: protoDurationJson(cmd.scheduleToCloseTimeout),
@@ -264,7 +272,7 @@ function startChild(cmd: Cmd, wrapper: Cmd, ctx: CommandContext): void {
     workflowId: cmd.workflowId,
     workflowType: cmd.workflowType,
     args: decode(cmd.input),
-    taskQueue: cmd.taskQueue,
+    taskQueue: queueOf(cmd.taskQueue, script),
     summary: summaryOf(wrapper),
     parentClosePolicy: cmd.parentClosePolicy,
     initiatedAt: log.clockMs,
