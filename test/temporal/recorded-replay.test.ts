@@ -17,7 +17,7 @@ const fixtureNames = readdirSync(FIXTURE_DIR)
 const loadFixture = (name: string) =>
   JSON.parse(readFileSync(path.join(FIXTURE_DIR, `${name}.json`), 'utf8')) as HistoryFixture;
 
-export const GUARD_ADVICE =
+const GUARD_ADVICE =
   'a change to workflows/ would break builds already running; use patched() (see Temporal versioning) ' +
   `or, if no build can be in flight, re-record with ${RECORD_COMMAND}`;
 
