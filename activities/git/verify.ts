@@ -2,10 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { VerifyTaskInput } from '../contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import { redactKeys, scrubEnv } from '../../lib/child-env';
-import { runCommand } from '../../lib/hooks/command';
+import { runCommand } from '../../lib/command';
 import { trimOutput } from './run';
 
-export { splitCommand, runCommand } from '../../lib/hooks/command';
+export { splitCommand, runCommand } from '../../lib/command';
 
 export async function verifyTask(input: VerifyTaskInput): Promise<void> {
   // The command runs code the model wrote: no worker secrets in its environment, none in its output.

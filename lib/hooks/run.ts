@@ -5,7 +5,7 @@ import { generateStatusFile } from '../features/store';
 import { locateHooks } from './locate';
 import { formatPushBlocks, incompleteRequired, parsePushInput } from './pre-push';
 import { scanStagedForSecrets } from './secrets';
-import { runCommand } from './command';
+import { runCommand } from '../command';
 
 export interface HookOutcome {
   ok: boolean;

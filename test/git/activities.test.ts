@@ -145,7 +145,8 @@ describe('git activities', () => {
     );
     const files = repo.git('ls-tree', '--name-only', 'br-build/b1', 'src/').split('\n');
     expect(files).toEqual(expect.arrayContaining(['src/f0.txt', 'src/f1.txt', 'src/f2.txt', 'src/f3.txt']));
-  });
+    // Four worktrees, commits and serialised merges spawn dozens of git processes: slow on a loaded machine.
+  }, 90_000);
 
   it('removes the worktree and branch when a task ends', async () => {
     const wt = await startTask('t1');

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
-import { runCommand } from '../../lib/hooks/command';
+import { runCommand } from '../../lib/command';
 import { useTempRepo } from '../git/repo';
 
 const KEY = `sk-ant-api03-${'Zq9'.repeat(12)}wxyz`;

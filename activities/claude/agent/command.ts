@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runCommand, splitCommand as splitWords } from '../../../lib/command';
 import { ToolError } from './paths';
 
 /**
@@ -10,31 +10,13 @@ import { ToolError } from './paths';
 // Moved to lib/child-env.ts: verification and commit hooks run model-written code too.
 export { scrubEnv } from '../../../lib/child-env';
 
-/** Splits a command line into words; single and double quotes group, nothing else is interpreted. */
+/** Splits a command line into words (lib/command.ts); a quoting mistake is the model's, told as a tool error. */
 export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quote: '"' | "'" | null = null;
-  let inWord = false;
-  for (const ch of command) {
-    if (quote) {
-      if (ch === quote) quote = null;
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
+  try {
+    return splitWords(command);
+  } catch {
+    throw new ToolError('Unbalanced quote in the command.');
   }
-  if (quote) throw new ToolError('Unbalanced quote in the command.');
-  if (inWord) words.push(current);
-  return words;
 }
 
 export function isAllowed(command: string, allowed: readonly string[]): boolean {
@@ -71,45 +53,11 @@ export async function runAllowedCommand(options: {
     throw new ToolError(
       `Command not allowed: "${options.command}". Allowed (exactly, or followed by arguments): ${options.allowed.map((c) => `"${c}"`).join(', ')}.`,
     );
-  const [file, ...args] = splitCommand(options.command);
-  return new Promise((resolve) => {
-    let output = '';
-    let timedOut = false;
-    // detached: the command gets its own process group, so a timeout kills its children too.
-    const child = spawn(file!, args, {
-      cwd: options.cwd,
-      env: options.env,
-      shell: false,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const collect = (chunk: Buffer) => {
-      if (output.length < 4_000_000) output += chunk.toString('utf8');
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, options.timeoutSeconds * 1000);
-    const done = (exitCode: number | null, extra = '') => {
-      clearTimeout(timer);
-      // Whatever the command left running in the background (a dev server, a watcher) ends with it.
-      if (child.pid) killGroup();
-      resolve({
-        exitCode,
-        timedOut,
-        output: truncateMiddle(output + extra, options.maxOutputChars ?? 20_000),
-      });
-    };
-    child.on('error', (err) => done(null, `\n${err.message}`));
-    child.on('close', (code) => done(code));
-  });
+  // Own process group, timeout and background leftovers killed: the shared runner (lib/command.ts).
+  const run = await runCommand(options.command, options.cwd, options.timeoutSeconds, options.env);
+  return {
+    exitCode: run.code,
+    timedOut: run.timedOut,
+    output: truncateMiddle(run.output, options.maxOutputChars ?? 20_000),
+  };
 }
