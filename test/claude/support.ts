@@ -1,10 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type BuildRunnerConfig } from '../../lib/config';
-import type { FailureDetails } from '../../lib/failures';
 
 /** A key built at run time, so no key-shaped literal lives in the repository. */
 export function makeTestKey(): string {
@@ -21,14 +19,4 @@ export function tempDir(prefix = 'br-claude-'): { dir: string; cleanup: () => vo
 }
 
 /** The ApplicationFailure a promise rejects with (fails the test when it resolves or throws something else). */
-export async function failureOf(
-  promise: Promise<unknown>,
-): Promise<ApplicationFailure & { details: [FailureDetails] }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err as ApplicationFailure & { details: [FailureDetails] };
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+export { failureOf } from '../helpers/failure';

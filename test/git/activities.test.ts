@@ -1,23 +1,13 @@
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities, sweepOrphans } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
 import { FailureClass } from '../../lib/failures';
+import { failureOf } from '../helpers/failure';
 import { useTempRepo } from './repo';
 
 const activities = createGitActivities({ config: parseConfig({}) });
 const repo = useTempRepo();
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure');
-}
 
 async function startTask(taskId: string, attempt = 1) {
   return activities.prepareWorktree({

@@ -1,19 +1,11 @@
 import { Prisma } from '@prisma/client';
 import type { Database } from '../../lib/db/connection';
+import { seededRandom } from '../../lib/simulation/model';
 
 export const MODELS = ['claude-haiku-5-5', 'claude-sonnet-5-5', 'claude-opus-5-5'];
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so a failing case can be replayed. */
+export const random = seededRandom;
 
 /** Instants on both sides of hour, day and ISO-week (Sunday → Monday) boundaries, in UTC. */
 export const BOUNDARIES = [

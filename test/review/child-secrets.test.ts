@@ -1,11 +1,12 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
 import { runCommand } from '../../lib/command';
 import { useTempRepo } from '../git/repo';
+import { failureOf } from '../helpers/failure';
 
 const KEY = `sk-ant-api03-${'Zq9'.repeat(12)}wxyz`;
 // br-ignore-secret: a fake password, to check it never reaches model-written code
@@ -15,16 +16,6 @@ const PRINT_ENV =
 
 const activities = createGitActivities({ config: parseConfig({}) });
 const repo = useTempRepo();
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure');
-}
 
 function everything(f: ApplicationFailure): string {
   return `${f.message}\n${JSON.stringify(f.details)}`;
@@ -50,7 +41,7 @@ describe('model-written code run by verification and commit hooks never sees the
       activities.verifyTask({ worktreePath: repo.dir, command: 'node print-env.js', timeoutSeconds: 20 }),
     );
     expect(f.type).toBe(FailureClass.VERIFICATION_FAILED);
-    const output = (f.details?.[0] as FailureDetails).output ?? '';
+    const output = f.details[0].output ?? '';
     expect(output).toContain('ANTHROPIC_API_KEY=unset DATABASE_URL=unset HARMLESS=visible');
     expect(everything(f)).not.toContain(KEY);
     expect(everything(f)).not.toContain('hunter2');
@@ -62,7 +53,7 @@ describe('model-written code run by verification and commit hooks never sees the
       activities.verifyTask({ worktreePath: repo.dir, command: 'node leak.js', timeoutSeconds: 20 }),
     );
     expect(everything(f)).not.toContain(KEY);
-    expect((f.details?.[0] as FailureDetails).output).toContain('sk-ant-…wxyz');
+    expect(f.details[0].output).toContain('sk-ant-…wxyz');
   });
 
   it('runs the pre-commit hook of a task commit without the API key, and keeps the key out of HOOK_REJECTED', async () => {
@@ -84,7 +75,7 @@ describe('model-written code run by verification and commit hooks never sees the
       }),
     );
     expect(f.type).toBe(FailureClass.HOOK_REJECTED);
-    expect((f.details?.[0] as FailureDetails).output).toContain('ANTHROPIC_API_KEY=unset DATABASE_URL=unset');
+    expect(f.details[0].output).toContain('ANTHROPIC_API_KEY=unset DATABASE_URL=unset');
     expect(everything(f)).not.toContain(KEY);
     expect(everything(f)).not.toContain('hunter2');
   });

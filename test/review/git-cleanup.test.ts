@@ -1,24 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities, sweepOrphans } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
 import { makeBuildInput } from '../../lib/services/build-input';
 import { FailureClass } from '../../lib/failures';
 import { useTempRepo } from '../git/repo';
+import { failureOf } from '../helpers/failure';
 
 const activities = createGitActivities({ config: parseConfig({}) });
 const repo = useTempRepo();
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure');
-}
 
 describe('task branches next to the real build branch name', () => {
   it('prepares, commits and merges a task into the build branch that br build start names', async () => {

@@ -1,7 +1,7 @@
 import { createMaintenanceActivities, createPersistenceActivities } from '../../activities/persistence';
 import { parseConfig } from '../../lib/config';
 import { calibrationReport } from '../../lib/services/calibration';
-import { createFakeActivities, simulationInput } from '../../lib/simulation/fakes';
+import { createFakeActivities, simulationInput, type AgentScript } from '../../lib/simulation/fakes';
 import { simulateBuild } from '../../lib/simulation/runtime';
 import type { Plan } from '../../lib/plan';
 import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
@@ -22,6 +22,28 @@ const plan: Plan = {
 };
 
 /**
+ * Every attempt takes 10 minutes and $0.01. Task b fails verification twice on its first model (one
+ * repair, then an escalation); `authFails` stops with a non-retryable AUTH failure.
+ */
+function agent(authFails?: string): AgentScript {
+  return (call) => ({
+    durationMs: 10 * MIN,
+    costUsd: '0.01',
+    ...(call.task.id === 'b' && call.attempt <= 2
+      ? {
+          failure: {
+            type: 'VERIFICATION_FAILED',
+            stage: 'verify' as const,
+            details: { output: 'test failed' },
+          },
+        }
+      : call.task.id === authFails
+        ? { failure: { type: 'AUTH', stage: 'agent' as const, message: 'invalid key' } }
+        : {}),
+  });
+}
+
+/**
  * The telemetry the real build and task bodies emit, written by the real persistence activities and
  * rolled up by the real aggregation: what `br metrics` will show for a build.
  */
@@ -34,20 +56,7 @@ describe.each(testTargets)('from a build to its metrics on %s', (target) => {
     const { activities, store } = createFakeActivities({
       plan,
       level: 'simple',
-      // Task b fails verification twice on its first model: one repair, then an escalation.
-      agent: (call) => ({
-        durationMs: 10 * MIN,
-        costUsd: '0.01',
-        ...(call.task.id === 'b' && call.attempt <= 2
-          ? {
-              failure: {
-                type: 'VERIFICATION_FAILED',
-                stage: 'verify' as const,
-                details: { output: 'test failed' },
-              },
-            }
-          : {}),
-      }),
+      agent: agent(),
     });
     const run = await simulateBuild({
       input: simulationInput(plan, { buildId: 'build-shop-pipeline' }),
@@ -86,21 +95,7 @@ describe.each(testTargets)('estimate calibration on %s', (target) => {
     const { activities, store } = createFakeActivities({
       plan,
       level,
-      agent: (call) => ({
-        durationMs: 10 * MIN,
-        costUsd: '0.01',
-        ...(call.task.id === 'b' && call.attempt <= 2
-          ? {
-              failure: {
-                type: 'VERIFICATION_FAILED',
-                stage: 'verify' as const,
-                details: { output: 'test failed' },
-              },
-            }
-          : call.task.id === failTask
-            ? { failure: { type: 'AUTH', stage: 'agent' as const, message: 'invalid key' } }
-            : {}),
-      }),
+      agent: agent(failTask),
     });
     await simulateBuild({ input: simulationInput(plan, { buildId }), activities });
     const persistence = createPersistenceActivities({ db });
