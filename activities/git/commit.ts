@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { redactKeys } from '../../lib/child-env';
-import type { CommitTaskInput, CommitTaskResult } from '../contracts';
+import type { CommitTaskInput, CommitTaskResult } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { VerifyTaskInput } from '../contracts';
+import type { VerifyTaskInput } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import { redactKeys, scrubEnv } from '../../lib/child-env';
 import { runCommand } from '../../lib/command';

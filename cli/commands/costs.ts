@@ -28,7 +28,7 @@ export class CostsCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ costs, parseSince }, { renderTable, bar }, f] = await Promise.all([
-      import('../../lib/services/reports'),
+      import('../../services/reports'),
       import('../render/table'),
       import('../render/format'),
     ]);

@@ -22,7 +22,7 @@ export class InitCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { initProject } = await import('../../lib/services/init');
+    const { initProject } = await import('../../services/init');
     const result = initProject({ cwd: process.cwd(), project: this.project });
     let hooks: number | null = null;
     if (this.hooks) hooks = await this.cli.run(['hooks', 'install'], this.context);

@@ -44,7 +44,7 @@ export class BuildStartCommand extends BrCommand {
     if (this.aiPlan && this.heuristicPlan) {
       throw new (await import('clipanion')).UsageError('Choose one of --ai-plan and --heuristic-plan.');
     }
-    const { buildBackend } = await import('../../../lib/services/build-backend');
+    const { buildBackend } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const backend = buildBackend(ctx);
     const started = await backend.start(ctx, {

@@ -17,7 +17,7 @@ export class BuildStatusCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ buildBackend }, { renderFrame }, { colorsEnabled }] = await Promise.all([
-      import('../../../lib/services/build-backend'),
+      import('../../../services/build-backend'),
       import('../../render/progress'),
       import('../../main'),
     ]);

@@ -35,7 +35,7 @@ export class SecurityScanCommand extends BrCommand {
   targets = Option.Rest({ name: 'paths' });
 
   async execute(): Promise<number> {
-    const { securityScan } = await import('../../../lib/services/security');
+    const { securityScan } = await import('../../../services/security');
     const { formatFindings } = await import('../../../lib/secrets');
     const report = await securityScan({ cwd: process.cwd(), paths: this.targets, staged: this.staged });
     const failed = report.findings.length > 0 ? 1 : 0;

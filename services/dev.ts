@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { UserError } from '../errors';
-import type { EmbeddedServer } from '../db/embedded-server';
+import { UserError } from '../lib/errors';
+import type { EmbeddedServer } from '../lib/db/embedded-server';
 import type { ServiceContext } from './context';
 
 /**
@@ -89,7 +89,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
   try {
     let server: EmbeddedServer | null = null;
     if (!ctx.config.database.url) {
-      const { startEmbeddedServer } = await import('../db/embedded-server');
+      const { startEmbeddedServer } = await import('../lib/db/embedded-server');
       server = await startEmbeddedServer({
         root: ctx.root,
         dataDir: path.resolve(ctx.root, ctx.config.database.dataDir),
@@ -111,11 +111,11 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
       },
     };
     if (options.worker !== false) {
-      const { startWorkers } = await import('../../worker/run');
+      const { startWorkers } = await import('../worker/run');
       const workers = await startWorkers(workerCtx);
       stops.push(() => workers.shutdown());
       log('Worker: polling the build queue and the per-model Claude queues');
-      const { applySchedulesFromContext } = await import('../../worker/schedules');
+      const { applySchedulesFromContext } = await import('../worker/schedules');
       await applySchedulesFromContext(workerCtx);
       log('Schedules: metrics-aggregation (hourly), retention-cleanup (daily)');
     }

@@ -6,13 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Decimal from 'decimal.js';
-import type { BuildOutcome } from '../../activities/contracts';
-import { catalogOf } from '../config';
-import { UserError } from '../errors';
-import { estimateTasks } from '../estimate/heuristic';
-import { validatePlan, type Complexity } from '../plan';
-import { planFromMarkdown } from '../planner/heuristic';
-import { createFakeActivities, simulationInput } from '../simulation/fakes';
+import type { BuildOutcome } from '../lib/contracts';
+import { catalogOf } from '../lib/config';
+import { UserError } from '../lib/errors';
+import { estimateTasks } from '../lib/estimate/heuristic';
+import { validatePlan, type Complexity } from '../lib/plan';
+import { planFromMarkdown } from '../lib/planner/heuristic';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
 import {
   FAILURE_MIX,
   MINUTES_PER_ATTEMPT,
@@ -22,10 +22,10 @@ import {
   stochasticAgent,
   FIRST_PROMPT_TOKENS,
   PROMPT_GROWTH_PER_TURN,
-} from '../simulation/model';
-import { simulateBuild } from '../simulation/runtime';
-import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../../workflows/core/routing';
-import { criticalPathWeights } from '../../workflows/core/scheduler';
+} from '../workflows/simulation/model';
+import { simulateBuild } from '../workflows/simulation/runtime';
+import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../workflows/core/routing';
+import { criticalPathWeights } from '../workflows/core/scheduler';
 import type { ServiceContext } from './context';
 
 export interface SimulateOptions {

@@ -3,19 +3,19 @@ import Decimal from 'decimal.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ComplexityEstimate } from '../../activities/contracts';
+import type { ComplexityEstimate } from '../lib/contracts';
 import {
   ATTEMPT_TOKENS,
   CACHED_INPUT_SHARE,
   estimateAttemptUsd,
   initialModel,
   strongerModel,
-} from '../../workflows/core/routing';
-import { findApiKey, requireApiKey } from '../apikey';
-import type { Database } from '../db/connection';
-import { UserError } from '../errors';
-import type { ModelTier } from '../models';
-import type { Complexity, Plan } from '../plan';
+} from '../workflows/core/routing';
+import { findApiKey, requireApiKey } from '../lib/apikey';
+import type { Database } from '../lib/db/connection';
+import { UserError } from '../lib/errors';
+import type { ModelTier } from '../lib/models';
+import type { Complexity, Plan } from '../lib/plan';
 import { withDatabase, type ServiceContext } from './context';
 
 /**
@@ -84,7 +84,7 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
   const buildId = `plan-${createHash('sha256').update(spec).digest('hex').slice(0, 12)}`;
 
   const run = async (db: Database | null) => {
-    const { createClaudeActivities } = await import('../../activities/claude');
+    const { createClaudeActivities } = await import('../activities/claude');
     // The heuristic paths never touch the database; the Claude paths always get one.
     const activities = createClaudeActivities({
       db: db as Database,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors';
-import { scanPaths, scanStaged, type Finding, type ScanStats } from '../secrets';
+import { UserError } from '../lib/errors';
+import { scanPaths, scanStaged, type Finding, type ScanStats } from '../lib/secrets';
 
 export interface SecurityScanOptions {
   cwd: string;

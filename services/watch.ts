@@ -1,4 +1,4 @@
-import type { ProgressSnapshot } from '../../workflows/core/progress';
+import type { ProgressSnapshot } from '../workflows/core/progress';
 
 /**
  * Polls a build's progress until it ends, handing each snapshot to the renderer. A transient query

@@ -3,10 +3,10 @@
  * activities whose durations are virtual time. Messages (signals) are delivered one loop step later,
  * in order, like Temporal's. A test and forecasting harness only: real builds run on Temporal.
  */
-import type { BuildActivities } from '../../activities/contracts';
-import type { FailureDetails } from '../failures';
-import { runBuild } from '../../workflows/core/build-body';
-import { runTask } from '../../workflows/core/task-body';
+import type { BuildActivities } from '../../lib/contracts';
+import type { FailureDetails } from '../../lib/failures';
+import { runBuild } from '../core/build-body';
+import { runTask } from '../core/task-body';
 import type {
   BuildHandlers,
   BuildPort,
@@ -14,14 +14,9 @@ import type {
   RuntimePort,
   TaskHandlers,
   TaskPort,
-} from '../../workflows/core/port';
-import { taskWorkflowId } from '../../workflows/core/port';
-import type {
-  BuildResult,
-  BuildWorkflowInput,
-  TaskResult,
-  TaskWorkflowInput,
-} from '../../workflows/core/types';
+} from '../core/port';
+import { taskWorkflowId } from '../core/port';
+import type { BuildResult, BuildWorkflowInput, TaskResult, TaskWorkflowInput } from '../core/types';
 import { VirtualLoop } from './loop';
 
 /** A scripted activity: how long it takes in virtual ms, and what it does when it completes. */

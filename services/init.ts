@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE, loadConfig } from '../config';
-import { UserError } from '../errors';
-import { featuresPath, writeFeatures } from '../features/store';
+import { CONFIG_FILE, loadConfig } from '../lib/config';
+import { UserError } from '../lib/errors';
+import { featuresPath, writeFeatures } from '../lib/features/store';
 
 /** `br init`: sets a repository up for BuildRunner. Safe to run again: it only adds what is missing. */
 

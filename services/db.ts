@@ -1,6 +1,6 @@
-import { openDatabase } from '../db/connection';
-import { migrate, migrationState, readMigrations, type MigrationState } from '../db/migrate';
-import { resolveDatabaseTarget } from '../db/target';
+import { openDatabase } from '../lib/db/connection';
+import { migrate, migrationState, readMigrations, type MigrationState } from '../lib/db/migrate';
+import { resolveDatabaseTarget } from '../lib/db/target';
 import type { ServiceContext } from './context';
 
 export interface DbStatus extends MigrationState {

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
-import type { Database } from '../db/connection';
-import { UserError } from '../errors';
+import type { Database } from '../lib/db/connection';
+import { UserError } from '../lib/errors';
 import { withDatabase, type ServiceContext } from './context';
 
 /**

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import { UserError } from '../errors';
-import type { ProgressSnapshot } from '../../workflows/core/progress';
-import type { BuildWorkflowInput } from '../../workflows/core/types';
+import { UserError } from '../lib/errors';
+import type { ProgressSnapshot } from '../workflows/core/progress';
+import type { BuildWorkflowInput } from '../workflows/core/types';
 import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
+import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import { webUiLink, withTemporal } from './temporal-client';
 
@@ -15,16 +16,7 @@ import { webUiLink, withTemporal } from './temporal-client';
 
 export { buildWorkflowId, decideStart, projectSlug } from './build-input';
 export type { StartBuildOptions } from './build-input';
-
-export interface StartedBuild {
-  buildId: string;
-  workflowId: string;
-  runId: string;
-  /** True when the same build was already running and this call attached to it. */
-  attached: boolean;
-  webUiUrl: string;
-  input: BuildWorkflowInput;
-}
+export type { BuildAction, BuildListEntry, BuildLogLine, StartedBuild } from './build-types';
 
 export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): BuildWorkflowInput {
   const specFile = path.resolve(ctx.cwd, options.specPath);
@@ -43,7 +35,7 @@ export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): B
 
 export async function startBuild(ctx: ServiceContext, options: StartBuildOptions): Promise<StartedBuild> {
   const input = prepareBuild(ctx, options);
-  const { MEMO } = await import('../../workflows/messages');
+  const { MEMO } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const existing = await describeOrNull(client, input.buildId);
     const decision = decideStart(existing ? { status: existing.status.name } : null);
@@ -104,25 +96,12 @@ export async function getProgress(
   ctx: ServiceContext,
   id: string,
 ): Promise<ProgressSnapshot & { webUiUrl: string }> {
-  const { progressQuery } = await import('../../workflows/messages');
+  const { progressQuery } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     await requireBuild(client, id);
     const progress = await client.workflow.getHandle(id).query(progressQuery);
     return { ...progress, webUiUrl: webUiLink(ctx, id) };
   });
-}
-
-export interface BuildListEntry {
-  workflowId: string;
-  runId: string;
-  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, CONTINUED_AS_NEW, TIMED_OUT. */
-  status: string;
-  /** The build's own outcome once it finished (SUCCEEDED, PARTIAL, …), from the memo. */
-  outcome: string | null;
-  project: string | null;
-  startTime: string;
-  closeTime: string | null;
-  webUiUrl: string;
 }
 
 const TEMPORAL_STATUS =
@@ -167,10 +146,8 @@ const titleCase = (s: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
-export type BuildAction = 'pause' | 'resume' | 'cancel';
-
 export async function signalBuild(ctx: ServiceContext, id: string, action: BuildAction, reason?: string) {
-  const messages = await import('../../workflows/messages');
+  const messages = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const info = await requireBuild(client, id);
     if (info.status.name !== 'RUNNING')
@@ -187,7 +164,7 @@ export async function raiseBudget(ctx: ServiceContext, id: string, usd: string |
   const amount = String(usd);
   if (!/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0)
     throw new UserError(`--raise needs a positive amount in USD such as 5 or 12.50, not "${amount}".`);
-  const messages = await import('../../workflows/messages');
+  const messages = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const info = await requireBuild(client, id);
     if (info.status.name !== 'RUNNING')
@@ -197,4 +174,4 @@ export async function raiseBudget(ctx: ServiceContext, id: string, usd: string |
   });
 }
 
-export { buildLogs, type BuildLogLine } from './build-logs';
+export { buildLogs } from './build-logs';

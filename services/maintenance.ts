@@ -1,5 +1,5 @@
-import { createMaintenanceActivities } from '../../activities/persistence';
-import type { AggregateMetricsResult, RetentionResult } from '../../activities/contracts';
+import { createMaintenanceActivities } from '../activities/persistence';
+import type { AggregateMetricsResult, RetentionResult } from '../lib/contracts';
 import { withDatabase, type ServiceContext } from './context';
 
 /**

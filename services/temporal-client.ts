@@ -1,16 +1,6 @@
 import type { Client, Connection } from '@temporalio/client';
-import { UserError } from '../errors';
+import { TemporalUnreachableError } from '../lib/errors';
 import type { ServiceContext } from './context';
-
-export class TemporalUnreachableError extends UserError {}
-
-/** What to tell a user whose Temporal server cannot be reached. */
-export function unreachableMessage(address: string, cause: string): string {
-  return (
-    `Cannot reach the Temporal server at ${address} (${cause}). Start one with \`br dev\` (local dev stack) ` +
-    'or `docker compose up -d` (see docker-compose.yml), or point TEMPORAL_ADDRESS at a running cluster.'
-  );
-}
 
 /** Connects to Temporal with the configured address and namespace; a clear UserError when it is down. */
 export async function connectTemporal(
@@ -22,9 +12,7 @@ export async function connectTemporal(
   try {
     connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
   } catch (err) {
-    throw new TemporalUnreachableError(
-      unreachableMessage(address, (err as Error).message.split('\n')[0] ?? 'unknown'),
-    );
+    throw new TemporalUnreachableError(address, err);
   }
   return { client: new Client({ connection, namespace }), connection };
 }

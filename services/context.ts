@@ -1,17 +1,16 @@
-import { loadConfig, type LoadedConfig } from '../config';
-import { openDatabase, type Database } from '../db/connection';
-import { migrate } from '../db/migrate';
-import { resolveDatabaseTarget } from '../db/target';
+import { loadConfig, type RuntimeContext } from '../lib/config';
+import { openDatabase, type Database } from '../lib/db/connection';
+import { migrate } from '../lib/db/migrate';
+import { resolveDatabaseTarget } from '../lib/db/target';
+import type { BuildBackend } from './build-types';
 
 /**
  * What every service function receives: the loaded configuration and a way to reach the database.
  * Front ends (CLI, later MCP or a dashboard) build one and call the same services.
  */
-export interface ServiceContext extends LoadedConfig {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
+export interface ServiceContext extends RuntimeContext {
   /** Where builds run; Temporal unless a test swaps in the simulation. */
-  builds?: import('./build-backend').BuildBackend;
+  builds?: BuildBackend;
 }
 
 export function createContext(

@@ -10,12 +10,12 @@ import type {
   RecordTaskInput,
   RunAgentInput,
   TelemetryEventInput,
-} from '../../activities/contracts';
-import type { FailureDetails } from '../failures';
-import { estimateTasks } from '../estimate/heuristic';
-import type { Complexity, Plan } from '../plan';
-import { DEFAULT_CATALOG } from '../models';
-import { DEFAULT_TIERS, type BuildWorkflowInput } from '../../workflows/core/types';
+} from '../../lib/contracts';
+import type { FailureDetails } from '../../lib/failures';
+import { estimateTasks } from '../../lib/estimate/heuristic';
+import type { Complexity, Plan } from '../../lib/plan';
+import { DEFAULT_CATALOG } from '../../lib/models';
+import { DEFAULT_TIERS, type BuildWorkflowInput } from '../core/types';
 import { SimFailure, type SimActivities, type SimCall } from './runtime';
 
 export interface AgentOutcome {

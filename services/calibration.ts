@@ -1,4 +1,4 @@
-import type { Database } from '../db/connection';
+import type { Database } from '../lib/db/connection';
 import { withDatabase, type ServiceContext } from './context';
 
 /**

@@ -1,16 +1,9 @@
 import type { temporal } from '@temporalio/proto';
-import { UserError } from '../errors';
-import { taskWorkflowId } from '../../workflows/core/port';
+import { UserError } from '../lib/errors';
+import { taskWorkflowId } from '../workflows/core/port';
+import type { BuildLogLine } from './build-types';
 import type { ServiceContext } from './context';
 import { withTemporal } from './temporal-client';
-
-export interface BuildLogLine {
-  eventId: number;
-  time: string;
-  /** e.g. ACTIVITY_TASK_SCHEDULED, CHILD_WORKFLOW_EXECUTION_COMPLETED. */
-  type: string;
-  detail: string;
-}
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 

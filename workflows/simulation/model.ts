@@ -4,9 +4,9 @@
  * printed with every forecast, not measurements.
  */
 import Decimal from 'decimal.js';
-import { findModel, priceUsage, type ModelCatalog, type ModelTier, type TokenUsage } from '../models';
-import type { Complexity } from '../plan';
-import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE } from '../../workflows/core/routing';
+import { findModel, priceUsage, type ModelCatalog, type ModelTier, type TokenUsage } from '../../lib/models';
+import type { Complexity } from '../../lib/plan';
+import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE } from '../core/routing';
 import type { AgentOutcome, AgentScript } from './fakes';
 
 export const SUCCESS_BY_TIER: Record<ModelTier, Record<Complexity, number>> = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { BuildRunnerConfig } from '../config';
-import { UserError } from '../errors';
-import type { BuildWorkflowInput } from '../../workflows/core/types';
+import type { BuildRunnerConfig } from '../lib/config';
+import { UserError } from '../lib/errors';
+import type { BuildWorkflowInput } from '../workflows/core/types';
 
 /** "My Shop!" → "my-shop": the project part of a readable workflow id. */
 export function projectSlug(name: string): string {

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { checkKeyFormat, findApiKey, maskKey } from '../apikey';
-import { ConfigError, loadConfig, type LoadedConfig } from '../config';
-import { openDatabase } from '../db/connection';
-import { migrationState, readMigrations } from '../db/migrate';
-import { resolveDatabaseTarget } from '../db/target';
+import { checkKeyFormat, findApiKey, maskKey } from '../lib/apikey';
+import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config';
+import { openDatabase } from '../lib/db/connection';
+import { migrationState, readMigrations } from '../lib/db/migrate';
+import { resolveDatabaseTarget } from '../lib/db/target';
 
 /** `br doctor`: every check says what it found and, when it fails, what to do about it. */
 
