@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE, loadConfig } from '../lib/config';
 import { UserError } from '../lib/errors';
+import { FEATURES_VERSION } from '../lib/features/schema';
 import { featuresPath, writeFeatures } from '../lib/features/store';
 
 /** `br init`: sets a repository up for BuildRunner. Safe to run again: it only adds what is missing. */
@@ -72,7 +73,7 @@ export function initProject(options: { cwd: string; project?: string }): InitRes
   const features = featuresPath(root);
   if (existsSync(features)) record('.buildrunner/features.json', 'unchanged');
   else {
-    writeFeatures(root, { version: 1, project, features: [] });
+    writeFeatures(root, { version: FEATURES_VERSION, project, features: [] });
     record('.buildrunner/features.json', 'created');
   }
 

@@ -29,7 +29,7 @@ describe('br init', () => {
     expect(first.stdout).toContain('updated   .gitignore');
     const after = snapshot(repo);
     expect(JSON.parse(after['buildrunner.config.json']!)).toMatchObject({ project: path.basename(repo) });
-    expect(JSON.parse(after['.buildrunner/features.json']!)).toMatchObject({ version: 1, features: [] });
+    expect(JSON.parse(after['.buildrunner/features.json']!)).toMatchObject({ version: 2, features: [] });
     expect(after['.gitignore']).toMatch(
       /^node_modules\/\n\n# BuildRunner \(local state\)\n\.buildrunner\/db\/\n/,
     );
