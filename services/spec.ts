@@ -5,7 +5,13 @@ import { projectRoot } from '../lib/features/root';
 import { sameFeatureId } from '../lib/features/schema';
 import { addFeature, readFeatures } from '../lib/features/store';
 import type { CompleteSpecAnswers } from '../lib/spec/answers';
-import { renderSpecFiles, SPEC_FILE } from '../lib/spec/render';
+import { renderSpecFiles, SPEC_FILE, starterSpec } from '../lib/spec/render';
+
+/** The starter spec `br init NAME` wrote, unedited: replacing it loses nothing. */
+function isUntouchedStarter(text: string): boolean {
+  const title = /^# (.+)\n/.exec(text)?.[1];
+  return title !== undefined && text === starterSpec(title);
+}
 
 export interface WriteSpecResult {
   root: string;
@@ -36,7 +42,7 @@ export function writeSpec(options: {
   const file = options.out ? path.resolve(options.cwd, options.out) : path.join(root, SPEC_FILE);
   const text = rendered.files[SPEC_FILE]!;
   const before = existsSync(file) ? readFileSync(file, 'utf8') : null;
-  if (before !== null && before !== text && !options.force)
+  if (before !== null && before !== text && !options.force && !isUntouchedStarter(before))
     throw new UserError(
       `${path.relative(options.cwd, file) || file} already exists and differs. Pass --force to replace it, or --out to write another file.`,
     );
