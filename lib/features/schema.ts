@@ -41,6 +41,16 @@ export function sameFeatureId(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** A lowercase id from a title: letters and digits joined by "-", accents dropped. */
+export function featureIdFromTitle(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
 export const featuresFileSchema = z
   .strictObject({
     $schema: z.string().optional(),

@@ -4,6 +4,7 @@ import { UserError } from '../errors';
 import {
   FEATURES_FILE,
   FEATURES_VERSION,
+  featureIdFromTitle,
   featureSchema,
   parseFeatures,
   sameFeatureId,
@@ -13,6 +14,8 @@ import {
   type FeaturesFile,
 } from './schema';
 import { renderStatus, STATUS_FILE } from './status-md';
+
+export { featureIdFromTitle };
 
 export class FeaturesFileError extends UserError {}
 
@@ -55,16 +58,6 @@ export interface AddFeatureInput {
   priority?: FeaturePriority;
   required?: boolean;
   tasks?: string[];
-}
-
-/** A lowercase id from a title: letters and digits joined by "-", accents dropped. */
-export function featureIdFromTitle(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
 }
 
 function find(data: FeaturesFile, id: string): Feature {
