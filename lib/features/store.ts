@@ -104,13 +104,18 @@ export function setFeatureStatus(
   ids: string[],
   status: Feature['status'],
   now = new Date(),
-  options: { ignoreUnknown?: boolean } = {},
+  options: { ignoreUnknown?: boolean; matchTitles?: boolean } = {},
 ): Feature[] {
   const data = readFeatures(root);
   const changed: Feature[] = [];
   for (const id of ids) {
-    if (options.ignoreUnknown && !data.features.some((f) => sameFeatureId(f.id, id))) continue;
-    const feature = find(data, id);
+    // A plan names features by the slug of their spec heading; features.json may use ids like F001.
+    const byTitle = options.matchTitles
+      ? data.features.find((f) => featureIdFromTitle(f.title).slice(0, 40).replace(/-+$/, '') === id)
+      : undefined;
+    const known = data.features.some((f) => sameFeatureId(f.id, id));
+    if (options.ignoreUnknown && !known && !byTitle) continue;
+    const feature = known ? find(data, id) : (byTitle ?? find(data, id));
     if (feature.status === status) continue;
     feature.status = status;
     feature.updatedAt = now.toISOString();
