@@ -62,7 +62,7 @@ describe('the BuildRunner 3 runbook, in order, in a fresh folder', () => {
     let cwd = base;
     const br = async (line: string, ...extra: string[]): Promise<CliResult> => {
       const argv = [...(line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"|"$/g, '')), ...extra];
-      return runBr(argv, { cwd, services: { builds }, env: { DATABASE_URL: undefined } });
+      return runBr(argv, { cwd, services: { builds }, env: { DATABASE_URL: undefined, BR_NO_INPUT: '1' } });
     };
     const features = () =>
       JSON.parse(readFileSync(path.join(cwd, '.buildrunner/features.json'), 'utf8')) as {

@@ -13,7 +13,9 @@ let repo: TempRepo;
 beforeEach(() => (repo = makeRepo()));
 afterEach(() => repo.cleanup());
 
-const br = (...argv: string[]) => runBr(argv, { cwd: repo.dir });
+// Never prompt, even when the test runner's stdin is a terminal.
+const env = { BR_NO_INPUT: '1' };
+const br = (...argv: string[]) => runBr(argv, { cwd: repo.dir, env });
 const spec = () => readFileSync(path.join(repo.dir, 'PROJECT_SPEC.md'), 'utf8');
 
 const answers = {
@@ -169,15 +171,15 @@ describe('br spec wizard', () => {
     const starter = readFileSync(path.join(dir, 'PROJECT_SPEC.md'), 'utf8');
     const flags = ['--project', 'proj', '--description', 'Mine', '--feature', 'One'];
     writeFileSync(path.join(dir, 'PROJECT_SPEC.md'), `${starter}\nMy own note.\n`);
-    expect((await runBr(['spec', 'wizard', ...flags], { cwd: dir })).code).toBe(1);
+    expect((await runBr(['spec', 'wizard', ...flags], { cwd: dir, env })).code).toBe(1);
     writeFileSync(path.join(dir, 'PROJECT_SPEC.md'), starter);
-    const replaced = await runBr(['spec', 'wizard', ...flags], { cwd: dir });
+    const replaced = await runBr(['spec', 'wizard', ...flags], { cwd: dir, env });
     expect(replaced.code).toBe(0);
     expect(replaced.stdout).toContain('replaced  PROJECT_SPEC.md');
   });
 
   it('never prompts without a terminal: stdin from /dev/null exits 2 within 5 seconds naming the flags', () => {
-    const env = { ...process.env, BR_FROM_SOURCE: '1', CI: '', CLAUDECODE: '' };
+    const env = { ...process.env, BR_FROM_SOURCE: '1', CI: '', CLAUDECODE: '', BR_NO_INPUT: '' };
     // The first start compiles the sources (tsx caches them); the limit is about hanging, not startup.
     spawnSync(process.execPath, [BR_BIN, '--version'], { env, timeout: 60_000 });
     const devNull = openSync('/dev/null', 'r');
