@@ -59,7 +59,7 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
   for (const d of o.systemDirs) args.push('--ro-bind', d, d);
   for (const f of o.hiddenFiles) args.push('--ro-bind', '/dev/null', f);
   for (const d of o.hiddenDirs) args.push('--tmpfs', d);
-  args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--dir', SANDBOX_HOME);
+  args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
   for (const [source, target] of mounts.readOnly ?? []) args.push('--ro-bind', source, target);
   for (const d of mounts.writable ?? []) args.push('--bind', d, d);
   args.push('--bind', mounts.workdir, mounts.workdir);
@@ -78,7 +78,7 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
     const pointer = path.join(mounts.workdir, '.git');
     if (!inside(pointer, mounts.gitDir)) args.push('--ro-bind', pointer, pointer);
   }
-  args.push('--clearenv');
+  args.push('--tmpfs', SANDBOX_HOME, '--clearenv');
   for (const [k, v] of Object.entries(o.env)) args.push('--setenv', k, v);
   args.push('--chdir', mounts.workdir, '--', ...argv);
   return args;

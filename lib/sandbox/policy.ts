@@ -37,8 +37,8 @@ export interface SandboxMounts {
   writable?: readonly string[];
 }
 
-/** Where the throw-away home lives inside the sandbox (on its private /tmp). */
-export const SANDBOX_HOME = '/tmp/home';
+/** The throw-away home inside the sandbox: its own tmpfs, outside /tmp so a work folder there cannot hide it. */
+export const SANDBOX_HOME = '/sandbox-home';
 
 /** Variables a sandboxed command always gets from the worker when set: locale, terminal, time zone. */
 export const MINIMAL_ENV = ['LANG', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TERM', 'TZ'] as const;

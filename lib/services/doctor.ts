@@ -184,6 +184,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       checkTemporal(loaded, options.temporalTimeoutMs ?? 3000),
     ]);
     checks.push(database, temporal);
+    const { checkSandbox } = await import('./sandbox');
+    checks.push(checkSandbox(loaded.config.agent.sandbox, loaded.config.agent.network));
   }
   checks.push(checkApiKey(env, cwd));
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
