@@ -78,7 +78,9 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
     const pointer = path.join(mounts.workdir, '.git');
     if (!inside(pointer, mounts.gitDir)) args.push('--ro-bind', pointer, pointer);
   }
-  args.push('--tmpfs', SANDBOX_HOME, '--clearenv');
+  // The root is bwrap's own tmpfs (holding mount points): read-only, so a write anywhere else fails
+  // loudly instead of landing somewhere that vanishes with the sandbox.
+  args.push('--tmpfs', SANDBOX_HOME, '--remount-ro', '/', '--clearenv');
   for (const [k, v] of Object.entries(o.env)) args.push('--setenv', k, v);
   args.push('--chdir', mounts.workdir, '--', ...argv);
   return args;
