@@ -3,7 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
 import { createGitActivities } from '../../activities/git';
-import type { RunAgentInput } from '../../activities/contracts';
+import type { RunAgentInput, RunAgentResult } from '../../activities/contracts';
 import { parseConfig } from '../../lib/config';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -93,7 +93,7 @@ it('blocks every attack of a model-written task, reports each clearly, and no se
     task: { id: 't1', title: 'Attack', description: 'x', acceptance: [], dependsOn: [], files: [] },
     budgetUsd: '5.00',
   };
-  const result = await new MockActivityEnvironment().run(claude.runAgent, input);
+  const result: RunAgentResult = await new MockActivityEnvironment().run(claude.runAgent, input);
   expect(result.outcome).toBe('finished');
 
   const results = server.requests.slice(1).map((r) => {

@@ -20,7 +20,7 @@ export interface Host {
   home: string;
   commonGitDir: string;
   /** Worker environment with secrets, for runs that read process.env. */
-  workerEnv: Record<string, string>;
+  workerEnv: { ANTHROPIC_API_KEY: string; SLACK_WEBHOOK_URL: string; REDIS_URL: string; HOME: string };
   /** Every secret value planted anywhere outside the worktree. */
   secrets: string[];
   port: number;
