@@ -68,7 +68,8 @@ export function named(n: Named): SecretRule {
       String.raw`${start}(?:${n.names})[A-Za-z0-9_.-]{0,25}${ASSIGN}(?<s>${n.value})(?![A-Za-z0-9_=+/-])`,
       'dgi',
     ),
-    validate: (s) => random(s) && !isLowVariety(s),
+    // An identifier or words next to a provider name (`linkedInstance`, `datadogtracer`) is code, not a key.
+    validate: (s) => random(s) && !isLowVariety(s) && !/^(?:[A-Z]?[a-z]+)+$/.test(s),
   };
 }
 

@@ -1,5 +1,6 @@
 import { GENERIC_RULES } from './rules-generic';
 import { PROVIDER_RULES } from './rules-providers';
+import { CONTEXT_RULES } from './rules-catalog-context';
 import { NAMED_RULES } from './rules-catalog-named';
 import { PREFIXED_RULES } from './rules-catalog-prefixed';
 import type { SecretRule } from './types';
@@ -12,6 +13,7 @@ export const RULES: readonly SecretRule[] = [
   ...PROVIDER_RULES,
   ...PREFIXED_RULES,
   ...NAMED_RULES,
+  ...CONTEXT_RULES,
   ...GENERIC_RULES,
 ];
 

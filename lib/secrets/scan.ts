@@ -1,5 +1,6 @@
 import { INLINE_IGNORE, isAllowedValue, isLockfile } from './allow';
 import { maskLine } from './mask';
+import { keywordFilter } from './prefilter';
 import { RULES } from './rules';
 import type { Finding, ScanTextOptions } from './types';
 
@@ -62,13 +63,10 @@ export function secretSpans(
 
 function findHits(content: string, lines: Lines, options: ScanTextOptions): Hit[] {
   const rules = options.rules ?? RULES;
-  let lower: string | undefined;
+  const hasKeyword = keywordFilter(rules, content);
   const hits: Hit[] = [];
   for (const rule of rules) {
-    if (rule.keywords.length) {
-      const hay = rule.caseInsensitiveKeywords ? (lower ??= content.toLowerCase()) : content;
-      if (!rule.keywords.some((k) => hay.includes(k))) continue;
-    }
+    if (!hasKeyword(rule)) continue;
     const re = rule.pattern;
     re.lastIndex = 0;
     for (let m = re.exec(content); m; m = re.exec(content)) {
