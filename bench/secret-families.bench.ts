@@ -1,7 +1,7 @@
 import { familyCorpus, scoreFamilies } from '../test/secrets/corpus/family-corpus';
 import type { BenchModule } from './types';
 
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Per provider family: recall on documented token formats, precision against same-slot look-alikes. */
 const bench: BenchModule = {
