@@ -5,17 +5,11 @@ import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/connection';
 import { migrationState, readMigrations } from '../lib/db/migrate';
 import { resolveDatabaseTarget } from '../lib/db/target';
+import type { DoctorCheck } from './doctor-check';
 
 /** `br doctor`: every check says what it found and, when it fails, what to do about it. */
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-export interface DoctorCheck {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  fix?: string;
-}
+export type { CheckStatus, DoctorCheck } from './doctor-check';
 
 export interface DoctorReport {
   ok: boolean;
@@ -184,6 +178,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       checkTemporal(loaded, options.temporalTimeoutMs ?? 3000),
     ]);
     checks.push(database, temporal);
+    const { checkSandbox } = await import('./doctor-sandbox');
+    checks.push(checkSandbox(loaded.config.agent.sandbox, loaded.config.agent.network));
   }
   checks.push(checkApiKey(env, cwd));
   return { ok: checks.every((c) => c.status !== 'fail'), checks };

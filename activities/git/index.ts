@@ -1,5 +1,6 @@
 import type { BuildActivities } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
+import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { commitTask } from './commit';
 import { markFeaturesDelivered } from './features';
 import { mergeTask } from './merge';
@@ -26,17 +27,20 @@ export function createGitActivities(deps: { config: BuildRunnerConfig }): GitAct
   return {
     ensureBuildBranch,
     prepareWorktree,
-    commitTask,
+    commitTask: (input) => commitTask(input, sandboxPolicy(deps.config)),
     async verifyTask(input) {
       const command = input.command.trim() || deps.config.agent.verifyCommand;
       if (!command) return;
-      await verifyTask({
-        ...input,
-        command,
-        timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
-      });
+      await verifyTask(
+        {
+          ...input,
+          command,
+          timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
+        },
+        sandboxPolicy(deps.config),
+      );
     },
-    mergeTask,
+    mergeTask: (input) => mergeTask(input, sandboxPolicy(deps.config)),
     cleanupTask,
     async markFeaturesDelivered(input) {
       await markFeaturesDelivered(input);

@@ -10,9 +10,10 @@ export class SecurityScanCommand extends BrCommand {
     category: Category.repository,
     description: 'Find secrets (API keys, tokens, private keys, passwords) in files or in staged changes',
     details: `
-      Scans the given files and folders (default: the current folder) for provider tokens (AWS, GCP,
-      Azure, GitHub, GitLab, Slack, Discord, Stripe, Twilio, SendGrid, Mailgun, Anthropic, OpenAI,
-      Hugging Face, npm, PyPI, Docker Hub, Shopify), private key blocks, passwords in connection URLs,
+      Scans the given files and folders (default: the current folder) for provider tokens (every
+      provider family of gitleaks' default rules: AWS, GCP, Azure, GitHub, GitLab, Slack, Stripe,
+      Anthropic, OpenAI, npm, PyPI, Datadog, Sentry, DigitalOcean, Heroku, Fly, Vercel, Netlify,
+      Supabase, PlanetScale, Doppler, Pulumi, HashiCorp and ~110 more), private key blocks, passwords in connection URLs,
       JWTs and high-entropy values assigned to password/secret/token/key names. node_modules, .git,
       binary files, files over 1 MiB and lockfiles are skipped.
 
