@@ -159,6 +159,12 @@ export interface LoadedConfig {
   file: string | null;
 }
 
+/** A loaded configuration with the environment and folder it was read in: what the worker runs with. */
+export interface RuntimeContext extends LoadedConfig {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
 export class ConfigError extends UserError {
   constructor(
     message: string,

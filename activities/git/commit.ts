@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CommitTaskInput, CommitTaskResult } from '../contracts';
+import type { CommitTaskInput, CommitTaskResult } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { runCommitHooks, runHook, WITHOUT_HOOKS } from './hooks';

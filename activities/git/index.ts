@@ -1,4 +1,4 @@
-import type { BuildActivities } from '../contracts';
+import type { BuildActivities } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { commitTask } from './commit';

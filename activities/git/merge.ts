@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { MergeTaskInput, MergeTaskResult } from '../contracts';
+import type { MergeTaskInput, MergeTaskResult } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { VerifyTaskInput } from '../contracts';
+import type { VerifyTaskInput } from '../../lib/contracts';
 import { splitCommand } from '../../lib/command';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
-import type { RunAgentInput, RunAgentResult } from '../../activities/contracts';
+import type { RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
 import { startFakeAnthropic, toolCalls, toolUse, reply, type FakeAnthropic } from '../fakes/anthropic-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
 import { createGitActivities } from '../../activities/git';
-import type { RunAgentInput, RunAgentResult } from '../../activities/contracts';
+import type { RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import { parseConfig } from '../../lib/config';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

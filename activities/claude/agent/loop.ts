@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import Decimal from 'decimal.js';
 import { realpath } from 'node:fs/promises';
-import type { RunAgentInput, RunAgentResult } from '../../contracts';
+import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
 import type { BuildRunnerConfig } from '../../../lib/config';
 import type { Database } from '../../../lib/db/connection';
 import { FailureClass } from '../../../lib/failures';

@@ -27,7 +27,7 @@ export class SandboxRunCommand extends BrCommand {
   argv = Option.Rest({ name: 'command' });
 
   async execute(): Promise<number> {
-    const { runSandboxCommand } = await import('../../../lib/services/sandbox');
+    const { runSandboxCommand } = await import('../../../services/sandbox');
     const report = await runSandboxCommand({ cwd: process.cwd(), dir: this.dir, argv: this.argv });
     const code = report.code === 0 && !report.timedOut && !report.outputLimited ? 0 : (report.code ?? 1) || 1;
     if (this.json) {
