@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runDoctor } from '../../lib/services/doctor';
-import { checkSandbox } from '../../lib/services/sandbox';
+import { runDoctor } from '../../services/doctor';
+import { checkSandbox } from '../../services/doctor-sandbox';
 import { runBr } from '../helpers/cli';
 
 // A PATH without bwrap: how a worker on a machine without bubblewrap sees the world. The detection is
