@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MergeTaskInput, MergeTaskResult } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { runHook, WITHOUT_HOOKS } from './hooks';
 import { withRepoLock } from './lock';
@@ -45,8 +46,12 @@ async function conflictFailure(
   gitOutput: string,
 ): Promise<ApplicationFailure> {
   const files = (await git(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
-  const output = trimOutput(
-    `Merging ${input.branch} into ${input.buildBranch} conflicts in:\n${files.map((f) => `  ${f}`).join('\n')}\n\n${gitOutput.trim()}`,
+  // Git's own output, but it quotes file content on some conflicts: masked like every command output.
+  const output = redactSecrets(
+    trimOutput(
+      `Merging ${input.branch} into ${input.buildBranch} conflicts in:\n${files.map((f) => `  ${f}`).join('\n')}\n\n${gitOutput.trim()}`,
+    ),
+    secretValuesOf(process.env),
   );
   const details: FailureDetails = { output };
   return ApplicationFailure.create({

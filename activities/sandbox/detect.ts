@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../lib/errors';
@@ -20,7 +20,7 @@ export function systemLayout(): { systemDirs: string[]; hiddenFiles: string[]; h
   if (!systemDirs.some((d) => nodePrefix === d || nodePrefix.startsWith(`${d}/`)))
     systemDirs.push(nodePrefix);
   const hidden = HIDDEN_SYSTEM_PATHS.filter((p) => existsSync(p));
-  const isDir = (p: string) => spawnSync('test', ['-d', p]).status === 0;
+  const isDir = (p: string) => statSync(p).isDirectory();
   return {
     systemDirs,
     hiddenFiles: hidden.filter((p) => !isDir(p)),
@@ -36,7 +36,8 @@ let cached: SandboxStatus | undefined;
  */
 export function detectSandbox(): SandboxStatus {
   if (cached) return cached;
-  const version = spawnSync('bwrap', ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  // The environment is passed explicitly: bwrap is looked up on the PATH the worker runs with now.
+  const version = spawnSync('bwrap', ['--version'], { encoding: 'utf8', timeout: 10_000, env: process.env });
   if (version.error || version.status !== 0) {
     cached = { available: false, reason: 'bubblewrap (bwrap) is not installed' };
     return cached;
@@ -47,7 +48,7 @@ export function detectSandbox(): SandboxStatus {
       { mounts: { workdir: dir }, network: false, ...systemLayout(), env: { PATH: '/usr/bin:/bin' } },
       ['true'],
     );
-    const probe = spawnSync('bwrap', args, { encoding: 'utf8', timeout: 10_000 });
+    const probe = spawnSync('bwrap', args, { encoding: 'utf8', timeout: 10_000, env: process.env });
     cached =
       probe.status === 0
         ? { available: true, version: version.stdout.trim() }
