@@ -1,0 +1,1 @@
+export { collectGapInput, DEFAULT_TEST_PATTERN, type BuildTaskRow, type CollectOptions } from './collect';
