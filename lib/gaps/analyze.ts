@@ -33,8 +33,8 @@ function stateOf(
   done: boolean,
 ): RequirementState {
   if (tests.some((t) => t.status === 'failed')) return 'failing';
-  if (tests.some((t) => t.status === 'passed')) return 'verified';
   if (!tasks.length && !r.checked) return 'no-task';
+  if (tests.some((t) => t.status === 'passed')) return 'verified';
   return done ? 'untested' : 'open';
 }
 
@@ -73,7 +73,7 @@ export function analyzeGaps(input: GapInput): GapReport {
       r.checked === true || (inBuild && tasks.length > 0 && tasks.every((t) => t.status === 'SUCCEEDED'));
     const state = stateOf(r, tasks, tests, done);
     const where = { requirementId: r.id };
-    if (state === 'no-task')
+    if (!tasks.length && !r.checked)
       add('requirement-without-task', `Requirement ${r.id} ("${short(r.text)}") has no task.`, where);
     if (state === 'failing') {
       const failed = tests.filter((t) => t.status === 'failed').map((t) => `${t.file}: ${t.name}`);
