@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { collectGapInput, type BuildTaskRow } from '../activities/evidence';
-import type { Database } from '../lib/db/connection';
+import { collectGapInput, gapsOfBuild, loadBuildEvidence } from '../activities/evidence';
 import { UserError } from '../lib/errors';
 import { analyzeGaps, type GapReport } from '../lib/gaps';
 import { withDatabase, type ServiceContext } from './context';
@@ -17,50 +16,6 @@ export interface GapsOptions {
   buildId?: string;
   /** jest-style JSON results; default `gaps.testResults`. */
   resultsFile?: string;
-}
-
-export interface BuildEvidence {
-  id: string;
-  repoPath: string;
-  specPath: string;
-  buildBranch: string;
-  tasks: BuildTaskRow[];
-}
-
-/** The build's row and its tasks' evidence, or null when the database has no such build. */
-export async function loadBuildEvidence(db: Database, buildId: string): Promise<BuildEvidence | null> {
-  const build = await db.prisma.build.findUnique({ where: { id: buildId } });
-  if (!build) return null;
-  const rows = await db.prisma.task.findMany({ where: { buildId }, orderBy: { taskKey: 'asc' } });
-  return {
-    id: build.id,
-    repoPath: build.repoPath,
-    specPath: build.specPath,
-    buildBranch: build.buildBranch,
-    tasks: rows.map((t) => ({
-      id: t.taskKey,
-      title: t.title,
-      status: t.status,
-      requirementIds: t.requirementIds,
-      features: t.features,
-      mergeCommit: t.mergeCommit,
-      files: t.files,
-    })),
-  };
-}
-
-export async function gapsOfBuild(
-  evidence: BuildEvidence,
-  options: { repoPath?: string; specPath?: string; resultsFile: string; testPattern?: string },
-): Promise<GapReport> {
-  const input = await collectGapInput({
-    repoPath: options.repoPath ?? evidence.repoPath,
-    specPath: options.specPath ?? evidence.specPath,
-    build: { id: evidence.id, branch: evidence.buildBranch, tasks: evidence.tasks },
-    resultsFile: options.resultsFile,
-    testPattern: options.testPattern,
-  });
-  return analyzeGaps(input);
 }
 
 export async function analyzeSpecGaps(ctx: ServiceContext, options: GapsOptions = {}): Promise<GapReport> {

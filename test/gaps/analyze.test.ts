@@ -1,10 +1,13 @@
 import { recordBuild, recordTask } from '../../activities/persistence/records';
 import { collectGapInput } from '../../activities/evidence';
 import { analyzeGaps, type GapReport } from '../../lib/gaps';
-import { gapsOfBuild, loadBuildEvidence } from '../../services/gaps';
+import { gapsOfBuild, loadBuildEvidence } from '../../activities/evidence';
 import { runBr } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { expectedPlanted, makeShop, type ShopFixture } from './shop-fixture';
+
+// Real git repositories, an embedded database and the real tools: slow on a loaded machine.
+jest.setTimeout(240_000);
 
 const summary = (r: GapReport) =>
   r.findings.map((f) => `${f.severity} ${f.kind} ${f.requirementId ?? f.taskId ?? f.featureId}`).sort();

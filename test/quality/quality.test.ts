@@ -7,6 +7,9 @@ import type { QualityReport } from '../../services/quality';
 import { runBr } from '../helpers/cli';
 import { makeRepo, type TempRepo } from '../git/repo';
 
+// Real git repositories, an embedded database and the real tools: slow on a loaded machine.
+jest.setTimeout(240_000);
+
 const BLOCK = (name: string) => `function ${name}(items) {
   const out = [];
   for (const item of items) {
