@@ -9,6 +9,8 @@ import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { createFakeActivities, simulationInput } from '../../workflows/simulation/fakes';
 import { simulateBuild } from '../../workflows/simulation/runtime';
+import type { BuildBackend } from '../../services/build-backend';
+import type { BuildHandlers } from '../../workflows/core/port';
 import { runBr } from '../helpers/cli';
 import { makeRepo, type TempRepo } from '../git/repo';
 import { writeResults } from './shop-fixture';
@@ -85,6 +87,7 @@ describe('a simulated build whose agent forgets the tests of one task', () => {
       };
     };
     const recorded: Recorded[] = [];
+    let handlers: BuildHandlers | undefined;
     activities.recordBuild = (i) => ({ durationMs: 0, complete: () => void recorded.push(['build', i]) });
     activities.recordTask = (i) => ({ durationMs: 0, complete: () => void recorded.push(['task', i]) });
     activities.recordAttempt = (i) => ({ durationMs: 0, complete: () => void recorded.push(['attempt', i]) });
@@ -97,6 +100,7 @@ describe('a simulated build whose agent forgets the tests of one task', () => {
         specPath: 'PROJECT_SPEC.md',
       }),
       activities,
+      controls: [{ afterMs: 0, apply: (h) => void (handlers = h) }],
     });
     expect(run.result.outcome).toBe('SUCCEEDED');
     writeResults(repo, testFiles, []);
@@ -139,5 +143,12 @@ describe('a simulated build whose agent forgets the tests of one task', () => {
     expect(report.findings[0]!.message).toContain(forgotten.id);
     expect(code).toBe(3);
     expect(readFileSync(path.join(repo.dir, 'PROJECT_SPEC.md'), 'utf8')).toBe(SPEC);
+
+    const builds = {
+      progress: async () => ({ ...handlers!.progress(), webUiUrl: 'sim://builds/build-notes' }),
+    } as unknown as BuildBackend;
+    const status = await runBr(['build', 'status', 'build-notes'], { cwd: repo.dir, services: { builds } });
+    expect(status.stdout).toContain('Gaps: 2 high, 0 medium, 0 low (high: R3, tags.c1).');
+    expect(status.stdout).toContain('high requirement-untested: Requirement R3 has its tasks done (tags-1)');
   });
 });
