@@ -20,7 +20,8 @@ function idsIn(text: string): string[] {
   for (const m of text.matchAll(REQ))
     for (const raw of m[1]!.split(/[\s,]+/)) {
       const id = raw.replace(/[.,;:)]+$/, '');
-      if (id && !ids.includes(id)) ids.push(id);
+      // Every requirement id carries a number (R1.2, login.ac1): "@req in a name" is prose, not a citation.
+      if (/\d/.test(id) && !ids.includes(id)) ids.push(id);
     }
   return ids;
 }

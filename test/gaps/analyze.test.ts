@@ -66,6 +66,7 @@ describe('br gaps analyze on a fixture shop with 13 requirements', () => {
     planted.repo.cleanup();
   });
 
+  // @req R15.3
   it('traces every requirement of the clean build to a merged task and a passing test, and reports nothing', async () => {
     const report = await analyzeBuild(clean, 'build-clean');
     expect(report.counts.requirements).toBe(13);
@@ -75,6 +76,7 @@ describe('br gaps analyze on a fixture shop with 13 requirements', () => {
     expect(report.matrix.every((r) => r.tasks.every((t) => t.merged))).toBe(true);
   });
 
+  // @req R15.3
   it('finds every gap planted in the build, two of each kind, and nothing else', async () => {
     const report = await analyzeBuild(planted, 'build-planted');
     expect(summary(report)).toEqual([...expectedPlanted].sort());
@@ -113,6 +115,7 @@ describe('br gaps analyze on a fixture shop with 13 requirements', () => {
     expect(code).toBe(3);
   });
 
+  // @req R15.4
   it('prints byte-identical JSON for the same tree twice, and writes it with --output', async () => {
     const first = await runBr(['gaps', 'analyze', '--json'], { cwd: planted.repo.dir });
     const second = await runBr(['gaps', 'analyze', '--json', '--output', 'gaps.json'], {

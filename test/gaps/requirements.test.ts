@@ -1,6 +1,7 @@
 import { citationsIn } from '../../lib/gaps';
 import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { attachRequirements, parseRequirements, vagueWords } from '../../lib/requirements';
+import { TAG } from './shop-fixture';
 
 const SPEC = `# App
 
@@ -27,6 +28,7 @@ Acceptance criteria:
 `;
 
 describe('requirements of a spec', () => {
+  // @req R15.1
   it('gives every criterion, EARS line and checklist item an id: explicit ones kept, the rest counted per feature', () => {
     expect(parseRequirements(SPEC).map((r) => [r.id, r.kind, r.feature])).toEqual([
       ['login.c1', 'checklist', 'login'],
@@ -42,6 +44,7 @@ describe('requirements of a spec', () => {
     expect(parseRequirements(SPEC).find((r) => r.id === 'login.c2')!.checked).toBe(true);
   });
 
+  // @req R15.1
   it('keeps the ids of one feature when another feature gains a requirement', () => {
     const before = parseRequirements(SPEC).filter((r) => r.feature === 'login');
     const edited = SPEC.replace('## Login', '## Signup\n\n- [ ] A new step\n\n## Login');
@@ -49,6 +52,7 @@ describe('requirements of a spec', () => {
     expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
   });
 
+  // @req R15.2
   it('names on each planned task the requirements it serves', () => {
     const plan = attachRequirements(planFromMarkdown(SPEC), parseRequirements(SPEC));
     const form = plan.tasks.find((t) => t.title.startsWith('Build the form'))!;
@@ -64,18 +68,19 @@ describe('requirements of a spec', () => {
 
 describe('tests citing requirements', () => {
   it('reads @req in a test name, in a comment above a test, and above a describe for all its tests', () => {
+    expect(citationsIn('t.test.js', `it('reads ${TAG} in a name', () => {});`)).toEqual([]);
     const source = [
-      "it('logs in @req R2.1, login.ac2', () => {});",
-      '// @req login.e1',
+      `it('logs in ${TAG} R2.1, login.ac2', () => {});`,
+      `// ${TAG} login.e1`,
       "test('rate limits', () => {});",
-      '/* @req R9 */',
+      `/* ${TAG} R9 */`,
       "describe('suite', () => {",
       "  it('one', () => {});",
       '  it("two", () => {});',
       '});',
     ].join('\n');
     expect(citationsIn('t.test.js', source).map((c) => [c.name, c.line, c.requirementIds])).toEqual([
-      ['logs in @req R2.1, login.ac2', 1, ['R2.1', 'login.ac2']],
+      [`logs in ${TAG} R2.1, login.ac2`, 1, ['R2.1', 'login.ac2']],
       ['rate limits', 3, ['login.e1']],
       ['one', 6, ['R9']],
       ['two', 7, ['R9']],

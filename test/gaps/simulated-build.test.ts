@@ -13,7 +13,7 @@ import type { BuildBackend } from '../../services/build-backend';
 import type { BuildHandlers } from '../../workflows/core/port';
 import { runBr } from '../helpers/cli';
 import { makeRepo, type TempRepo } from '../git/repo';
-import { writeResults } from './shop-fixture';
+import { TAG, writeResults } from './shop-fixture';
 
 // Real git repositories, an embedded database and the real tools: slow on a loaded machine.
 jest.setTimeout(240_000);
@@ -46,6 +46,7 @@ describe('a simulated build whose agent forgets the tests of one task', () => {
   const testFiles: string[] = [];
   afterAll(() => repo?.cleanup());
 
+  // @req R15.8
   it('succeeds, and its summary and br gaps analyze --build name the requirements left untested', async () => {
     repo = makeRepo();
     repo.write('PROJECT_SPEC.md', SPEC);
@@ -75,7 +76,9 @@ describe('a simulated build whose agent forgets the tests of one task', () => {
           repo.write(task.files[0]!, `module.exports = {}; // ${task.title}\n`);
           if (task.id !== forgotten.id) {
             const file = `test/${task.id}.test.js`;
-            const cases = (task.requirementIds ?? []).map((id) => `it('covers ${id} @req ${id}', () => {});`);
+            const cases = (task.requirementIds ?? []).map(
+              (id) => `it('covers ${id} ${TAG} ${id}', () => {});`,
+            );
             repo.write(file, `${cases.join('\n')}\n`);
             testFiles.push(file);
           }

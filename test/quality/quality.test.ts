@@ -86,6 +86,7 @@ describe('br quality check', () => {
   });
   afterAll(() => repo.cleanup());
 
+  // @req R15.5
   it('measures every sub-score with its tool and weights them into one score', () => {
     const { report, code } = firstRun;
     expect(raw(report)).toEqual({
@@ -109,6 +110,7 @@ describe('br quality check', () => {
     expect(code).toBe(1);
   });
 
+  // @req R15.6
   it('gives byte-identical JSON twice, and the same figures whatever order the files are read in', async () => {
     const second = await check(repo);
     expect(second.stdout).toBe(firstRun.stdout);
@@ -142,6 +144,7 @@ describe('br quality check', () => {
     expect(lowered.report.score).toBe(firstRun.report.score);
   });
 
+  // @req R15.7
   it('scores only the lines changed since a ref with --new-code', async () => {
     const base = repo.git('rev-parse', 'HEAD');
     repo.write('src/clean.js', 'module.exports = { add: (a, b) => a + b };\n');
@@ -156,6 +159,7 @@ describe('br quality check', () => {
     });
   });
 
+  // @req R15.7
   it('fails with --ratchet when a sub-score falls below the recorded baseline', async () => {
     const first = await check(repo, '--ratchet', '--threshold', '0');
     expect(first.report.ratchet).toMatchObject({ recorded: true, regressions: [] });
