@@ -155,3 +155,22 @@ describe('a simulated build whose agent forgets the tests of one task', () => {
     expect(status.stdout).toContain('high requirement-untested: Requirement R3 has its tasks done (tags-1)');
   });
 });
+
+describe('a task without a recorded merge commit', () => {
+  it('does not count as SUCCEEDED', async () => {
+    const plan = planFromMarkdown('# P\n\n## A\n\n- [ ] Do a in `a.js`\n', 'p');
+    const { activities, store } = createFakeActivities({
+      plan,
+      agent: () => ({ durationMs: 1000, costUsd: '0.01' }),
+    });
+    const fakeMerge = activities.mergeTask;
+    activities.mergeTask = (input) => {
+      const call = fakeMerge(input);
+      return { durationMs: call.durationMs, complete: () => ({ ...call.complete(), mergeCommit: '' }) };
+    };
+    const run = await simulateBuild({ input: simulationInput(plan), activities });
+    expect(run.result.outcome).toBe('FAILED');
+    expect(store.tasks.get('a-1')).toMatchObject({ status: 'FAILED' });
+    expect(store.attempts.every((a) => a.outcome === 'FAILED')).toBe(true);
+  });
+});
