@@ -127,7 +127,7 @@ export async function collectGapInput(o: CollectOptions): Promise<GapInput> {
   const parsed = featuresText === null ? null : parseFeatures(featuresText, FEATURES_FILE);
   const features = parsed?.ok
     ? parsed.value.features
-        .map((f) => ({ id: f.id, status: f.status }))
+        .map((f) => ({ id: f.id, title: f.title, status: f.status }))
         .sort((a, b) => a.id.localeCompare(b.id))
     : [];
 

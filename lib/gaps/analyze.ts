@@ -1,5 +1,5 @@
 import type { Requirement } from '../requirements';
-import { vagueWords } from '../requirements';
+import { slugify, vagueWords } from '../requirements';
 import {
   GAP_SEVERITY,
   SEVERITY_RANK,
@@ -121,8 +121,12 @@ export function analyzeGaps(input: GapInput): GapReport {
     rowsByFeature.set(row.requirement.feature, [...(rowsByFeature.get(row.requirement.feature) ?? []), row]);
   for (const f of input.features) {
     if (f.status !== 'complete') continue;
-    const rows = rowsByFeature.get(f.id) ?? [];
-    const featureTasks = input.tasks.filter((t) => t.features.includes(f.id));
+    // A feature matches a spec section by id or by title; one this spec and build never mention is
+    // judged by the spec that describes it, not here.
+    const section = rowsByFeature.has(f.id) ? f.id : slugify(f.title ?? '');
+    const rows = rowsByFeature.get(section) ?? [];
+    const featureTasks = input.tasks.filter((t) => t.features.includes(f.id) || t.features.includes(section));
+    if (!rows.length && !featureTasks.length) continue;
     const unverified = rows.filter((r) => r.state !== 'verified').map((r) => r.requirement.id);
     const unmerged = featureTasks.filter((t) => !(t.status === 'SUCCEEDED' && isMerged(t))).map((t) => t.id);
     let why: string | null = null;

@@ -49,6 +49,7 @@ export interface TestCitation {
 
 export interface FeatureClaim {
   id: string;
+  title?: string;
   status: string;
 }
 

@@ -102,8 +102,8 @@ describe('br gaps analyze on a fixture shop with 13 requirements', () => {
     const report = JSON.parse(stdout) as GapReport;
     expect(summary(report)).toEqual(
       [
+        'high feature-complete-without-evidence accounts',
         'high feature-complete-without-evidence cart',
-        'high feature-complete-without-evidence legacy-export',
         'high requirement-test-failing R1.2',
         'high requirement-test-failing search.e1',
         'medium test-unknown-requirement R9.9',
