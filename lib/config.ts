@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from './models';
 import type { Complexity } from './plan';
 import { UserError } from './errors';
+import { qualitySchema } from './quality/config';
 
 /**
  * buildrunner.config.json plus environment variables, validated at the boundary. Unknown keys and bad
@@ -126,6 +127,16 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  gaps: z
+    .strictObject({
+      /** jest-style JSON results (`jest --json --outputFile …`), relative to the repository. */
+      testResults: z.string().min(1).default('.buildrunner/test-results.json'),
+      /** Regular expression over repository-relative paths; default: test folders and *.test.* / *.spec.* files. */
+      testPattern: z.string().min(1).optional(),
+      defaultSpec: z.string().min(1).default('PROJECT_SPEC.md'),
+    })
+    .prefault({}),
+  quality: qualitySchema.prefault({}),
   temporal: z
     .strictObject({
       address: z.string().min(1).default('localhost:7233'),

@@ -14,6 +14,8 @@ export interface PlannedTask {
   complexity?: Complexity;
   /** features.json ids this task delivers. */
   features?: string[];
+  /** Ids of the spec requirements this task serves (lib/requirements). */
+  requirementIds?: string[];
 }
 
 export interface Plan {

@@ -59,6 +59,7 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
     load<
       (d: {
         db: Database;
+        config: BuildRunnerConfig;
       }) => Pick<BuildActivities, 'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'>
     >(
       'activities/persistence/index.ts',
@@ -74,7 +75,7 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
   return {
     ...(await createClaude(deps)),
     ...createGit({ config: deps.config }),
-    ...createPersistence({ db: deps.db }),
+    ...createPersistence({ db: deps.db, config: deps.config }),
     ...createMaintenance({ db: deps.db, config: deps.config, root: deps.root }),
   };
 }

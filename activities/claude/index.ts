@@ -5,6 +5,8 @@ import type { BuildActivities, EstimateInput, PlanBuildInput, RunAgentInput } fr
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';
+import type { Plan } from '../../lib/plan';
+import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { callKeyPrefix } from './activity-context';
 import { runAgentLoop } from './agent/loop';
 import { createAnthropicClient } from './client';
@@ -48,18 +50,26 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
     async planBuild(input: PlanBuildInput) {
       const repo = path.resolve(deps.repoRoot ?? process.cwd(), input.repoPath);
       const spec = await readFile(path.resolve(repo, input.specPath), 'utf8');
-      if (input.planner === 'heuristic') return { plan: heuristicPlan(spec, input.project), costUsd: '0' };
-      return planWithClaude({
-        client: anthropic(),
-        db: deps.db,
-        catalog,
-        project: input.project,
-        spec,
-        buildId: input.buildId,
-        model: input.model,
-        fallbackKeyPrefix: callKeyPrefix(`${input.buildId}/plan`),
-        apiKey: deps.apiKey,
+      // Every task names the spec requirements it serves, whichever planner made it (lib/requirements).
+      const traced = (planned: { plan: Plan; costUsd: string }) => ({
+        ...planned,
+        plan: attachRequirements(planned.plan, parseRequirements(spec)),
       });
+      if (input.planner === 'heuristic')
+        return traced({ plan: heuristicPlan(spec, input.project), costUsd: '0' });
+      return traced(
+        await planWithClaude({
+          client: anthropic(),
+          db: deps.db,
+          catalog,
+          project: input.project,
+          spec,
+          buildId: input.buildId,
+          model: input.model,
+          fallbackKeyPrefix: callKeyPrefix(`${input.buildId}/plan`),
+          apiKey: deps.apiKey,
+        }),
+      );
     },
 
     async estimateComplexity(input: EstimateInput) {

@@ -22,6 +22,7 @@ export const plannedTaskSchema = z.strictObject({
   dependsOn: z.array(taskId),
   files: z.array(z.string().min(1)),
   features: z.array(z.string().min(1)).optional(),
+  requirementIds: z.array(z.string().min(1)).optional(),
 });
 
 export const planAnswerSchema = z.strictObject({ tasks: z.array(plannedTaskSchema).min(1) });
@@ -35,7 +36,8 @@ Rules:
 - ids are unique lowercase kebab-case;
 - dependsOn lists only ids of other tasks in the plan, never forming a cycle;
 - files lists the repository-relative paths the task expects to create or change; two tasks that touch the same file should depend on each other;
-- acceptance lists concrete, checkable criteria taken from the spec.
+- acceptance lists concrete, checkable criteria taken from the spec;
+- requirementIds lists the ids of the spec requirements the task serves when the spec writes them (e.g. R1.2).
 Answer by calling the submit_plan tool exactly once with the whole plan. Do not answer in prose.`;
 
 export interface ClaudePlanInput {

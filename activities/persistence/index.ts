@@ -1,6 +1,7 @@
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
+import { summaryGaps } from '../evidence';
 import { recordedRun } from './maintenance';
 import { emitEvents, recordAttempt, recordBuild, recordTask } from './records';
 import { cleanupRetention } from './retention';
@@ -12,10 +13,24 @@ export type PersistenceActivities = Pick<
 >;
 
 /** Idempotent writes of builds, tasks, attempts (upserts) and telemetry (deduplicated by dedupeKey). */
-export function createPersistenceActivities(deps: { db: Database }): PersistenceActivities {
+export function createPersistenceActivities(deps: {
+  db: Database;
+  config?: BuildRunnerConfig;
+}): PersistenceActivities {
   const { db } = deps;
+  const gaps = {
+    resultsFile: deps.config?.gaps.testResults ?? '.buildrunner/test-results.json',
+    testPattern: deps.config?.gaps.testPattern,
+  };
   return {
-    recordBuild: (input) => recordBuild(db, input),
+    // A finished build's summary carries its gap report, read here so the workflow's commands stay as they were.
+    recordBuild: async (input) =>
+      recordBuild(
+        db,
+        input.finishedAt !== undefined && input.summary
+          ? { ...input, summary: { ...input.summary, gaps: await summaryGaps(db, input.buildId, gaps) } }
+          : input,
+      ),
     recordTask: (input) => recordTask(db, input),
     recordAttempt: (input) => recordAttempt(db, input),
     emitEvents: async (events) => {

@@ -51,6 +51,10 @@ export async function recordTask(db: Database, input: RecordTaskInput): Promise<
     error: input.error ?? null,
     startedAt: when(input.startedAt),
     finishedAt: when(input.finishedAt),
+    requirementIds: input.requirementIds ?? [],
+    features: input.features ?? [],
+    mergeCommit: input.mergeCommit ?? null,
+    verification: input.verification ?? null,
   };
   await db.prisma.task.upsert({
     where: { id: `${input.buildId}/${input.taskId}` },

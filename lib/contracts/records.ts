@@ -65,6 +65,11 @@ export interface RecordTaskInput {
   error?: string;
   startedAt?: number;
   finishedAt?: number;
+  /** Evidence for gap analysis: requirements served, features delivered, merge commit, verification. */
+  requirementIds?: string[];
+  features?: string[];
+  mergeCommit?: string;
+  verification?: string;
 }
 
 export interface RecordAttemptInput {

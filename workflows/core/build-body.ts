@@ -242,6 +242,8 @@ class BuildRun {
     if (r.model) state.model = r.model;
     if (r.failureClass) state.failureClass = r.failureClass;
     if (r.error) state.error = r.error;
+    if (r.mergeCommit) state.mergeCommit = r.mergeCommit;
+    if (r.verification) state.verification = r.verification;
     this.records.push(taskRecord(this.input, this.plan!, this.estimates, id, this.tasks.get(id)!));
     this.scheduler!.finish(id, outcome);
     this.syncBlocked();

@@ -36,6 +36,10 @@ export function taskRecord(
     ...(t.error ? { error: t.error } : {}),
     ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
     ...(t.finishedAt !== undefined ? { finishedAt: t.finishedAt } : {}),
+    ...(p.requirementIds?.length ? { requirementIds: p.requirementIds } : {}),
+    ...(p.features?.length ? { features: p.features } : {}),
+    ...(t.mergeCommit ? { mergeCommit: t.mergeCommit } : {}),
+    ...(t.verification ? { verification: t.verification } : {}),
   };
 }
 

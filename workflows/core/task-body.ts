@@ -106,7 +106,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       );
 
     if (tried.ok) {
-      await record('SUCCEEDED');
+      await record('SUCCEEDED', {
+        detail: `merged ${tried.mergeCommit}; verification: ${tried.verification}`,
+      });
       await emit([
         event(
           'TASK_COMPLETED',
@@ -115,7 +117,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
           model.id,
         ),
       ]);
-      return result('SUCCEEDED', { mergeCommit: tried.mergeCommit });
+      return result('SUCCEEDED', { mergeCommit: tried.mergeCommit, verification: tried.verification });
     }
     const failure = tried.error;
     if (failure.cancelled) {

@@ -2,7 +2,7 @@ import type { DescribedError, TaskPort } from './port';
 import type { TaskWorkflowInput } from './types';
 
 export type TryResult =
-  | { ok: true; costUsd: string; mergeCommit: string }
+  | { ok: true; costUsd: string; mergeCommit: string; verification: string }
   | { ok: false; costUsd: string; error: DescribedError; raw: unknown };
 
 /** One try: worktree → agent → commit → verify → merge; the worktree is always cleaned up. */
@@ -72,7 +72,20 @@ export async function tryOnce(
       buildId,
       taskId: task.id,
     });
-    return { ok: true, costUsd: spent, mergeCommit: merged.mergeCommit };
+    // A task counts as done only with its merge on record: gap analysis traces requirements through it.
+    if (!merged.mergeCommit)
+      return {
+        ok: false,
+        costUsd: spent,
+        raw: null,
+        error: { type: 'MERGE_CONFLICT', message: 'The merge recorded no commit.', cancelled: false },
+      };
+    return {
+      ok: true,
+      costUsd: spent,
+      mergeCommit: merged.mergeCommit,
+      verification: input.verifyCommand ?? 'none',
+    };
   } catch (err) {
     const error = port.describeError(err);
     // A failed agent call reports what it already spent in its details; later steps cost nothing.

@@ -85,6 +85,8 @@ export interface CompactTaskState {
   error?: string;
   startedAt?: number;
   finishedAt?: number;
+  mergeCommit?: string;
+  verification?: string;
 }
 
 export interface TaskWorkflowInput {
@@ -111,6 +113,8 @@ export interface TaskResult {
   failureClass?: FailureClass;
   error?: string;
   mergeCommit?: string;
+  /** The verify command that passed before the merge, or "none" when none is configured. */
+  verification?: string;
 }
 
 export interface BuildSummary {

@@ -29,8 +29,12 @@ export class BuildStatusCommand extends BrCommand {
     ]);
     const ctx = await this.serviceContext();
     const progress = await buildBackend(ctx).progress(ctx, this.id);
+    const { isTerminal } = await import('../../render/progress');
+    const gaps = isTerminal(progress.status)
+      ? await (await import('../../../services/gaps')).recordedBuildGaps(ctx, this.id)
+      : null;
     if (this.json) {
-      this.printJson(progress);
+      this.printJson(gaps ? { ...progress, gaps } : progress);
       return 0;
     }
     this.print(
@@ -39,6 +43,10 @@ export class BuildStatusCommand extends BrCommand {
         maxRows: 500,
       }),
     );
+    if (gaps) {
+      this.print(gaps.headline);
+      for (const f of gaps.high ?? []) this.print(`  high ${f.kind}: ${f.message}`);
+    }
     this.print(`Web UI: ${progress.webUiUrl}`);
     return 0;
   }

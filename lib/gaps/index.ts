@@ -1,0 +1,5 @@
+export { analyzeGaps, isMerged } from './analyze';
+export { citationsIn, type CitedTest } from './citations';
+export { gapsHeadline, gapsMarkdown } from './render';
+export { indexResults, type ResultIndex } from './results';
+export * from './types';

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { collectGapInput, gapsOfBuild, loadBuildEvidence, type SummaryGaps } from '../activities/evidence';
+import { resolveDatabaseTarget } from '../lib/db/target';
+import { UserError } from '../lib/errors';
+import { analyzeGaps, type GapReport } from '../lib/gaps';
+import { withDatabase, type ServiceContext } from './context';
+
+/**
+ * `br gaps analyze`: the traceability matrix of a spec, either planned offline against the working
+ * tree, or for a build: its Task rows from the database, its merges and tests on the build branch.
+ */
+
+export interface GapsOptions {
+  /** Relative to the working folder; default: the build's spec, else `gaps.defaultSpec`. */
+  specPath?: string;
+  buildId?: string;
+  /** jest-style JSON results; default `gaps.testResults`. */
+  resultsFile?: string;
+}
+
+export async function analyzeSpecGaps(ctx: ServiceContext, options: GapsOptions = {}): Promise<GapReport> {
+  const resultsFile = options.resultsFile
+    ? path.resolve(ctx.cwd, options.resultsFile)
+    : path.resolve(ctx.root, ctx.config.gaps.testResults);
+  const specInRepo = (spec: string) => {
+    const rel = path.relative(ctx.root, path.resolve(ctx.cwd, spec));
+    if (rel.startsWith('..'))
+      throw new UserError(
+        `The spec ${spec} is outside the repository ${ctx.root}. Run br from the repository.`,
+      );
+    return rel;
+  };
+  if (options.buildId) {
+    const buildId = options.buildId;
+    return withDatabase(ctx, async (db) => {
+      const evidence = await loadBuildEvidence(db, buildId);
+      if (!evidence)
+        throw new UserError(`No build "${buildId}" in the database. List builds with \`br build list\`.`);
+      // The build ran on a worker; this checkout is the same repository when the recorded path is not here.
+      const repoPath = existsSync(evidence.repoPath) ? evidence.repoPath : ctx.root;
+      return gapsOfBuild(evidence, {
+        repoPath,
+        ...(options.specPath ? { specPath: specInRepo(options.specPath) } : {}),
+        resultsFile,
+        testPattern: ctx.config.gaps.testPattern,
+      });
+    });
+  }
+  const specPath = specInRepo(options.specPath ?? ctx.config.gaps.defaultSpec);
+  return analyzeGaps(
+    await collectGapInput({
+      repoPath: ctx.root,
+      specPath,
+      build: null,
+      resultsFile,
+      testPattern: ctx.config.gaps.testPattern,
+    }),
+  );
+}
+
+/**
+ * The gap section a finished build recorded in its summary, for `br build status`; null when this
+ * machine's database does not hold the build (an embedded database that was never created is not opened).
+ */
+export async function recordedBuildGaps(ctx: ServiceContext, buildId: string): Promise<SummaryGaps | null> {
+  const target = resolveDatabaseTarget(ctx);
+  if (target.kind === 'pglite' && target.dataDir && !existsSync(target.dataDir)) return null;
+  try {
+    return await withDatabase(ctx, async (db) => {
+      const row = await db.prisma.build.findUnique({ where: { id: buildId }, select: { summary: true } });
+      const gaps = (row?.summary as { gaps?: SummaryGaps } | null)?.gaps;
+      return gaps ?? null;
+    });
+  } catch {
+    // Status must still show when the database is busy or unreachable; the gap report is an extra.
+    return null;
+  }
+}
