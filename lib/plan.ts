@@ -14,6 +14,8 @@ export interface PlannedTask {
   complexity?: Complexity;
   /** features.json ids this task delivers. */
   features?: string[];
+  /** The spec's own time estimate for the task ("A.1: Tokenizer (90 min)"), a size hint for estimation. */
+  estimateMinutes?: number;
 }
 
 export interface Plan {
