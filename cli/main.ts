@@ -48,39 +48,78 @@ export function createCli(): Cli {
   return cli;
 }
 
-/** Runs the CLI and returns the exit code (tests call this with captured streams). */
+/**
+ * Runs the CLI and returns the exit code (tests call this with captured streams). Parse errors are
+ * reported here, on stderr like every other error; a group name (`br build`) lists its commands.
+ */
 export async function runCli(argv: string[], context: Partial<BrContext> = {}): Promise<number> {
   const cli = createCli();
   const ctx = { ...Cli.defaultContext, ...context };
-  if (argv.length > 0 && !argv[0]!.startsWith('-')) {
-    try {
-      cli.process(argv);
-    } catch (err) {
-      const paths = cli.definitions().map((d) => d.path.split(' ').slice(1));
-      const words = argv.filter((a) => !a.startsWith('-'));
-      const knownCommand = paths.some((p) => p.length > 0 && p.every((w, i) => words[i] === w));
-      // A known command with bad options gets clipanion's own message and usage instead.
-      if ((err as Error).name === 'UnknownSyntaxError' && !knownCommand) {
-        const suggestions = closestCommands(argv, paths);
-        const typed = argv.filter((a) => !a.startsWith('-')).join(' ');
-        const hint = suggestions.length
-          ? `Did you mean:\n${suggestions.map((s) => `  br ${s}`).join('\n')}\n`
-          : 'Run `br --help` to see every command.\n';
-        ctx.stderr.write(`Unknown command: br ${typed}\n${hint}`);
-        return 1;
-      }
+  const json = argv.includes('--json');
+  let command: Command;
+  try {
+    command = cli.process(argv, ctx);
+  } catch (err) {
+    const { EXIT, renderError } = await import('./error-report');
+    const definitions = cli.definitions();
+    const paths = definitions.map((d) => d.path.split(' ').slice(1));
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const knownCommand = paths.some((p) => p.length > 0 && p.every((w, i) => words[i] === w));
+    const group = paths.filter((p) => p.length > words.length && words.every((w, i) => p[i] === w));
+    if (
+      !knownCommand &&
+      words.length > 0 &&
+      group.length > 0 &&
+      !argv.some((a) => a.startsWith('-') && a !== '--help' && a !== '-h')
+    ) {
+      ctx.stdout.write(groupListing(words, definitions));
+      return EXIT.ok;
     }
+    // A known command with bad options gets clipanion's own message and usage instead.
+    if ((err as Error).name === 'UnknownSyntaxError' && !knownCommand && words.length > 0) {
+      const suggestions = closestCommands(argv, paths);
+      const typed = words.join(' ');
+      const hint = suggestions.length
+        ? `Did you mean:\n${suggestions.map((s) => `  br ${s}`).join('\n')}`
+        : 'Run `br --help` to see every command.';
+      const unknown = Object.assign(new Error(`Unknown command: br ${typed}`), { name: 'UsageError', hint });
+      ctx.stderr.write(json ? renderError(unknown, true) : `${unknown.message}\n${hint}\n`);
+      return EXIT.usage;
+    }
+    ctx.stderr.write(renderError(err, json));
+    return EXIT.usage;
   }
-  return cli.run(argv, ctx);
+  return cli.run(command, ctx);
+}
+
+function groupListing(words: string[], definitions: ReturnType<Cli['definitions']>): string {
+  const prefix = `br ${words.join(' ')} `;
+  const rows = definitions
+    .filter((d) => d.path.startsWith(prefix))
+    .map((d) => [d.path, (d.description ?? '').trim()] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]));
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return (
+    `Commands of br ${words.join(' ')}:\n\n` +
+    rows.map(([path, description]) => `  ${path.padEnd(width)}  ${description}`).join('\n') +
+    `\n\nRun \`br ${words.join(' ')} <command> --help\` for the options of one.\n`
+  );
 }
 
 export function main(argv: string[]): void {
+  // A reader that closes early (`br config show | head -2`) ends the command quietly, not with a stack.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
   runCli(argv).then(
     (code) => {
       process.exitCode = code;
     },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    async (err: unknown) => {
+      const { renderError } = await import('./error-report');
+      process.stderr.write(renderError(err, argv.includes('--json')));
       process.exitCode = 1;
     },
   );
