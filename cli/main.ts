@@ -1,30 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
+import type { Cli, Command, CommandClass } from 'clipanion';
 import { packageVersion } from '../lib/paths';
 import type { BrContext } from './base';
-import { closestCommands } from './suggest';
-
-/** Every command class under cli/commands, found on disk so adding a command is adding a file. */
-export function discoverCommands(dir = path.join(__dirname, 'commands')): CommandClass[] {
-  const found: CommandClass[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) {
-      found.push(...discoverCommands(full));
-      continue;
-    }
-    if (!/\.(ts|js)$/.test(entry) || /\.d\.ts$|\.test\./.test(entry)) continue;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(full) as Record<string, unknown>;
-    for (const value of Object.values(mod)) {
-      if (typeof value === 'function' && value.prototype instanceof Command && 'paths' in value) {
-        found.push(value as CommandClass);
-      }
-    }
-  }
-  return found;
-}
+import { isGeneralHelp, modulesFor, readManifest } from './manifest';
 
 export function colorsEnabled(
   env: NodeJS.ProcessEnv = process.env,
@@ -35,17 +13,20 @@ export function colorsEnabled(
   return Boolean(stream.isTTY);
 }
 
+/** Every command (tests and the manifest generator); `br` itself loads only what argv needs. */
 export function createCli(): Cli {
-  const cli = new Cli({
-    binaryLabel: 'BuildRunner',
-    binaryName: 'br',
-    binaryVersion: packageVersion(),
-    enableColors: colorsEnabled(),
-  });
-  cli.register(Builtins.HelpCommand);
-  cli.register(Builtins.VersionCommand);
-  for (const command of discoverCommands()) cli.register(command);
-  return cli;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createCli: create } = require('./registry') as typeof import('./registry');
+  return create(colorsEnabled());
+}
+
+/** The commands argv needs: its command's module when the manifest knows it, else all of them. */
+async function commandsFor(argv: string[]): Promise<CommandClass[] | undefined> {
+  const manifest = readManifest();
+  const modules = manifest ? modulesFor(argv, manifest) : null;
+  if (!modules) return undefined;
+  const { commandsIn } = await import('./registry');
+  return modules.flatMap((m) => commandsIn(path.join(__dirname, 'commands', m)));
 }
 
 /**
@@ -53,7 +34,17 @@ export function createCli(): Cli {
  * reported here, on stderr like every other error; a group name (`br build`) lists its commands.
  */
 export async function runCli(argv: string[], context: Partial<BrContext> = {}): Promise<number> {
-  const cli = createCli();
+  const colors = colorsEnabled(process.env, process.stdout);
+  const manifest = isGeneralHelp(argv) ? readManifest() : null;
+  if (manifest) {
+    // The general help without loading clipanion or any command: the start-up cost of `br --help`.
+    const help = colors ? manifest.help.colored : manifest.help.plain;
+    (context.stdout ?? process.stdout).write(help.split('{{version}}').join(packageVersion()));
+    return 0;
+  }
+  const { Cli } = await import('clipanion');
+  const { createCli: create } = await import('./registry');
+  const cli = create(colors, await commandsFor(argv));
   const ctx = { ...Cli.defaultContext, ...context };
   const json = argv.includes('--json');
   let command: Command;
@@ -61,6 +52,7 @@ export async function runCli(argv: string[], context: Partial<BrContext> = {}): 
     command = cli.process(argv, ctx);
   } catch (err) {
     const { EXIT, renderError } = await import('./error-report');
+    const { closestCommands } = await import('./suggest');
     const definitions = cli.definitions();
     const paths = definitions.map((d) => d.path.split(' ').slice(1));
     const words = argv.filter((a) => !a.startsWith('-'));

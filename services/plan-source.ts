@@ -91,6 +91,19 @@ export function readPlanFile(ctx: ServiceContext, planPath: string, specContent?
     throw new UserError(
       `${planPath} is not a BuildRunner plan file. Write one with \`br plan SPEC.md --out ${planPath}\`.`,
     );
+  const misshapen = parsed.plan.tasks.findIndex(
+    (t) =>
+      typeof t?.id !== 'string' ||
+      typeof t.title !== 'string' ||
+      typeof t.description !== 'string' ||
+      ![t.acceptance, t.dependsOn, t.files].every(
+        (list) => Array.isArray(list) && list.every((x) => typeof x === 'string'),
+      ),
+  );
+  if (misshapen >= 0)
+    throw new UserError(
+      `Task ${misshapen + 1} in ${planPath} lacks a string id, title or description, or a list of acceptance, dependsOn or files.`,
+    );
   const problems = validatePlan(parsed.plan);
   if (problems.length)
     throw new UserError(`The plan in ${planPath} is not valid: ${problems.map((p) => p.message).join(' ')}`);
