@@ -100,8 +100,6 @@ describe('a reader that closes early', () => {
     [['plan', 'SPEC.md', '--heuristic-plan']],
     [['build', 'simulate', 'SPEC.md', '--runs', '2']],
     [['costs']],
-    [['metrics']],
-    [['telemetry', 'summary']],
     [['feature', 'list']],
     [['--help']],
   ])('ends br %s quietly', async (args) => {
