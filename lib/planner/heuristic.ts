@@ -8,32 +8,18 @@
  * "Deliverables", "Definition of done" become acceptance criteria; "(90 min)" in a heading becomes the
  * task's size hint; code blocks are context. Same input, byte-identical plan; ids are `<feature>-<n>`.
  */
-import { UserError } from '../errors';
 import type { Plan, PlannedTask } from '../plan';
 import { parseSpec, splitRefs, type DependsLine, type SpecItem, type SpecNode } from './markdown';
+import { attachDocAcceptance, resolveDependencies, type Draft } from './dependencies';
 import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
 import { pathsIn, slugify } from './slug';
 
+export { SpecReferenceError } from './dependencies';
 export { pathsIn, slugify } from './slug';
-
-/** One or more "Depends on" references that name nothing in the spec; the message lists each line. */
-export class SpecReferenceError extends UserError {
-  readonly hint =
-    'Name a dependency by its heading ("Feature 1", "Build A", "#2"), its title (or the start of it) or a task id.';
-  constructor(readonly problems: string[]) {
-    super(`The spec names dependencies that are not in it:\n  ${problems.join('\n  ')}`);
-  }
-}
 
 const CLAUSE = /\(?\b(?:depends on|after|blocked by):\s*([^).;]+)\)?/gi;
 const CONTEXT_CHARS = 600;
-
-interface Draft {
-  task: PlannedTask;
-  node: SpecNode;
-  refs: DependsLine[];
-}
 
 const isWork = (n: SpecNode) => n.kind === 'work' || n.kind === 'container';
 const criteriaOf = (n: SpecNode): string[] => [
@@ -265,59 +251,4 @@ function groupsLabelledFeatures(node: SpecNode): boolean {
 
 function withMinutes(node: SpecNode): { minutes?: number } {
   return node.minutes !== undefined ? { minutes: node.minutes } : {};
-}
-
-/** Document-level success criteria go to the sections they mention ("Build A parses …"); others to none. */
-function attachDocAcceptance(criteria: string[], produced: Map<SpecNode, string[]>, drafts: Draft[]) {
-  const byId = new Map(drafts.map((d) => [d.task.id, d.task]));
-  for (const criterion of criteria) {
-    const lower = criterion.toLowerCase();
-    for (const [node, ids] of produced) {
-      const label = node.kindWord && node.label ? `${node.kindWord} ${node.label}`.toLowerCase() : null;
-      const named =
-        (label && new RegExp(`\\b${label.replace(/[.]/g, '\\.')}\\b`).test(lower)) ||
-        (node.name.length >= 6 && lower.includes(node.name.toLowerCase()));
-      if (!named) continue;
-      for (const id of ids) {
-        const task = byId.get(id)!;
-        if (!task.acceptance.includes(criterion)) task.acceptance.push(criterion);
-      }
-    }
-  }
-}
-
-function ancestors(node: SpecNode): Set<unknown> {
-  const out = new Set<unknown>();
-  for (let n: SpecNode | null = node; n; n = n.parent) out.add(n);
-  return out;
-}
-
-function resolveDependencies(drafts: Draft[], index: ReferenceIndex) {
-  const problems = new Map<string, string>();
-  for (const { task, node, refs } of drafts) {
-    const own = ancestors(node);
-    for (const dep of refs) {
-      for (const ref of dep.refs) {
-        const target = index.resolve(ref);
-        if (!target) {
-          if (!dep.strict) continue;
-          const key = `${dep.line}:${ref}`;
-          if (!problems.has(key)) {
-            const near = index.closest(ref);
-            problems.set(
-              key,
-              `line ${dep.line}: "${dep.raw}" — "${ref}" matches no section, task title or id.` +
-                (near.length ? ` Closest: ${near.join('; ')}.` : ''),
-            );
-          }
-          continue;
-        }
-        // A section's own heading, or a feature its task sits in, is not a dependency.
-        if (own.has(target.scope) || target.scope === task) continue;
-        for (const id of target.taskIds)
-          if (id !== task.id && !task.dependsOn.includes(id)) task.dependsOn.push(id);
-      }
-    }
-  }
-  if (problems.size) throw new SpecReferenceError([...problems.values()]);
 }
