@@ -21,6 +21,20 @@ export const Category = {
 export abstract class BrCommand extends Command {
   configFile = Option.String('--config', { description: 'Path to buildrunner.config.json', hidden: true });
 
+  /**
+   * Every failure ends here: the report goes to stderr (one JSON object with --json), never stdout,
+   * and the exit code comes from the error (cli/error-report.ts).
+   */
+  override async validateAndExecute(): Promise<number> {
+    try {
+      return await super.validateAndExecute();
+    } catch (err) {
+      const { renderError, describeError } = await import('./error-report');
+      this.context.stderr.write(renderError(err, (this as { json?: unknown }).json === true));
+      return describeError(err).exitCode;
+    }
+  }
+
   protected async serviceContext(): Promise<ServiceContext> {
     const { createContext } = await import('../services/context');
     const ctx = createContext({ configFile: this.configFile, cwd: process.cwd(), env: process.env });

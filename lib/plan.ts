@@ -16,6 +16,8 @@ export interface PlannedTask {
   features?: string[];
   /** Ids of the spec requirements this task serves (lib/requirements). */
   requirementIds?: string[];
+  /** The spec's own time estimate for the task ("A.1: Tokenizer (90 min)"), a size hint for estimation. */
+  estimateMinutes?: number;
 }
 
 export interface Plan {

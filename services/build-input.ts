@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BuildRunnerConfig } from '../lib/config';
 import { UserError } from '../lib/errors';
+import type { Plan } from '../lib/plan';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 
 /** "My Shop!" → "my-shop": the project part of a readable workflow id. */
@@ -41,6 +42,8 @@ export interface StartBuildOptions {
   baseBranch?: string;
   planner?: 'heuristic' | 'claude';
   estimator?: 'heuristic' | 'ai';
+  /** The plan to build, made before the build starts (`br plan --out`, or planned by `br build start`). */
+  plan?: Plan;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -73,8 +76,9 @@ export function makeBuildInput(args: {
     buildBranch: `br/${buildId}`,
     specPath: args.specPathInRepo,
     specHash: specHash(args.specContent),
+    ...(options.plan ? { plan: options.plan } : {}),
     planner,
-    ...(plannerModel ? { plannerModel } : {}),
+    ...(plannerModel && !options.plan ? { plannerModel } : {}),
     estimator,
     ...(estimatorModel ? { estimatorModel } : {}),
     budgetUsd,

@@ -7,6 +7,7 @@ import type { BuildWorkflowInput } from '../workflows/core/types';
 import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
 import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
+import { projectName } from './plan-source';
 import { webUiLink, withTemporal } from './temporal-client';
 
 /**
@@ -28,7 +29,7 @@ export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): B
     throw new UserError(
       `The spec ${specFile} is outside the repository ${repoPath}. Run br from the repository.`,
     );
-  const project = ctx.config.project ?? path.basename(repoPath);
+  const project = projectName(ctx);
   const specContent = readFileSync(specFile, 'utf8');
   return makeBuildInput({ config: ctx.config, project, repoPath, specPathInRepo, specContent, options });
 }

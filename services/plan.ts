@@ -1,7 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
 import Decimal from 'decimal.js';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComplexityEstimate } from '../lib/contracts';
 import {
@@ -11,12 +9,13 @@ import {
   initialModel,
   strongerModel,
 } from '../workflows/core/routing';
-import { findApiKey, requireApiKey } from '../lib/apikey';
+import { requireApiKey } from '../lib/apikey';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
 import type { ModelTier } from '../lib/models';
 import type { Complexity, Plan } from '../lib/plan';
 import { withDatabase, type ServiceContext } from './context';
+import { producePlan, specSha, writePlanFile } from './plan-source';
 
 /**
  * `br plan`: plan a spec (Claude or heuristic), estimate each task, pick its model as a build would,
@@ -27,6 +26,10 @@ export interface PlanOptions {
   specPath: string;
   planner?: 'heuristic' | 'claude';
   aiEstimate?: boolean;
+  /** Write the plan with its hash here, for `br build start --plan`. */
+  outPath?: string;
+  /** Progress lines (waits and model switches while Claude plans), for stderr. */
+  notice?: (line: string) => void;
 }
 
 export interface PlanTaskRow {
@@ -50,6 +53,10 @@ export interface PlanReport {
   estimator: 'heuristic' | 'ai';
   /** Why a default was chosen, e.g. no API key → heuristic planner. */
   note: string | null;
+  /** Identifies the plan's tasks; `br build start` prints the hash of the plan it builds. */
+  planHash: string;
+  /** Where the plan file was written (`--out`), or null. */
+  planFile: string | null;
   tasks: PlanTaskRow[];
   forecast: { low: string; high: string; assumptions: string };
   /** What planning itself cost (Claude calls), decimal USD. */
@@ -59,33 +66,17 @@ export interface PlanReport {
 
 function failureToUserError(err: unknown): unknown {
   if (!(err instanceof ApplicationFailure)) return err;
-  return new UserError(`Planning failed (${err.type ?? 'unknown'}): ${err.message}`);
+  return new UserError(`Estimating failed (${err.type ?? 'unknown'}): ${err.message}`);
 }
 
 export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promise<PlanReport> {
-  const specFile = path.resolve(ctx.cwd, options.specPath);
-  if (!existsSync(specFile))
-    throw new UserError(
-      `Spec not found: ${options.specPath}. Pass the path of your project spec, e.g. \`br plan PROJECT_SPEC.md\`.`,
-    );
-  const spec = readFileSync(specFile, 'utf8');
-  const project = ctx.config.project ?? path.basename(ctx.root);
-  const found = findApiKey({ env: ctx.env, cwd: ctx.cwd });
-  let note: string | null = null;
-  let planner = options.planner;
-  if (!planner) {
-    planner = found ? 'claude' : 'heuristic';
-    if (!found)
-      note =
-        'No ANTHROPIC_API_KEY found: used the offline heuristic planner (set the key, or pass --ai-plan, for the Claude planner).';
-  }
-  const needsClaude = planner === 'claude' || options.aiEstimate === true;
-  const apiKey = needsClaude ? requireApiKey({ env: ctx.env, cwd: ctx.cwd }).key : undefined;
-  const buildId = `plan-${createHash('sha256').update(spec).digest('hex').slice(0, 12)}`;
-
-  const run = async (db: Database | null) => {
+  const produced = await producePlan(ctx, options);
+  const { plan } = produced;
+  let spent = new Decimal(produced.spentUsd);
+  const estimate = async (db: Database | null) => {
     const { createClaudeActivities } = await import('../activities/claude');
-    // The heuristic paths never touch the database; the Claude paths always get one.
+    const apiKey = options.aiEstimate ? requireApiKey({ env: ctx.env, cwd: ctx.cwd }).key : undefined;
+    // The heuristic estimator never touches the database; Claude estimates always get one.
     const activities = createClaudeActivities({
       db: db as Database,
       config: ctx.config,
@@ -93,36 +84,36 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
       repoRoot: ctx.cwd,
     });
     try {
-      const planned = await activities.planBuild({
-        buildId,
-        project,
-        repoPath: '.',
-        specPath: path.relative(ctx.cwd, specFile),
-        planner: planner,
-      });
-      const estimated = await activities.estimateComplexity({
-        buildId,
-        tasks: planned.plan.tasks,
+      return await activities.estimateComplexity({
+        buildId: `plan-${produced.planHash}`,
+        tasks: plan.tasks,
         mode: options.aiEstimate ? 'ai' : 'heuristic',
       });
-      return {
-        plan: planned.plan,
-        estimates: estimated.estimates,
-        spent: new Decimal(planned.costUsd).plus(estimated.costUsd),
-      };
     } catch (err) {
       throw failureToUserError(err);
     }
   };
-  const { plan, estimates, spent } = needsClaude ? await withDatabase(ctx, run) : await run(null);
+  const estimated = options.aiEstimate ? await withDatabase(ctx, estimate) : await estimate(null);
+  spent = spent.plus(estimated.costUsd);
+  const planFile = options.outPath
+    ? writePlanFile(ctx, options.outPath, {
+        planHash: produced.planHash,
+        specPath: options.specPath,
+        specHash: specSha(produced.spec),
+        planner: produced.planner,
+        plan,
+      })
+    : null;
 
   return {
-    project,
+    project: plan.project,
     specPath: options.specPath,
-    planner: planner,
+    planner: produced.planner,
     estimator: options.aiEstimate ? 'ai' : 'heuristic',
-    note,
-    ...forecast(ctx, plan, estimates),
+    note: produced.note,
+    planHash: produced.planHash,
+    planFile: planFile ? path.relative(ctx.cwd, planFile) : null,
+    ...forecast(ctx, plan, estimated.estimates),
     spentUsd: spent.toFixed(),
     priceTableVersion: ctx.config.models.priceTableVersion,
   };

@@ -27,6 +27,7 @@ import { simulateBuild } from '../workflows/simulation/runtime';
 import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../workflows/core/routing';
 import { criticalPathWeights } from '../workflows/core/scheduler';
 import type { ServiceContext } from './context';
+import { projectName } from './plan-source';
 
 export interface SimulateOptions {
   specPath: string;
@@ -92,7 +93,9 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
     throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`);
   const seed = options.seed ?? 1;
 
-  const plan = planFromMarkdown(readFileSync(file, 'utf8'), ctx.config.project ?? path.basename(ctx.cwd));
+  // The same project name as `br plan` and `br build start`: config, else the repository folder.
+  const project = projectName(ctx);
+  const plan = { ...planFromMarkdown(readFileSync(file, 'utf8'), project), project };
   const problems = validatePlan(plan);
   if (problems.length)
     throw new UserError(

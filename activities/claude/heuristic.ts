@@ -2,14 +2,21 @@ import type { ComplexityEstimate } from '../../lib/contracts';
 import { tierFor, type BuildRunnerConfig } from '../../lib/config';
 import { estimateTasks } from '../../lib/estimate/heuristic';
 import { FailureClass } from '../../lib/failures';
-import { planFromMarkdown } from '../../lib/planner/heuristic';
+import { planFromMarkdown, SpecReferenceError } from '../../lib/planner/heuristic';
 import { validatePlan, type Plan, type PlannedTask } from '../../lib/plan';
 import { failure } from './errors';
 
 /** Adapter to the offline heuristic planner and estimator (lib/planner, lib/estimate). */
 /** The offline plan, checked like a Claude plan: a cycle or unknown dependency in the spec fails with INVALID_PLAN. */
 export function heuristicPlan(spec: string, project: string): Plan {
-  const plan: Plan = { ...planFromMarkdown(spec, project), project };
+  let planned: Plan;
+  try {
+    planned = planFromMarkdown(spec, project);
+  } catch (err) {
+    if (err instanceof SpecReferenceError) throw failure(FailureClass.INVALID_PLAN, err.message);
+    throw err;
+  }
+  const plan: Plan = { ...planned, project };
   const problems = validatePlan(plan);
   if (problems.length)
     throw failure(

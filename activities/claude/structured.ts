@@ -78,6 +78,7 @@ export async function askStructured<T>(request: StructuredRequest<T>): Promise<S
   let cost = new Decimal(0);
   let servedModel = request.model;
   const { fallbackKeyPrefix, ...scope } = request.scope;
+  const rounds: string[][] = [];
 
   for (let round = 1; round <= 2; round++) {
     let message: Anthropic.Message;
@@ -109,10 +110,14 @@ export async function askStructured<T>(request: StructuredRequest<T>): Promise<S
 
     const { call, problems, value } = problemsOf(request, message);
     if (value !== undefined) return { value, usage, costUsd: cost, servedModel, repaired: round > 1 };
+    rounds.push(problems);
     if (round === 2)
       throw failure(
         FailureClass.INVALID_PLAN,
-        `Claude's ${request.toolName} answer was still invalid after one repair:\n  ${problems.join('\n  ')}`,
+        `Claude's ${request.toolName} answer was still invalid after one repair:\n` +
+          rounds
+            .map((p, i) => `  round ${i + 1}${i ? ' (repair)' : ''}:\n    - ${p.join('\n    - ')}`)
+            .join('\n'),
         { costUsd: cost.toFixed(), model: servedModel },
         request.apiKey,
       );

@@ -12,11 +12,14 @@ export class PlanCommand extends BrCommand {
       says so. \`--heuristic-plan\` and \`--ai-plan\` choose explicitly. Complexity comes from the
       heuristic estimator unless \`--ai-estimate\` asks Claude (a small model). Each task gets the model
       a build would start it on and a cost range; the total forecast states its token assumptions.
+      \`--out plan.json\` writes the plan with its hash; \`br build start --plan plan.json\` builds exactly
+      that plan. Claude calls follow the build's fallback policy (waits are shown on stderr).
     `,
     examples: [
       ['Plan a spec', '$0 plan PROJECT_SPEC.md'],
       ['Offline, no API key needed', '$0 plan PROJECT_SPEC.md --heuristic-plan'],
       ['Claude plans and estimates', '$0 plan PROJECT_SPEC.md --ai-plan --ai-estimate'],
+      ['Review, then build exactly this plan', '$0 plan PROJECT_SPEC.md --out plan.json'],
       ['For scripts', '$0 plan PROJECT_SPEC.md --json'],
     ],
   });
@@ -29,6 +32,9 @@ export class PlanCommand extends BrCommand {
     description: 'Use the Claude planner (needs ANTHROPIC_API_KEY)',
   });
   aiEstimate = Option.Boolean('--ai-estimate', false, { description: 'Estimate complexity with Claude' });
+  out = Option.String('--out', {
+    description: 'Write the plan and its hash to this file, for `br build start --plan`',
+  });
   json = Option.Boolean('--json', false, { description: 'Print the plan report as JSON' });
 
   async execute(): Promise<number> {
@@ -41,6 +47,8 @@ export class PlanCommand extends BrCommand {
       specPath: this.spec,
       planner: this.heuristicPlan ? 'heuristic' : this.aiPlan ? 'claude' : undefined,
       aiEstimate: this.aiEstimate,
+      outPath: this.out,
+      notice: (line) => this.printError(line),
     });
     if (this.json) {
       this.printJson(report);
@@ -79,6 +87,11 @@ export class PlanCommand extends BrCommand {
     );
     this.print(`  ${report.forecast.assumptions}`);
     if (report.spentUsd !== '0') this.print(`Planning itself cost $${report.spentUsd}.`);
+    this.print(`Plan hash: ${report.planHash}`);
+    if (report.planFile)
+      this.print(
+        `Wrote ${report.planFile}; build exactly this plan with \`br build start ${report.specPath} --plan ${report.planFile}\`.`,
+      );
     this.print('For a time forecast, run `br build simulate` on the same spec.');
     return 0;
   }

@@ -42,6 +42,13 @@ export function estimateTask(task: PlannedTask): ComplexityEstimate {
   const deps = Math.min(16, task.dependsOn.length * 4);
   if (deps) reasons.push(`${task.dependsOn.length} dependencies (+${deps})`);
   score += deps;
+  // The spec's own estimate ("(90 min)") says more about size than word counts do.
+  if (task.estimateMinutes !== undefined) {
+    const m = task.estimateMinutes;
+    const points = m <= 30 ? -10 : m <= 120 ? 0 : m <= 240 ? 10 : m <= 480 ? 20 : 30;
+    if (points) reasons.push(`the spec estimates ${m} min (${points > 0 ? '+' : '−'}${Math.abs(points)})`);
+    score += points;
+  }
   if (LIGHT.test(task.title) && risky.length === 0) {
     score = Math.max(0, score - 15);
     reasons.push('documentation or cosmetic change (−15)');

@@ -1,243 +1,254 @@
 /**
- * Deterministic heuristic planner: markdown spec → Plan, no AI. Features are `##`/`###` headings
- * ("Feature:" prefix dropped); tasks are their unchecked checklist items (`- [ ]`) and numbered items
- * (numbered items run in order); "Acceptance criteria" lists attach to the feature's tasks (items
- * indented under a task attach to that task only); "Depends on: X" / "After: X" lines or clauses name
- * a feature, a task title or a task id; backticked paths are the files a task claims. Same input,
- * byte-identical plan; ids are `<feature-slug>-<n>`.
+ * Deterministic heuristic planner: markdown spec → Plan, no AI. Features are the top-level headings
+ * that ask for work (`##`, numbered or labelled: "Feature 2: …", "Build A", "1. Setup"), or the
+ * headings inside a grouping section such as "Tasks" or "Requirements". A feature's tasks are its
+ * unchecked checklist items and numbered steps (which run in order), and its nested headings (a nested
+ * heading with its own checklist contributes those items instead). Descriptive sections (overview,
+ * current state, risks, timeline, …) yield no task; "Acceptance criteria", "Success criteria",
+ * "Deliverables", "Definition of done" become acceptance criteria; "(90 min)" in a heading becomes the
+ * task's size hint; code blocks are context. Same input, byte-identical plan; ids are `<feature>-<n>`.
  */
 import type { Plan, PlannedTask } from '../plan';
+import { parseSpec, splitRefs, type DependsLine, type SpecItem, type SpecNode } from './markdown';
+import { attachDocAcceptance, resolveDependencies, type Draft } from './dependencies';
+import { ReferenceIndex, type Target } from './references';
+import { isTaskList, splitLabel, stripTime } from './sections';
+import { pathsIn, slugify } from './slug';
 
-interface Item {
-  text: string;
-  numbered: boolean;
-  nested: string[];
-  acceptance: string[];
+export { SpecReferenceError } from './dependencies';
+export { pathsIn, slugify } from './slug';
+
+const CLAUSE = /\(?\b(?:depends on|after|blocked by):\s*([^).;]+)\)?/gi;
+const CONTEXT_CHARS = 600;
+
+const isWork = (n: SpecNode) => n.kind === 'work' || n.kind === 'container';
+const criteriaOf = (n: SpecNode): string[] => [
+  ...n.acceptance,
+  ...n.items.map((i) => i.text),
+  ...n.bullets.map((b) => b.text),
+  ...n.children.flatMap(criteriaOf),
+];
+const hasContent = (n: SpecNode): boolean =>
+  n.text.length > 0 ||
+  n.bullets.length > 0 ||
+  n.items.length > 0 ||
+  n.acceptance.length > 0 ||
+  n.code.length > 0 ||
+  n.children.some((c) => c.kind === 'acceptance');
+const isGroup = (n: SpecNode): boolean =>
+  n.items.length > 0 || n.children.some((c) => isWork(c) && (hasContent(c) || isGroup(c)));
+
+function contextOf(node: SpecNode): string {
+  const code = node.code.length ? [`Code:\n${node.code.join('\n')}`] : [];
+  return [...node.text, ...code].join('\n').slice(0, CONTEXT_CHARS);
 }
 
-interface Section {
-  title: string;
-  slug: string;
-  level: number;
-  description: string[];
-  acceptance: string[];
-  dependsOn: string[];
-  items: Item[];
-}
-
-const SKIP_TITLES =
-  /^(overview|introduction|background|context|goals?|non-goals|notes?|out of scope|glossary|references|acceptance criteria|summary|open questions)$/i;
-const ACCEPTANCE = /^\s*(\*\*|__)?acceptance( criteria)?:?(\*\*|__)?:?\s*$/i;
-const DEPENDS_LINE = /^\s*(?:\*\*|__)?(?:depends on|after)(?:\*\*|__)?\s*:\s*(.+)$/i;
-const DEPENDS_CLAUSE = /\(?\b(?:depends on|after):\s*([^).;]+)\)?/gi;
-const CHECKLIST = /^(\s*)[-*+]\s+\[( |x|X)\]\s+(.*)$/;
-const NUMBERED = /^(\s*)\d+[.)]\s+(.*)$/;
-const BULLET = /^(\s*)[-*+]\s+(.*)$/;
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-
-export function slugify(text: string, max = 40): string {
-  const slug = text
-    .toLowerCase()
-    .replace(/`/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug.slice(0, max).replace(/-+$/, '') || 'item';
-}
-
-/** Backticked tokens that look like repository paths (not code, routes or identifiers). */
-export function pathsIn(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/`([^`]+)`/g)) {
-    const token = m[1]!.trim();
-    if (/[\s(){}:?=<>|*$"']/.test(token) || token.startsWith('/')) continue;
-    if (token.includes('/') || /\.[A-Za-z0-9]{1,8}$/.test(token)) {
-      if (/^\.?[A-Za-z0-9_-]+$/.test(token) && !token.includes('.')) continue;
-      if (!out.includes(token)) out.push(token);
-    }
-  }
-  return out;
-}
-
-function splitRefs(list: string): string[] {
-  return list
-    .split(/[,;]/)
-    .map((s) => s.replace(/`/g, '').trim())
-    .filter(Boolean);
-}
-
-function parse(markdown: string): { project: string | null; sections: Section[] } {
-  let project: string | null = null;
-  const sections: Section[] = [];
-  let current: Section | null = null;
-  let mode: 'text' | 'acceptance' = 'text';
-  let lastItem: Item | null = null;
-  const ensure = (): Section => {
-    if (!current) {
-      current = {
-        title: project ?? 'Spec',
-        slug: slugify(project ?? 'spec'),
-        level: 1,
-        description: [],
-        acceptance: [],
-        dependsOn: [],
-        items: [],
-      };
-      sections.push(current);
-    }
-    return current;
-  };
-  let fence = false;
-  for (const raw of markdown.replace(/\r\n?/g, '\n').split('\n')) {
-    if (/^\s*(```|~~~)/.test(raw)) fence = !fence;
-    if (fence) continue;
-    const heading = HEADING.exec(raw);
-    if (heading) {
-      const level = heading[1]!.length;
-      const title = heading[2]!.replace(/^feature\s*:\s*/i, '').trim();
-      lastItem = null;
-      if (level === 1 && project === null) {
-        project = title;
-        continue;
-      }
-      if (ACCEPTANCE.test(title) && current) {
-        mode = 'acceptance';
-        continue;
-      }
-      mode = 'text';
-      current = {
-        title,
-        slug: slugify(title),
-        level,
-        description: [],
-        acceptance: [],
-        dependsOn: [],
-        items: [],
-      };
-      sections.push(current);
-      continue;
-    }
-    if (!raw.trim()) continue;
-    if (ACCEPTANCE.test(raw)) {
-      mode = 'acceptance';
-      lastItem = null;
-      continue;
-    }
-    const depends = DEPENDS_LINE.exec(raw);
-    if (depends && !BULLET.test(raw)) {
-      ensure().dependsOn.push(...splitRefs(depends[1]!));
-      continue;
-    }
-    const check = CHECKLIST.exec(raw);
-    const numbered = check ? null : NUMBERED.exec(raw);
-    const indent = (check?.[1] ?? numbered?.[1] ?? BULLET.exec(raw)?.[1] ?? /^\s*/.exec(raw)![0]).length;
-    if (lastItem && indent >= 2) {
-      const bullet = BULLET.exec(raw) ?? NUMBERED.exec(raw);
-      if (bullet) lastItem.acceptance.push(bullet[2]!.trim());
-      else lastItem.nested.push(raw.trim());
-      continue;
-    }
-    if (check || numbered) {
-      mode = 'text';
-      if (check && check[2] !== ' ') {
-        lastItem = null;
-        continue;
-      }
-      lastItem = {
-        text: (check ? check[3]! : numbered![2]!).trim(),
-        numbered: !check,
-        nested: [],
-        acceptance: [],
-      };
-      ensure().items.push(lastItem);
-      continue;
-    }
-    const bullet = BULLET.exec(raw);
-    if (mode === 'acceptance' && bullet) {
-      ensure().acceptance.push(bullet[2]!.trim());
-      continue;
-    }
-    lastItem = null;
-    ensure().description.push(raw.trim());
-  }
-  return { project, sections };
+function titleOf(text: string): string {
+  const plain = text.replace(/`/g, '');
+  return plain.length > 100 ? `${plain.slice(0, 97).trimEnd()}…` : plain;
 }
 
 export function planFromMarkdown(markdown: string, fallbackProject = 'project'): Plan {
-  const { project, sections } = parse(markdown);
-  const used = new Map<string, number>();
-  const featureTasks = new Map<string, string[]>();
-  const tasks: PlannedTask[] = [];
-  const pendingDeps: { task: PlannedTask; refs: string[] }[] = [];
-  const hasItemsBelow = (i: number) => {
-    for (let j = i + 1; j < sections.length && sections[j]!.level > sections[i]!.level; j++)
-      if (sections[j]!.items.length) return true;
-    return false;
+  const { project, root } = parseSpec(markdown);
+  const drafts: Draft[] = [];
+  const index = new ReferenceIndex();
+  const produced = new Map<SpecNode, string[]>();
+  const slugs = new Map<string, number>();
+  const uniqueSlug = (text: string) => {
+    const base = slugify(text);
+    const seen = slugs.get(base) ?? 0;
+    slugs.set(base, seen + 1);
+    return seen ? `${base}-${seen + 1}` : base;
   };
-  sections.forEach((section, index) => {
-    const seen = used.get(section.slug) ?? 0;
-    used.set(section.slug, seen + 1);
-    const slug = seen ? `${section.slug}-${seen + 1}` : section.slug;
-    let items = section.items;
-    if (!items.length) {
-      // A described feature with no checklist becomes one task, unless it is prose about the spec.
-      if (
-        SKIP_TITLES.test(section.title) ||
-        !section.description.length ||
-        hasItemsBelow(index) ||
-        section.level < 2
-      )
-        return;
-      items = [{ text: `Implement ${section.title}`, numbered: false, nested: [], acceptance: [] }];
-    }
-    const ids: string[] = [];
-    let previousNumbered: string | null = null;
-    items.forEach((item, n) => {
-      const id = `${slug}-${n + 1}`;
-      const refs = [...item.text.matchAll(DEPENDS_CLAUSE)].flatMap((m) => splitRefs(m[1]!));
-      const text = item.text.replace(DEPENDS_CLAUSE, '').replace(/\s+/g, ' ').trim();
-      const plain = text.replace(/`/g, '');
-      const title = plain.length > 100 ? `${plain.slice(0, 97).trimEnd()}…` : plain;
-      const context = section.description.join(' ');
+  const docAcceptance: string[] = [];
+
+  const feature = (node: SpecNode, options: { bulletsAreTasks: boolean; children: boolean }) => {
+    const slug = uniqueSlug(node.name || node.title || project || 'spec');
+    let n = 0;
+    const add = (
+      owner: SpecNode,
+      text: string,
+      body: string[],
+      acceptance: string[],
+      refs: DependsLine[],
+      claims: string[],
+      extra: { minutes?: number; label?: { kind: string; label: string | null } } = {},
+    ): string => {
+      const id = `${slug}-${++n}`;
       const task: PlannedTask = {
         id,
-        title,
-        description: [
-          `${section.title}: ${text}`,
-          ...item.nested,
-          ...(context ? [context.slice(0, 600)] : []),
-        ].join('\n'),
-        acceptance: [...item.acceptance, ...section.acceptance],
-        dependsOn: item.numbered && previousNumbered ? [previousNumbered] : [],
-        files: pathsIn([text, ...item.nested].join('\n')),
+        title: titleOf(text),
+        description: body.filter(Boolean).join('\n'),
+        acceptance: [...new Set(acceptance)],
+        dependsOn: [],
+        files: pathsIn(claims.join('\n')),
         features: [slug],
+        ...(extra.minutes !== undefined ? { estimateMinutes: extra.minutes } : {}),
       };
-      if (item.numbered) previousNumbered = id;
-      tasks.push(task);
-      ids.push(id);
-      pendingDeps.push({ task, refs: [...section.dependsOn, ...refs] });
-    });
-    featureTasks.set(slug, ids);
-  });
-  const byTitle = new Map<string, string>();
-  for (const t of tasks) if (!byTitle.has(slugify(t.title, 200))) byTitle.set(slugify(t.title, 200), t.id);
-  const ids = new Set(tasks.map((t) => t.id));
-  const resolve = (ref: string): string[] | null => {
-    if (ids.has(ref)) return [ref];
-    const feature = featureTasks.get(slugify(ref.replace(/^feature\s*:\s*/i, '')));
-    if (feature) return feature;
-    const byName = byTitle.get(slugify(ref, 200));
-    return byName ? [byName] : null;
+      drafts.push({ task, node: owner, refs });
+      const target: Target = { display: `${id} (${task.title})`, taskIds: [id], scope: task };
+      index.add(target, { id, title: task.title, kind: extra.label?.kind, label: extra.label?.label });
+      return id;
+    };
+
+    const collect = (
+      node: SpecNode,
+      inherited: { acceptance: string[]; refs: DependsLine[]; context: string[] },
+      bulletsAreTasks: boolean,
+      withChildren: boolean,
+    ): string[] => {
+      const ids: string[] = [];
+      const acceptance = [
+        ...inherited.acceptance,
+        ...node.acceptance,
+        ...node.children.filter((c) => c.kind === 'acceptance').flatMap(criteriaOf),
+      ];
+      const refs = [...inherited.refs, ...node.depends];
+      const context = [...inherited.context, contextOf(node)].filter(Boolean);
+      const items = bulletsAreTasks
+        ? [...node.items, ...node.bullets].sort((a, b) => a.line - b.line)
+        : node.items;
+      let previousNumbered: string | null = null;
+      for (const item of items) {
+        const id = itemTask(node, item, acceptance, refs, context, item.numbered ? previousNumbered : null);
+        if (item.numbered) previousNumbered = id;
+        ids.push(id);
+      }
+      for (const child of withChildren ? node.children : []) {
+        if (!isWork(child)) continue;
+        if (isGroup(child))
+          ids.push(...collect(child, { acceptance, refs, context }, child.kind === 'container', true));
+        else if (hasContent(child)) ids.push(headingTask(node, child, acceptance, refs, context));
+      }
+      if (!ids.length && node !== root && hasContent(node)) {
+        const bullets = node.bullets.map((b) => `- ${b.text}`);
+        const body = [`${node.name}`, ...bullets, ...context];
+        const claims = [...node.text, ...bullets];
+        // A bug heading keeps its number ("#412 …") and asks for a fix; anything else is implemented.
+        const fix = node.parent && /\b(?:bugs?|fix(?:es)?|issues)\b/i.test(node.parent.title);
+        const title = fix ? `Fix ${node.title}` : `Implement ${node.name}`;
+        ids.push(add(node, title, body, acceptance, refs, claims, withMinutes(node)));
+      }
+      produced.set(node, ids);
+      return ids;
+    };
+
+    const itemTask = (
+      node: SpecNode,
+      item: SpecItem,
+      acceptance: string[],
+      refs: DependsLine[],
+      context: string[],
+      previous: string | null,
+    ): string => {
+      const inline = [...item.text.matchAll(CLAUSE)].map((m) => ({
+        refs: splitRefs(m[1]!),
+        line: item.line,
+        raw: m[0].trim(),
+        strict: true,
+      }));
+      const text = item.text.replace(CLAUSE, '').replace(/\s+/g, ' ').trim();
+      const { title: untimed, minutes } = stripTime(text);
+      const label = splitLabel(untimed);
+      // "T005 [P] Album model": the code stays a reference, the title keeps the words.
+      const title = (label.label && /^[A-Z]{1,3}-?\d{2,}$/i.test(label.label) ? label.rest : untimed)
+        .replace(/^\[P\]\s*/i, '')
+        .trim();
+      const id = add(
+        node,
+        title,
+        [`${node.name || 'Spec'}: ${text}`, ...item.nested, ...context],
+        [...item.acceptance, ...acceptance],
+        [...refs, ...item.depends, ...inline],
+        [text, ...item.nested],
+        { ...(minutes !== undefined ? { minutes } : {}), label },
+      );
+      if (previous) drafts[drafts.length - 1]!.task.dependsOn.push(previous);
+      return id;
+    };
+
+    const headingTask = (
+      parent: SpecNode,
+      child: SpecNode,
+      acceptance: string[],
+      refs: DependsLine[],
+      context: string[],
+    ): string => {
+      const own = [
+        ...child.acceptance,
+        ...child.children.filter((c) => c.kind === 'acceptance').flatMap(criteriaOf),
+      ];
+      const body = [
+        `${parent.name}: ${child.name}`,
+        ...child.bullets
+          .map((b) => [`- ${b.text}`, ...b.nested, ...b.acceptance.map((a) => `  - ${a}`)])
+          .flat(),
+        contextOf(child),
+        ...context,
+      ];
+      const claims = [child.name, ...child.text, ...child.bullets.flatMap((b) => [b.text, ...b.nested])];
+      const id = add(child, child.name, body, [...own, ...acceptance], [...refs, ...child.depends], claims, {
+        ...withMinutes(child),
+        label: { kind: child.kindWord, label: child.label },
+      });
+      produced.set(child, [id]);
+      return id;
+    };
+
+    const ids = collect(
+      node,
+      { acceptance: [], refs: [], context: [] },
+      options.bulletsAreTasks,
+      options.children,
+    );
+    if (ids.length) index.add({ display: node.title || slug, taskIds: ids, scope: node }, { id: slug });
   };
-  for (const { task, refs } of pendingDeps) {
-    for (const ref of refs) {
-      // "A and B" is one feature title or two references: the whole phrase wins when it resolves.
-      const parts = ref.split(/\s+and\s+/);
-      const split = parts.length > 1 ? parts.map(resolve) : [];
-      const targets =
-        resolve(ref) ?? (split.length && split.every(Boolean) ? split.flatMap((x) => x!) : [slugify(ref)]);
-      for (const target of targets)
-        if (target !== task.id && !task.dependsOn.includes(target)) task.dependsOn.push(target);
+
+  const visit = (nodes: SpecNode[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'descriptive') continue;
+      if (node.kind === 'acceptance') docAcceptance.push(...criteriaOf(node));
+      else if (node.kind === 'container' || groupsLabelledFeatures(node)) {
+        if (node.items.length || node.bullets.length)
+          feature(node, { bulletsAreTasks: true, children: false });
+        visit(node.children);
+      } else feature(node, { bulletsAreTasks: false, children: true });
     }
+  };
+  if (root.items.length)
+    feature({ ...root, name: project ?? 'spec', children: [] }, { bulletsAreTasks: false, children: false });
+  docAcceptance.push(...root.acceptance);
+  // A spec with its own task list (spec-kit, week plans) has said what the tasks are: its
+  // requirement and story sections are what those tasks deliver, not more tasks.
+  const taskLists = root.children.filter((n) => isTaskList(n.title) && (isGroup(n) || n.bullets.length));
+  if (taskLists.length) {
+    for (const n of root.children) if (n.kind === 'acceptance') docAcceptance.push(...criteriaOf(n));
+    visit(taskLists);
+  } else visit(root.children);
+
+  // Sections are reference targets too, by label and by name.
+  for (const [node, ids] of produced) {
+    if (!ids.length || node === root) continue;
+    const target: Target = { display: node.title, taskIds: ids, scope: node };
+    index.add(target, { title: node.name, kind: node.kindWord, label: node.label });
+    if (node.title !== node.name) index.add(target, { title: node.title });
   }
-  return { project: project ? slugify(project) : fallbackProject, tasks, source: 'heuristic' };
+  attachDocAcceptance(docAcceptance, produced, drafts);
+  resolveDependencies(drafts, index);
+  return {
+    project: project ? slugify(project) : fallbackProject,
+    tasks: drafts.map((d) => d.task),
+    source: 'heuristic',
+  };
+}
+
+/** "MVP requirements" above "F001: …", "F002: …": a heading that only groups labelled features. */
+function groupsLabelledFeatures(node: SpecNode): boolean {
+  if (node.label || node.items.length) return false;
+  const work = node.children.filter((c) => isWork(c) && (hasContent(c) || isGroup(c)));
+  return work.length > 0 && work.every((c) => c.label !== null);
+}
+
+function withMinutes(node: SpecNode): { minutes?: number } {
+  return node.minutes !== undefined ? { minutes: node.minutes } : {};
 }

@@ -158,13 +158,16 @@ describe('br plan', () => {
     });
     const { code, stdout, stderr } = await br(['--ai-plan'], { ANTHROPIC_API_KEY: key });
     expect(code).toBe(1);
-    expect(stdout + stderr).toMatch(/Planning failed \(AUTH\): Claude API/);
+    expect(stderr).toMatch(
+      /Planning with Claude failed \(AUTH; stop: AUTH is not retryable\)\.\n {2}1\. claude-\S+: Claude API/,
+    );
+    expect(stdout).toBe('');
     expect(stdout + stderr).not.toContain(key);
   });
 
   it('refuses --heuristic-plan together with --ai-plan', async () => {
     const { code, stdout, stderr } = await br(['--heuristic-plan', '--ai-plan']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout + stderr).toMatch(/Choose one of --heuristic-plan and --ai-plan/);
   });
 });

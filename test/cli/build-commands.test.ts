@@ -172,7 +172,7 @@ describe('br build commands (on the simulation runtime)', () => {
   it('explains a missing spec without a stack trace', async () => {
     const result = await br('build', 'start', 'NOPE.md');
     expect(result.code).toBe(1);
-    expect(result.stdout + result.stderr).toMatch(/Spec file not found: .*NOPE\.md/);
+    expect(result.stderr).toMatch(/Spec (file )?not found: .*NOPE\.md/);
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -186,7 +186,8 @@ describe('br build commands (on the simulation runtime)', () => {
     expect(status.budget.limitUsd).toBe('27.5');
     for (const bad of ['abc', '0', '-3']) {
       const refused = await br('build', 'budget', id, `--raise=${bad}`);
-      expect(refused.code).toBe(1);
+      // A bad option value is a usage error: exit 2.
+      expect(refused.code).toBe(2);
       expect(refused.stdout + refused.stderr).toMatch(/positive amount/);
     }
   });

@@ -40,9 +40,9 @@ describe('the br command line', () => {
     expect(stdout.trim()).toBe(version);
   });
 
-  it('suggests the closest command for a typo and exits 1', async () => {
+  it('suggests the closest command for a typo and exits 2 (usage)', async () => {
     const { code, stderr } = await runBr(['db', 'statsu']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('Unknown command: br db statsu');
     expect(stderr).toContain('br db status');
   });

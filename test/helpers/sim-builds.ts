@@ -84,10 +84,12 @@ export function createSimBuildBackend(
           input: existing.input,
         };
       }
-      const plan = planFromMarkdown(
-        readFileSync(path.join(prepared.repoPath, prepared.specPath), 'utf8'),
-        prepared.project,
-      );
+      const plan =
+        prepared.plan ??
+        planFromMarkdown(
+          readFileSync(path.join(prepared.repoPath, prepared.specPath), 'utf8'),
+          prepared.project,
+        );
       const build: SimBuild = { input: { ...prepared, plan }, plan, clockMs: 0, controls: [] };
       builds.set(prepared.buildId, build);
       build.last = await replay(build);

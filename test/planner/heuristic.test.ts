@@ -71,22 +71,14 @@ describe('the heuristic planner', () => {
     expect(plan.tasks[0]!.files).toEqual(['db/migrations/']);
   });
 
-  it('leaves unknown and cyclic dependencies for validatePlan to reject with a clear message', () => {
-    const plan = planFromMarkdown(
-      [
-        '## A',
-        'Depends on: B',
-        '- [ ] do a',
-        '## B',
-        'Depends on: A',
-        '- [ ] do b',
-        '## C',
-        '- [ ] do c (after: Nowhere)',
-      ].join('\n'),
+  it('leaves cycles to validatePlan and rejects unknown references with the line', () => {
+    const cyclic = planFromMarkdown(
+      ['## A', 'Depends on: B', '- [ ] do a', '## B', 'Depends on: A', '- [ ] do b'].join('\n'),
     );
-    const messages = validatePlan(plan).map((p) => p.message);
-    expect(messages).toContain('Task "c-1" depends on unknown task "nowhere".');
-    expect(messages).toContain('Dependency cycle: a-1 -> b-1 -> a-1.');
+    expect(validatePlan(cyclic).map((p) => p.message)).toContain('Dependency cycle: a-1 -> b-1 -> a-1.');
+    expect(() =>
+      planFromMarkdown(['## A', '- [ ] do a', '## C', '- [ ] do c (after: Nowhere)'].join('\n')),
+    ).toThrow(/line 4: "\(after: Nowhere\)" — "Nowhere" matches no section, task title or id/);
   });
 
   it('takes only path-like backticked tokens as file claims', () => {
@@ -121,5 +113,22 @@ describe('the heuristic estimator', () => {
     });
     expect(big.score).toBeGreaterThan(small.score);
     expect(big.level).toBe('critical');
+  });
+});
+
+describe('the size hint', () => {
+  it('scores a task the spec estimates at a day higher than the same task at 20 minutes', () => {
+    const task = {
+      id: 'x',
+      title: 'Ranking',
+      description: 'BM25 ranking.',
+      acceptance: [],
+      dependsOn: [],
+      files: [],
+    };
+    const day = estimateTask({ ...task, estimateMinutes: 480 });
+    const quick = estimateTask({ ...task, estimateMinutes: 20 });
+    expect(day.score).toBeGreaterThan(quick.score);
+    expect(day.reasons.join(' ')).toMatch(/the spec estimates 480 min/);
   });
 });

@@ -11,8 +11,9 @@ export class BuildStartCommand extends BrCommand {
     category: Category.builds,
     description: 'Start a build of a spec on Temporal (or attach to the same build if it is already running)',
     details: `
-      Plans the spec (heuristic planner by default, Claude with --ai-plan), then runs every task as a
-      child workflow: worktree, Claude agent, commit through the repository's hooks, verification, merge
+      Plans the spec by the same rule as \`br plan\` (Claude when ANTHROPIC_API_KEY is set, unless
+      --heuristic-plan), or takes exactly the plan in \`--plan plan.json\` (written by \`br plan --out\`), and
+      prints the plan's hash. The plan goes into the build as it is, then every task runs as a child workflow: worktree, Claude agent, commit through the repository's hooks, verification, merge
       into the build branch \`br/<build id>\`. The build id is derived from the project, the spec and the
       base branch, so starting the same build twice attaches to the running one. Needs a Temporal server
       (\`br dev\`, docker compose, or TEMPORAL_ADDRESS) with \`br worker\` running, and ANTHROPIC_API_KEY on the workers.
@@ -21,7 +22,8 @@ export class BuildStartCommand extends BrCommand {
     `,
     examples: [
       ['Start and follow a build', '$0 build start PROJECT_SPEC.md --budget 20 --parallel 4 --watch'],
-      ['Plan with Claude, from the develop branch', '$0 build start spec.md --ai-plan --base develop'],
+      ['Build the plan reviewed with `br plan --out plan.json`', '$0 build start spec.md --plan plan.json'],
+      ['Plan offline, from the develop branch', '$0 build start spec.md --heuristic-plan --base develop'],
     ],
   });
 
@@ -35,11 +37,12 @@ export class BuildStartCommand extends BrCommand {
     validator: t.cascade(t.isNumber(), t.isInteger(), t.isAtLeast(1)),
   });
   base = Option.String('--base', 'main', { description: 'Base branch the build branch starts from' });
+  planFile = Option.String('--plan', { description: 'Build exactly this plan file (from `br plan --out`)' });
   aiPlan = Option.Boolean('--ai-plan', false, {
-    description: 'Plan with Claude instead of the heuristic planner',
+    description: 'Plan with Claude (the default when ANTHROPIC_API_KEY is set)',
   });
   heuristicPlan = Option.Boolean('--heuristic-plan', false, {
-    description: 'Plan from headings and checklists (default)',
+    description: 'Plan offline from headings and checklists (the default without a key)',
   });
   aiEstimate = Option.Boolean('--ai-estimate', false, { description: 'Estimate complexity with Claude' });
   watch = Option.Boolean('--watch', false, { description: 'Follow the build and exit with its outcome' });
@@ -52,12 +55,21 @@ export class BuildStartCommand extends BrCommand {
     const { buildBackend } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const backend = buildBackend(ctx);
+    const { planForBuild } = await import('../../../services/build-plan');
+    const planned = await planForBuild(ctx, {
+      specPath: this.spec,
+      planFile: this.planFile,
+      planner: this.aiPlan ? 'claude' : this.heuristicPlan ? 'heuristic' : undefined,
+      notice: (line) => this.printError(line),
+    });
+    if (planned.note) this.printError(planned.note);
     const started = await backend.start(ctx, {
       specPath: this.spec,
       budgetUsd: this.budget,
       parallel: this.parallel,
       baseBranch: this.base,
-      planner: this.aiPlan ? 'claude' : 'heuristic',
+      planner: planned.planner,
+      plan: planned.plan,
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
     });
     const summary = {
@@ -67,6 +79,11 @@ export class BuildStartCommand extends BrCommand {
       buildBranch: started.input.buildBranch,
       budgetUsd: started.input.budgetUsd,
       parallel: started.input.parallel,
+      planHash: planned.planHash,
+      planner: planned.planner,
+      planSource: planned.source,
+      tasks: planned.plan.tasks.length,
+      planningCostUsd: planned.spentUsd,
     };
     if (this.json && !this.watch) {
       this.printJson(summary);
@@ -76,6 +93,11 @@ export class BuildStartCommand extends BrCommand {
       this.print(`${started.attached ? 'Attached to running build' : 'Started build'} ${started.buildId}`);
       this.print(
         `  build branch ${summary.buildBranch}, budget $${summary.budgetUsd}, parallel ${summary.parallel}`,
+      );
+      const from = planned.source === 'file' ? ` from ${this.planFile}` : '';
+      this.print(
+        `  plan ${planned.planHash} (${planned.planner} planner${from}, ${summary.tasks} task(s))` +
+          (planned.spentUsd !== '0' ? `, planning cost $${planned.spentUsd}` : ''),
       );
       this.print(`  Web UI: ${started.webUiUrl}`);
     }

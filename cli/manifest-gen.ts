@@ -1,0 +1,29 @@
+// Writes the CLI manifest (cli/manifest.ts) for the compiled CLI: `node dist/cli/manifest-gen.js OUT`.
+import { writeFileSync } from 'node:fs';
+import { packageVersion } from '../lib/paths';
+import type { CliManifest } from './manifest';
+import { createCli, discoverCommands } from './registry';
+
+export function buildManifest(): CliManifest {
+  const found = discoverCommands();
+  const classes = found.map((f) => f.command);
+  const version = packageVersion();
+  const render = (colors: boolean) =>
+    createCli(colors, classes).usage().split(`BuildRunner - ${version}`).join('BuildRunner - {{version}}');
+  return {
+    help: { plain: render(false), colored: render(true) },
+    commands: found.flatMap(({ command, file }) =>
+      (command.paths ?? []).map((p) => ({
+        path: p,
+        file,
+        description: (command.usage?.description ?? '').trim(),
+      })),
+    ),
+  };
+}
+
+if (require.main === module) {
+  const out = process.argv[2];
+  if (!out) throw new Error('usage: manifest-gen OUT.json');
+  writeFileSync(out, `${JSON.stringify(buildManifest(), null, 2)}\n`);
+}
