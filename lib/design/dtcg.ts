@@ -107,5 +107,5 @@ export function describeValue(token: DtcgToken): string {
   if (token.$type === 'dimension')
     return `${(v as DtcgDimensionValue).value}${(v as DtcgDimensionValue).unit}`;
   if (Array.isArray(v)) return v.join(', ');
-  return String(v);
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
 }
