@@ -130,9 +130,8 @@ function at(seed: Oklch, l: number, c = seed.c): Oklch {
 export function deriveMode(mode: Mode, p: Palette): Record<SemanticName, Oklch> {
   const n = (l: number, c = p.neutral.c) => at(p.neutral, l, Math.min(c, 0.03));
   const light = mode === 'light';
-  const primary = light
-    ? at(p.primary, Math.min(p.primary.l, 0.55))
-    : at(p.primary, Math.max(p.primary.l, 0.72));
+  // Brand seeds are used as given; the contrast repair moves them and reports each move.
+  const primary = at(p.primary, p.primary.l);
   const onPrimary = light ? n(0.985, 0.005) : at(p.primary, 0.2, 0.04);
   const destructive = light ? at(p.destructive, 0.52) : at(p.destructive, 0.72);
   const onDestructive = light ? n(0.985, 0.005) : at(p.destructive, 0.2, 0.04);
@@ -140,7 +139,7 @@ export function deriveMode(mode: Mode, p: Palette): Record<SemanticName, Oklch> 
     ? { background: n(0.985), card: n(1, 0), secondary: n(0.95), muted: n(0.955), sidebar: n(0.97) }
     : { background: n(0.17), card: n(0.21), secondary: n(0.27), muted: n(0.26), sidebar: n(0.2) };
   const fg = light ? n(0.2) : n(0.96);
-  const chart = p.chart.map((c) => (light ? at(c, Math.min(c.l, 0.6)) : at(c, Math.max(c.l, 0.72))));
+  const chart = p.chart.map((c) => at(c, c.l));
   const values: Record<SemanticName, Oklch> = {
     background: surfaces.background,
     foreground: fg,

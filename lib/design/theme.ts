@@ -50,20 +50,6 @@ function pick(list: DesignLayer[], id: string, what: string): DesignLayer {
 export const findProfile = (id: string) => pick(profiles, id, 'profile');
 export const findPattern = (id: string) => pick(patterns, id, 'pattern');
 
-/** A user's brand file: a DTCG document, optionally with settings in $extensions. */
-export function brandLayer(document: DtcgGroup, name: string): DesignLayer {
-  const given = document.$extensions?.[EXTENSION] as Partial<LayerMeta> | undefined;
-  const meta: LayerMeta = {
-    id: name,
-    kind: 'brand',
-    title: given?.title ?? name,
-    summary: given?.summary ?? 'brand overrides',
-    settings: given?.settings ?? {},
-    guidance: given?.guidance ?? { do: [], dont: [] },
-  };
-  return { meta, document: { ...document, $extensions: { ...document.$extensions, [EXTENSION]: meta } } };
-}
-
 function inGamut(c: Oklch): Oklch {
   return quantize({ l: c.l, c: gamutChroma(c.l, c.c, c.h), h: c.h });
 }
