@@ -44,10 +44,13 @@ export function inSrgbGamut(color: Oklch): boolean {
   return toColor(color).inGamut('srgb');
 }
 
-/** The sRGB colour a browser paints (clipped to the gamut, as Chromium does for oklch()). */
+/**
+ * The sRGB colour a browser paints: clipped to the gamut and rounded to 8 bits per channel. Near
+ * black the rounding moves the contrast ratio by several hundredths, so the checks use it too.
+ */
 export function toSrgb(color: Oklch): [number, number, number] {
   const srgb = toColor(color).to('srgb');
-  const channels = srgb.coords.map((v) => Math.min(1, Math.max(0, v ?? 0)));
+  const channels = srgb.coords.map((v) => Math.round(Math.min(1, Math.max(0, v ?? 0)) * 255) / 255);
   return [channels[0]!, channels[1]!, channels[2]!];
 }
 

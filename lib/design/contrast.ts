@@ -28,6 +28,8 @@ export interface Repair {
   after: ColorState & { ratio: number };
   /** `lightness`: hue and chroma kept; `lightness+gamut`: chroma lowered only where sRGB ends. */
   method: 'lightness' | 'lightness+gamut';
+  /** `below`: the pair failed; `margin`: it passed by under 0.02 and was given headroom. */
+  reason: 'below' | 'margin';
 }
 
 /**
@@ -36,6 +38,8 @@ export interface Repair {
  */
 const MARGIN = 0.04;
 const STEP = 0.02;
+/** A pair that passes by less than this is moved too: another converter may round one step lower. */
+const NEAR = 0.02;
 
 function state(c: Oklch): ColorState {
   return { oklch: formatOklch(c), hex: toHex(c) };
@@ -101,7 +105,7 @@ export function repairMode(
     for (const p of REQUIRED_PAIRS) {
       const min = threshold(p.kind, level);
       const ratio = contrast(colors[p.fg], colors[p.bg]);
-      if (ratio >= min) continue;
+      if (ratio >= min + NEAR) continue;
       const [moveName, fixedName] = p.adjust === 'fg' ? [p.fg, p.bg] : [p.bg, p.fg];
       const before = colors[moveName];
       const found =
@@ -119,6 +123,7 @@ export function repairMode(
         before: { ...state(before), ratio },
         after: { ...state(found.color), ratio: contrast(colors[p.fg], colors[p.bg]) },
         method: found.gamut ? 'lightness+gamut' : 'lightness',
+        reason: ratio < min ? 'below' : 'margin',
       });
     }
     if (!changed) break;

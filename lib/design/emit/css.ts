@@ -31,13 +31,12 @@ export function themeCss(theme: DesignTheme): string {
     '--spacing-control-lg: var(--control-lg);',
     '--spacing-gutter: var(--gutter);',
   ];
-  const scheme = theme.settings.defaultMode === 'dark' ? 'dark' : 'light';
   return [
     `/* ${HEADER(theme, 'theme.css')} */`,
     '@custom-variant dark (&:is(.dark *));\n',
     block('@theme', themeBlock),
     block('@theme inline', inline),
-    block(':root', [`color-scheme: ${scheme};`, ...vars.light.map(([k, v]) => `--${k}: ${v};`)]),
+    block(':root', ['color-scheme: light;', ...vars.light.map(([k, v]) => `--${k}: ${v};`)]),
     block('.dark', ['color-scheme: dark;', ...vars.dark.map(([k, v]) => `--${k}: ${v};`)]),
   ].join('\n');
 }
