@@ -41,7 +41,7 @@ export function parseColor(text: string): Oklch {
 }
 
 export function inSrgbGamut(color: Oklch): boolean {
-  return toColor(color).inGamut('srgb');
+  return memo('g', color, () => (toColor(color).inGamut('srgb') ? 1 : 0)) === 1;
 }
 
 /**
@@ -64,8 +64,26 @@ export function toHex(color: Oklch): string {
     .join('')}`;
 }
 
+const cache = new Map<string, number>();
+
+/** Repairs ask for the same colours many times; the conversions are the cost, so remember them. */
+function memo(kind: string, color: Oklch, compute: () => number): number {
+  const key = `${kind}${color.l},${color.c},${color.h}`;
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size > 100_000) cache.clear();
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** WCAG 2.x relative luminance of the painted sRGB colour. */
 export function luminance(color: Oklch): number {
+  return memo('y', color, () => computeLuminance(color));
+}
+
+function computeLuminance(color: Oklch): number {
   const lin = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
   const [r, g, b] = toSrgb(color).map(lin) as [number, number, number];
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;

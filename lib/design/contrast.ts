@@ -92,39 +92,91 @@ export function checkPairs(
   });
 }
 
+type Colors = Record<SemanticName, Oklch>;
+type Moves = [SemanticName, Oklch][];
+
+const PAGE_SURFACES: SemanticName[] = ['background', 'card', 'popover', 'sidebar'];
+
+/** Pairs that pass in `before` and fail in `after`: what a repair would break. */
+function broken(before: Colors, after: Colors, level: ContrastLevel): number {
+  const fails = (c: Colors, p: (typeof REQUIRED_PAIRS)[number]) =>
+    contrast(c[p.fg], c[p.bg]) < threshold(p.kind, level);
+  return REQUIRED_PAIRS.filter((p) => !fails(before, p) && fails(after, p)).length;
+}
+
+function reach(moving: Oklch, fixed: Oklch, min: number): Oklch | null {
+  return (repairLightness(moving, fixed, min + MARGIN) ?? repairLightness(moving, fixed, min))?.color ?? null;
+}
+
+/**
+ * Ways to repair one pair, best first: move the declared side; move the other side; or push the
+ * other side to black or white and then move the declared side (a brand's dark label on a button
+ * whose colour must also read as text on the page can only be fixed that way).
+ */
+function options(colors: Colors, moving: SemanticName, other: SemanticName, min: number): Moves[] {
+  const out: Moves[] = [];
+  const a = reach(colors[moving], colors[other], min);
+  if (a) out.push([[moving, a]]);
+  // Page surfaces stay put: moving a card to black to fix one link would restyle the whole page.
+  if (PAGE_SURFACES.includes(other)) return out;
+  const b = reach(colors[other], colors[moving], min);
+  if (b) out.push([[other, b]]);
+  for (const l of [1, 0]) {
+    const o = colors[other];
+    const extreme = quantize({ l, c: gamutChroma(l, o.c, o.h), h: o.h });
+    if (contrast(colors[moving], extreme) >= min + MARGIN) {
+      out.push([[other, extreme]]);
+      continue;
+    }
+    const d = reach(colors[moving], extreme, min);
+    if (d)
+      out.push([
+        [other, extreme],
+        [moving, d],
+      ]);
+  }
+  return out;
+}
+
 /** Moves OKLCH lightness of failing pairs until every required pair passes, or throws. */
 export function repairMode(
   mode: Mode,
-  start: Record<SemanticName, Oklch>,
+  start: Colors,
   level: ContrastLevel,
-): { colors: Record<SemanticName, Oklch>; repairs: Repair[]; checks: PairCheck[] } {
-  const colors = { ...start };
+): { colors: Colors; repairs: Repair[]; checks: PairCheck[] } {
+  let colors = { ...start };
   const repairs: Repair[] = [];
-  for (let pass = 0; pass < 6; pass += 1) {
+  for (let pass = 0; pass < 8; pass += 1) {
     let changed = false;
     for (const p of REQUIRED_PAIRS) {
       const min = threshold(p.kind, level);
       const ratio = contrast(colors[p.fg], colors[p.bg]);
       if (ratio >= min + NEAR) continue;
-      const [moveName, fixedName] = p.adjust === 'fg' ? [p.fg, p.bg] : [p.bg, p.fg];
-      const before = colors[moveName];
-      const found =
-        repairLightness(before, colors[fixedName], min + MARGIN) ??
-        repairLightness(before, colors[fixedName], min);
-      if (!found) continue;
-      colors[moveName] = found.color;
+      const [moving, other] = p.adjust === 'fg' ? [p.fg, p.bg] : [p.bg, p.fg];
+      // The first option that breaks no passing pair wins; otherwise the one that breaks fewest.
+      let best: { next: Colors; moves: Moves; broken: number } | null = null;
+      for (const moves of options(colors, moving, other, min)) {
+        const next = { ...colors, ...Object.fromEntries(moves) };
+        const count = broken(colors, next, level);
+        if (!best || count < best.broken) best = { next, moves, broken: count };
+        if (count === 0) break;
+      }
+      if (!best) continue;
+      for (const [token, after] of best.moves) {
+        repairs.push({
+          mode,
+          token,
+          pair: `${p.fg} on ${p.bg}`,
+          kind: p.kind,
+          threshold: min,
+          before: { ...state(colors[token]), ratio },
+          after: { ...state(after), ratio: contrast(best.next[p.fg], best.next[p.bg]) },
+          method: after.c < colors[token].c ? 'lightness+gamut' : 'lightness',
+          reason: ratio < min ? 'below' : 'margin',
+        });
+      }
+      colors = best.next;
       changed = true;
-      repairs.push({
-        mode,
-        token: moveName,
-        pair: `${p.fg} on ${p.bg}`,
-        kind: p.kind,
-        threshold: min,
-        before: { ...state(before), ratio },
-        after: { ...state(found.color), ratio: contrast(colors[p.fg], colors[p.bg]) },
-        method: found.gamut ? 'lightness+gamut' : 'lightness',
-        reason: ratio < min ? 'below' : 'margin',
-      });
     }
     if (!changed) break;
   }
