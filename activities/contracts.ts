@@ -7,6 +7,7 @@
  * and whose details[0] is FailureDetails (retry-after, hook output, cost already spent, model).
  * Money crosses the boundary as decimal strings ("0.0123"), never floats.
  */
+import type { DesignRequest } from '../lib/design/request';
 import type { FailureClass } from '../lib/failures';
 import type { ModelTier, TokenUsage } from '../lib/models';
 import type { Complexity, Plan, PlannedTask } from '../lib/plan';
@@ -55,6 +56,9 @@ export interface EnsureBuildBranchInput {
   repoPath: string;
   baseBranch: string;
   buildBranch: string;
+  /** With `design`: the build's id (names the build branch's worktree) and the design files to commit. */
+  buildId?: string;
+  design?: DesignRequest;
 }
 
 export interface PrepareWorktreeInput {

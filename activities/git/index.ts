@@ -1,6 +1,7 @@
 import type { BuildActivities } from '../contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { commitTask } from './commit';
+import { commitDesign } from './design';
 import { markFeaturesDelivered } from './features';
 import { mergeTask } from './merge';
 import { verifyTask } from './verify';
@@ -24,7 +25,12 @@ export type GitActivities = Pick<
  */
 export function createGitActivities(deps: { config: BuildRunnerConfig }): GitActivities {
   return {
-    ensureBuildBranch,
+    async ensureBuildBranch(input) {
+      await ensureBuildBranch(input);
+      if (input.design && input.buildId) {
+        await commitDesign({ ...input, buildId: input.buildId, design: input.design });
+      }
+    },
     prepareWorktree,
     commitTask,
     async verifyTask(input) {

@@ -112,10 +112,12 @@ class BuildRun {
       });
       this.estimates = est.estimates;
       this.book(this.ledger.addSpent(est.costUsd, port.now()));
+      // The design files ride on the same activity, so a build without them schedules the same commands.
       await port.activities.ensureBuildBranch({
         repoPath: input.repoPath,
         baseBranch: input.baseBranch,
         buildBranch: input.buildBranch,
+        ...(input.design ? { buildId: input.buildId, design: input.design } : {}),
       });
       await port.activities.recordBuild(
         buildRecord(this.input, this.ledger, this.plan?.tasks.length ?? 0, this.startedAt, 'RUNNING'),
