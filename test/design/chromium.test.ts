@@ -62,7 +62,7 @@ const themes = profiles.flatMap((p) => patterns.map((q) => [p.meta.id, q.meta.id
         '--disable-sync',
       ],
     });
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     rmSync(userDataDir, { recursive: true, force: true });

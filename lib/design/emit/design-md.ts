@@ -21,6 +21,8 @@ const USE: Partial<Record<SemanticName, string>> = {
   sidebar: 'the sidebar surface',
   'sidebar-primary': 'the current page in the sidebar',
   'sidebar-accent': 'a hovered sidebar item',
+  'sidebar-border': 'the line between sidebar and page (decorative)',
+  'sidebar-ring': 'keyboard focus ring inside the sidebar',
 };
 
 /** Ratios are shown truncated, never rounded up: 4.499 prints as 4.49. */
