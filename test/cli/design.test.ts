@@ -109,8 +109,15 @@ describe('br design', () => {
     expect(readdirSync(path.join(dir, 'design'))).toEqual(
       expect.arrayContaining(['tailwind.config.js', 'variables.css']),
     );
-    const config = readFileSync(path.join(dir, 'design/tailwind.config.js'), 'utf8');
-    expect(config).toMatch(/darkMode: 'class'|"darkMode": "class"/);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the generated CommonJS config as Tailwind 3 would
+    const loaded = require(path.join(dir, 'design/tailwind.config.js'));
+    expect(loaded).toMatchObject({
+      darkMode: 'class',
+      theme: { colors: { primary: 'var(--primary)', 'chart-5': 'var(--chart-5)' } },
+    });
+    expect(readFileSync(path.join(dir, 'design/variables.css'), 'utf8')).toMatch(
+      /\.dark \{\n {2}--background: oklch\(/,
+    );
     const dry = await runBr(['design', 'generate', 'media', 'onboarding', '--dry-run', '--out', 'nowhere'], {
       cwd: dir,
     });
