@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'child_process', 'os', 'crypto', 'http', 'https', 'net'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'examples/', 'bench/.tmp/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'examples/',
+      'bench/.tmp/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

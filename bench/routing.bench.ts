@@ -1,14 +1,14 @@
 import Decimal from 'decimal.js';
 import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from '../lib/models';
 import type { Complexity, PlannedTask } from '../lib/plan';
-import { createFakeActivities, simulationInput } from '../lib/simulation/fakes';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
 import {
   PESSIMISTIC_CHEAP_TIER,
   SUCCESS_BY_TIER,
   seededRandom,
   stochasticAgent,
-} from '../lib/simulation/model';
-import { simulateBuild } from '../lib/simulation/runtime';
+} from '../workflows/simulation/model';
+import { simulateBuild } from '../workflows/simulation/runtime';
 import { estimateAttemptUsd } from '../workflows/core/routing';
 import { DEFAULT_TIERS } from '../workflows/core/types';
 import type { BenchModule } from './types';
@@ -199,7 +199,7 @@ const bench: BenchModule = {
       `Assumptions: ${TASKS} independent tasks × ${SEEDS.length} seeds; hidden difficulty simple 35 % / moderate 35 % / complex 20 % / critical 10 %;`,
       'the estimator sees the true level 60 % of the time and one level off otherwise; success probability per',
       'attempt by tier and true level as stated above each table',
-      '(+0.10 on a repair attempt); failure mix, minutes and tokens per attempt as in lib/simulation/model.ts;',
+      '(+0.10 on a repair attempt); failure mix, minutes and tokens per attempt as in workflows/simulation/model.ts;',
       'prices from the default catalog (anthropic-2026-10-07). Max 4 counted attempts per task for every strategy.',
       `"ours" is DEFAULT_TIERS (${LEVELS.map((l) => `${l} → ${DEFAULT_TIERS[l]}`).join(', ')}).`,
       '"Always X" runs with a catalog holding only X, so fallback can repair and retry but never change model.',

@@ -1,8 +1,8 @@
 import type { PlannedTask } from '../lib/plan';
 import type { Complexity } from '../lib/plan';
-import { createFakeActivities, simulationInput } from '../lib/simulation/fakes';
-import { seededRandom } from '../lib/simulation/model';
-import { simulateBuild } from '../lib/simulation/runtime';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
+import { seededRandom } from '../workflows/simulation/model';
+import { simulateBuild } from '../workflows/simulation/runtime';
 import { claimsConflict, normalizeClaim } from '../workflows/core/scheduler';
 import type { BenchModule } from './types';
 

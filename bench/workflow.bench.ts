@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { createContext } from '../lib/services/context';
-import { createFakeActivities, simulationInput } from '../lib/simulation/fakes';
-import { simulateBuild } from '../lib/simulation/runtime';
+import { createContext } from '../services/context';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
+import { simulateBuild } from '../workflows/simulation/runtime';
 import type { Plan } from '../lib/plan';
 import type { BuildResult } from '../workflows/core/types';
 import { startWorkers } from '../worker/run';

@@ -1,5 +1,5 @@
 import { Command, Option, type BaseContext } from 'clipanion';
-import type { ServiceContext } from '../lib/services/context';
+import type { ServiceContext } from '../services/context';
 
 /** The clipanion context, plus service overrides that in-process tests may pass to runCli. */
 export interface BrContext extends BaseContext {
@@ -23,7 +23,7 @@ export abstract class BrCommand extends Command {
   configFile = Option.String('--config', { description: 'Path to buildrunner.config.json', hidden: true });
 
   protected async serviceContext(): Promise<ServiceContext> {
-    const { createContext } = await import('../lib/services/context');
+    const { createContext } = await import('../services/context');
     const ctx = createContext({ configFile: this.configFile, cwd: process.cwd(), env: process.env });
     // Tests running the CLI in-process may swap services (e.g. builds on the simulation runtime).
     const overrides = (this.context as BrContext).services;

@@ -16,7 +16,7 @@ export abstract class DesignLayerCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ listDesignLayers, showDesignLayer }, { renderTable }] = await Promise.all([
-      import('../lib/services/design'),
+      import('../services/design'),
       import('./render/table'),
     ]);
     if ((this.action ?? 'list') === 'list') {

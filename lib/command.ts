@@ -38,6 +38,18 @@ export interface CommandRun {
   code: number | null;
   output: string;
   timedOut: boolean;
+  /** The command printed more than `maxOutputBytes` and was killed. */
+  outputLimited?: boolean;
+}
+
+export interface RunArgvOptions {
+  cwd: string;
+  timeoutSeconds: number;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the command once it has printed this many bytes (a flood must not fill memory or a history). */
+  maxOutputBytes?: number;
+  /** Called once the command has exited or been killed, before the result is returned. */
+  afterExit?: () => Promise<void> | void;
 }
 
 /**
@@ -51,12 +63,24 @@ export function runCommand(
   timeoutSeconds: number,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CommandRun> {
-  const [file, ...args] = splitCommand(command);
+  return runArgv(splitCommand(command), { cwd, timeoutSeconds, env });
+}
+
+export function runArgv(argv: readonly string[], options: RunArgvOptions): Promise<CommandRun> {
+  const [file, ...args] = argv;
   if (!file) return Promise.resolve({ code: 127, output: 'empty command', timedOut: false });
+  const limit = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
   return new Promise((resolve) => {
     let output = '';
+    let printed = 0;
     let timedOut = false;
-    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let outputLimited = false;
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killGroup = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -67,22 +91,34 @@ export function runCommand(
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
-    }, timeoutSeconds * 1000);
+    }, options.timeoutSeconds * 1000);
     const collect = (c: Buffer) => {
+      if (outputLimited) return;
+      printed += c.length;
       output += c.toString();
+      if (printed > limit) {
+        outputLimited = true;
+        killGroup();
+      }
       // Callers keep the end (where runners print the verdict); a runaway command must not exhaust memory.
       if (output.length > MAX_KEPT * 2) output = output.slice(-MAX_KEPT);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: 127, output: `${output}\ncould not start "${file}": ${err.message}`, timedOut });
-    });
-    child.on('close', (code) => {
+    let settled = false;
+    const finish = async (run: CommandRun) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       if (child.pid) killGroup();
-      resolve({ code, output, timedOut });
+      await options.afterExit?.();
+      resolve(run);
+    };
+    child.on('error', (err) => {
+      void finish({ code: 127, output: `${output}\ncould not start "${file}": ${err.message}`, timedOut });
+    });
+    child.on('close', (code) => {
+      void finish({ code, output, timedOut, ...(outputLimited ? { outputLimited } : {}) });
     });
   });
 }

@@ -105,6 +105,25 @@ export const configSchema = z.strictObject({
       allowedCommands: z.array(z.string().min(1)).default(['npm test', 'npm run lint', 'npm run build']),
       commandTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
       verifyCommand: z.string().min(1).optional(),
+      /**
+       * Model-written code (the agent's commands, verification, task-commit hooks) runs in a bubblewrap
+       * sandbox; without one it is refused unless this is explicitly "off" (lib/sandbox/README in README.md).
+       */
+      sandbox: z.enum(['bwrap', 'off']).default('bwrap'),
+      /** Give sandboxed commands the network (off by default: no exfiltration, no surprise downloads). */
+      network: z.boolean().default(false),
+      /** Names of worker environment variables passed into the sandbox, besides the documented minimum. */
+      env: z
+        .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
+        .default([]),
+      limits: z
+        .strictObject({
+          memoryMb: z.number().int().min(64).default(4096),
+          processes: z.number().int().min(8).default(512),
+          outputBytes: z.number().int().min(1024).default(4_000_000),
+          fileSizeMb: z.number().int().min(1).default(1024),
+        })
+        .prefault({}),
     })
     .prefault({}),
   temporal: z
@@ -148,6 +167,12 @@ export interface LoadedConfig {
   /** The folder holding the config file (or the working folder when there is none). */
   root: string;
   file: string | null;
+}
+
+/** A loaded configuration with the environment and folder it was read in: what the worker runs with. */
+export interface RuntimeContext extends LoadedConfig {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
 }
 
 export class ConfigError extends UserError {

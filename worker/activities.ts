@@ -1,4 +1,4 @@
-import type { BuildActivities, MaintenanceActivities } from '../activities/contracts';
+import type { BuildActivities, MaintenanceActivities } from '../lib/contracts';
 import type { BuildRunnerConfig } from '../lib/config';
 import type { Database } from '../lib/db/connection';
 

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { findApiKey } from '../lib/apikey';
 import type { Database } from '../lib/db/connection';
-import type { ServiceContext } from '../lib/services/context';
-import { TemporalUnreachableError, unreachableMessage } from '../lib/services/temporal-client';
+import type { RuntimeContext } from '../lib/config';
+import { TemporalUnreachableError } from '../lib/errors';
 import { createAllActivities, createClaude } from './activities';
 import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
 
@@ -30,21 +30,19 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath: require.resolve(path.join(__dirname, '../workflows/index')) });
 }
 
-async function connect(ctx: ServiceContext): Promise<NativeConnection> {
+async function connect(ctx: RuntimeContext): Promise<NativeConnection> {
   const { NativeConnection } = await import('@temporalio/worker');
   const { address } = ctx.config.temporal;
   try {
     return await NativeConnection.connect({ address });
   } catch (err) {
-    throw new TemporalUnreachableError(
-      unreachableMessage(address, (err as Error).message.split('\n')[0] ?? 'unknown'),
-    );
+    throw new TemporalUnreachableError(address, err);
   }
 }
 
 /** Starts one worker on the build queue (workflows + all activities) and one per model queue (Claude activities). */
 export async function startWorkers(
-  ctx: ServiceContext,
+  ctx: RuntimeContext,
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const { Worker } = await import('@temporalio/worker');
@@ -111,7 +109,7 @@ export async function startWorkers(
 
 /** `br worker`: runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runWorker(
-  ctx: ServiceContext,
+  ctx: RuntimeContext,
   options: WorkerOptions & { applySchedules?: boolean } = {},
 ): Promise<void> {
   const running = await startWorkers(ctx, options);

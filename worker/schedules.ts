@@ -6,7 +6,7 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import type { BuildRunnerConfig } from '../lib/config';
-import { UserError } from '../lib/errors';
+import { TemporalUnreachableError, UserError } from '../lib/errors';
 
 /**
  * The two maintenance schedules, as data built from the config (unit-tested offline), and the calls
@@ -170,10 +170,7 @@ export async function withTemporalClient<T>(
   try {
     connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5 seconds' });
   } catch (err) {
-    throw new UserError(
-      `Cannot reach Temporal at ${config.temporal.address} (${(err as Error).message}). ` +
-        'Start it (`br dev`) or point TEMPORAL_ADDRESS at your cluster.',
-    );
+    throw new TemporalUnreachableError(config.temporal.address, err);
   }
   try {
     return await fn(new Client({ connection, namespace: config.temporal.namespace }));

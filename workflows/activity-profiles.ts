@@ -4,8 +4,7 @@
  * every failure (a blind SDK retry could also pay twice for the same call).
  */
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { BuildActivities } from '../activities/contracts';
+import type { BuildActivities } from '../lib/contracts';
 import { FailureClass } from '../lib/failures';
 import { MEMO } from './messages';
 

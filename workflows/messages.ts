@@ -1,6 +1,6 @@
 /**
  * Signals and queries of the build and task workflows, declared once: the workflows register handlers
- * for them and the client (lib/services/builds.ts) sends them. Names are the wire names the Web UI and
+ * for them and the client (services/builds.ts) sends them. Names are the wire names the Web UI and
  * `temporal workflow signal` show.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';

@@ -1,6 +1,5 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { AggregateMetricsResult, MaintenanceActivities } from '../activities/contracts';
+import type { AggregateMetricsResult, MaintenanceActivities } from '../lib/contracts';
 
 const { aggregateMetrics } = proxyActivities<MaintenanceActivities>({
   // Catching up after a long downtime recomputes many buckets in one transaction.

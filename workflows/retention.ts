@@ -1,6 +1,5 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { MaintenanceActivities, RetentionResult } from '../activities/contracts';
+import type { MaintenanceActivities, RetentionResult } from '../lib/contracts';
 
 const { cleanupRetention } = proxyActivities<MaintenanceActivities>({
   startToCloseTimeout: '1 hour',

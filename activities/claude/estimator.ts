@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import type { ComplexityEstimate } from '../contracts';
+import type { ComplexityEstimate } from '../../lib/contracts';
 import type { Database } from '../../lib/db/connection';
 import { modelsOfTier, TIER_ORDER, type ModelCatalog, type ModelTier } from '../../lib/models';
 import type { PlannedTask } from '../../lib/plan';

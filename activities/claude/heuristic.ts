@@ -1,4 +1,4 @@
-import type { ComplexityEstimate } from '../contracts';
+import type { ComplexityEstimate } from '../../lib/contracts';
 import { tierFor, type BuildRunnerConfig } from '../../lib/config';
 import { estimateTasks } from '../../lib/estimate/heuristic';
 import { FailureClass } from '../../lib/failures';

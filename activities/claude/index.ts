@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildActivities, EstimateInput, PlanBuildInput, RunAgentInput } from '../contracts';
+import type { BuildActivities, EstimateInput, PlanBuildInput, RunAgentInput } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';

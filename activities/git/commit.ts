@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { redactKeys } from '../../lib/child-env';
-import type { CommitTaskInput, CommitTaskResult } from '../contracts';
+import type { CommitTaskInput, CommitTaskResult } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
+import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { runCommitHooks, runHook, WITHOUT_HOOKS } from './hooks';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
+import { sandboxFailure } from './verify';
 
 /** True when HEAD is a commit this task already made (the activity is being retried after success). */
 async function headIsOurs(input: CommitTaskInput): Promise<string | null> {
@@ -17,32 +19,39 @@ async function headIsOurs(input: CommitTaskInput): Promise<string | null> {
 
 /**
  * Commits everything the agent changed, as BuildRunner with build/task/model trailers. The repository's
- * hooks run (no --no-verify): they are the guard rails the agent must satisfy, so a rejection becomes
- * HOOK_REJECTED carrying the hook's output for the repair attempt.
+ * hooks are the guard rails the agent must satisfy, but they run code the model may have written, so
+ * they run in the sandbox (activities/git/hooks.ts) and git commits outside with hooks off. A rejection
+ * becomes HOOK_REJECTED carrying the hook's (secret-masked) output for the repair attempt.
  */
-export async function commitTask(input: CommitTaskInput): Promise<CommitTaskResult> {
+export async function commitTask(input: CommitTaskInput, policy: SandboxPolicy): Promise<CommitTaskResult> {
   const cwd = input.worktreePath;
   await git(cwd, ['add', '--all']);
   const staged = await runGit(cwd, ['diff', '--cached', '--quiet'], { allowFailure: true });
   if (staged.code === 0) return { commit: await headIsOurs({ ...input }).catch(() => null) };
-  const message = `${input.message.trim()}\n\n${trailers(input)}\n`;
-  const result = await runGit(cwd, ['commit', '--file=-', '--cleanup=verbatim'], {
-    input: message,
-    // STATUS.md is regenerated once on the build branch (markFeaturesDelivered), not in every task worktree,
-    // where it would leak into the next commit and make parallel tasks touch the same file.
-    env: { ...authorEnv, BR_POST_COMMIT_RUNNING: '1' },
-    scrubSecrets: true,
-    allowFailure: true,
+  const trailerText = trailers(input);
+  const wanted = `${input.message.trim()}\n\n${trailerText}\n`;
+  const hooks = await runCommitHooks(cwd, wanted, policy).catch((err: unknown) => {
+    throw sandboxFailure(err);
   });
-  if (result.code !== 0) {
-    // Staged changes exist, so a failing `git commit` here is a hook saying no (pre-commit, commit-msg).
-    const output = redactKeys(trimOutput(`${result.stderr}\n${result.stdout}`));
+  if ('rejected' in hooks) {
+    const { hook, run } = hooks.rejected;
+    const output = trimOutput(`${run.output}\n(${hook} hook: ${run.verdict})`);
     const details: FailureDetails = { output, model: input.model };
     throw ApplicationFailure.create({
       type: FailureClass.HOOK_REJECTED,
-      message: `A git hook rejected the commit for task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
+      message: `The ${hook} hook rejected the commit for task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
       details: [details],
     });
   }
+  // A commit-msg hook may reword the message; it may not drop the trailers retries rely on.
+  const message = hooks.message.includes(trailerText) ? hooks.message : wanted;
+  await git(cwd, [...WITHOUT_HOOKS, 'commit', '--file=-', '--cleanup=verbatim'], {
+    input: message,
+    env: authorEnv,
+    scrubSecrets: true,
+  });
+  // STATUS.md is regenerated once on the build branch (markFeaturesDelivered), not in every task worktree,
+  // where it would leak into the next commit and make parallel tasks touch the same file.
+  await runHook(cwd, 'post-commit', [], policy, { env: { BR_POST_COMMIT_RUNNING: '1' } }).catch(() => null);
   return { commit: await git(cwd, ['rev-parse', 'HEAD']) };
 }

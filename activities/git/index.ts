@@ -1,5 +1,6 @@
-import type { BuildActivities } from '../contracts';
+import type { BuildActivities } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
+import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { commitTask } from './commit';
 import { commitDesign } from './design';
 import { markFeaturesDelivered } from './features';
@@ -32,17 +33,20 @@ export function createGitActivities(deps: { config: BuildRunnerConfig }): GitAct
       }
     },
     prepareWorktree,
-    commitTask,
+    commitTask: (input) => commitTask(input, sandboxPolicy(deps.config)),
     async verifyTask(input) {
       const command = input.command.trim() || deps.config.agent.verifyCommand;
       if (!command) return;
-      await verifyTask({
-        ...input,
-        command,
-        timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
-      });
+      await verifyTask(
+        {
+          ...input,
+          command,
+          timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
+        },
+        sandboxPolicy(deps.config),
+      );
     },
-    mergeTask,
+    mergeTask: (input) => mergeTask(input, sandboxPolicy(deps.config)),
     cleanupTask,
     async markFeaturesDelivered(input) {
       await markFeaturesDelivered(input);

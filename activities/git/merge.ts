@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { MergeTaskInput, MergeTaskResult } from '../contracts';
+import type { MergeTaskInput, MergeTaskResult } from '../../lib/contracts';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
+import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { runHook, WITHOUT_HOOKS } from './hooks';
 import { withRepoLock } from './lock';
+import { sandboxFailure } from './verify';
 import { authorEnv, git, refExists, runGit, trailers, trimOutput } from './run';
 import { WORKTREES_DIR, ensureExcluded, listWorktrees, samePath } from './worktrees';
 
@@ -57,7 +60,7 @@ async function conflictFailure(
  * Merges the task branch into the build branch (--no-ff, trailers). On conflict the merge is aborted, the
  * build branch stays where it was, and MERGE_CONFLICT lists the files so the task is redone on the new base.
  */
-export async function mergeTask(input: MergeTaskInput): Promise<MergeTaskResult> {
+export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): Promise<MergeTaskResult> {
   return withRepoLock(input.repoPath, async () => {
     if (!(await refExists(input.repoPath, `refs/heads/${input.branch}`)))
       throw new Error(`Task branch "${input.branch}" does not exist in ${input.repoPath}.`);
@@ -68,7 +71,8 @@ export async function mergeTask(input: MergeTaskInput): Promise<MergeTaskResult>
     });
     if (merged.code === 0) return { mergeCommit: before };
     const message = `Merge task ${input.taskId} (${input.branch})\n\n${trailers(input)}\n`;
-    const result = await runGit(dir, ['merge', '--no-ff', '--no-edit', '-m', message, input.branch], {
+    // Git merges outside the sandbox with hooks off; the pre-merge-commit hook runs inside (hooks.ts).
+    const result = await runGit(dir, [...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-commit', input.branch], {
       env: authorEnv,
       scrubSecrets: true,
       allowFailure: true,
@@ -79,6 +83,24 @@ export async function mergeTask(input: MergeTaskInput): Promise<MergeTaskResult>
       await git(dir, ['reset', '--quiet', '--hard', before]);
       throw failure;
     }
+    const hook = await runHook(dir, 'pre-merge-commit', [], policy).catch((err: unknown) => {
+      throw sandboxFailure(err);
+    });
+    if (hook && (hook.run.code !== 0 || hook.run.timedOut || hook.run.outputLimited)) {
+      await runGit(dir, ['merge', '--abort'], { allowFailure: true });
+      await git(dir, ['reset', '--quiet', '--hard', before]);
+      const output = trimOutput(`${hook.run.output}\n(pre-merge-commit hook: ${hook.run.verdict})`);
+      const details: FailureDetails = { output };
+      throw ApplicationFailure.create({
+        type: FailureClass.HOOK_REJECTED,
+        message: `The pre-merge-commit hook rejected merging task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
+        details: [details],
+      });
+    }
+    await git(dir, [...WITHOUT_HOOKS, 'commit', '--no-edit', '--file=-', '--cleanup=verbatim'], {
+      input: message,
+      env: authorEnv,
+    });
     return { mergeCommit: await git(dir, ['rev-parse', 'HEAD']) };
   });
 }

@@ -1,29 +1,40 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { VerifyTaskInput } from '../contracts';
+import type { VerifyTaskInput } from '../../lib/contracts';
+import { splitCommand } from '../../lib/command';
 import { FailureClass, type FailureDetails } from '../../lib/failures';
-import { redactKeys, scrubEnv } from '../../lib/child-env';
-import { runCommand } from '../../lib/command';
+import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { SandboxUnavailableError } from '../sandbox/detect';
+import { runInSandbox } from '../sandbox/run';
 import { trimOutput } from './run';
 
 export { splitCommand, runCommand } from '../../lib/command';
 
-export async function verifyTask(input: VerifyTaskInput): Promise<void> {
-  // The command runs code the model wrote: no worker secrets in its environment, none in its output.
-  const run = await runCommand(
-    input.command,
-    input.worktreePath,
-    input.timeoutSeconds,
-    scrubEnv(process.env),
-  );
-  if (run.code === 0 && !run.timedOut) return;
-  const verdict = run.timedOut
-    ? `timed out after ${input.timeoutSeconds}s`
-    : `exited with code ${run.code ?? 'null (killed)'}`;
-  const output = redactKeys(trimOutput(`$ ${input.command}\n${run.output}\n(${verdict})`));
+/** A missing sandbox is the user's to fix (install bubblewrap or opt out): no retry, no repair attempt. */
+export function sandboxFailure(err: unknown): unknown {
+  return err instanceof SandboxUnavailableError
+    ? ApplicationFailure.create({
+        type: FailureClass.INVALID_REQUEST,
+        nonRetryable: true,
+        message: err.message,
+      })
+    : err;
+}
+
+export async function verifyTask(input: VerifyTaskInput, policy: SandboxPolicy): Promise<void> {
+  // The command runs code the model wrote: sandboxed, allow-listed environment, masked output.
+  const run = await runInSandbox({
+    argv: splitCommand(input.command),
+    dir: input.worktreePath,
+    policy: { ...policy, timeoutSeconds: input.timeoutSeconds },
+  }).catch((err: unknown) => {
+    throw sandboxFailure(err);
+  });
+  if (run.code === 0 && !run.timedOut && !run.outputLimited) return;
+  const output = trimOutput(`$ ${input.command}\n${run.output}\n(${run.verdict})`);
   const details: FailureDetails = { output };
   throw ApplicationFailure.create({
     type: FailureClass.VERIFICATION_FAILED,
-    message: `Verification command "${input.command}" ${verdict}`,
+    message: `Verification command "${input.command}" ${run.verdict}`,
     details: [details],
   });
 }

@@ -14,7 +14,7 @@ import type {
   PrepareWorktreeInput,
   PreparedWorktree,
   CleanupTaskInput,
-} from '../contracts';
+} from '../../lib/contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureClass } from '../../lib/failures';
 import { commonGitDir, git, refExists, runGit } from './run';

@@ -1,6 +1,6 @@
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
-import type { BuildActivities, MaintenanceActivities } from '../contracts';
+import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
 import { recordedRun } from './maintenance';
 import { emitEvents, recordAttempt, recordBuild, recordTask } from './records';
 import { cleanupRetention } from './retention';

@@ -5,7 +5,7 @@ import type {
   RecordBuildInput,
   RecordTaskInput,
   TelemetryEventInput,
-} from '../contracts';
+} from '../../lib/contracts';
 
 /** Rows per INSERT when writing telemetry: large enough to amortise round trips, small enough for one statement. */
 export const EVENT_BATCH_SIZE = 500;

@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } fr
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Database } from '../../lib/db/connection';
-import type { RetentionInput, RetentionResult } from '../contracts';
+import type { RetentionInput, RetentionResult } from '../../lib/contracts';
 import { RETENTION_HORIZON } from './rollup';
 
 /**

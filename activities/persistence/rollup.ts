@@ -1,5 +1,5 @@
 import type { Database, SqlSession } from '../../lib/db/connection';
-import type { AggregateMetricsResult } from '../contracts';
+import type { AggregateMetricsResult } from '../../lib/contracts';
 
 /**
  * Incremental metrics rollup, in SQL that runs the same on PGlite and PostgreSQL.

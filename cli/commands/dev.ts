@@ -22,7 +22,7 @@ export class DevCommand extends BrCommand {
   uiPort = Option.String('--ui-port', { description: 'Temporal Web UI port (default 8233)' });
 
   async execute(): Promise<number> {
-    const { startDevStack } = await import('../../lib/services/dev');
+    const { startDevStack } = await import('../../services/dev');
     const stack = await startDevStack(await this.serviceContext(), {
       grpcPort: this.port ? Number(this.port) : undefined,
       uiPort: this.uiPort ? Number(this.uiPort) : undefined,

@@ -21,7 +21,7 @@ export class DoctorCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the report as JSON' });
 
   async execute(): Promise<number> {
-    const { runDoctor } = await import('../../lib/services/doctor');
+    const { runDoctor } = await import('../../services/doctor');
     const report = await runDoctor({ configFile: this.configFile });
     if (this.json) {
       this.printJson(report);

@@ -30,7 +30,7 @@ export class MetricsCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ metrics, parseSince }, { renderTable, sparkline }, f] = await Promise.all([
-      import('../../lib/services/reports'),
+      import('../../services/reports'),
       import('../render/table'),
       import('../render/format'),
     ]);

@@ -36,7 +36,7 @@ export class PlanCommand extends BrCommand {
       throw new UsageError(
         'Choose one of --heuristic-plan and --ai-plan (or neither, to use Claude when a key is set).',
       );
-    const { planSpec } = await import('../../lib/services/plan');
+    const { planSpec } = await import('../../services/plan');
     const report = await planSpec(await this.serviceContext(), {
       specPath: this.spec,
       planner: this.heuristicPlan ? 'heuristic' : this.aiPlan ? 'claude' : undefined,

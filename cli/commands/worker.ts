@@ -31,15 +31,12 @@ export class WorkerCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
-    const [{ runWorker }, { parseQueueKinds }] = await Promise.all([
-      import('../../worker/run'),
-      import('../../worker/config'),
-    ]);
+    const { serveWorker } = await import('../../services/worker');
     const ctx = await this.serviceContext();
     this.print(`Temporal ${ctx.config.temporal.address}, namespace ${ctx.config.temporal.namespace}`);
-    await runWorker(ctx, {
-      queues: parseQueueKinds(this.queues),
-      ...(this.maxConcurrent ? { maxConcurrentActivities: this.maxConcurrent } : {}),
+    await serveWorker(ctx, {
+      queues: this.queues,
+      maxConcurrentActivities: this.maxConcurrent,
       applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),
     });

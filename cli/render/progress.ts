@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { BuildStatus, ProgressSnapshot, TaskProgress } from '../../workflows/core/progress';
+import type { BuildStatus, ProgressSnapshot, TaskProgress } from '../../services/build-types';
 
 /**
  * How a build's progress looks: a redrawn frame on a terminal, ordered line events elsewhere.

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
-import type { BuildBackend } from '../../lib/services/build-backend';
-import type { ServiceContext } from '../../lib/services/context';
-import { watchProgress } from '../../lib/services/watch';
-import type { ProgressSnapshot } from '../../workflows/core/progress';
+import type { BuildBackend } from '../../services/build-backend';
+import type { ServiceContext } from '../../services/context';
+import { watchProgress } from '../../services/watch';
+import type { ProgressSnapshot } from '../../services/build-types';
 import { diffEvents, EXIT_CODES, isTerminal, renderFrame } from './progress';
 
 export interface WatchOutput {

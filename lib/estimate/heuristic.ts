@@ -3,9 +3,9 @@
  * give a 0..100 score, which maps to a level and the tier routing picks by default (DEFAULT_TIERS).
  * Deterministic and free; `--ai-estimate` replaces it with Claude.
  */
-import type { ComplexityEstimate } from '../../activities/contracts';
+import type { ComplexityEstimate } from '../contracts';
 import type { Complexity, PlannedTask } from '../plan';
-import { DEFAULT_TIERS } from '../../workflows/core/types';
+import { DEFAULT_TIERS } from '../tiers';
 
 const RISKY: { pattern: RegExp; label: string }[] = [
   { pattern: /\b(auth\w*|login|oauth|jwt|session|password|permission\w*)\b/i, label: 'authentication' },

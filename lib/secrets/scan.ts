@@ -1,5 +1,6 @@
 import { INLINE_IGNORE, isAllowedValue, isLockfile } from './allow';
 import { maskLine } from './mask';
+import { keywordFilter } from './prefilter';
 import { RULES } from './rules';
 import type { Finding, ScanTextOptions } from './types';
 
@@ -48,15 +49,24 @@ function computeStarts(content: string): number[] {
 /** Scans one file's text with every rule; `file` is only used for the lockfile skip and the findings. */
 export function scanText(file: string, content: string, options: ScanTextOptions = {}): Finding[] {
   if (isLockfile(file)) return [];
-  const rules = options.rules ?? RULES;
   const lines = new Lines(content);
-  let lower: string | undefined;
+  return toFindings(file, findHits(content, lines, options), lines);
+}
+
+/** Where each suspected secret is in `content` (offsets), for masking text that is not a file. */
+export function secretSpans(
+  content: string,
+  options: ScanTextOptions = {},
+): { rule: string; start: number; end: number }[] {
+  return findHits(content, new Lines(content), options).map(({ rule, start, end }) => ({ rule, start, end }));
+}
+
+function findHits(content: string, lines: Lines, options: ScanTextOptions): Hit[] {
+  const rules = options.rules ?? RULES;
+  const hasKeyword = keywordFilter(rules, content);
   const hits: Hit[] = [];
   for (const rule of rules) {
-    if (rule.keywords.length) {
-      const hay = rule.caseInsensitiveKeywords ? (lower ??= content.toLowerCase()) : content;
-      if (!rule.keywords.some((k) => hay.includes(k))) continue;
-    }
+    if (!hasKeyword(rule)) continue;
     const re = rule.pattern;
     re.lastIndex = 0;
     for (let m = re.exec(content); m; m = re.exec(content)) {
@@ -72,14 +82,14 @@ export function scanText(file: string, content: string, options: ScanTextOptions
       const line = lines.text(lineIndex);
       if (rule.validate && !rule.validate(secret, { content, line, index: m.index, match: m })) continue;
       if (
-        line.includes(INLINE_IGNORE) ||
-        (lineIndex > 0 && lines.text(lineIndex - 1).includes(INLINE_IGNORE))
+        !options.ignoreInlineComments &&
+        (line.includes(INLINE_IGNORE) || (lineIndex > 0 && lines.text(lineIndex - 1).includes(INLINE_IGNORE)))
       )
         continue;
       hits.push({ rule: rule.id, start, end, at });
     }
   }
-  return toFindings(file, hits, lines);
+  return hits;
 }
 
 function toFindings(file: string, hits: Hit[], lines: Lines): Finding[] {

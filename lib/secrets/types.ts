@@ -45,6 +45,8 @@ export interface SecretRule {
 export interface ScanTextOptions {
   /** Replace the built-in rules (tests, experiments). */
   rules?: readonly SecretRule[];
+  /** Report secrets even on lines with a `br-ignore-secret` comment (masking output, not reviewing files). */
+  ignoreInlineComments?: boolean;
 }
 
 export interface ScanPathsOptions {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
-import type { RunAgentInput, RunAgentResult } from '../../activities/contracts';
+import type { RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
 import { startFakeAnthropic, toolCalls, toolUse, reply, type FakeAnthropic } from '../fakes/anthropic-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -26,7 +26,12 @@ describe('the agent loop in a worktree', () => {
 
   const config = (agent: Record<string, unknown> = {}) =>
     testConfig(server.url, {
-      agent: { allowedCommands: ['node --test', 'node check-env.js'], commandTimeoutSeconds: 20, ...agent },
+      agent: {
+        allowedCommands: ['node --test', 'node check-env.js'],
+        commandTimeoutSeconds: 20,
+        env: ['HARMLESS'],
+        ...agent,
+      },
     });
   const activities = (agent?: Record<string, unknown>) =>
     createClaudeActivities({
@@ -137,7 +142,7 @@ describe('the agent loop in a worktree', () => {
     expect(beats[4]).toMatchObject({ turn: 5, costUsd: '0.0192' });
     expect(toolResults(1)[0]!.content).toContain('README.md');
     expect(toolResults(4)[0]).toMatchObject({ is_error: false });
-    expect(toolResults(4)[0]!.content).toMatch(/exit code 0[\s\S]*pass 1/);
+    expect(toolResults(4)[0]!.content).toMatch(/exited with code 0[\s\S]*pass 1/);
 
     expect(readFileSync(path.join(repo, 'sum.js'), 'utf8')).toBe(sum);
     expect(readFileSync(path.join(repo, 'README.md'), 'utf8')).toContain('Status: sum() added');

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PlanReport } from '../../lib/services/plan';
+import type { PlanReport } from '../../services/plan';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
 import { runBr } from '../helpers/cli';
 import { makeTestKey, tempDir } from './support';

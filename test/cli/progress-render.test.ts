@@ -1,5 +1,5 @@
 import { diffEvents, EXIT_CODES, isTerminal, renderFrame } from '../../cli/render/progress';
-import { watchProgress } from '../../lib/services/watch';
+import { watchProgress } from '../../services/watch';
 import type { ProgressSnapshot, TaskProgress } from '../../workflows/core/progress';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);

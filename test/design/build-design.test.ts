@@ -6,7 +6,7 @@ import { createGitActivities } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
 import { designFromSpec, resolveDesign } from '../../lib/design/request';
 import { UserError } from '../../lib/errors';
-import { makeBuildInput } from '../../lib/services/build-input';
+import { makeBuildInput } from '../../services/build-input';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
 import { makeTestKey, testConfig } from '../claude/support';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

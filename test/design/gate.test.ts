@@ -4,7 +4,7 @@ import { patterns } from '../../lib/design/patterns';
 import { profiles } from '../../lib/design/profiles';
 import { REQUIRED_PAIRS, SEMANTIC } from '../../lib/design/semantic';
 import { buildTheme } from '../../lib/design/theme';
-import { validateDtcg } from '../../lib/services/design-validate';
+import { validateDtcg } from '../../services/design-validate';
 
 const combos = profiles.flatMap((p) => patterns.map((q) => [p.meta.id, q.meta.id] as const));
 

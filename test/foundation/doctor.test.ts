@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkNode, runDoctor } from '../../lib/services/doctor';
+import { checkNode, runDoctor } from '../../services/doctor';
 import { startFakeTemporal, type FakeTemporal } from '../fakes/temporal-grpc';
 import { runBr } from '../helpers/cli';
 

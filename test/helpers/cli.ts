@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/main';
-import type { ServiceContext } from '../../lib/services/context';
+import type { ServiceContext } from '../../services/context';
 
 export interface CliResult {
   code: number;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BuildBackend } from '../../lib/services/build-backend';
-import type { BuildListEntry, BuildLogLine, StartedBuild } from '../../lib/services/builds';
-import { prepareBuild } from '../../lib/services/builds';
+import type { BuildBackend } from '../../services/build-backend';
+import type { BuildListEntry, BuildLogLine, StartedBuild } from '../../services/builds';
+import { prepareBuild } from '../../services/builds';
 import { planFromMarkdown } from '../../lib/planner/heuristic';
-import { createFakeActivities, type SimStore } from '../../lib/simulation/fakes';
-import { SIM_EPOCH, simulateBuild } from '../../lib/simulation/runtime';
+import { createFakeActivities, type SimStore } from '../../workflows/simulation/fakes';
+import { SIM_EPOCH, simulateBuild } from '../../workflows/simulation/runtime';
 import type { BuildHandlers } from '../../workflows/core/port';
 import type { ProgressSnapshot } from '../../workflows/core/progress';
 import type { BuildWorkflowInput } from '../../workflows/core/types';

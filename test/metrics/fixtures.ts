@@ -1,6 +1,6 @@
 import { Prisma } from '@prisma/client';
 import type { Database } from '../../lib/db/connection';
-import { seededRandom } from '../../lib/simulation/model';
+import { seededRandom } from '../../workflows/simulation/model';
 
 export const MODELS = ['claude-haiku-5-5', 'claude-sonnet-5-5', 'claude-opus-5-5'];
 

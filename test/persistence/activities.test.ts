@@ -1,4 +1,4 @@
-import type { TelemetryEventInput } from '../../activities/contracts';
+import type { TelemetryEventInput } from '../../lib/contracts';
 import { createPersistenceActivities } from '../../activities/persistence';
 import { EVENT_BATCH_SIZE } from '../../activities/persistence/records';
 import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';

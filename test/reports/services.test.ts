@@ -6,7 +6,7 @@ import {
   parseSince,
   telemetryEvents,
   telemetrySummary,
-} from '../../lib/services/reports';
+} from '../../services/reports';
 import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
 import { seedHistory } from './seed';
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAllowedCommand } from '../../activities/claude/agent/command';
+import { testPolicy } from '../sandbox/policy';
 
 // A killed orphan can stay a zombie until its new parent reaps it: on Linux, read its state.
 const alive = (pid: number) => {
@@ -27,8 +28,8 @@ describe("the agent's run_command", () => {
       command: `node -e "${script}"`,
       allowed: ['node -e'],
       cwd: dir,
-      timeoutSeconds: 20,
-      env: process.env,
+      // The runner's own process-group kill, without the sandbox's pid namespace (which kills all anyway).
+      policy: testPolicy({ mode: 'off' }),
     });
     expect(result.exitCode).toBe(0);
     const pid = Number(/PID=(\d+)/.exec(result.output)?.[1]);

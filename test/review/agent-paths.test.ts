@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { executeTool, type ToolContext } from '../../activities/claude/agent/tools';
+import { testPolicy } from '../sandbox/policy';
 
 describe("the agent's file tools and the .git folder", () => {
   let base: string;
@@ -9,7 +10,7 @@ describe("the agent's file tools and the .git folder", () => {
   beforeEach(() => {
     base = mkdtempSync(path.join(tmpdir(), 'br-review-paths-'));
     mkdirSync(path.join(base, '.git', 'hooks'), { recursive: true });
-    ctx = { root: realpathSync(base), allowedCommands: [], commandTimeoutSeconds: 5, commandEnv: {} };
+    ctx = { root: realpathSync(base), allowedCommands: [], sandbox: testPolicy() };
   });
   afterEach(() => rmSync(base, { recursive: true, force: true }));
 

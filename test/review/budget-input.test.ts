@@ -1,6 +1,6 @@
 import { parseConfig } from '../../lib/config';
 import { UserError } from '../../lib/errors';
-import { makeBuildInput } from '../../lib/services/build-input';
+import { makeBuildInput } from '../../services/build-input';
 
 const inputWith = (budgetUsd: number | string) =>
   makeBuildInput({

@@ -42,7 +42,8 @@ describe('model-written code run by verification and commit hooks never sees the
     );
     expect(f.type).toBe(FailureClass.VERIFICATION_FAILED);
     const output = f.details[0].output ?? '';
-    expect(output).toContain('ANTHROPIC_API_KEY=unset DATABASE_URL=unset HARMLESS=visible');
+    // An allow-list: not even harmless names pass unless buildrunner.config.json lists them (agent.env).
+    expect(output).toContain('ANTHROPIC_API_KEY=unset DATABASE_URL=unset HARMLESS=unset');
     expect(everything(f)).not.toContain(KEY);
     expect(everything(f)).not.toContain('hunter2');
   });
@@ -53,7 +54,7 @@ describe('model-written code run by verification and commit hooks never sees the
       activities.verifyTask({ worktreePath: repo.dir, command: 'node leak.js', timeoutSeconds: 20 }),
     );
     expect(everything(f)).not.toContain(KEY);
-    expect(f.details[0].output).toContain('sk-ant-…wxyz');
+    expect(f.details[0].output).toContain('found sk-a********yz in a file');
   });
 
   it('runs the pre-commit hook of a task commit without the API key, and keeps the key out of HOOK_REJECTED', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createGitActivities, sweepOrphans } from '../../activities/git';
 import { parseConfig } from '../../lib/config';
-import { makeBuildInput } from '../../lib/services/build-input';
+import { makeBuildInput } from '../../services/build-input';
 import { FailureClass } from '../../lib/failures';
 import { useTempRepo } from '../git/repo';
 import { failureOf } from '../helpers/failure';

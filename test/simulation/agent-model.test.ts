@@ -6,8 +6,8 @@ import {
   priceAttempt,
   seededRandom,
   stochasticAgent,
-} from '../../lib/simulation/model';
-import type { RunAgentInput } from '../../activities/contracts';
+} from '../../workflows/simulation/model';
+import type { RunAgentInput } from '../../lib/contracts';
 import { ATTEMPT_TOKENS } from '../../workflows/core/routing';
 
 const HAIKU = 'claude-haiku-5-5';

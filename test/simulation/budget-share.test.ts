@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { DEFAULT_CATALOG, findModel } from '../../lib/models';
-import { createFakeActivities, simulationInput, type AgentScript } from '../../lib/simulation/fakes';
-import { simulateBuild } from '../../lib/simulation/runtime';
+import { createFakeActivities, simulationInput, type AgentScript } from '../../workflows/simulation/fakes';
+import { simulateBuild } from '../../workflows/simulation/runtime';
 import { estimateAttemptUsd, reservationUsd } from '../../workflows/core/routing';
 import { plan, task } from './helpers';
 

@@ -1,6 +1,6 @@
 import type { Plan, PlannedTask } from '../../lib/plan';
 import { claimsConflict, normalizeClaim } from '../../workflows/core/scheduler';
-import type { TraceEvent } from '../../lib/simulation/runtime';
+import type { TraceEvent } from '../../workflows/simulation/runtime';
 
 export function task(id: string, dependsOn: string[] = [], files: string[] = []): PlannedTask {
   return {

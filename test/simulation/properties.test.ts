@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FailureClass } from '../../lib/failures';
-import { createFakeActivities, simulationInput, type AgentOutcome } from '../../lib/simulation/fakes';
-import { simulateBuild } from '../../lib/simulation/runtime';
+import { createFakeActivities, simulationInput, type AgentOutcome } from '../../workflows/simulation/fakes';
+import { simulateBuild } from '../../workflows/simulation/runtime';
 import { TERMINAL_TASK_STATES } from '../../workflows/core/types';
 import { plan, task, traceViolations } from './helpers';
 

@@ -1,5 +1,5 @@
-import { createFakeActivities, simulationInput, type AgentScript } from '../../lib/simulation/fakes';
-import { simulateBuild } from '../../lib/simulation/runtime';
+import { createFakeActivities, simulationInput, type AgentScript } from '../../workflows/simulation/fakes';
+import { simulateBuild } from '../../workflows/simulation/runtime';
 import type { BuildHandlers } from '../../workflows/core/port';
 import type { ProgressSnapshot } from '../../workflows/core/progress';
 import { plan, task, traceViolations } from './helpers';

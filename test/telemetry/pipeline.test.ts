@@ -1,8 +1,8 @@
 import { createMaintenanceActivities, createPersistenceActivities } from '../../activities/persistence';
 import { parseConfig } from '../../lib/config';
-import { calibrationReport } from '../../lib/services/calibration';
-import { createFakeActivities, simulationInput, type AgentScript } from '../../lib/simulation/fakes';
-import { simulateBuild } from '../../lib/simulation/runtime';
+import { calibrationReport } from '../../services/calibration';
+import { createFakeActivities, simulationInput, type AgentScript } from '../../workflows/simulation/fakes';
+import { simulateBuild } from '../../workflows/simulation/runtime';
 import type { Plan } from '../../lib/plan';
 import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
 

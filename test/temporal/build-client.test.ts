@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../lib/config';
-import { buildWorkflowId, decideStart, makeBuildInput, projectSlug } from '../../lib/services/build-input';
-import { prepareBuild, startBuild } from '../../lib/services/builds';
-import { createContext } from '../../lib/services/context';
-import { webUiLink } from '../../lib/services/temporal-client';
+import { buildWorkflowId, decideStart, makeBuildInput, projectSlug } from '../../services/build-input';
+import { prepareBuild, startBuild } from '../../services/builds';
+import { createContext } from '../../services/context';
+import { webUiLink } from '../../services/temporal-client';
 
 describe('build workflow ids', () => {
   it('reads as build-<project>-<8 hex> and stays the same for the same spec and base branch', () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startEmbeddedServer, type EmbeddedServer } from '../../lib/db/embedded-server';
-import { createContext } from '../../lib/services/context';
+import { createContext } from '../../services/context';
 import { startWorkers, type RunningWorkers } from '../../worker/run';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
 import { runBr } from '../helpers/cli';

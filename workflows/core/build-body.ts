@@ -5,21 +5,38 @@
  * continue as new: finished tasks are carried over and never re-run.
  */
 import Decimal from 'decimal.js';
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
 import type {
   ComplexityEstimate,
   RecordTaskInput,
   TelemetryEventInput,
   TelemetryType,
-} from '../../activities/contracts';
+} from '../../lib/contracts';
 import { isFailureClass } from '../../lib/failures';
-import { validatePlan, type Plan } from '../../lib/plan';
+import type { Plan } from '../../lib/plan';
 import { BudgetLedger } from './budget';
-import { buildRecord, carryOver, deliveredFeatures, startingModel, taskRecord } from './build-records';
-import { decideOutcome, levelOf, schedulable, snapshot, summarize } from './build-report';
-import type { BuildPort, ReservationRequest, TaskHandle } from './port';
+import {
+  buildRecord,
+  carryOver,
+  deliveredFeatures,
+  startingModel,
+  taskRecord,
+  taskWorkflowInput,
+} from './build-records';
+import {
+  countStates,
+  decideOutcome,
+  levelOf,
+  schedulable,
+  snapshot,
+  statusOf,
+  summarize,
+} from './build-report';
+import { planPhase } from './plan-phase';
+import type { BuildPort, ReservationGrant, TaskHandle } from './port';
 import type { BudgetAlert, BuildStatus } from './progress';
+import { ReservationQueue } from './reservations';
 import { DagScheduler } from './scheduler';
+import { telemetryEvent } from './telemetry';
 import type { BuildResult, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
 export const DEFAULT_BUDGET_WAIT_MS = 24 * 60 * 60 * 1000;
@@ -41,7 +58,7 @@ class BuildRun {
   private scheduler: DagScheduler | undefined;
   private readonly tasks = new Map<string, CompactTaskState>();
   private readonly handles = new Map<string, TaskHandle>();
-  private held: ReservationRequest[] = [];
+  private readonly reservations = new ReservationQueue();
   private events: TelemetryEventInput[] = [];
   private records: RecordTaskInput[] = [];
   private readonly alerts: BudgetAlert[] = [];
@@ -68,7 +85,7 @@ class BuildRun {
         this.ledger.raise(usd);
         bump();
       },
-      requestReservation: (msg) => (this.held.push(msg), bump()),
+      requestReservation: (msg) => (this.reservations.push(msg), bump()),
       reportCost: (msg) => {
         const t = this.tasks.get(msg.taskId);
         if (t) t.costUsd = new Decimal(t.costUsd).plus(msg.usd).toString();
@@ -99,26 +116,13 @@ class BuildRun {
       this.plan = c.plan;
       this.estimates = c.estimates;
     } else {
-      const planned = await this.obtainPlan();
-      if (typeof planned === 'string') return this.finish('FAILED', [planned]);
-      const problems = validatePlan(planned).map((p) => p.message);
-      this.plan = planned;
-      if (problems.length) return this.finish('FAILED', problems);
-      const est = await port.activities.estimateComplexity({
-        buildId: input.buildId,
-        tasks: planned.tasks,
-        mode: input.estimator,
-        ...(input.estimatorModel ? { model: input.estimatorModel } : {}),
-      });
-      this.estimates = est.estimates;
-      this.book(this.ledger.addSpent(est.costUsd, port.now()));
-      // The design files ride on the same activity, so a build without them schedules the same commands.
-      await port.activities.ensureBuildBranch({
-        repoPath: input.repoPath,
-        baseBranch: input.baseBranch,
-        buildBranch: input.buildBranch,
-        ...(input.design ? { buildId: input.buildId, design: input.design } : {}),
-      });
+      const phase = await planPhase(port, input, (usd) => this.book(this.ledger.addSpent(usd, port.now())));
+      if (!phase.ok) {
+        this.plan = phase.plan;
+        return this.finish('FAILED', phase.problems);
+      }
+      const planned = (this.plan = phase.plan);
+      this.estimates = phase.estimates;
       await port.activities.recordBuild(
         buildRecord(this.input, this.ledger, this.plan?.tasks.length ?? 0, this.startedAt, 'RUNNING'),
       );
@@ -170,44 +174,20 @@ class BuildRun {
           }),
         });
       }
-      this.status = this.stopped
-        ? 'CANCELLING'
-        : draining
-          ? 'DRAINING'
-          : this.paused
-            ? 'PAUSED'
-            : this.ledger.breaker !== 'closed'
-              ? 'WAITING_FOR_BUDGET'
-              : 'RUNNING';
+      this.status = statusOf({
+        stopped: !!this.stopped,
+        draining,
+        paused: this.paused,
+        breakerOpen: this.ledger.breaker !== 'closed',
+      });
       const wait =
         !this.stopped && this.breakerSince !== undefined
           ? this.breakerSince + (input.budgetWaitMs ?? DEFAULT_BUDGET_WAIT_MS) - now
           : undefined;
       await port.condition(() => this.version !== seen, wait);
     }
-    const counts = { SUCCEEDED: 0, FAILED: 0, BLOCKED: 0, CANCELLED: 0, PENDING: 0, RUNNING: 0 };
-    for (const t of this.tasks.values()) counts[t.state] += 1;
+    const counts = countStates([...this.tasks.values()].map((t) => t.state));
     return this.finish(decideOutcome(counts, this.stopped));
-  }
-
-  private async obtainPlan(): Promise<Plan | string> {
-    const { port, input } = this;
-    if (input.plan) return input.plan;
-    try {
-      const r = await port.activities.planBuild({
-        buildId: input.buildId,
-        project: input.project,
-        repoPath: input.repoPath,
-        specPath: input.specPath,
-        planner: input.planner,
-        ...(input.plannerModel ? { model: input.plannerModel } : {}),
-      });
-      this.book(this.ledger.addSpent(r.costUsd, port.now()));
-      return r.plan;
-    } catch (err) {
-      const d = port.describeError(err);
-      return `Planning failed (${d.type ?? 'error'}): ${d.message}`;
-    }
   }
 
   private async startReady(): Promise<void> {
@@ -226,22 +206,9 @@ class BuildRun {
         'TASK_STARTED',
         startingModel(this.input, level),
       );
-      const handle = await this.port.startTask({
-        buildId: this.input.buildId,
-        buildWorkflowId: this.port.workflowId,
-        repoPath: this.input.repoPath,
-        buildBranch: this.input.buildBranch,
-        task,
-        estimate: this.estimates[id] ?? {
-          level,
-          score: 50,
-          reasons: ['no estimate'],
-          recommendedTier: this.input.routing.tiers[level],
-        },
-        routing: this.input.routing,
-        ...(this.input.verifyCommand ? { verifyCommand: this.input.verifyCommand } : {}),
-        ...(this.input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: this.input.verifyTimeoutSeconds } : {}),
-      });
+      const handle = await this.port.startTask(
+        taskWorkflowInput(this.input, this.port.workflowId, task, level, this.estimates[id]),
+      );
       this.handles.set(id, handle);
       if (this.stopped) handle.cancel();
       handle.result.then(
@@ -306,26 +273,18 @@ class BuildRun {
 
   /** Answers held reservations, writes pending task records and events. */
   private async flush(): Promise<void> {
-    const still: ReservationRequest[] = [];
-    const held = this.held;
-    this.held = [];
-    for (const req of held) {
-      if (this.stopped) await this.grant({ taskId: req.taskId, attempt: req.attempt, granted: false });
-      else {
-        const answer = this.ledger.request(req);
-        if (answer.granted)
-          await this.grant({ taskId: req.taskId, attempt: req.attempt, granted: true, usd: answer.usd });
-        else still.push(req);
-      }
-    }
-    this.held = [...still, ...this.held];
+    await this.reservations.answer(
+      this.ledger,
+      () => !!this.stopped,
+      (g) => this.grant(g),
+    );
     const records = this.records.splice(0);
     if (records.length) await Promise.all(records.map((r) => this.port.activities.recordTask(r)));
     const events = this.events.splice(0);
     if (events.length) await this.port.activities.emitEvents(events);
   }
 
-  private async grant(g: { taskId: string; attempt: number; granted: boolean; usd?: string }): Promise<void> {
+  private async grant(g: ReservationGrant): Promise<void> {
     const t = this.tasks.get(g.taskId);
     if (g.granted && t) t.attempts = Math.max(t.attempts, g.attempt);
     if (!this.handles.has(g.taskId)) return;
@@ -352,19 +311,11 @@ class BuildRun {
     type: TelemetryType,
     taskId: string | undefined,
     data: Record<string, unknown>,
-    key: string = type,
+    scope: string = type,
     model?: string,
   ): void {
-    const id = this.input.buildId;
-    this.events.push({
-      type,
-      buildId: id,
-      ...(taskId ? { taskId } : {}),
-      ...(model ? { model } : {}),
-      at: this.port.now(),
-      dedupeKey: `${id}/${taskId ?? 'build'}/${key}`,
-      data,
-    });
+    const at = this.port.now();
+    this.events.push(telemetryEvent({ type, buildId: this.input.buildId, taskId, model, at, scope, data }));
   }
 
   private async finish(outcome: BuildResult['outcome'], problems?: string[]): Promise<BuildResult> {

@@ -2,12 +2,11 @@
  * What a build writes down: the Build and Task rows, the state carried through continue-as-new, and
  * the features its tasks delivered. Pure functions of the build's state.
  */
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { ComplexityEstimate, RecordBuildInput, RecordTaskInput } from '../../activities/contracts';
-import type { Plan } from '../../lib/plan';
+import type { ComplexityEstimate, RecordBuildInput, RecordTaskInput } from '../../lib/contracts';
+import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
 import { levelOf } from './build-report';
 import { initialModel } from './routing';
-import type { BuildCarryOver, BuildWorkflowInput, CompactTaskState } from './types';
+import type { BuildCarryOver, BuildWorkflowInput, CompactTaskState, TaskWorkflowInput } from './types';
 
 export interface LedgerTotals {
   limitUsd: string;
@@ -112,4 +111,30 @@ export function startingModel(
   } catch {
     return undefined; // the task itself reports a catalog without a usable model
   }
+}
+
+/** The input of one task's child workflow; a task without an estimate starts at its level's tier. */
+export function taskWorkflowInput(
+  input: BuildWorkflowInput,
+  buildWorkflowId: string,
+  task: PlannedTask,
+  level: Complexity,
+  estimate: ComplexityEstimate | undefined,
+): TaskWorkflowInput {
+  return {
+    buildId: input.buildId,
+    buildWorkflowId,
+    repoPath: input.repoPath,
+    buildBranch: input.buildBranch,
+    task,
+    estimate: estimate ?? {
+      level,
+      score: 50,
+      reasons: ['no estimate'],
+      recommendedTier: input.routing.tiers[level],
+    },
+    routing: input.routing,
+    ...(input.verifyCommand ? { verifyCommand: input.verifyCommand } : {}),
+    ...(input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: input.verifyTimeoutSeconds } : {}),
+  };
 }

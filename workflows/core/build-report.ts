@@ -1,6 +1,5 @@
 /** Pure helpers of the build body: task weights, outcome, summary and the progress snapshot. */
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { BuildOutcome, ComplexityEstimate } from '../../activities/contracts';
+import type { BuildOutcome, ComplexityEstimate } from '../../lib/contracts';
 import type { Complexity, Plan } from '../../lib/plan';
 import type { BudgetLedger } from './budget';
 import { emptyCounts, type BudgetAlert, type BuildStatus, type ProgressSnapshot } from './progress';
@@ -32,6 +31,20 @@ export function countStates(states: Iterable<TaskState>): Record<TaskState, numb
   const counts = emptyCounts();
   for (const s of states) counts[s] += 1;
   return counts;
+}
+
+/** What the build is doing between task events, for progress and the Web UI; a stop outranks the rest. */
+export function statusOf(s: {
+  stopped: boolean;
+  draining: boolean;
+  paused: boolean;
+  breakerOpen: boolean;
+}): BuildStatus {
+  if (s.stopped) return 'CANCELLING';
+  if (s.draining) return 'DRAINING';
+  if (s.paused) return 'PAUSED';
+  if (s.breakerOpen) return 'WAITING_FOR_BUDGET';
+  return 'RUNNING';
 }
 
 /** SUCCEEDED when every task did, FAILED when none did, PARTIAL in between; stops override. */

@@ -1,7 +1,7 @@
 /**
  * The runtime port: everything the build and task bodies (build-body.ts, task-body.ts) need from their
- * host, and nothing more. Two hosts implement it: the Temporal workflows (workflows/temporal, wired to
- * @temporalio/workflow) and the in-process virtual-clock simulation (lib/simulation). The bodies never
+ * host, and nothing more. Two hosts implement it: the Temporal workflows (workflows/temporal-port.ts, wired to
+ * @temporalio/workflow) and the in-process virtual-clock simulation (workflows/simulation). The bodies never
  * import a host, so the same decision code runs on both.
  *
  * Wiring contract for a host:
@@ -13,8 +13,7 @@
  *   `grant`. On Temporal they are child → parent signals (to `TaskWorkflowInput.buildWorkflowId`,
  *   the workflow id, so they reach the latest run after continue-as-new) and parent → child signals.
  */
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { BuildActivities } from '../../activities/contracts';
+import type { BuildActivities } from '../../lib/contracts';
 import type { FailureDetails } from '../../lib/failures';
 import type { ProgressSnapshot } from './progress';
 import type { BuildWorkflowInput, TaskResult, TaskWorkflowInput } from './types';

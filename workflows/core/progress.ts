@@ -2,8 +2,7 @@
  * The progress snapshot returned by the build's progress query (and rendered by `br build watch`):
  * tasks by state with model, attempts and cost; build status; budget used and left; elapsed; recent alerts.
  */
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { BuildOutcome } from '../../activities/contracts';
+import type { BuildOutcome } from '../../lib/contracts';
 import type { FailureClass } from '../../lib/failures';
 import type { Complexity } from '../../lib/plan';
 import type { TaskState } from './types';

@@ -4,17 +4,14 @@
  * TaskAttempt row, a cost report to the build and, after a failure, the fallback decision.
  */
 import Decimal from 'decimal.js';
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { TelemetryEventInput, TelemetryType } from '../../activities/contracts';
+import type { TelemetryEventInput, TelemetryType } from '../../lib/contracts';
 import { isFailureClass, type FailureClass } from '../../lib/failures';
 import { decideFallback, initialFallbackState, UnknownFailureError, type FallbackDecision } from './fallback';
-import type { DescribedError, ReservationGrant, TaskPort } from './port';
+import type { ReservationGrant, TaskPort } from './port';
 import { initialModel, modelById, reservationUsd } from './routing';
+import { tryOnce } from './task-try';
+import { telemetryEvent } from './telemetry';
 import type { TaskResult, TaskWorkflowInput } from './types';
-
-type TryResult =
-  | { ok: true; costUsd: string; mergeCommit: string }
-  | { ok: false; costUsd: string; error: DescribedError; raw: unknown };
 
 export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise<TaskResult> {
   const grants = new Map<number, ReservationGrant>();
@@ -35,20 +32,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   /** Wall time of the whole task, all attempts and waits included: the metrics' task duration. */
   const durationMs = () => port.now() - taskStartedAt;
 
-  const event = (
-    type: TelemetryType,
-    n: number,
-    data: Record<string, unknown>,
-    model?: string,
-  ): TelemetryEventInput => ({
-    type,
-    buildId,
-    taskId: task.id,
-    model,
-    at: port.now(),
-    dedupeKey: `${buildId}/${task.id}/${n}/${type}`,
-    data,
-  });
+  const event = (type: TelemetryType, n: number, data: Record<string, unknown>, model?: string) =>
+    telemetryEvent({ type, buildId, taskId: task.id, model, at: port.now(), scope: `${n}/${type}`, data });
   const emit = (events: TelemetryEventInput[]) =>
     port.nonCancellable(() => port.activities.emitEvents(events));
   const result = (outcome: TaskResult['outcome'], extra: Partial<TaskResult> = {}): TaskResult => ({
@@ -214,87 +199,6 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
           return result('CANCELLED', { error: 'Cancelled while waiting to retry.' });
         throw err;
       }
-    }
-  }
-}
-
-/** One try: worktree → agent → commit → verify → merge; the worktree is always cleaned up. */
-async function tryOnce(
-  port: TaskPort,
-  input: TaskWorkflowInput,
-  attempt: number,
-  model: string,
-  budgetUsd: string,
-  repairFeedback: string | undefined,
-): Promise<TryResult> {
-  const a = port.activities;
-  const { task, buildId } = input;
-  let spent = '0';
-  let worktree: { worktreePath: string; branch: string } | undefined;
-  try {
-    const prepared = await a.prepareWorktree({
-      buildId,
-      taskId: task.id,
-      attempt,
-      repoPath: input.repoPath,
-      buildBranch: input.buildBranch,
-    });
-    worktree = prepared;
-    const agent = await a.runAgent({
-      buildId,
-      taskId: task.id,
-      attempt,
-      model,
-      worktreePath: prepared.worktreePath,
-      baseCommit: prepared.baseCommit,
-      task,
-      ...(repairFeedback !== undefined ? { repairFeedback } : {}),
-      budgetUsd,
-    });
-    spent = agent.costUsd;
-    const commit = await a.commitTask({
-      worktreePath: prepared.worktreePath,
-      buildId,
-      taskId: task.id,
-      model,
-      message: `${task.title}\n\n${agent.summary}`,
-    });
-    if (!commit.commit) {
-      return {
-        ok: false,
-        costUsd: spent,
-        raw: null,
-        error: {
-          type: 'AGENT_INCOMPLETE',
-          message: 'The agent finished without changing any file.',
-          cancelled: false,
-        },
-      };
-    }
-    if (input.verifyCommand) {
-      await a.verifyTask({
-        worktreePath: prepared.worktreePath,
-        command: input.verifyCommand,
-        timeoutSeconds: input.verifyTimeoutSeconds ?? 600,
-      });
-    }
-    const merged = await a.mergeTask({
-      repoPath: input.repoPath,
-      buildBranch: input.buildBranch,
-      branch: prepared.branch,
-      buildId,
-      taskId: task.id,
-    });
-    return { ok: true, costUsd: spent, mergeCommit: merged.mergeCommit };
-  } catch (err) {
-    const error = port.describeError(err);
-    // A failed agent call reports what it already spent in its details; later steps cost nothing.
-    if (spent === '0' && error.details?.costUsd) spent = error.details.costUsd;
-    return { ok: false, costUsd: spent, error, raw: err };
-  } finally {
-    if (worktree) {
-      const { worktreePath, branch } = worktree;
-      await port.nonCancellable(() => a.cleanupTask({ repoPath: input.repoPath, worktreePath, branch }));
     }
   }
 }

@@ -3,8 +3,7 @@
  * the Temporal workflow bundle. Nothing here ever holds a secret: the Anthropic key lives only in
  * the worker's activities. Money is a decimal string ("12.50"), never a float.
  */
-// eslint-disable-next-line no-restricted-imports -- contracts.ts holds types only; a type import is erased from the bundle
-import type { BuildOutcome, ComplexityEstimate, TaskOutcome } from '../../activities/contracts';
+import type { BuildOutcome, ComplexityEstimate, TaskOutcome } from '../../lib/contracts';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
 import type { DesignRequest } from '../../lib/design/request';
@@ -18,21 +17,7 @@ export interface RoutingSettings {
   catalog: ModelCatalog;
 }
 
-/**
- * Start cheap and let the fallback matrix escalate. With the default prices an attempt on the tier
- * below costs about 1/20 (haiku vs sonnet) or 1/2 (sonnet vs opus) of one on the tier above, so starting
- * there pays off whenever it succeeds at least that often: a low bar for haiku on moderate tasks,
- * and for sonnet on critical ones, where opus would have to succeed twice as often as sonnet to be
- * the cheaper start. Starting critical tasks below the top also keeps a stronger model to escalate
- * to. Complex tasks stay on sonnet: each failed try uses one of the task's attempts. Must agree with
- * the `routing` defaults in lib/config.ts.
- */
-export const DEFAULT_TIERS: Record<Complexity, ModelTier> = {
-  simple: 'haiku',
-  moderate: 'haiku',
-  complex: 'sonnet',
-  critical: 'sonnet',
-};
+export { DEFAULT_TIERS } from '../../lib/tiers';
 
 export interface BuildWorkflowInput {
   buildId: string;

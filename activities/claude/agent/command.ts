@@ -1,10 +1,13 @@
-import { runCommand, splitCommand as splitWords } from '../../../lib/command';
+import { splitCommand as splitWords } from '../../../lib/command';
+import { argumentProblem } from '../../../lib/sandbox/args';
+import type { SandboxPolicy } from '../../../lib/sandbox/policy';
+import { runInSandbox } from '../../sandbox/run';
 import { ToolError } from './paths';
 
 /**
- * run_command: only configured commands (exact, or a configured prefix followed by arguments), split
- * into argv and spawned without a shell, with a timeout, truncated output and an environment scrubbed
- * of secrets (the model-written code runs in it).
+ * run_command: only configured commands (exact, or a configured prefix followed by arguments that stay
+ * inside the worktree), split into argv and run without a shell in the sandbox (activities/sandbox),
+ * with its limits, an allow-listed environment, and truncated, secret-masked output.
  */
 
 // Moved to lib/child-env.ts: verification and commit hooks run model-written code too.
@@ -37,14 +40,16 @@ export interface CommandResult {
   exitCode: number | null;
   timedOut: boolean;
   output: string;
+  /** Exit code, or the limit that stopped the command. */
+  verdict: string;
 }
 
 export async function runAllowedCommand(options: {
   command: string;
   allowed: readonly string[];
   cwd: string;
-  timeoutSeconds: number;
-  env: NodeJS.ProcessEnv;
+  policy: SandboxPolicy;
+  workerEnv?: NodeJS.ProcessEnv;
   maxOutputChars?: number;
 }): Promise<CommandResult> {
   if (typeof options.command !== 'string' || !options.command.trim())
@@ -53,11 +58,19 @@ export async function runAllowedCommand(options: {
     throw new ToolError(
       `Command not allowed: "${options.command}". Allowed (exactly, or followed by arguments): ${options.allowed.map((c) => `"${c}"`).join(', ')}.`,
     );
-  // Own process group, timeout and background leftovers killed: the shared runner (lib/command.ts).
-  const run = await runCommand(options.command, options.cwd, options.timeoutSeconds, options.env);
+  const argv = splitCommand(options.command);
+  const problem = argumentProblem(argv.slice(1), options.cwd);
+  if (problem) throw new ToolError(`Command not allowed: ${problem}`);
+  const run = await runInSandbox({
+    argv,
+    dir: options.cwd,
+    policy: options.policy,
+    workerEnv: options.workerEnv,
+  });
   return {
     exitCode: run.code,
     timedOut: run.timedOut,
+    verdict: run.verdict,
     output: truncateMiddle(run.output, options.maxOutputChars ?? 20_000),
   };
 }

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunAgentInput, RunAgentResult } from '../../contracts';
+import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
 import type { BuildRunnerConfig } from '../../../lib/config';
 import type { Database } from '../../../lib/db/connection';
 import { FailureClass } from '../../../lib/failures';
@@ -11,7 +11,8 @@ import { findModel, type TokenUsage } from '../../../lib/models';
 import { callKeyPrefix, cancellationSignal, heartbeat } from '../activity-context';
 import { addUsage, recordCall, requirePricedModel, totalTokens, ZERO_USAGE } from '../cost';
 import { failure, toFailure } from '../errors';
-import { scrubEnv } from './command';
+import { sandboxPolicy } from '../../../lib/sandbox/policy';
+import { secretValuesOf } from '../../../lib/secrets/redact';
 import { trimHistory } from './history';
 import { TOOL_DEFINITIONS, executeTool, type ToolContext } from './tools';
 import { resetWorktree } from './worktree';
@@ -27,7 +28,7 @@ export interface AgentDeps {
   db: Database;
   config: BuildRunnerConfig;
   apiKey?: string;
-  /** Environment the allowed commands start from (scrubbed of secrets first); process.env by default. */
+  /** The worker's environment (process.env by default): allow-listed names reach the sandbox, secrets are masked. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -85,8 +86,9 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
   const tools: ToolContext = {
     root,
     allowedCommands: config.agent.allowedCommands,
-    commandTimeoutSeconds: config.agent.commandTimeoutSeconds,
-    commandEnv: scrubEnv(deps.env ?? process.env, deps.apiKey),
+    sandbox: sandboxPolicy(config),
+    workerEnv: deps.env ?? process.env,
+    secretValues: [...secretValuesOf(deps.env ?? process.env), ...(deps.apiKey ? [deps.apiKey] : [])],
   };
   const toolDefs: Anthropic.ToolUnion[] = TOOL_DEFINITIONS.map((t, i) =>
     i === TOOL_DEFINITIONS.length - 1 ? { ...t, cache_control: { type: 'ephemeral' } } : t,

@@ -1,6 +1,11 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureClass } from '../../../lib/failures';
+import type { SandboxPolicy } from '../../../lib/sandbox/policy';
+import { redactSecrets } from '../../../lib/secrets/redact';
+import { SandboxUnavailableError } from '../../sandbox/detect';
 import { runAllowedCommand, truncateMiddle } from './command';
 import { displayPath, resolveInside, ToolError } from './paths';
 
@@ -84,8 +89,12 @@ export interface ToolContext {
   /** Real path of the worktree. */
   root: string;
   allowedCommands: readonly string[];
-  commandTimeoutSeconds: number;
-  commandEnv: NodeJS.ProcessEnv;
+  /** How run_command runs: the sandbox, its limits and environment allow-list. */
+  sandbox: SandboxPolicy;
+  /** The worker's environment: allow-listed names are passed into the sandbox, nothing else. */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Literal values masked in every tool result besides what the secret scanner recognises. */
+  secretValues?: readonly string[];
 }
 
 export interface ToolOutcome {
@@ -124,7 +133,16 @@ async function readText(file: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
+/**
+ * Runs one tool call. Every result is masked of secrets before it goes back to the model (and so into
+ * the request log and any stored history): file contents, search hits and command output alike.
+ */
 export async function executeTool(name: string, rawInput: unknown, ctx: ToolContext): Promise<ToolOutcome> {
+  const outcome = await runTool(name, rawInput, ctx);
+  return { ...outcome, content: redactSecrets(outcome.content, ctx.secretValues) };
+}
+
+async function runTool(name: string, rawInput: unknown, ctx: ToolContext): Promise<ToolOutcome> {
   const input = (rawInput && typeof rawInput === 'object' ? rawInput : {}) as Record<string, unknown>;
   try {
     switch (name) {
@@ -197,19 +215,26 @@ export async function executeTool(name: string, rawInput: unknown, ctx: ToolCont
           command: field(input, 'command'),
           allowed: ctx.allowedCommands,
           cwd: ctx.root,
-          timeoutSeconds: ctx.commandTimeoutSeconds,
-          env: ctx.commandEnv,
+          policy: ctx.sandbox,
+          workerEnv: ctx.workerEnv,
         });
-        const status = result.timedOut
-          ? `timed out after ${ctx.commandTimeoutSeconds}s`
-          : `exit code ${result.exitCode}`;
-        return { content: `${status}\n${result.output}`, isError: result.exitCode !== 0 };
+        return {
+          content: `${result.verdict}\n${result.output}`,
+          isError: result.exitCode !== 0 || result.timedOut,
+        };
       }
       default:
         throw new ToolError(`Unknown tool "${name}".`);
     }
   } catch (err) {
     if (err instanceof ToolError) return { content: err.message, isError: true };
+    // The model cannot fix a missing sandbox: the attempt stops with the user's next step.
+    if (err instanceof SandboxUnavailableError)
+      throw ApplicationFailure.create({
+        type: FailureClass.INVALID_REQUEST,
+        nonRetryable: true,
+        message: err.message,
+      });
     const code = (err as NodeJS.ErrnoException).code;
     if (code) return { content: `${name} failed: ${code}`, isError: true };
     throw err;

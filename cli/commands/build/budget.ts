@@ -18,7 +18,7 @@ export class BuildBudgetCommand extends BrCommand {
       const { UsageError } = await import('clipanion');
       throw new UsageError(`--raise needs a positive amount in USD such as 5 or 12.50, not "${this.raise}".`);
     }
-    const { buildBackend } = await import('../../../lib/services/build-backend');
+    const { buildBackend } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const result = await buildBackend(ctx).raiseBudget(ctx, this.id, this.raise);
     if (this.json) this.printJson(result);

@@ -19,7 +19,7 @@ export class BuildListCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ buildBackend }, { renderTable }] = await Promise.all([
-      import('../../../lib/services/build-backend'),
+      import('../../../services/build-backend'),
       import('../../render/table'),
     ]);
     const ctx = await this.serviceContext();

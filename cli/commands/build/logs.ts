@@ -18,8 +18,8 @@ export class BuildLogsCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ buildBackend }, { webUiLink }] = await Promise.all([
-      import('../../../lib/services/build-backend'),
-      import('../../../lib/services/temporal-client'),
+      import('../../../services/build-backend'),
+      import('../../../services/temporal-client'),
     ]);
     const ctx = await this.serviceContext();
     const lines = await buildBackend(ctx).logs(ctx, this.id, { task: this.task });

@@ -40,7 +40,7 @@ export class BuildSimulateCommand extends BrCommand {
       if (!/^\d+$/.test(value)) throw new UsageError(`${name} expects a whole number, got "${value}".`);
       return Number(value);
     };
-    const { simulateSpec } = await import('../../../lib/services/simulate');
+    const { simulateSpec } = await import('../../../services/simulate');
     const report = await simulateSpec(await this.serviceContext(), {
       specPath: this.spec,
       parallel: int('--parallel', this.parallel),

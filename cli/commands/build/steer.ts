@@ -9,7 +9,7 @@ abstract class BuildSignalCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   protected async send(reason?: string): Promise<number> {
-    const { buildBackend } = await import('../../../lib/services/build-backend');
+    const { buildBackend } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const result = await buildBackend(ctx).signal(ctx, this.id, this.action, reason);
     if (this.json) this.printJson(result);

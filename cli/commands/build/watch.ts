@@ -27,7 +27,7 @@ export class BuildWatchCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ buildBackend }, { watchBuild }, { colorsEnabled }] = await Promise.all([
-      import('../../../lib/services/build-backend'),
+      import('../../../services/build-backend'),
       import('../../render/watch-build'),
       import('../../main'),
     ]);

@@ -20,7 +20,7 @@ export class DbMigrateCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { dbMigrate } = await import('../../../lib/services/db');
+    const { dbMigrate } = await import('../../../services/db');
     const result = await dbMigrate(await this.serviceContext());
     if (this.json) this.printJson(result);
     else if (result.applied.length === 0)

@@ -18,7 +18,7 @@ export class DbStatusCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the status as JSON' });
 
   async execute(): Promise<number> {
-    const { dbStatus } = await import('../../../lib/services/db');
+    const { dbStatus } = await import('../../../services/db');
     const status = await dbStatus(await this.serviceContext());
     if (this.json) {
       this.printJson(status);

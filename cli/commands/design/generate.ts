@@ -45,7 +45,7 @@ export class DesignGenerateCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ generateDesign }, { renderTable }] = await Promise.all([
-      import('../../../lib/services/design'),
+      import('../../../services/design'),
       import('../../render/table'),
     ]);
     const result = await generateDesign({

@@ -16,7 +16,7 @@ export class MaintenanceAggregateCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { aggregateNow } = await import('../../../lib/services/maintenance');
+    const { aggregateNow } = await import('../../../services/maintenance');
     const result = await aggregateNow(await this.serviceContext());
     if (this.json) this.printJson(result);
     else

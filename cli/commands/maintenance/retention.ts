@@ -27,7 +27,7 @@ export class MaintenanceRetentionCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { retentionNow } = await import('../../../lib/services/maintenance');
+    const { retentionNow } = await import('../../../services/maintenance');
     const result = await retentionNow(await this.serviceContext(), { dryRun: this.dryRun, days: this.days });
     if (this.json) this.printJson(result);
     else if (result.dryRun)

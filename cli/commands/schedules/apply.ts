@@ -21,8 +21,8 @@ export class SchedulesApplyCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { applySchedulesFromContext } = await import('../../../worker/schedules');
-    const result = await applySchedulesFromContext(await this.serviceContext());
+    const { applyAllSchedules } = await import('../../../services/schedules');
+    const result = await applyAllSchedules(await this.serviceContext());
     if (this.json) this.printJson(result);
     else for (const r of result) this.print(`${r.scheduleId}: ${r.outcome}`);
     return 0;

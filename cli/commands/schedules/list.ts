@@ -18,12 +18,11 @@ export class SchedulesListCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the schedules as JSON' });
 
   async execute(): Promise<number> {
-    const [{ listSchedules, withTemporalClient }, { renderTable }] = await Promise.all([
-      import('../../../worker/schedules'),
+    const [{ scheduleStatuses }, { renderTable }] = await Promise.all([
+      import('../../../services/schedules'),
       import('../../render/table'),
     ]);
-    const ctx = await this.serviceContext();
-    const schedules = await withTemporalClient(ctx.config, listSchedules);
+    const schedules = await scheduleStatuses(await this.serviceContext());
     if (this.json) this.printJson(schedules);
     else
       this.print(

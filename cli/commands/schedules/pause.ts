@@ -21,15 +21,14 @@ export class SchedulesPauseCommand extends BrCommand {
   unpause = Option.Boolean('--unpause', false, { description: 'Resume instead of pausing' });
 
   async execute(): Promise<number> {
-    const { assertScheduleId, pauseSchedule, withTemporalClient } = await import('../../../worker/schedules');
-    const id = assertScheduleId(this.schedule);
+    const { setSchedulePaused } = await import('../../../services/schedules');
     const note =
       this.note ??
       (this.unpause ? 'resumed with `br schedules pause --unpause`' : 'paused with `br schedules pause`');
-    const ctx = await this.serviceContext();
-    await withTemporalClient(ctx.config, (client) =>
-      pauseSchedule(client, id, { note, unpause: this.unpause }),
-    );
+    const id = await setSchedulePaused(await this.serviceContext(), this.schedule, {
+      note,
+      unpause: this.unpause,
+    });
     this.print(`${id}: ${this.unpause ? 'resumed' : 'paused'} (${note}).`);
     return 0;
   }

@@ -16,11 +16,8 @@ export class SchedulesTriggerCommand extends BrCommand {
   schedule = Option.String({ name: 'schedule' });
 
   async execute(): Promise<number> {
-    const { assertScheduleId, triggerSchedule, withTemporalClient } =
-      await import('../../../worker/schedules');
-    const id = assertScheduleId(this.schedule);
-    const ctx = await this.serviceContext();
-    await withTemporalClient(ctx.config, (client) => triggerSchedule(client, id));
+    const { triggerScheduleNow } = await import('../../../services/schedules');
+    const id = await triggerScheduleNow(await this.serviceContext(), this.schedule);
     this.print(`${id}: triggered.`);
     return 0;
   }

@@ -2,14 +2,18 @@ import { Option } from 'clipanion';
 import { BrCommand, Category } from '../../base';
 
 export class SecurityScanCommand extends BrCommand {
-  static override paths = [['security', 'scan']];
+  static override paths = [
+    ['security', 'scan'],
+    ['security', 'check'],
+  ];
   static override usage = BrCommand.Usage({
     category: Category.repository,
     description: 'Find secrets (API keys, tokens, private keys, passwords) in files or in staged changes',
     details: `
-      Scans the given files and folders (default: the current folder) for provider tokens (AWS, GCP,
-      Azure, GitHub, GitLab, Slack, Discord, Stripe, Twilio, SendGrid, Mailgun, Anthropic, OpenAI,
-      Hugging Face, npm, PyPI, Docker Hub, Shopify), private key blocks, passwords in connection URLs,
+      Scans the given files and folders (default: the current folder) for provider tokens (every
+      provider family of gitleaks' default rules: AWS, GCP, Azure, GitHub, GitLab, Slack, Stripe,
+      Anthropic, OpenAI, npm, PyPI, Datadog, Sentry, DigitalOcean, Heroku, Fly, Vercel, Netlify,
+      Supabase, PlanetScale, Doppler, Pulumi, HashiCorp and ~110 more), private key blocks, passwords in connection URLs,
       JWTs and high-entropy values assigned to password/secret/token/key names. node_modules, .git,
       binary files, files over 1 MiB and lockfiles are skipped.
 
@@ -19,6 +23,8 @@ export class SecurityScanCommand extends BrCommand {
       anything is found, 0 when clean. To accept a false positive deliberately, put a
       \`br-ignore-secret\` comment on the line or the line above, or list the path in
       \`.buildrunner/secretignore\` (gitignore syntax). Stripe test-mode keys (sk_test_) are not reported.
+
+      \`br security check\` (the BuildRunner 3 name) runs this same command.
     `,
     examples: [
       ['Scan the current folder', '$0 security scan'],
@@ -35,7 +41,7 @@ export class SecurityScanCommand extends BrCommand {
   targets = Option.Rest({ name: 'paths' });
 
   async execute(): Promise<number> {
-    const { securityScan } = await import('../../../lib/services/security');
+    const { securityScan } = await import('../../../services/security');
     const { formatFindings } = await import('../../../lib/secrets');
     const report = await securityScan({ cwd: process.cwd(), paths: this.targets, staged: this.staged });
     const failed = report.findings.length > 0 ? 1 : 0;

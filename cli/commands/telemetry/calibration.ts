@@ -25,8 +25,8 @@ export class TelemetryCalibrationCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ calibration }, { parseSince }, { renderTable }, f] = await Promise.all([
-      import('../../../lib/services/calibration'),
-      import('../../../lib/services/reports'),
+      import('../../../services/calibration'),
+      import('../../../services/reports'),
       import('../../render/table'),
       import('../../render/format'),
     ]);

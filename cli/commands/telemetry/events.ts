@@ -31,7 +31,7 @@ export class TelemetryEventsCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ telemetry, parseSince }, { renderTable }, f] = await Promise.all([
-      import('../../../lib/services/reports'),
+      import('../../../services/reports'),
       import('../../render/table'),
       import('../../render/format'),
     ]);

@@ -25,7 +25,7 @@ export class TelemetrySummaryCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ telemetry, parseSince }, { renderTable, bar }, f] = await Promise.all([
-      import('../../../lib/services/reports'),
+      import('../../../services/reports'),
       import('../../render/table'),
       import('../../render/format'),
     ]);

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../lib/simulation/model';
+import { seededRandom } from '../../../workflows/simulation/model';
 
 /** Seeded PRNG (mulberry32) and helpers: the corpus is the same for the same seed on every machine. */
 export class Rng {

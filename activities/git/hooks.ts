@@ -1,0 +1,86 @@
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { runInSandbox, type SandboxRun } from '../sandbox/run';
+import { BUILDRUNNER_HOOK_ENV, buildRunnerMounts } from '../sandbox/self';
+import { git } from './run';
+
+/**
+ * Git hooks of task commits run in the sandbox, not inside `git commit`: git itself runs outside
+ * (it must write the repository) with hooks switched off, and BuildRunner runs the hooks git would
+ * have run, in the same order with the same arguments, each in the sandbox against the worktree.
+ */
+
+/** `-c core.hooksPath=/dev/null`: no hook can exist below it, so git outside the sandbox runs none. */
+export const WITHOUT_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
+
+export interface HookOutcome {
+  hook: string;
+  run: SandboxRun;
+}
+
+async function hookFile(worktree: string, name: string): Promise<string | null> {
+  // --git-path honours core.hooksPath (local or global), as git would when committing here.
+  const dir = await git(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']);
+  const file = path.resolve(worktree, dir, name);
+  try {
+    if (!statSync(file).isFile()) return null;
+    accessSync(file, constants.X_OK);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+export async function runHook(
+  worktree: string,
+  name: string,
+  args: readonly string[],
+  policy: SandboxPolicy,
+  extra: { env?: Record<string, string>; writable?: string[] } = {},
+): Promise<HookOutcome | null> {
+  const file = await hookFile(worktree, name);
+  if (!file) return null;
+  const env: Record<string, string> = { ...extra.env };
+  for (const n of BUILDRUNNER_HOOK_ENV) if (process.env[n]) env[n] = process.env[n]!;
+  const hooksDir = path.dirname(file);
+  const run = await runInSandbox({
+    argv: [file, ...args],
+    dir: worktree,
+    policy,
+    env,
+    readOnly: [...buildRunnerMounts(), [hooksDir, hooksDir]],
+    writable: extra.writable,
+  });
+  return { hook: name, run };
+}
+
+/**
+ * The hooks of `git commit` before the commit: pre-commit, prepare-commit-msg and commit-msg (which may
+ * rewrite the message). Returns the first rejection, or the message to commit with.
+ */
+export async function runCommitHooks(
+  worktree: string,
+  message: string,
+  policy: SandboxPolicy,
+): Promise<{ rejected: HookOutcome } | { message: string }> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'br-commit-msg-'));
+  try {
+    const msgFile = path.join(tmp, 'COMMIT_EDITMSG');
+    writeFileSync(msgFile, message);
+    const steps: [string, string[]][] = [
+      ['pre-commit', []],
+      ['prepare-commit-msg', [msgFile, 'message']],
+      ['commit-msg', [msgFile]],
+    ];
+    for (const [hook, args] of steps) {
+      const outcome = await runHook(worktree, hook, args, policy, { writable: [tmp] });
+      if (outcome && (outcome.run.code !== 0 || outcome.run.timedOut || outcome.run.outputLimited))
+        return { rejected: outcome };
+    }
+    return { message: readFileSync(msgFile, 'utf8') };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

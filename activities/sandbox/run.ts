@@ -1,0 +1,114 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { runArgv, type CommandRun } from '../../lib/command';
+import { bwrapArgs, isVisibleSystemPath } from '../../lib/sandbox/bwrap';
+import { sandboxEnv, type SandboxMounts, type SandboxPolicy } from '../../lib/sandbox/policy';
+import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
+import { runGit } from '../git/run';
+import { createCgroup } from './cgroup';
+import { detectSandbox, SandboxUnavailableError, systemLayout } from './detect';
+
+export interface SandboxRun extends CommandRun {
+  /** `bwrap`, or `off` when the user turned the sandbox off. */
+  sandbox: 'bwrap' | 'off';
+  /** How processes and memory were limited. */
+  limits: 'cgroup-v1' | 'cgroup-v2' | 'rlimit';
+  processLimited?: boolean;
+  memoryLimited?: boolean;
+  /** One line for a tool result or failure: exit code, or which limit stopped the command. */
+  verdict: string;
+}
+
+/** The folders git needs, when `workdir` is the top of a checkout (a linked worktree or a main one). */
+export async function gitMounts(workdir: string): Promise<Pick<SandboxMounts, 'gitDir' | 'commonGitDir'>> {
+  const r = await runGit(
+    workdir,
+    ['rev-parse', '--path-format=absolute', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'],
+    { allowFailure: true },
+  );
+  const [top, gitDir, common] = r.stdout.trim().split('\n');
+  if (r.code !== 0 || !top || !gitDir || !common || realpathSync(top) !== workdir) return {};
+  return { gitDir: realpathSync(gitDir), commonGitDir: realpathSync(common) };
+}
+
+export interface SandboxRequest {
+  argv: readonly string[];
+  /** The work folder: the only writable place, and where the command starts. */
+  dir: string;
+  policy: SandboxPolicy;
+  /** Extra variables set inside (hook arguments such as GIT_INDEX_FILE), never from the worker. */
+  env?: Record<string, string>;
+  readOnly?: SandboxMounts['readOnly'];
+  writable?: SandboxMounts['writable'];
+  /** The worker's environment: the source of the allow-listed names and of the values to mask. */
+  workerEnv?: NodeJS.ProcessEnv;
+}
+
+function verdictOf(run: SandboxRun | Omit<SandboxRun, 'verdict'>, policy: SandboxPolicy): string {
+  const forkBomb = run.processLimited ? `; the limit of ${policy.processes} processes was reached` : '';
+  if (run.timedOut) return `timed out after ${policy.timeoutSeconds}s (time limit)${forkBomb}`;
+  if (run.outputLimited) return `killed: printed more than ${policy.outputBytes} bytes (output limit)`;
+  if (run.memoryLimited) return `killed: memory limit of ${policy.memoryMb} MB reached`;
+  return `exited with code ${run.code ?? 'null (killed)'}${run.code !== 0 ? forkBomb : ''}`;
+}
+
+/**
+ * Runs one model-written command the way every task command runs: in bubblewrap (refused when it is
+ * unavailable, unless the policy says "off"), with an allow-listed environment, time, output, process,
+ * memory and file-size limits, and its output masked of secrets before anyone sees it.
+ */
+export async function runInSandbox(req: SandboxRequest): Promise<SandboxRun> {
+  const { policy } = req;
+  const workerEnv = req.workerEnv ?? process.env;
+  const workdir = realpathSync(req.dir);
+  const layout = systemLayout();
+  const env = {
+    ...sandboxEnv(workerEnv, policy.passEnv, (d) => isVisibleSystemPath(layout.systemDirs, d)),
+    ...req.env,
+  };
+  let argv = [...req.argv];
+  if (policy.mode === 'bwrap') {
+    const status = detectSandbox();
+    if (!status.available) throw new SandboxUnavailableError(status.reason ?? 'bubblewrap is unavailable');
+    const mounts: SandboxMounts = {
+      workdir,
+      ...(await gitMounts(workdir)),
+      readOnly: req.readOnly,
+      writable: req.writable,
+    };
+    argv = ['bwrap', ...bwrapArgs({ mounts, network: policy.network, ...layout, env }, argv)];
+  }
+  const made = createCgroup(policy);
+  // RLIMIT_NPROC binds only non-root workers; the cgroup (when made) binds everyone.
+  const rlimits = [
+    `--nproc=${policy.processes}`,
+    `--fsize=${policy.fileSizeMb * 1024 * 1024}`,
+    '--core=0',
+    '--nofile=4096',
+  ];
+  const prefix = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', ...rlimits, '--'] : [];
+  const join = made.cgroup ? made.cgroup.procsFiles.join(':') : '';
+  // The first process joins the cgroup before it execs anything, so nothing it starts escapes the limits.
+  let hits = { processes: false, memory: false };
+  const script = 'IFS=:; for f in $1; do echo $$ > "$f" || exit 125; done; shift; exec "$@"';
+  const run = await runArgv(['/bin/sh', '-c', script, 'br-sandbox', join, ...prefix, ...argv], {
+    cwd: workdir,
+    timeoutSeconds: policy.timeoutSeconds,
+    // bwrap itself (pid 1 of the sandbox, whose /proc/1/environ is readable inside) gets the same environment.
+    env,
+    maxOutputBytes: policy.outputBytes,
+    afterExit: async () => {
+      if (!made.cgroup) return;
+      hits = made.cgroup.hits();
+      await made.cgroup.release();
+    },
+  });
+  const result = {
+    ...run,
+    output: redactSecrets(run.output, secretValuesOf(workerEnv)),
+    sandbox: policy.mode,
+    limits: made.cgroup ? made.kind : ('rlimit' as const),
+    ...(hits.processes ? { processLimited: true } : {}),
+    ...(hits.memory ? { memoryLimited: true } : {}),
+  };
+  return { ...result, verdict: verdictOf(result, policy) };
+}

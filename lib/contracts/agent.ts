@@ -1,0 +1,30 @@
+/** The coding-agent activity: arguments and result. */
+import type { TokenUsage } from '../models';
+import type { PlannedTask } from '../plan';
+
+export interface RunAgentInput {
+  buildId: string;
+  taskId: string;
+  attempt: number;
+  model: string;
+  worktreePath: string;
+  /** Commit the worktree must be reset to before the agent starts (a retried attempt never sees half-applied edits). */
+  baseCommit: string;
+  task: PlannedTask;
+  /** Hook or verification output from the previous attempt, for a repair attempt. */
+  repairFeedback?: string;
+  /** The attempt stops when it has spent this much (decimal string). */
+  budgetUsd: string;
+  /** The attempt stops once its calls have used this many tokens (input, output and cache); no cap when absent. */
+  maxTokens?: number;
+}
+
+export interface RunAgentResult {
+  outcome: 'finished';
+  summary: string;
+  turns: number;
+  usage: TokenUsage;
+  costUsd: string;
+  /** The model the API actually served (may carry a date suffix). */
+  servedModel: string;
+}

@@ -1,0 +1,52 @@
+/**
+ * The contract between workflows and activities: argument and result types only, no I/O, safe to
+ * import (as types) from workflow code. Workflows call these through proxyActivities; the worker
+ * registers real implementations (activities/*), tests and `br build simulate` register fakes.
+ *
+ * Failures: an activity fails with ApplicationFailure whose `type` is a FailureClass (lib/failures.ts)
+ * and whose details[0] is FailureDetails (retry-after, hook output, cost already spent, model).
+ * Money crosses the boundary as decimal strings ("0.0123"), never floats.
+ */
+import type { RunAgentInput, RunAgentResult } from './agent';
+import type {
+  CleanupTaskInput,
+  CommitTaskInput,
+  CommitTaskResult,
+  EnsureBuildBranchInput,
+  MergeTaskInput,
+  MergeTaskResult,
+  PreparedWorktree,
+  PrepareWorktreeInput,
+  VerifyTaskInput,
+} from './git';
+import type { EstimateInput, EstimateResult, PlanBuildInput, PlanBuildResult } from './planning';
+import type { RecordAttemptInput, RecordBuildInput, RecordTaskInput, TelemetryEventInput } from './records';
+
+export type * from './agent';
+export type * from './git';
+export type * from './maintenance';
+export type * from './planning';
+export type * from './records';
+
+/** Activities a build needs. Implementations: activities/claude, activities/git, activities/persistence. */
+export interface BuildActivities {
+  planBuild(input: PlanBuildInput): Promise<PlanBuildResult>;
+  estimateComplexity(input: EstimateInput): Promise<EstimateResult>;
+  ensureBuildBranch(input: EnsureBuildBranchInput): Promise<void>;
+  prepareWorktree(input: PrepareWorktreeInput): Promise<PreparedWorktree>;
+  runAgent(input: RunAgentInput): Promise<RunAgentResult>;
+  commitTask(input: CommitTaskInput): Promise<CommitTaskResult>;
+  verifyTask(input: VerifyTaskInput): Promise<void>;
+  mergeTask(input: MergeTaskInput): Promise<MergeTaskResult>;
+  cleanupTask(input: CleanupTaskInput): Promise<void>;
+  recordBuild(input: RecordBuildInput): Promise<void>;
+  recordTask(input: RecordTaskInput): Promise<void>;
+  recordAttempt(input: RecordAttemptInput): Promise<void>;
+  emitEvents(events: TelemetryEventInput[]): Promise<void>;
+  markFeaturesDelivered(input: {
+    repoPath: string;
+    buildBranch: string;
+    featureIds: string[];
+    buildId: string;
+  }): Promise<void>;
+}

@@ -1,0 +1,83 @@
+/** Persistence and telemetry activities: what a build records. */
+import type { FailureClass } from '../failures';
+import type { Complexity } from '../plan';
+
+export type TelemetryType =
+  | 'BUILD_STARTED'
+  | 'BUILD_COMPLETED'
+  | 'BUILD_FAILED'
+  | 'BUILD_CANCELLED'
+  | 'TASK_STARTED'
+  | 'TASK_COMPLETED'
+  | 'TASK_FAILED'
+  | 'TASK_BLOCKED'
+  | 'COMPLEXITY_ESTIMATED'
+  | 'MODEL_SELECTED'
+  | 'FALLBACK_APPLIED'
+  | 'BUDGET_ALERT'
+  | 'HOOK_REJECTED'
+  | 'MERGE_CONFLICT';
+
+export interface TelemetryEventInput {
+  type: TelemetryType;
+  buildId: string;
+  taskId?: string;
+  model?: string;
+  /** Epoch ms from the workflow clock (deterministic), stored as occurredAt. */
+  at: number;
+  /** Unique per event (e.g. `${buildId}/${taskId}/${attempt}/FALLBACK_APPLIED`) so a retried activity inserts it once. */
+  dedupeKey: string;
+  data?: Record<string, unknown>;
+}
+
+export type BuildOutcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'CANCELLED' | 'BUDGET_EXHAUSTED';
+export type TaskOutcome = 'SUCCEEDED' | 'FAILED' | 'BLOCKED' | 'CANCELLED';
+
+export interface RecordBuildInput {
+  buildId: string;
+  project: string;
+  specPath: string;
+  specHash: string;
+  repoPath: string;
+  baseBranch: string;
+  buildBranch: string;
+  status: string;
+  budgetUsd: string;
+  costUsd: string;
+  parallel: number;
+  taskCount: number;
+  startedAt: number;
+  finishedAt?: number;
+  summary?: Record<string, unknown>;
+}
+
+export interface RecordTaskInput {
+  buildId: string;
+  taskId: string;
+  title: string;
+  status: string;
+  complexity?: Complexity;
+  model?: string;
+  attempts: number;
+  costUsd: string;
+  dependsOn: string[];
+  files: string[];
+  error?: string;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface RecordAttemptInput {
+  buildId: string;
+  taskId: string;
+  attempt: number;
+  model: string;
+  outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  failureClass?: FailureClass;
+  /** The fallback decision taken after this attempt, e.g. "retry-same-model after 30s", "escalate to claude-opus-5-5". */
+  decision?: string;
+  costUsd: string;
+  detail?: string;
+  startedAt: number;
+  finishedAt: number;
+}

@@ -1,0 +1,22 @@
+import type { BuildBackend } from './build-types';
+import type { ServiceContext } from './context';
+
+/**
+ * The one place that chooses where builds run: Temporal (`temporalBuilds`) unless the context carries
+ * another backend (tests use the in-process simulation). Starting, progress, logs and steering all go
+ * through here; this module depends on them, never the other way round.
+ */
+export type { BuildBackend } from './build-types';
+
+export const temporalBuilds: BuildBackend = {
+  start: async (ctx, o) => (await import('./builds')).startBuild(ctx, o),
+  progress: async (ctx, id) => (await import('./builds')).getProgress(ctx, id),
+  list: async (ctx, f) => (await import('./builds')).listBuilds(ctx, f),
+  signal: async (ctx, id, a, r) => (await import('./builds')).signalBuild(ctx, id, a, r),
+  raiseBudget: async (ctx, id, usd) => (await import('./builds')).raiseBudget(ctx, id, usd),
+  logs: async (ctx, id, o) => (await import('./builds')).buildLogs(ctx, id, o),
+};
+
+export function buildBackend(ctx: ServiceContext): BuildBackend {
+  return ctx.builds ?? temporalBuilds;
+}

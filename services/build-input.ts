@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { BuildRunnerConfig } from '../lib/config';
+import type { DtcgGroup } from '../lib/design/dtcg';
+import { resolveDesign, type DesignRequest } from '../lib/design/request';
+import { UserError } from '../lib/errors';
+import type { BuildWorkflowInput } from '../workflows/core/types';
+
+/** "My Shop!" → "my-shop": the project part of a readable workflow id. */
+export function projectSlug(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug || 'project';
+}
+
+export function specHash(specContent: string): string {
+  return createHash('sha256').update(specContent).digest('hex');
+}
+
+/**
+ * `build-<project>-<first 8 hex of sha256(spec + base branch)>`: the same spec on the same base is the
+ * same build, so starting it twice attaches to the running one; a changed spec or base is a new build.
+ */
+export function buildWorkflowId(project: string, specContent: string, baseBranch: string): string {
+  const hash = createHash('sha256').update(specContent).update('\0').update(baseBranch).digest('hex');
+  return `build-${projectSlug(project)}-${hash.slice(0, 8)}`;
+}
+
+export type StartDecision = 'start' | 'attach';
+
+/** Attach to a running (or continued-as-new, still running) build; anything closed starts a new run. */
+export function decideStart(existing: { status: string } | null): StartDecision {
+  return existing?.status === 'RUNNING' ? 'attach' : 'start';
+}
+
+export interface StartBuildOptions {
+  specPath: string;
+  budgetUsd?: number | string;
+  parallel?: number;
+  baseBranch?: string;
+  planner?: 'heuristic' | 'claude';
+  estimator?: 'heuristic' | 'ai';
+}
+
+/** The workflow input for a build, from config and options. Never holds a secret. */
+export function makeBuildInput(args: {
+  config: BuildRunnerConfig;
+  project: string;
+  repoPath: string;
+  specPathInRepo: string;
+  specContent: string;
+  options: StartBuildOptions;
+  brand?: { name: string; document: DtcgGroup };
+}): BuildWorkflowInput {
+  const { config, options } = args;
+  const baseBranch = options.baseBranch ?? 'main';
+  const buildId = buildWorkflowId(args.project, args.specContent, baseBranch);
+  const modelOf = (tier: string) => config.models.models.find((m) => m.tier === tier)?.id;
+  const planner = options.planner ?? 'heuristic';
+  const estimator = options.estimator ?? 'heuristic';
+  const plannerModel = planner === 'claude' ? modelOf('sonnet') : undefined;
+  const estimatorModel = estimator === 'ai' ? modelOf('haiku') : undefined;
+  const { maxAttemptsPerTask, ...tiers } = config.routing;
+  // The workflow reads this as an exact decimal: "Infinity", "-5" or "1e3" must not get that far.
+  const budgetUsd = String(options.budgetUsd ?? config.budget.defaultUsd);
+  if (!/^\d+(\.\d+)?$/.test(budgetUsd) || /^[0.]+$/.test(budgetUsd))
+    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`);
+  return {
+    buildId,
+    project: args.project,
+    repoPath: args.repoPath,
+    baseBranch,
+    buildBranch: `br/${buildId}`,
+    specPath: args.specPathInRepo,
+    specHash: specHash(args.specContent),
+    planner,
+    ...(plannerModel ? { plannerModel } : {}),
+    estimator,
+    ...(estimatorModel ? { estimatorModel } : {}),
+    budgetUsd,
+    parallel: options.parallel ?? config.parallel,
+    routing: { tiers, maxAttemptsPerTask, catalog: config.models },
+    alertThresholds: config.budget.alertThresholds,
+    ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
+    ...designOf(config, args.specContent, args.brand),
+  };
+}
+
+function designOf(
+  config: BuildRunnerConfig,
+  spec: string,
+  brand: { name: string; document: DtcgGroup } | undefined,
+): { design?: DesignRequest } {
+  const design = resolveDesign({ config: config.design, spec, ...(brand ? { brand } : {}) });
+  return design ? { design } : {};
+}

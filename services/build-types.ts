@@ -1,0 +1,66 @@
+import type { RuntimeContext } from '../lib/config';
+import type { ProgressSnapshot } from '../workflows/core/progress';
+import type { BuildWorkflowInput } from '../workflows/core/types';
+import type { StartBuildOptions } from './build-input';
+
+/** What the build services return: typed data for the CLI's `--json`, and for every later front end. */
+export type { BuildStatus, ProgressSnapshot, TaskProgress } from '../workflows/core/progress';
+
+export interface StartedBuild {
+  buildId: string;
+  workflowId: string;
+  runId: string;
+  /** True when the same build was already running and this call attached to it. */
+  attached: boolean;
+  webUiUrl: string;
+  input: BuildWorkflowInput;
+}
+
+export interface BuildListEntry {
+  workflowId: string;
+  runId: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, CONTINUED_AS_NEW, TIMED_OUT. */
+  status: string;
+  /** The build's own outcome once it finished (SUCCEEDED, PARTIAL, …), from the memo. */
+  outcome: string | null;
+  project: string | null;
+  startTime: string;
+  closeTime: string | null;
+  webUiUrl: string;
+}
+
+export type BuildAction = 'pause' | 'resume' | 'cancel';
+
+export interface BuildLogLine {
+  eventId: number;
+  time: string;
+  /** e.g. ACTIVITY_TASK_SCHEDULED, CHILD_WORKFLOW_EXECUTION_COMPLETED. */
+  type: string;
+  detail: string;
+}
+
+/**
+ * What `br build …` needs from wherever builds run. Real builds always run on Temporal
+ * (`temporalBuilds`); tests swap in the in-process simulation so the commands can be exercised
+ * end to end without a server.
+ */
+export interface BuildBackend {
+  start(ctx: RuntimeContext, options: StartBuildOptions): Promise<StartedBuild>;
+  progress(ctx: RuntimeContext, id: string): Promise<ProgressSnapshot & { webUiUrl: string }>;
+  list(
+    ctx: RuntimeContext,
+    filter: { status?: string; project?: string; limit?: number },
+  ): Promise<BuildListEntry[]>;
+  signal(
+    ctx: RuntimeContext,
+    id: string,
+    action: BuildAction,
+    reason?: string,
+  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string }>;
+  raiseBudget(
+    ctx: RuntimeContext,
+    id: string,
+    usd: string,
+  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string }>;
+  logs(ctx: RuntimeContext, id: string, options: { task?: string }): Promise<BuildLogLine[]>;
+}

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { DtcgGroup } from '../lib/design/dtcg';
+import { UserError } from '../lib/errors';
+import type { ProgressSnapshot } from '../workflows/core/progress';
+import type { BuildWorkflowInput } from '../workflows/core/types';
+import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
+import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
+import type { ServiceContext } from './context';
+import { webUiLink, withTemporal } from './temporal-client';
+
+/**
+ * The build client: start, inspect and steer build workflows. Plain functions returning typed data, for
+ * the CLI (`br build …`) and any later front end. Each result carries the Temporal Web UI link.
+ */
+
+export { buildWorkflowId, decideStart, projectSlug } from './build-input';
+export type { StartBuildOptions } from './build-input';
+export type { BuildAction, BuildListEntry, BuildLogLine, StartedBuild } from './build-types';
+
+export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): BuildWorkflowInput {
+  const specFile = path.resolve(ctx.cwd, options.specPath);
+  if (!existsSync(specFile))
+    throw new UserError(`Spec file not found: ${specFile}. Pass the path of your PROJECT_SPEC.md.`);
+  const repoPath = ctx.root;
+  const specPathInRepo = path.relative(repoPath, specFile);
+  if (specPathInRepo.startsWith('..'))
+    throw new UserError(
+      `The spec ${specFile} is outside the repository ${repoPath}. Run br from the repository.`,
+    );
+  const project = ctx.config.project ?? path.basename(repoPath);
+  const specContent = readFileSync(specFile, 'utf8');
+  const brand = readDesignBrand(ctx);
+  return makeBuildInput({
+    config: ctx.config,
+    project,
+    repoPath,
+    specPathInRepo,
+    specContent,
+    options,
+    brand,
+  });
+}
+
+export async function startBuild(ctx: ServiceContext, options: StartBuildOptions): Promise<StartedBuild> {
+  const input = prepareBuild(ctx, options);
+  const { MEMO } = await import('../workflows/messages');
+  return withTemporal(ctx, async (client) => {
+    const existing = await describeOrNull(client, input.buildId);
+    const decision = decideStart(existing ? { status: existing.status.name } : null);
+    const runId =
+      decision === 'attach'
+        ? existing!.runId
+        : (
+            await client.workflow.start('buildWorkflow', {
+              workflowId: input.buildId,
+              taskQueue: ctx.config.temporal.taskQueue,
+              args: [input],
+              // A race with another start of the same build attaches instead of failing.
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              // The same spec may be built again once its previous build has closed.
+              workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+              memo: {
+                [MEMO.project]: input.project,
+                [MEMO.specPath]: input.specPath,
+                [MEMO.budgetUsd]: input.budgetUsd,
+                [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
+              },
+              staticSummary: `Build ${input.project} · ${input.specPath} · budget $${input.budgetUsd} · parallel ${input.parallel}`,
+              staticDetails: `Base branch ${input.baseBranch}, build branch ${input.buildBranch}, planner ${input.planner}.`,
+            })
+          ).firstExecutionRunId;
+    return {
+      buildId: input.buildId,
+      workflowId: input.buildId,
+      runId,
+      attached: decision === 'attach',
+      webUiUrl: webUiLink(ctx, input.buildId),
+      input,
+    };
+  });
+}
+
+async function describeOrNull(
+  client: Client,
+  workflowId: string,
+): Promise<WorkflowExecutionDescription | null> {
+  const { WorkflowNotFoundError } = await import('@temporalio/client');
+  try {
+    return await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+async function requireBuild(client: Client, id: string): Promise<WorkflowExecutionDescription> {
+  const info = await describeOrNull(client, id);
+  if (!info)
+    throw new UserError(`No build "${id}" on this Temporal namespace. List builds with \`br build list\`.`);
+  return info;
+}
+
+export async function getProgress(
+  ctx: ServiceContext,
+  id: string,
+): Promise<ProgressSnapshot & { webUiUrl: string }> {
+  const { progressQuery } = await import('../workflows/messages');
+  return withTemporal(ctx, async (client) => {
+    await requireBuild(client, id);
+    const progress = await client.workflow.getHandle(id).query(progressQuery);
+    return { ...progress, webUiUrl: webUiLink(ctx, id) };
+  });
+}
+
+const TEMPORAL_STATUS =
+  /^(RUNNING|COMPLETED|FAILED|CANCELED|CANCELLED|TERMINATED|CONTINUED_AS_NEW|TIMED_OUT)$/;
+
+export async function listBuilds(
+  ctx: ServiceContext,
+  filter: { status?: string; project?: string; limit?: number } = {},
+): Promise<BuildListEntry[]> {
+  const status = filter.status?.toUpperCase();
+  if (status && !TEMPORAL_STATUS.test(status))
+    throw new UserError(
+      `Unknown status "${filter.status}". Use one of: running, completed, failed, cancelled, terminated.`,
+    );
+  const query = [`WorkflowType = 'buildWorkflow'`];
+  if (status) query.push(`ExecutionStatus = '${status === 'CANCELLED' ? 'Canceled' : titleCase(status)}'`);
+  return withTemporal(ctx, async (client) => {
+    const out: BuildListEntry[] = [];
+    for await (const wf of client.workflow.list({ query: query.join(' AND ') })) {
+      const project = typeof wf.memo?.project === 'string' ? wf.memo.project : null;
+      if (filter.project && project !== filter.project) continue;
+      out.push({
+        workflowId: wf.workflowId,
+        runId: wf.runId,
+        status: wf.status.name,
+        outcome: typeof wf.memo?.outcome === 'string' ? wf.memo.outcome : null,
+        project,
+        startTime: wf.startTime.toISOString(),
+        closeTime: wf.closeTime?.toISOString() ?? null,
+        webUiUrl: webUiLink(ctx, wf.workflowId),
+      });
+      if (out.length >= (filter.limit ?? 100)) break;
+    }
+    return out;
+  });
+}
+
+const titleCase = (s: string) =>
+  s
+    .toLowerCase()
+    .split('_')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+export async function signalBuild(ctx: ServiceContext, id: string, action: BuildAction, reason?: string) {
+  const messages = await import('../workflows/messages');
+  return withTemporal(ctx, async (client) => {
+    const info = await requireBuild(client, id);
+    if (info.status.name !== 'RUNNING')
+      throw new UserError(`Build ${id} is ${info.status.name.toLowerCase()}, so it cannot be ${action}d.`);
+    const handle = client.workflow.getHandle(id);
+    if (action === 'pause') await handle.signal(messages.pauseSignal);
+    else if (action === 'resume') await handle.signal(messages.resumeSignal);
+    else await handle.signal(messages.cancelSignal, reason);
+    return { workflowId: id, action, webUiUrl: webUiLink(ctx, id) };
+  });
+}
+
+export async function raiseBudget(ctx: ServiceContext, id: string, usd: string | number) {
+  const amount = String(usd);
+  if (!/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0)
+    throw new UserError(`--raise needs a positive amount in USD such as 5 or 12.50, not "${amount}".`);
+  const messages = await import('../workflows/messages');
+  return withTemporal(ctx, async (client) => {
+    const info = await requireBuild(client, id);
+    if (info.status.name !== 'RUNNING')
+      throw new UserError(`Build ${id} is ${info.status.name.toLowerCase()}; its budget is final.`);
+    await client.workflow.getHandle(id).signal(messages.raiseBudgetSignal, amount);
+    return { workflowId: id, raisedUsd: amount, webUiUrl: webUiLink(ctx, id) };
+  });
+}
+
+export { buildLogs } from './build-logs';
+
+/** The configured DTCG brand file, read at start so workers need not reach the user's disk. */
+function readDesignBrand(ctx: ServiceContext): { name: string; document: DtcgGroup } | undefined {
+  const file = ctx.config.design?.brand;
+  if (!file) return undefined;
+  const full = path.resolve(ctx.root, file);
+  try {
+    const document = JSON.parse(readFileSync(full, 'utf8')) as DtcgGroup;
+    return { name: path.basename(full).replace(/(\.tokens)?\.json$/, ''), document };
+  } catch (err) {
+    throw new UserError(
+      `design.brand ${file} cannot be read as JSON (${(err as Error).message}); fix the path in buildrunner.config.json.`,
+    );
+  }
+}

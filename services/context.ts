@@ -1,0 +1,37 @@
+import { loadConfig, type RuntimeContext } from '../lib/config';
+import { openDatabase, type Database } from '../lib/db/connection';
+import { migrate } from '../lib/db/migrate';
+import { resolveDatabaseTarget } from '../lib/db/target';
+import type { BuildBackend } from './build-types';
+
+/**
+ * What every service function receives: the loaded configuration and a way to reach the database.
+ * Front ends (CLI, later MCP or a dashboard) build one and call the same services.
+ */
+export interface ServiceContext extends RuntimeContext {
+  /** Where builds run; Temporal unless a test swaps in the simulation. */
+  builds?: BuildBackend;
+}
+
+export function createContext(
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; configFile?: string } = {},
+): ServiceContext {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  return { ...loadConfig({ cwd, env, file: options.configFile }), env, cwd };
+}
+
+/** Opens the database, bringing its schema up to date first (idempotent, cheap when nothing is pending). */
+export async function withDatabase<T>(
+  ctx: ServiceContext,
+  fn: (db: Database) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  const db = await openDatabase(resolveDatabaseTarget(ctx));
+  try {
+    if (options.migrate !== false) await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * `br build simulate`: a forecast before spending anything. Heuristic plan and estimates, then N
+ * Monte-Carlo runs of the real build/task bodies on the virtual-clock runtime with a stochastic agent.
+ * Never calls Claude, never writes a cost row. The assumptions are returned with the figures.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Decimal from 'decimal.js';
+import type { BuildOutcome } from '../lib/contracts';
+import { catalogOf } from '../lib/config';
+import { UserError } from '../lib/errors';
+import { estimateTasks } from '../lib/estimate/heuristic';
+import { validatePlan, type Complexity } from '../lib/plan';
+import { planFromMarkdown } from '../lib/planner/heuristic';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
+import {
+  FAILURE_MIX,
+  MINUTES_PER_ATTEMPT,
+  REPAIR_BONUS,
+  SUCCESS_BY_TIER,
+  seededRandom,
+  stochasticAgent,
+  FIRST_PROMPT_TOKENS,
+  PROMPT_GROWTH_PER_TURN,
+} from '../workflows/simulation/model';
+import { simulateBuild } from '../workflows/simulation/runtime';
+import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../workflows/core/routing';
+import { criticalPathWeights } from '../workflows/core/scheduler';
+import type { ServiceContext } from './context';
+
+export interface SimulateOptions {
+  specPath: string;
+  parallel?: number;
+  /** Decimal string; default: the configured default budget. */
+  budgetUsd?: string;
+  runs?: number;
+  seed?: number;
+}
+
+export interface SimulateReport {
+  specPath: string;
+  project: string;
+  plan: {
+    tasks: number;
+    features: number;
+    dependencies: number;
+    byComplexity: Record<Complexity, number>;
+    criticalPathTasks: number;
+  };
+  runs: number;
+  parallel: number;
+  budgetUsd: string;
+  seed: number;
+  makespanMinutes: { p50: number; p90: number };
+  costUsd: { p10: string; p50: string; p90: string };
+  expectedEscalations: number;
+  attemptsPerTask: number;
+  outcomes: Record<BuildOutcome, number>;
+  assumptions: {
+    successByTier: typeof SUCCESS_BY_TIER;
+    repairBonus: number;
+    failureMix: typeof FAILURE_MIX;
+    minutesPerAttemptAtSonnetSpeed: typeof MINUTES_PER_ATTEMPT;
+    durationJitter: string;
+    tokensPerAttempt: typeof ATTEMPT_TOKENS;
+    cachedInputShare: number;
+    /** An attempt is a series of requests, each priced on its own (as the real agent's are). */
+    requests: { firstPromptTokens: number; promptGrowthPerTurn: number };
+    reservationHeadroom: number;
+    nonAgentStepsSeconds: number;
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions): Promise<SimulateReport> {
+  const file = path.resolve(ctx.cwd, options.specPath);
+  if (!existsSync(file))
+    throw new UserError(`Spec file ${options.specPath} not found; pass the path of your PROJECT_SPEC.md.`);
+  const runs = options.runs ?? 100;
+  const parallel = options.parallel ?? ctx.config.parallel;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10_000)
+    throw new UserError('--runs must be a whole number from 1 to 10000.');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)
+    throw new UserError('--parallel must be a whole number from 1 to 256.');
+  const budgetUsd = options.budgetUsd ?? String(ctx.config.budget.defaultUsd);
+  if (!/^\d+(\.\d+)?$/.test(budgetUsd) || new Decimal(budgetUsd).lte(0))
+    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`);
+  const seed = options.seed ?? 1;
+
+  const plan = planFromMarkdown(readFileSync(file, 'utf8'), ctx.config.project ?? path.basename(ctx.cwd));
+  const problems = validatePlan(plan);
+  if (problems.length)
+    throw new UserError(
+      `The spec's plan is not valid: ${problems.map((p) => p.message).join(' ')} Fix the spec and run again.`,
+    );
+  const estimates = estimateTasks(plan.tasks);
+  const byComplexity: Record<Complexity, number> = { simple: 0, moderate: 0, complex: 0, critical: 0 };
+  for (const e of Object.values(estimates)) byComplexity[e.level] += 1;
+  const weights = criticalPathWeights(
+    plan.tasks.map((t) => ({ id: t.id, dependsOn: t.dependsOn, files: t.files, weight: 1 })),
+  );
+
+  const catalog = catalogOf(ctx.config);
+  const r = ctx.config.routing;
+  const routing = {
+    tiers: { simple: r.simple, moderate: r.moderate, complex: r.complex, critical: r.critical },
+    maxAttemptsPerTask: r.maxAttemptsPerTask,
+    catalog,
+  };
+  const makespans: number[] = [];
+  const costs: Decimal[] = [];
+  let escalations = 0;
+  let attempts = 0;
+  const outcomes: Record<BuildOutcome, number> = {
+    SUCCEEDED: 0,
+    PARTIAL: 0,
+    FAILED: 0,
+    CANCELLED: 0,
+    BUDGET_EXHAUSTED: 0,
+  };
+  for (let i = 0; i < runs; i++) {
+    const agent = stochasticAgent({
+      catalog,
+      levelOf: (id) => estimates[id]?.level ?? 'moderate',
+      random: seededRandom(seed * 100_003 + i),
+    });
+    const { activities, store } = createFakeActivities({ plan, agent, gitMs: 20_000 });
+    // A forecast does not wait a day for a raise: the budget stop is the outcome.
+    const input = simulationInput(plan, {
+      parallel,
+      budgetUsd,
+      routing,
+      budgetWaitMs: 1,
+      alertThresholds: ctx.config.budget.alertThresholds,
+    });
+    const run = await simulateBuild({ input, activities });
+    makespans.push((run.endedAt - run.startedAt) / 60_000);
+    costs.push(new Decimal(run.result.summary.spentUsd));
+    outcomes[run.result.outcome] += 1;
+    attempts += store.attempts.length;
+    for (const e of store.events.values())
+      if (e.type === 'FALLBACK_APPLIED' && e.data?.to !== e.data?.from) escalations += 1;
+  }
+  makespans.sort((a, b) => a - b);
+  costs.sort((a, b) => a.cmp(b));
+  const costAt = (q: number) =>
+    costs[Math.min(costs.length - 1, Math.max(0, Math.ceil(q * costs.length) - 1))]!.toDecimalPlaces(
+      2,
+    ).toFixed(2);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    specPath: options.specPath,
+    project: plan.project,
+    plan: {
+      tasks: plan.tasks.length,
+      features: new Set(plan.tasks.flatMap((t) => t.features ?? [])).size,
+      dependencies: plan.tasks.reduce((n, t) => n + t.dependsOn.length, 0),
+      byComplexity,
+      criticalPathTasks: Math.max(0, ...weights.values()),
+    },
+    runs,
+    parallel,
+    budgetUsd,
+    seed,
+    makespanMinutes: { p50: round(quantile(makespans, 0.5)), p90: round(quantile(makespans, 0.9)) },
+    costUsd: { p10: costAt(0.1), p50: costAt(0.5), p90: costAt(0.9) },
+    expectedEscalations: round(escalations / runs),
+    attemptsPerTask: Math.round((attempts / runs / Math.max(1, plan.tasks.length)) * 100) / 100,
+    outcomes,
+    assumptions: {
+      successByTier: SUCCESS_BY_TIER,
+      repairBonus: REPAIR_BONUS,
+      failureMix: FAILURE_MIX,
+      minutesPerAttemptAtSonnetSpeed: MINUTES_PER_ATTEMPT,
+      durationJitter: 'uniform ×0.6–1.6 on minutes and tokens',
+      tokensPerAttempt: ATTEMPT_TOKENS,
+      cachedInputShare: CACHED_INPUT_SHARE,
+      requests: { firstPromptTokens: FIRST_PROMPT_TOKENS, promptGrowthPerTurn: PROMPT_GROWTH_PER_TURN },
+      reservationHeadroom: RESERVATION_HEADROOM,
+      nonAgentStepsSeconds: 20,
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { BudgetLedger } from './budget';
+import type { ReservationGrant, ReservationRequest } from './port';
+
+/**
+ * Budget reservations that tasks asked for and the ledger could not grant yet. Answered in arrival
+ * order whenever the build loop comes round: all refused once the build stops, otherwise each one the
+ * ledger can now cover. Requests that arrive while answers are being sent wait for the next round.
+ */
+export class ReservationQueue {
+  private held: ReservationRequest[] = [];
+
+  push(request: ReservationRequest): void {
+    this.held.push(request);
+  }
+
+  async answer(
+    ledger: BudgetLedger,
+    stopping: () => boolean,
+    send: (grant: ReservationGrant) => Promise<void>,
+  ): Promise<void> {
+    const still: ReservationRequest[] = [];
+    const held = this.held;
+    this.held = [];
+    for (const req of held) {
+      if (stopping()) await send({ taskId: req.taskId, attempt: req.attempt, granted: false });
+      else {
+        const answer = ledger.request(req);
+        if (answer.granted)
+          await send({ taskId: req.taskId, attempt: req.attempt, granted: true, usd: answer.usd });
+        else still.push(req);
+      }
+    }
+    this.held = [...still, ...this.held];
+  }
+}

@@ -1,0 +1,87 @@
+import type { DescribedError, TaskPort } from './port';
+import type { TaskWorkflowInput } from './types';
+
+export type TryResult =
+  | { ok: true; costUsd: string; mergeCommit: string }
+  | { ok: false; costUsd: string; error: DescribedError; raw: unknown };
+
+/** One try: worktree → agent → commit → verify → merge; the worktree is always cleaned up. */
+export async function tryOnce(
+  port: TaskPort,
+  input: TaskWorkflowInput,
+  attempt: number,
+  model: string,
+  budgetUsd: string,
+  repairFeedback: string | undefined,
+): Promise<TryResult> {
+  const a = port.activities;
+  const { task, buildId } = input;
+  let spent = '0';
+  let worktree: { worktreePath: string; branch: string } | undefined;
+  try {
+    const prepared = await a.prepareWorktree({
+      buildId,
+      taskId: task.id,
+      attempt,
+      repoPath: input.repoPath,
+      buildBranch: input.buildBranch,
+    });
+    worktree = prepared;
+    const agent = await a.runAgent({
+      buildId,
+      taskId: task.id,
+      attempt,
+      model,
+      worktreePath: prepared.worktreePath,
+      baseCommit: prepared.baseCommit,
+      task,
+      ...(repairFeedback !== undefined ? { repairFeedback } : {}),
+      budgetUsd,
+    });
+    spent = agent.costUsd;
+    const commit = await a.commitTask({
+      worktreePath: prepared.worktreePath,
+      buildId,
+      taskId: task.id,
+      model,
+      message: `${task.title}\n\n${agent.summary}`,
+    });
+    if (!commit.commit) {
+      return {
+        ok: false,
+        costUsd: spent,
+        raw: null,
+        error: {
+          type: 'AGENT_INCOMPLETE',
+          message: 'The agent finished without changing any file.',
+          cancelled: false,
+        },
+      };
+    }
+    if (input.verifyCommand) {
+      await a.verifyTask({
+        worktreePath: prepared.worktreePath,
+        command: input.verifyCommand,
+        timeoutSeconds: input.verifyTimeoutSeconds ?? 600,
+      });
+    }
+    const merged = await a.mergeTask({
+      repoPath: input.repoPath,
+      buildBranch: input.buildBranch,
+      branch: prepared.branch,
+      buildId,
+      taskId: task.id,
+    });
+    return { ok: true, costUsd: spent, mergeCommit: merged.mergeCommit };
+  } catch (err) {
+    const error = port.describeError(err);
+    // A failed agent call reports what it already spent in its details; later steps cost nothing.
+    if (spent === '0' && error.details?.costUsd) spent = error.details.costUsd;
+    return { ok: false, costUsd: spent, error, raw: err };
+  } finally {
+    if (worktree) {
+      const { worktreePath, branch } = worktree;
+      await port.nonCancellable(() => a.cleanupTask({ repoPath: input.repoPath, worktreePath, branch }));
+    }
+  }
+}
