@@ -15,10 +15,15 @@ export interface DesignRequest {
 
 /**
  * A spec names its design with one line, e.g. `Design: healthcare × dashboard` (also `x` or `/`),
- * anywhere in the file, optionally as a list item or in bold.
+ * anywhere in the file, optionally as a list item or in bold; `br spec wizard` writes
+ * `Design: industry profile **healthcare**, use-case pattern **dashboard**.`, which reads the same.
  */
 export function designFromSpec(spec: string): { profile: string; pattern: string } | null {
+  const wizard = /^design:\s*industry profile \*\*([\w-]+)\*\*,\s*use-case pattern \*\*([\w-]+)\*\*/im.exec(
+    spec,
+  );
   const m =
+    wizard ??
     /^[\s>*-]*(?:\*\*)?design(?:\*\*)?\s*:\s*(?:\*\*)?\s*([a-z][a-z-]*)\s*(?:×|x|\/)\s*([a-z][a-z-]*)/im.exec(
       spec,
     );

@@ -20,6 +20,10 @@ describe('a build that names a design system', () => {
     ['Design: healthcare × dashboard', { profile: 'healthcare', pattern: 'dashboard' }],
     ['- **Design:** fintech x analytics', { profile: 'fintech', pattern: 'analytics' }],
     ['design: media / content-platform', { profile: 'media', pattern: 'content-platform' }],
+    [
+      'Design: industry profile **real-estate**, use-case pattern **crm**.',
+      { profile: 'real-estate', pattern: 'crm' },
+    ],
     ['We design: nothing here', null],
   ])('reads the spec line %j', (line, expected) => {
     expect(designFromSpec(`# Spec\n\n${line}\n`)).toEqual(expected);
