@@ -8,6 +8,7 @@ export interface BrContext extends BaseContext {
 
 export const Category = {
   builds: 'Builds',
+  design: 'Design system',
   planning: 'Planning',
   reports: 'Costs & metrics',
   repository: 'Repository guard rails',

@@ -153,6 +153,16 @@ export const configSchema = z.strictObject({
       dataDir: z.string().min(1).default('.buildrunner/db'),
     })
     .prefault({}),
+  /** The design system a build writes before its tasks (br design generate); a spec line can override. */
+  design: z
+    .strictObject({
+      profile: z.string().min(1),
+      pattern: z.string().min(1),
+      /** A DTCG brand file, relative to the repository root. */
+      brand: z.string().min(1).optional(),
+      outDir: z.string().min(1).default('design'),
+    })
+    .optional(),
   anthropic: z
     .strictObject({
       baseUrl: z.string().url().optional(),

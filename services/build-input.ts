@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BuildRunnerConfig } from '../lib/config';
+import type { DtcgGroup } from '../lib/design/dtcg';
+import { resolveDesign, type DesignRequest } from '../lib/design/request';
 import { UserError } from '../lib/errors';
 import type { Plan } from '../lib/plan';
 import type { BuildWorkflowInput } from '../workflows/core/types';
@@ -54,6 +56,7 @@ export function makeBuildInput(args: {
   specPathInRepo: string;
   specContent: string;
   options: StartBuildOptions;
+  brand?: { name: string; document: DtcgGroup };
 }): BuildWorkflowInput {
   const { config, options } = args;
   const baseBranch = options.baseBranch ?? 'main';
@@ -86,5 +89,15 @@ export function makeBuildInput(args: {
     routing: { tiers, maxAttemptsPerTask, catalog: config.models },
     alertThresholds: config.budget.alertThresholds,
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
+    ...designOf(config, args.specContent, args.brand),
   };
+}
+
+function designOf(
+  config: BuildRunnerConfig,
+  spec: string,
+  brand: { name: string; document: DtcgGroup } | undefined,
+): { design?: DesignRequest } {
+  const design = resolveDesign({ config: config.design, spec, ...(brand ? { brand } : {}) });
+  return design ? { design } : {};
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { DtcgGroup } from '../lib/design/dtcg';
 import { UserError } from '../lib/errors';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
@@ -31,7 +32,16 @@ export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): B
     );
   const project = projectName(ctx);
   const specContent = readFileSync(specFile, 'utf8');
-  return makeBuildInput({ config: ctx.config, project, repoPath, specPathInRepo, specContent, options });
+  const brand = readDesignBrand(ctx);
+  return makeBuildInput({
+    config: ctx.config,
+    project,
+    repoPath,
+    specPathInRepo,
+    specContent,
+    options,
+    brand,
+  });
 }
 
 export async function startBuild(ctx: ServiceContext, options: StartBuildOptions): Promise<StartedBuild> {
@@ -176,3 +186,18 @@ export async function raiseBudget(ctx: ServiceContext, id: string, usd: string |
 }
 
 export { buildLogs } from './build-logs';
+
+/** The configured DTCG brand file, read at start so workers need not reach the user's disk. */
+function readDesignBrand(ctx: ServiceContext): { name: string; document: DtcgGroup } | undefined {
+  const file = ctx.config.design?.brand;
+  if (!file) return undefined;
+  const full = path.resolve(ctx.root, file);
+  try {
+    const document = JSON.parse(readFileSync(full, 'utf8')) as DtcgGroup;
+    return { name: path.basename(full).replace(/(\.tokens)?\.json$/, ''), document };
+  } catch (err) {
+    throw new UserError(
+      `design.brand ${file} cannot be read as JSON (${(err as Error).message}); fix the path in buildrunner.config.json.`,
+    );
+  }
+}

@@ -2,6 +2,7 @@ import type { BuildActivities } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { commitTask } from './commit';
+import { commitDesign } from './design';
 import { markFeaturesDelivered } from './features';
 import { mergeTask } from './merge';
 import { verifyTask } from './verify';
@@ -25,7 +26,12 @@ export type GitActivities = Pick<
  */
 export function createGitActivities(deps: { config: BuildRunnerConfig }): GitActivities {
   return {
-    ensureBuildBranch,
+    async ensureBuildBranch(input) {
+      await ensureBuildBranch(input);
+      if (input.design && input.buildId) {
+        await commitDesign({ ...input, buildId: input.buildId, design: input.design });
+      }
+    },
     prepareWorktree,
     commitTask: (input) => commitTask(input, sandboxPolicy(deps.config)),
     async verifyTask(input) {

@@ -1,9 +1,13 @@
 /** Git activities (worktrees, commits, verification, merges): arguments and results. */
+import type { DesignRequest } from '../design/request';
 
 export interface EnsureBuildBranchInput {
   repoPath: string;
   baseBranch: string;
   buildBranch: string;
+  /** With `design`: the build's id (names the build branch's worktree) and the design files to commit. */
+  buildId?: string;
+  design?: DesignRequest;
 }
 
 export interface PrepareWorktreeInput {

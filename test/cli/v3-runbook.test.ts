@@ -116,7 +116,8 @@ describe('the BuildRunner 3 runbook, in order, in a fresh folder', () => {
     r = await br('spec wizard', '--answers', path.join(base, 'answers.json'));
     expect(r.code).toBe(0);
     const spec = readFileSync(path.join(cwd, 'PROJECT_SPEC.md'), 'utf8');
-    expect(spec).toContain('industry profile **Healthcare**, use-case pattern **Dashboard**');
+    // With br design installed the wizard writes the profile and pattern ids, which builds read back.
+    expect(spec).toContain('industry profile **healthcare**, use-case pattern **dashboard**');
     expect(spec).toContain('## Feature: Alerts');
     execFileSync('git', ['add', '-A'], { cwd });
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'spec'], {

@@ -53,7 +53,8 @@ describe('br spec wizard', () => {
     expect(text).toContain('## Feature: Patient list\n\nId: patient-list · priority high · required\n');
     expect(text).toContain('Depends on: Patient list, Design System');
     expect(text).toContain('- R2.1 Lists the patients of one ward\n- R2.2 Filters by bed\n');
-    expect(text).toContain('industry profile **Healthcare**, use-case pattern **Dashboard**');
+    // br design is installed: the wizard checks the names and writes the ids a build reads back.
+    expect(text).toContain('industry profile **healthcare**, use-case pattern **dashboard**');
 
     const plan = await br('plan', 'PROJECT_SPEC.md', '--heuristic-plan', '--json');
     expect(plan.code).toBe(0);

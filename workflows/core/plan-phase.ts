@@ -28,10 +28,12 @@ export async function planPhase(
     ...(input.estimatorModel ? { model: input.estimatorModel } : {}),
   });
   spent(est.costUsd);
+  // The design files ride on the same activity, so a build without them schedules the same commands.
   await port.activities.ensureBuildBranch({
     repoPath: input.repoPath,
     baseBranch: input.baseBranch,
     buildBranch: input.buildBranch,
+    ...(input.design ? { buildId: input.buildId, design: input.design } : {}),
   });
   return { ok: true, plan: planned, estimates: est.estimates };
 }

@@ -6,6 +6,7 @@
 import type { BuildOutcome, ComplexityEstimate, TaskOutcome } from '../../lib/contracts';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
+import type { DesignRequest } from '../../lib/design/request';
 import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
 
 /** Which tier each complexity level starts on, how often a task may be tried, and the catalog to pick from. */
@@ -49,6 +50,8 @@ export interface BuildWorkflowInput {
    * ends BUDGET_EXHAUSTED. Default 24 h.
    */
   budgetWaitMs?: number;
+  /** The design system to commit on the build branch before any task starts (br design). */
+  design?: DesignRequest;
   /** Present only when the build continued as new: the state of the previous run. */
   carried?: BuildCarryOver;
 }

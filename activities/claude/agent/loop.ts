@@ -1,6 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import Decimal from 'decimal.js';
+import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
 import type { BuildRunnerConfig } from '../../../lib/config';
 import type { Database } from '../../../lib/db/connection';
@@ -44,7 +46,16 @@ All paths are relative to the repository root; you cannot leave it, and you cann
 Do not commit: the build commits your changes and runs the repository's hooks.
 When the work is done and checked, call finish with a short summary.`;
 
-function taskPrompt(input: RunAgentInput, allowed: readonly string[]): string {
+/** The line that points the agent at the repository's design system, when the build wrote one. */
+export function designNote(root: string, outDir: string): string | null {
+  if (!existsSync(path.join(root, outDir, 'DESIGN.md'))) return null;
+  return (
+    `This repository has a design system in ${outDir}/. Before writing any UI, read ${outDir}/DESIGN.md and follow it: ` +
+    `style only with the semantic utilities of ${outDir}/theme.css, use only the colour pairs it lists, keep its sizes.`
+  );
+}
+
+function taskPrompt(input: RunAgentInput, allowed: readonly string[], design: string | null = null): string {
   const t = input.task;
   return [
     `Task ${t.id}: ${t.title}`,
@@ -54,6 +65,7 @@ function taskPrompt(input: RunAgentInput, allowed: readonly string[]): string {
     `Acceptance criteria:\n${t.acceptance.map((a) => `- ${a}`).join('\n') || '- (none given)'}`,
     `Files you are expected to create or change: ${t.files.join(', ') || '(not specified)'}`,
     `Commands you may run: ${allowed.join(', ') || '(none)'}`,
+    ...(design ? ['', design] : []),
     ...(input.repairFeedback
       ? [
           '',
@@ -88,7 +100,10 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
   const maxTokens = input.maxTokens ?? Number.POSITIVE_INFINITY;
   const keyPrefix = callKeyPrefix(`${input.buildId}/${input.taskId}/${input.attempt}`);
   let messages: Anthropic.MessageParam[] = [
-    { role: 'user', content: taskPrompt(input, tools.allowedCommands) },
+    {
+      role: 'user',
+      content: taskPrompt(input, tools.allowedCommands, designNote(root, config.design?.outDir ?? 'design')),
+    },
   ];
   let usage = ZERO_USAGE;
   let cost = new Decimal(0);

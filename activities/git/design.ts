@@ -1,0 +1,41 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { brandLayer } from '../../lib/design/brand';
+import { designFiles } from '../../lib/design/emit';
+import type { DesignRequest } from '../../lib/design/request';
+import { buildTheme } from '../../lib/design/theme';
+import { withRepoLock } from './lock';
+import { mergeWorktree } from './merge';
+import { authorEnv, git, runGit, trailers } from './run';
+
+/**
+ * Commits the design files (DESIGN.md, theme.css, registry item, DTCG tokens) on the build branch, in
+ * the build branch's own worktree, so every task worktree starts with them. Idempotent: a retry or a
+ * second call with the same request finds nothing to commit.
+ */
+export async function commitDesign(args: {
+  repoPath: string;
+  buildId: string;
+  buildBranch: string;
+  design: DesignRequest;
+}): Promise<{ commit: string | null }> {
+  const { design } = args;
+  const brand = design.brand ? brandLayer(design.brand, design.brandName ?? 'brand') : undefined;
+  const files = designFiles(buildTheme(design.profile, design.pattern, brand));
+  return withRepoLock(args.repoPath, async () => {
+    const dir = await mergeWorktree(args.repoPath, args.buildId, args.buildBranch);
+    const out = path.join(dir, design.outDir);
+    await mkdir(out, { recursive: true });
+    for (const f of files) await writeFile(path.join(out, f.path), f.content);
+    await git(dir, ['add', '--', design.outDir]);
+    const staged = await runGit(dir, ['diff', '--cached', '--quiet'], { allowFailure: true });
+    if (staged.code === 0) return { commit: null };
+    const message = `Design system: ${design.profile} × ${design.pattern} (br design generate)\n\nThe coding agent follows ${design.outDir}/DESIGN.md.\n\n${trailers({ buildId: args.buildId })}\n`;
+    // Generated files, not code a model wrote: the repository's hooks check the tasks' commits instead.
+    await git(dir, ['commit', '--quiet', '--no-verify', '-m', message], {
+      env: authorEnv,
+      scrubSecrets: true,
+    });
+    return { commit: await git(dir, ['rev-parse', 'HEAD']) };
+  });
+}
