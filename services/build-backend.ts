@@ -1,4 +1,4 @@
-import type { BuildBackend } from './build-types';
+import type { BuildBackend, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 
 /**
@@ -19,4 +19,25 @@ export const temporalBuilds: BuildBackend = {
 
 export function buildBackend(ctx: ServiceContext): BuildBackend {
   return ctx.builds ?? temporalBuilds;
+}
+
+/** What `br build start --json` prints and what every front end returns for a started build. */
+export interface StartSummary {
+  buildId: string;
+  attached: boolean;
+  webUiUrl: string;
+  buildBranch: string;
+  budgetUsd: string;
+  parallel: number;
+}
+
+export function startSummary(started: StartedBuild): StartSummary {
+  return {
+    buildId: started.buildId,
+    attached: started.attached,
+    webUiUrl: started.webUiUrl,
+    buildBranch: started.input.buildBranch,
+    budgetUsd: started.input.budgetUsd,
+    parallel: started.input.parallel,
+  };
 }

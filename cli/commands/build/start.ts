@@ -44,7 +44,7 @@ export class BuildStartCommand extends BrCommand {
     if (this.aiPlan && this.heuristicPlan) {
       throw new (await import('clipanion')).UsageError('Choose one of --ai-plan and --heuristic-plan.');
     }
-    const { buildBackend } = await import('../../../services/build-backend');
+    const { buildBackend, startSummary } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const backend = buildBackend(ctx);
     const started = await backend.start(ctx, {
@@ -55,14 +55,7 @@ export class BuildStartCommand extends BrCommand {
       planner: this.aiPlan ? 'claude' : 'heuristic',
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
     });
-    const summary = {
-      buildId: started.buildId,
-      attached: started.attached,
-      webUiUrl: started.webUiUrl,
-      buildBranch: started.input.buildBranch,
-      budgetUsd: started.input.budgetUsd,
-      parallel: started.input.parallel,
-    };
+    const summary = startSummary(started);
     if (this.json && !this.watch) {
       this.printJson(summary);
       return 0;
