@@ -59,5 +59,7 @@ export function registerResources(server: McpServer, context: ContextFactory): v
 
 function capped(text: string): string {
   if (Buffer.byteLength(text) <= MAX_RESPONSE_BYTES - 200) return text;
-  return `${Buffer.from(text).subarray(0, MAX_RESPONSE_BYTES - 200).toString()}\n(truncated)`;
+  return `${Buffer.from(text)
+    .subarray(0, MAX_RESPONSE_BYTES - 200)
+    .toString()}\n(truncated)`;
 }

@@ -16,10 +16,19 @@ export interface Page {
 export function paginate<T>(items: T[], offset = 0, limit = 50): { items: T[]; page: Page } {
   const slice = items.slice(offset, offset + limit);
   const next = offset + slice.length;
-  return { items: slice, page: { offset, limit, total: items.length, nextOffset: next < items.length ? next : null } };
+  return {
+    items: slice,
+    page: { offset, limit, total: items.length, nextOffset: next < items.length ? next : null },
+  };
 }
 
-export type ResourceLink = { type: 'resource_link'; uri: string; name: string; mimeType: string; description?: string };
+export type ResourceLink = {
+  type: 'resource_link';
+  uri: string;
+  name: string;
+  mimeType: string;
+  description?: string;
+};
 
 /**
  * A tool result: the data as structuredContent, the same JSON as text for clients that read only text,

@@ -1,6 +1,7 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { packageVersion } from '../lib/paths';
 import type { ContextFactory } from './context';
+import { compactToolList } from './listing';
 import { registerResources } from './resources';
 import { registerBuildTools } from './tools/builds';
 import { registerFeatureTool } from './tools/feature';
@@ -19,10 +20,27 @@ export function createMcpServer(context: ContextFactory): McpServer {
     { name: 'buildrunner', version: packageVersion() },
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } },
   );
-  registerPlanTool(server, context);
-  registerBuildTools(server, context);
-  registerCostsTool(server, context);
-  registerFeatureTool(server, context);
+  const tools = new Map<string, RegisteredTool>();
+  registerPlanTool(server, context, tools);
+  registerBuildTools(server, context, tools);
+  registerCostsTool(server, context, tools);
+  registerFeatureTool(server, context, tools);
+  compactToolList(server, tools);
   registerResources(server, context);
   return server;
+}
+
+/**
+ * Loads every module a tool reaches before the first request, so a call's time is its own work and not
+ * the one-time import of the planner, the database driver or the Temporal client.
+ */
+export async function preloadServices(): Promise<void> {
+  await Promise.all([
+    import('../services/plan').then((plan) => plan.preloadPlanner()),
+    import('../services/build-keys'),
+    import('../services/builds'),
+    import('../services/reports'),
+    import('../lib/features/store'),
+    import('../lib/features/status-md'),
+  ]);
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { ContextFactory } from './context';
-import { createMcpServer } from './server';
+import { createMcpServer, preloadServices } from './server';
 
 /**
  * stdio: stdout carries JSON-RPC and nothing else. The transport keeps the only handle on the real
@@ -12,12 +12,16 @@ import { createMcpServer } from './server';
 export async function serveStdio(context: ContextFactory): Promise<void> {
   const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
   const stdout = process.stdout;
-  const realWrite = stdout.write.bind(stdout) as (chunk: unknown, cb: (err?: Error | null) => void) => boolean;
+  const realWrite = stdout.write.bind(stdout) as (
+    chunk: unknown,
+    cb: (err?: Error | null) => void,
+  ) => boolean;
   const wire = new Writable({ write: (chunk, _enc, cb) => void realWrite(chunk, cb) });
-  stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write;
+  stdout.write = process.stderr.write.bind(process.stderr);
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
+  await preloadServices();
   const transport = new StdioServerTransport(process.stdin, wire);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
@@ -37,8 +41,13 @@ export interface HttpServer {
  * Streamable HTTP on 127.0.0.1 only, stateless (a fresh MCP server per request: builds live in Temporal,
  * not in this process), JSON responses, and Host checks against DNS rebinding.
  */
-export async function serveHttp(context: ContextFactory, options: { port?: number } = {}): Promise<HttpServer> {
-  const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+export async function serveHttp(
+  context: ContextFactory,
+  options: { port?: number } = {},
+): Promise<HttpServer> {
+  const { StreamableHTTPServerTransport } =
+    await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+  await preloadServices();
   let allowedHosts: string[] = [];
   const server = createServer((req, res) => {
     if (!req.url?.startsWith('/mcp')) {

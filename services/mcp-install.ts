@@ -73,7 +73,7 @@ export function installMcpServer(
     throw new UserError(
       `${shown} does not hold a JSON object with an "mcpServers" object, so it was left as it is. Fix the file, then run br mcp install again.`,
     );
-  const servers = (config.mcpServers ?? {}) as JsonObject;
+  const servers = config.mcpServers ?? {};
   const existing = servers[SERVER_NAME];
   if (JSON.stringify(existing) === JSON.stringify(entry)) return result('unchanged');
   config.mcpServers = { ...servers, [SERVER_NAME]: entry };

@@ -1,140 +1,149 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ProgressSnapshot } from '../../services/build-types';
 import type { ContextFactory } from '../context';
 import { buildLinks } from '../resources';
 import { ok, paginate, run, withDeadline } from '../respond';
-import { pageInput, pageOutput } from './shapes';
+import { pageInput, pageOutput, row } from './shapes';
 
 const money = z.string();
-const budget = z.looseObject({ limitUsd: money, spentUsd: money, leftUsd: money, breaker: z.string() });
-const taskRow = z.looseObject({ id: z.string(), state: z.string(), attempts: z.number(), costUsd: money });
 
 /** A progress query needs a worker to answer; without one it would wait, and a client would time out. */
 const PROGRESS_DEADLINE_MS = 1500;
 
-export function registerBuildTools(server: McpServer, context: ContextFactory): void {
-  server.registerTool(
+export function registerBuildTools(
+  server: McpServer,
+  context: ContextFactory,
+  tools: Map<string, RegisteredTool>,
+): void {
+  tools.set(
     'br_build_start',
-    {
-      title: 'Start a build',
-      description:
-        'Start a build of a spec and return its id at once (never waits for it). The same spec and base, or the same clientKey, return the same build.',
-      inputSchema: {
-        spec: z.string(),
-        budgetUsd: z.number().positive().optional(),
-        parallel: z.number().int().min(1).optional(),
-        base: z.string().optional().describe('Base branch, default main'),
-        planner: z.enum(['heuristic', 'claude']).optional().describe('Default heuristic'),
-        aiEstimate: z.boolean().optional(),
-        clientKey: z.string().max(200).optional().describe('Retry key: a repeat returns the first build'),
+    server.registerTool(
+      'br_build_start',
+      {
+        description:
+          'Start a build; returns its id at once. The same spec and base, or the same clientKey, give the same build.',
+        inputSchema: {
+          spec: z.string(),
+          budgetUsd: z.number().positive().optional(),
+          parallel: z.number().int().min(1).optional(),
+          base: z.string().optional().describe('Base branch, default main'),
+          planner: z.enum(['heuristic', 'claude']).optional().describe('Default heuristic'),
+          aiEstimate: z.boolean().optional(),
+          clientKey: z.string().max(200).optional(),
+        },
+        outputSchema: z.looseObject({ buildId: z.string(), attached: z.boolean(), budgetUsd: money }),
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: true,
+          openWorldHint: false,
+        },
       },
-      outputSchema: {
-        buildId: z.string(),
-        attached: z.boolean(),
-        webUiUrl: z.string(),
-        buildBranch: z.string(),
-        budgetUsd: money,
-        parallel: z.number(),
-      },
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    },
-    (args) =>
-      run(async () => {
-        const { startBuildOnce } = await import('../../services/build-keys');
-        const started = await startBuildOnce(
-          await context(),
-          {
-            specPath: args.spec,
-            budgetUsd: args.budgetUsd,
-            parallel: args.parallel,
-            baseBranch: args.base ?? 'main',
-            planner: args.planner ?? 'heuristic',
-            estimator: args.aiEstimate ? 'ai' : 'heuristic',
-          },
-          args.clientKey,
-        );
-        return ok(started, buildLinks(started.buildId));
-      }),
+      (args) =>
+        run(async () => {
+          const { startBuildOnce } = await import('../../services/build-keys');
+          const started = await startBuildOnce(
+            await context(),
+            {
+              specPath: args.spec,
+              budgetUsd: args.budgetUsd,
+              parallel: args.parallel,
+              baseBranch: args.base ?? 'main',
+              planner: args.planner ?? 'heuristic',
+              estimator: args.aiEstimate ? 'ai' : 'heuristic',
+            },
+            args.clientKey,
+          );
+          return ok(started, buildLinks(started.buildId));
+        }),
+    ),
   );
 
-  server.registerTool(
+  tools.set(
     'br_build_status',
-    {
-      title: 'Build status',
-      description:
-        'Without buildId: list builds. With it: status, task counts, budget (concise) or every task (detailed, paged). Logs and STATUS.md come as resource links.',
-      inputSchema: {
-        buildId: z.string().optional(),
-        detail: z.enum(['concise', 'detailed']).optional(),
-        ...pageInput,
+    server.registerTool(
+      'br_build_status',
+      {
+        description:
+          'No buildId: list builds. Else status, counts, budget, active tasks (concise) or all tasks (detailed, paged).',
+        inputSchema: {
+          buildId: z.string().optional(),
+          detail: z.enum(['concise', 'detailed']).optional(),
+          ...pageInput,
+        },
+        outputSchema: z.looseObject({
+          status: z.string().optional(),
+          budget: z.looseObject({ leftUsd: money }).optional(),
+          active: z.array(row('id')).optional(),
+          tasks: z.array(row('id')).optional(),
+          builds: z.array(row('workflowId')).optional(),
+          page: pageOutput.page.optional(),
+        }),
+        annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       },
-      outputSchema: {
-        buildId: z.string().optional(),
-        status: z.string().optional(),
-        paused: z.boolean().optional(),
-        counts: z.record(z.string(), z.number()).optional(),
-        budget: budget.optional(),
-        elapsedMs: z.number().optional(),
-        webUiUrl: z.string().optional(),
-        active: z.array(taskRow).optional().describe('concise: running and failed tasks'),
-        tasks: z.array(taskRow).optional(),
-        builds: z.array(z.looseObject({ workflowId: z.string(), status: z.string() })).optional(),
-        page: pageOutput.page.optional(),
-      },
-      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    },
-    ({ buildId, detail, offset, limit }) =>
-      run(async () => {
-        const [{ buildBackend }, ctx] = await Promise.all([import('../../services/build-backend'), context()]);
-        const backend = buildBackend(ctx);
-        if (!buildId) {
-          const { items, page } = paginate(await backend.list(ctx, {}), offset, limit);
-          return ok({ builds: items, page });
-        }
-        const progress = await withDeadline(
-          backend.progress(ctx, buildId),
-          PROGRESS_DEADLINE_MS,
-          `Build ${buildId} did not answer within ${PROGRESS_DEADLINE_MS / 1000} s: is a worker running (\`br worker\`)? Ask again.`,
-        );
-        if (detail === 'detailed') {
-          const { items, page } = paginate(progress.tasks, offset, limit);
-          return ok({ ...progress, tasks: items, page }, buildLinks(buildId));
-        }
-        return ok(concise(progress), buildLinks(buildId));
-      }),
+      ({ buildId, detail, offset, limit }) =>
+        run(async () => {
+          const [{ buildBackend }, ctx] = await Promise.all([
+            import('../../services/build-backend'),
+            context(),
+          ]);
+          const backend = buildBackend(ctx);
+          if (!buildId) {
+            const { items, page } = paginate(await backend.list(ctx, {}), offset, limit);
+            return ok({ builds: items, page });
+          }
+          const progress = await withDeadline(
+            backend.progress(ctx, buildId),
+            PROGRESS_DEADLINE_MS,
+            `Build ${buildId} did not answer within ${PROGRESS_DEADLINE_MS / 1000} s: is a worker running (\`br worker\`)? Ask again.`,
+          );
+          if (detail === 'detailed') {
+            const { items, page } = paginate(progress.tasks, offset, limit);
+            return ok({ ...progress, tasks: items, page }, buildLinks(buildId));
+          }
+          return ok(concise(progress), buildLinks(buildId));
+        }),
+    ),
   );
 
-  server.registerTool(
+  tools.set(
     'br_build_control',
-    {
-      title: 'Steer a build',
-      description:
-        'Pause (running tasks finish, nothing new starts), resume, cancel (running tasks stop), or raise_budget by usd.',
-      inputSchema: {
-        buildId: z.string(),
-        action: z.enum(['pause', 'resume', 'cancel', 'raise_budget']),
-        usd: z.string().optional().describe('raise_budget: USD to add, e.g. "10"'),
-        reason: z.string().optional().describe('cancel: recorded with it'),
+    server.registerTool(
+      'br_build_control',
+      {
+        description:
+          'pause (running tasks finish, none start), resume, cancel (running tasks stop), raise_budget by usd.',
+        inputSchema: {
+          buildId: z.string(),
+          action: z.enum(['pause', 'resume', 'cancel', 'raise_budget']),
+          usd: z.string().optional().describe('USD to add, e.g. "10"'),
+          reason: z.string().optional(),
+        },
+        outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: true,
+          idempotentHint: false,
+          openWorldHint: false,
+        },
       },
-      outputSchema: {
-        workflowId: z.string(),
-        action: z.string().optional(),
-        raisedUsd: money.optional(),
-        webUiUrl: z.string(),
-      },
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    },
-    ({ buildId, action, usd, reason }) =>
-      run(async () => {
-        const [{ buildBackend }, ctx] = await Promise.all([import('../../services/build-backend'), context()]);
-        const backend = buildBackend(ctx);
-        if (action !== 'raise_budget') return ok(await backend.signal(ctx, buildId, action, reason));
-        const { UserError } = await import('../../lib/errors');
-        if (!usd || !/^\d+(\.\d+)?$/.test(usd) || Number(usd) <= 0)
-          throw new UserError(`raise_budget needs usd, a positive amount such as "5" or "12.50", not "${usd ?? ''}".`);
-        return ok(await backend.raiseBudget(ctx, buildId, usd));
-      }),
+      ({ buildId, action, usd, reason }) =>
+        run(async () => {
+          const [{ buildBackend }, ctx] = await Promise.all([
+            import('../../services/build-backend'),
+            context(),
+          ]);
+          const backend = buildBackend(ctx);
+          if (action !== 'raise_budget') return ok(await backend.signal(ctx, buildId, action, reason));
+          const { UserError } = await import('../../lib/errors');
+          if (!usd || !/^\d+(\.\d+)?$/.test(usd) || Number(usd) <= 0)
+            throw new UserError(
+              `raise_budget needs usd, a positive amount such as "5" or "12.50", not "${usd ?? ''}".`,
+            );
+          return ok(await backend.raiseBudget(ctx, buildId, usd));
+        }),
+    ),
   );
 }
 

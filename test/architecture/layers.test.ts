@@ -56,7 +56,10 @@ describe('the layer lint (npm run lint:layers)', () => {
   });
 
   it('fails when the MCP server reaches past the services into workflow code', () => {
-    appendFileSync(path.join(dir, 'mcp/server.ts'), "\nexport { progressQuery } from '../workflows/messages';\n");
+    appendFileSync(
+      path.join(dir, 'mcp/server.ts'),
+      "\nexport { progressQuery } from '../workflows/messages';\n",
+    );
     const { status, output } = lintLayers(dir);
     expect(status).not.toBe(0);
     expect(output).toMatch(/mcp-imports-down-only: mcp\/server\.ts → workflows\/messages\.ts/);

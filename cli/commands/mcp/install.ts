@@ -41,7 +41,8 @@ export class McpInstallCommand extends BrCommand {
       unchanged: 'BuildRunner is already in',
     }[result.action];
     this.print(`${done} ${result.file} (${result.client}, ${result.scope} scope).`);
-    if (result.action !== 'unchanged') this.print('Restart the client (or reload its MCP servers) to use it.');
+    if (result.action !== 'unchanged')
+      this.print('Restart the client (or reload its MCP servers) to use it.');
     return 0;
   }
 }
