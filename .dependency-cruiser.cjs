@@ -38,7 +38,11 @@ module.exports = {
       ['cli', 'mcp', 'services', 'worker', 'activities'],
       'Workflow code reaches activities through lib/contracts types only.',
     ),
-    layer('worker', ['cli', 'mcp', 'services'], 'The worker wires workflows and activities; it knows no front end.'),
+    layer(
+      'worker',
+      ['cli', 'mcp', 'services'],
+      'The worker wires workflows and activities; it knows no front end.',
+    ),
     layer('services', ['cli', 'mcp'], 'Services serve every front end and know none of them.'),
     layer('cli', ['worker', 'workflows', 'activities'], 'The CLI parses, calls a service, renders.'),
     layer(
