@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { packageVersion } from '../lib/paths';
 import type { ContextFactory } from './context';
@@ -43,4 +44,28 @@ export async function preloadServices(): Promise<void> {
     import('../lib/features/store'),
     import('../lib/features/status-md'),
   ]);
+}
+
+/**
+ * Before serving: load the modules, and bring an existing database up to date, so the first br_costs
+ * call is as quick as the rest. A project without a database gets none until something needs it (the
+ * first br_costs creates it, as `br costs` would). A database that cannot be opened now is reported
+ * on stderr; the tool that needs it will say why when it is called.
+ */
+export async function warmUp(context: ContextFactory): Promise<void> {
+  await preloadServices();
+  try {
+    const ctx = await context();
+    const [{ resolveDatabaseTarget }, { withDatabase }] = await Promise.all([
+      import('../lib/db/target'),
+      import('../services/context'),
+    ]);
+    const target = resolveDatabaseTarget(ctx);
+    if (target.kind === 'pglite' && (!target.dataDir || !existsSync(target.dataDir))) return;
+    await withDatabase(ctx, async () => undefined);
+  } catch (err) {
+    process.stderr.write(
+      `BuildRunner MCP: database not ready (${err instanceof Error ? err.message : String(err)})\n`,
+    );
+  }
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { ContextFactory } from './context';
-import { createMcpServer, preloadServices } from './server';
+import { createMcpServer, warmUp } from './server';
 
 /**
  * stdio: stdout carries JSON-RPC and nothing else. The transport keeps the only handle on the real
@@ -21,13 +21,14 @@ export async function serveStdio(context: ContextFactory): Promise<void> {
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
-  await preloadServices();
+  await warmUp(context);
   const transport = new StdioServerTransport(process.stdin, wire);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     process.stdin.once('end', resolve);
   });
   await createMcpServer(context).connect(transport);
+  process.stderr.write('BuildRunner MCP server ready on stdio\n');
   await closed;
 }
 
@@ -47,7 +48,7 @@ export async function serveHttp(
 ): Promise<HttpServer> {
   const { StreamableHTTPServerTransport } =
     await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
-  await preloadServices();
+  await warmUp(context);
   let allowedHosts: string[] = [];
   const server = createServer((req, res) => {
     if (!req.url?.startsWith('/mcp')) {

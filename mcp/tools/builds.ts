@@ -1,6 +1,7 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ProgressSnapshot } from '../../services/build-types';
+import type { ServiceContext } from '../../services/context';
 import type { ContextFactory } from '../context';
 import { buildLinks } from '../resources';
 import { ok, paginate, run, withDeadline } from '../respond';
@@ -8,8 +9,21 @@ import { pageInput, pageOutput, row } from './shapes';
 
 const money = z.string();
 
-/** A progress query needs a worker to answer; without one it would wait, and a client would time out. */
-const PROGRESS_DEADLINE_MS = 1500;
+/**
+ * Every build call answers within this, whatever Temporal does: an unreachable server would otherwise
+ * take the SDK's 5 s connect timeout, and a progress query waits for a worker that may not be running.
+ * Work still in flight when the deadline passes carries on; starts are idempotent, so asking again is safe.
+ */
+const DEADLINE_MS = 1800;
+
+function withinDeadline<T>(ctx: ServiceContext, work: Promise<T>, what: string): Promise<T> {
+  const { address } = ctx.config.temporal;
+  return withDeadline(
+    work,
+    DEADLINE_MS,
+    `${what} got no answer within ${DEADLINE_MS / 1000} s from Temporal at ${address}. If no server runs there, start one with \`br dev\` (or point TEMPORAL_ADDRESS at one); if it does, check that \`br worker\` is running. Then call again: repeating it is safe.`,
+  );
+}
 
 export function registerBuildTools(
   server: McpServer,
@@ -43,17 +57,22 @@ export function registerBuildTools(
       (args) =>
         run(async () => {
           const { startBuildOnce } = await import('../../services/build-keys');
-          const started = await startBuildOnce(
-            await context(),
-            {
-              specPath: args.spec,
-              budgetUsd: args.budgetUsd,
-              parallel: args.parallel,
-              baseBranch: args.base ?? 'main',
-              planner: args.planner ?? 'heuristic',
-              estimator: args.aiEstimate ? 'ai' : 'heuristic',
-            },
-            args.clientKey,
+          const ctx = await context();
+          const started = await withinDeadline(
+            ctx,
+            startBuildOnce(
+              ctx,
+              {
+                specPath: args.spec,
+                budgetUsd: args.budgetUsd,
+                parallel: args.parallel,
+                baseBranch: args.base ?? 'main',
+                planner: args.planner ?? 'heuristic',
+                estimator: args.aiEstimate ? 'ai' : 'heuristic',
+              },
+              args.clientKey,
+            ),
+            'Starting the build',
           );
           return ok(started, buildLinks(started.buildId));
         }),
@@ -90,14 +109,11 @@ export function registerBuildTools(
           ]);
           const backend = buildBackend(ctx);
           if (!buildId) {
-            const { items, page } = paginate(await backend.list(ctx, {}), offset, limit);
+            const builds = await withinDeadline(ctx, backend.list(ctx, {}), 'Listing builds');
+            const { items, page } = paginate(builds, offset, limit);
             return ok({ builds: items, page });
           }
-          const progress = await withDeadline(
-            backend.progress(ctx, buildId),
-            PROGRESS_DEADLINE_MS,
-            `Build ${buildId} did not answer within ${PROGRESS_DEADLINE_MS / 1000} s: is a worker running (\`br worker\`)? Ask again.`,
-          );
+          const progress = await withinDeadline(ctx, backend.progress(ctx, buildId), `Build ${buildId}`);
           if (detail === 'detailed') {
             const { items, page } = paginate(progress.tasks, offset, limit);
             return ok({ ...progress, tasks: items, page }, buildLinks(buildId));
@@ -135,13 +151,16 @@ export function registerBuildTools(
             context(),
           ]);
           const backend = buildBackend(ctx);
-          if (action !== 'raise_budget') return ok(await backend.signal(ctx, buildId, action, reason));
+          if (action !== 'raise_budget')
+            return ok(
+              await withinDeadline(ctx, backend.signal(ctx, buildId, action, reason), `The ${action}`),
+            );
           const { UserError } = await import('../../lib/errors');
           if (!usd || !/^\d+(\.\d+)?$/.test(usd) || Number(usd) <= 0)
             throw new UserError(
               `raise_budget needs usd, a positive amount such as "5" or "12.50", not "${usd ?? ''}".`,
             );
-          return ok(await backend.raiseBudget(ctx, buildId, usd));
+          return ok(await withinDeadline(ctx, backend.raiseBudget(ctx, buildId, usd), 'Raising the budget'));
         }),
     ),
   );
