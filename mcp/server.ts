@@ -62,7 +62,7 @@ export async function warmUp(context: ContextFactory): Promise<void> {
     ]);
     const target = resolveDatabaseTarget(ctx);
     if (target.kind === 'pglite' && (!target.dataDir || !existsSync(target.dataDir))) return;
-    await withDatabase(ctx, async () => undefined);
+    await withDatabase(ctx, () => Promise.resolve());
   } catch (err) {
     process.stderr.write(
       `BuildRunner MCP: database not ready (${err instanceof Error ? err.message : String(err)})\n`,
