@@ -158,6 +158,12 @@ describe('br mcp serve, in memory (builds on the simulation runtime)', () => {
     expect(afterCancel).toEqual(JSON.parse((await viaCli('build', 'status', id, '--json')).stdout));
     expect(afterCancel.status).toBe('CANCELLED');
 
+    const log = await client.readResource({ uri: `br://builds/${id}/logs/1` });
+    const cliLog = JSON.parse((await viaCli('build', 'logs', id, '--json')).stdout) as { type: string }[];
+    const logLines = (log.contents[0] as { text: string }).text.split('\n');
+    expect(logLines).toHaveLength(cliLog.length);
+    expect(logLines.map((l) => l.split('  ')[1])).toEqual(cliLog.map((l) => l.type));
+
     const listed = data(await timed('br_build_status', {}));
     expect(listed.builds).toEqual(JSON.parse((await viaCli('build', 'list', '--json')).stdout));
   });
