@@ -19,7 +19,7 @@ export function registerPlanTool(
           "Preview a spec's plan: tasks, dependencies, complexity, model, cost range, total forecast. Starts nothing.",
         inputSchema: {
           spec: z.string().describe('Spec path, relative to the project'),
-          planner: z.enum(['heuristic', 'claude']).optional().describe('Default: claude if a key is set'),
+          planner: z.enum(['heuristic', 'claude']).optional().describe('claude: slower, calls Claude'),
           aiEstimate: z.boolean().optional(),
           ...pageInput,
         },
@@ -35,7 +35,12 @@ export function registerPlanTool(
       ({ spec, planner, aiEstimate, offset, limit }) =>
         run(async () => {
           const { planSpec } = await import('../../services/plan');
-          const report = await planSpec(await context(), { specPath: spec, planner, aiEstimate });
+          // Heuristic unless asked: a Claude plan takes longer than an agent should wait on a tool call.
+          const report = await planSpec(await context(), {
+            specPath: spec,
+            planner: planner ?? 'heuristic',
+            aiEstimate,
+          });
           const { items, page } = paginate(report.tasks, offset, limit);
           return ok({ ...report, tasks: items, page });
         }),

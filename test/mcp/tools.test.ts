@@ -70,7 +70,7 @@ describe('br mcp serve, in memory (builds on the simulation runtime)', () => {
   });
 
   it('plans a spec with the same data as `br plan --json`', async () => {
-    const mcp = await timed('br_plan', { spec: 'PROJECT_SPEC.md', planner: 'heuristic' });
+    const mcp = await timed('br_plan', { spec: 'PROJECT_SPEC.md' });
     const cli = await br('plan', 'PROJECT_SPEC.md', '--heuristic-plan', '--json');
     expect(cli.code).toBe(0);
     expect(data(mcp)).toEqual(JSON.parse(cli.stdout));
