@@ -74,7 +74,7 @@ describe('br mcp serve pages what would not fit in 25k tokens', () => {
     await migrate(db);
     await seedHistory(db);
     await db.close();
-    for (const by of ['model', 'day'] as const) {
+    for (const by of ['model'] as const) {
       const mcp = await call(client, 'br_costs', { by });
       const cli = await runBr(['costs', '--by', by, '--json'], {
         cwd: repo,
