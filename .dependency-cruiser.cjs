@@ -1,7 +1,7 @@
 /**
  * The layers of ARCHITECTURE.md, enforced: imports point down only, and nothing imports in a circle.
  *
- *   cli/  ->  services/  ->  worker/  workflows/  activities/  ->  lib/
+ *   cli/, mcp/  ->  services/  ->  worker/  workflows/  activities/  ->  lib/
  *
  * Type-only imports count too: a type that two layers share belongs in the lower one (lib/contracts
  * holds what workflows and activities share).
@@ -25,22 +25,31 @@ module.exports = {
     },
     layer(
       'lib',
-      ['cli', 'services', 'worker', 'workflows', 'activities'],
+      ['cli', 'mcp', 'services', 'worker', 'workflows', 'activities'],
       'lib/ is pure shared code and imports only lib/.',
     ),
     layer(
       'activities',
-      ['cli', 'services', 'worker', 'workflows'],
+      ['cli', 'mcp', 'services', 'worker', 'workflows'],
       'Activities do side effects with lib/ and libraries only.',
     ),
     layer(
       'workflows',
-      ['cli', 'services', 'worker', 'activities'],
+      ['cli', 'mcp', 'services', 'worker', 'activities'],
       'Workflow code reaches activities through lib/contracts types only.',
     ),
-    layer('worker', ['cli', 'services'], 'The worker wires workflows and activities; it knows no front end.'),
-    layer('services', ['cli'], 'Services serve every front end and know none of them.'),
+    layer(
+      'worker',
+      ['cli', 'mcp', 'services'],
+      'The worker wires workflows and activities; it knows no front end.',
+    ),
+    layer('services', ['cli', 'mcp'], 'Services serve every front end and know none of them.'),
     layer('cli', ['worker', 'workflows', 'activities'], 'The CLI parses, calls a service, renders.'),
+    layer(
+      'mcp',
+      ['cli', 'worker', 'workflows', 'activities'],
+      'The MCP server is a front end like the CLI: it calls services/ and lib/ only.',
+    ),
     {
       name: 'workflow-code-has-no-io',
       comment: 'Temporal workflow code is deterministic: no Node built-ins (the simulation host included).',
@@ -51,7 +60,7 @@ module.exports = {
     {
       name: 'no-test-code-in-source',
       severity: 'error',
-      from: { path: '^(cli|services|worker|workflows|activities|lib)/' },
+      from: { path: '^(cli|mcp|services|worker|workflows|activities|lib)/' },
       to: { path: '^(test|bench)/' },
     },
   ],

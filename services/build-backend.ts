@@ -1,5 +1,8 @@
-import type { BuildBackend } from './build-types';
+import type { BuildBackend, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
+import type { PlannerChoice, ProducedPlan } from './plan-source';
+
+type PlannedBuild = ProducedPlan & { source: 'file' | 'planned' };
 
 /**
  * The one place that chooses where builds run: Temporal (`temporalBuilds`) unless the context carries
@@ -19,4 +22,40 @@ export const temporalBuilds: BuildBackend = {
 
 export function buildBackend(ctx: ServiceContext): BuildBackend {
   return ctx.builds ?? temporalBuilds;
+}
+
+/** What `br build start --json` prints and what every front end returns for a started build. */
+export interface StartSummary {
+  buildId: string;
+  attached: boolean;
+  webUiUrl: string;
+  buildBranch: string;
+  budgetUsd: string;
+  parallel: number;
+  /** The plan the build runs (the same hash `br plan` prints) and where it came from. */
+  planHash?: string;
+  planner?: PlannerChoice;
+  planSource?: 'file' | 'planned';
+  tasks?: number;
+  planningCostUsd?: string;
+}
+
+export function startSummary(started: StartedBuild, planned?: PlannedBuild): StartSummary {
+  return {
+    buildId: started.buildId,
+    attached: started.attached,
+    webUiUrl: started.webUiUrl,
+    buildBranch: started.input.buildBranch,
+    budgetUsd: started.input.budgetUsd,
+    parallel: started.input.parallel,
+    ...(planned
+      ? {
+          planHash: planned.planHash,
+          planner: planned.planner,
+          planSource: planned.source,
+          tasks: planned.plan.tasks.length,
+          planningCostUsd: planned.spentUsd,
+        }
+      : {}),
+  };
 }

@@ -28,6 +28,7 @@ export const GITIGNORE_ENTRIES = [
   '.buildrunner/temporal.db',
   '.buildrunner/worktrees/',
   '.buildrunner/archive/',
+  '.buildrunner/client-keys.json',
   '.env',
 ];
 

@@ -164,3 +164,8 @@ function forecast(ctx: ServiceContext, plan: Plan, estimates: Record<string, Com
     },
   };
 }
+
+/** Loads the planner ahead of the first plan, for front ends that start once and serve many requests. */
+export async function preloadPlanner(): Promise<void> {
+  await import('../activities/claude');
+}

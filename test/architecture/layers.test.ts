@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.join(__dirname, '../..');
-const LAYERS = ['cli', 'services', 'worker', 'workflows', 'activities', 'lib'];
+const LAYERS = ['cli', 'mcp', 'services', 'worker', 'workflows', 'activities', 'lib'];
 const depcruise = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 
 function copyOfSources(): string {
@@ -53,6 +53,23 @@ describe('the layer lint (npm run lint:layers)', () => {
     const { status, output } = lintLayers(dir);
     expect(status).not.toBe(0);
     expect(output).toMatch(/cli-imports-down-only: cli\/main\.ts → worker\/run\.ts/);
+  });
+
+  it('fails when the MCP server reaches past the services into workflow code', () => {
+    appendFileSync(
+      path.join(dir, 'mcp/server.ts'),
+      "\nexport { progressQuery } from '../workflows/messages';\n",
+    );
+    const { status, output } = lintLayers(dir);
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/mcp-imports-down-only: mcp\/server\.ts → workflows\/messages\.ts/);
+  });
+
+  it('fails when a service imports the MCP front end', () => {
+    appendFileSync(path.join(dir, 'services/plan.ts'), "\nexport { INSTRUCTIONS } from '../mcp/server';\n");
+    const { status, output } = lintLayers(dir);
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/services-imports-down-only: services\/plan\.ts → mcp\/server\.ts/);
   });
 
   it('fails on an import cycle inside one layer', () => {

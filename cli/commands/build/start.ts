@@ -52,7 +52,7 @@ export class BuildStartCommand extends BrCommand {
     if (this.aiPlan && this.heuristicPlan) {
       throw new (await import('clipanion')).UsageError('Choose one of --ai-plan and --heuristic-plan.');
     }
-    const { buildBackend } = await import('../../../services/build-backend');
+    const { buildBackend, startSummary } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const backend = buildBackend(ctx);
     const { planForBuild } = await import('../../../services/build-plan');
@@ -72,19 +72,7 @@ export class BuildStartCommand extends BrCommand {
       plan: planned.plan,
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
     });
-    const summary = {
-      buildId: started.buildId,
-      attached: started.attached,
-      webUiUrl: started.webUiUrl,
-      buildBranch: started.input.buildBranch,
-      budgetUsd: started.input.budgetUsd,
-      parallel: started.input.parallel,
-      planHash: planned.planHash,
-      planner: planned.planner,
-      planSource: planned.source,
-      tasks: planned.plan.tasks.length,
-      planningCostUsd: planned.spentUsd,
-    };
+    const summary = startSummary(started, planned);
     if (this.json && !this.watch) {
       this.printJson(summary);
       return 0;

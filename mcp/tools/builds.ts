@@ -1,0 +1,190 @@
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { ProgressSnapshot } from '../../services/build-types';
+import type { ServiceContext } from '../../services/context';
+import type { ContextFactory } from '../context';
+import { buildLinks } from '../resources';
+import { ok, paginate, run, withDeadline } from '../respond';
+import { pageInput, pageOutput, row } from './shapes';
+
+const money = z.string();
+
+/**
+ * Every build call answers within this, whatever Temporal does: an unreachable server would otherwise
+ * take the SDK's 5 s connect timeout, and a progress query waits for a worker that may not be running.
+ * Work still in flight when the deadline passes carries on; starts are idempotent, so asking again is safe.
+ */
+const DEADLINE_MS = 1800;
+
+function withinDeadline<T>(ctx: ServiceContext, work: Promise<T>, what: string): Promise<T> {
+  const { address } = ctx.config.temporal;
+  return withDeadline(
+    work,
+    DEADLINE_MS,
+    `${what} got no answer within ${DEADLINE_MS / 1000} s from Temporal at ${address}. If no server runs there, start one with \`br dev\` (or point TEMPORAL_ADDRESS at one); if it does, check that \`br worker\` is running. Then call again: repeating it is safe.`,
+  );
+}
+
+export function registerBuildTools(
+  server: McpServer,
+  context: ContextFactory,
+  tools: Map<string, RegisteredTool>,
+): void {
+  tools.set(
+    'br_build_start',
+    server.registerTool(
+      'br_build_start',
+      {
+        description:
+          'Start a build; returns its id at once. The same spec and base, or the same clientKey, give the same build.',
+        inputSchema: {
+          spec: z.string(),
+          budgetUsd: z.number().positive().optional(),
+          parallel: z.number().int().min(1).optional(),
+          base: z.string().optional().describe('Base branch, default main'),
+          planner: z
+            .enum(['heuristic', 'claude'])
+            .optional()
+            .describe('Default: claude when an API key is set, else heuristic (as br build start)'),
+          aiEstimate: z.boolean().optional(),
+          clientKey: z.string().max(200).optional(),
+        },
+        outputSchema: z.looseObject({ buildId: z.string(), attached: z.boolean(), budgetUsd: money }),
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: true,
+          openWorldHint: false,
+        },
+      },
+      (args) =>
+        run(async () => {
+          const { startBuildOnce } = await import('../../services/build-keys');
+          const ctx = await context();
+          const started = await withinDeadline(
+            ctx,
+            startBuildOnce(
+              ctx,
+              {
+                specPath: args.spec,
+                budgetUsd: args.budgetUsd,
+                parallel: args.parallel,
+                baseBranch: args.base ?? 'main',
+                ...(args.planner ? { planner: args.planner } : {}),
+                estimator: args.aiEstimate ? 'ai' : 'heuristic',
+              },
+              args.clientKey,
+            ),
+            'Starting the build',
+          );
+          return ok(started, buildLinks(started.buildId));
+        }),
+    ),
+  );
+
+  tools.set(
+    'br_build_status',
+    server.registerTool(
+      'br_build_status',
+      {
+        description:
+          'No buildId: list builds. Else status, counts, budget, active tasks (concise) or all tasks (detailed, paged).',
+        inputSchema: {
+          buildId: z.string().optional(),
+          detail: z.enum(['concise', 'detailed']).optional(),
+          ...pageInput,
+        },
+        outputSchema: z.looseObject({
+          status: z.string().optional(),
+          budget: z.looseObject({ leftUsd: money }).optional(),
+          active: z.array(row('id')).optional(),
+          tasks: z.array(row('id')).optional(),
+          builds: z.array(row('workflowId')).optional(),
+          page: pageOutput.page.optional(),
+        }),
+        annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      },
+      ({ buildId, detail, offset, limit }) =>
+        run(async () => {
+          const [{ buildBackend }, ctx] = await Promise.all([
+            import('../../services/build-backend'),
+            context(),
+          ]);
+          const backend = buildBackend(ctx);
+          if (!buildId) {
+            const builds = await withinDeadline(ctx, backend.list(ctx, {}), 'Listing builds');
+            const { items, page } = paginate(builds, offset, limit);
+            return ok({ builds: items, page });
+          }
+          const progress = await withinDeadline(ctx, backend.progress(ctx, buildId), `Build ${buildId}`);
+          if (detail === 'detailed') {
+            const { items, page } = paginate(progress.tasks, offset, limit);
+            return ok({ ...progress, tasks: items, page }, buildLinks(buildId));
+          }
+          return ok(concise(progress), buildLinks(buildId));
+        }),
+    ),
+  );
+
+  tools.set(
+    'br_build_control',
+    server.registerTool(
+      'br_build_control',
+      {
+        description:
+          'pause (running tasks finish, none start), resume, cancel (running tasks stop), raise_budget by usd.',
+        inputSchema: {
+          buildId: z.string(),
+          action: z.enum(['pause', 'resume', 'cancel', 'raise_budget']),
+          usd: z.string().optional().describe('USD to add, e.g. "10"'),
+          reason: z.string().optional(),
+        },
+        outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: true,
+          idempotentHint: false,
+          openWorldHint: false,
+        },
+      },
+      ({ buildId, action, usd, reason }) =>
+        run(async () => {
+          const [{ buildBackend }, ctx] = await Promise.all([
+            import('../../services/build-backend'),
+            context(),
+          ]);
+          const backend = buildBackend(ctx);
+          if (action !== 'raise_budget')
+            return ok(
+              await withinDeadline(ctx, backend.signal(ctx, buildId, action, reason), `The ${action}`),
+            );
+          const { UserError } = await import('../../lib/errors');
+          if (!usd || !/^\d+(\.\d+)?$/.test(usd) || Number(usd) <= 0)
+            throw new UserError(
+              `raise_budget needs usd, a positive amount such as "5" or "12.50", not "${usd ?? ''}".`,
+            );
+          return ok(await withinDeadline(ctx, backend.raiseBudget(ctx, buildId, usd), 'Raising the budget'));
+        }),
+    ),
+  );
+}
+
+const ACTIVE_ROWS = 20;
+
+/** The summary an agent polls with: counts and budget, plus the tasks worth looking at (running, failed). */
+function concise(p: ProgressSnapshot & { webUiUrl: string }) {
+  const active = p.tasks
+    .filter((t) => t.state === 'RUNNING' || t.state === 'FAILED')
+    .slice(0, ACTIVE_ROWS)
+    .map((t) => ({ ...t, ...(t.error ? { error: t.error.slice(0, 300) } : {}) }));
+  return {
+    buildId: p.buildId,
+    status: p.status,
+    paused: p.paused,
+    counts: p.counts,
+    budget: p.budget,
+    elapsedMs: p.elapsedMs,
+    webUiUrl: p.webUiUrl,
+    active,
+  };
+}
