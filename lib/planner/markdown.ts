@@ -158,6 +158,9 @@ export function parseSpec(markdown: string): SpecTree {
       last = null;
       return;
     }
+    // "Id: F001 · priority high" (BuildRunner 3 and `br spec wizard` specs): the section's label.
+    const idLine = /^\s*(?:\*\*|__)?id(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?([A-Za-z0-9][\w.-]*)`?/i.exec(raw);
+    if (idLine && current !== root && current.label === null) current.label = idLine[1]!;
     const depends = parseDepends(raw, line);
     if (depends) {
       if (last && /^\s{2,}/.test(raw)) last.depends.push(depends);

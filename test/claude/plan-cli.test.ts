@@ -130,10 +130,10 @@ describe('br plan', () => {
         })),
       }),
     );
-    const { code, stdout } = await br(['--heuristic-plan', '--ai-estimate', '--json'], {
+    const { code, stdout, stderr } = await br(['--heuristic-plan', '--ai-estimate', '--json'], {
       ANTHROPIC_API_KEY: key,
     });
-    expect(code).toBe(0);
+    expect([code, stderr]).toEqual([0, '']);
     const report = JSON.parse(stdout) as PlanReport;
     expect(report.estimator).toBe('ai');
     expect(report.tasks.map((t) => [t.complexity, t.model])).toEqual([

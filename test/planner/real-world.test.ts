@@ -118,6 +118,24 @@ describe('dependency references', () => {
     expect(plan.tasks[1]!.dependsOn).toEqual(['emails-1']);
   });
 
+  it('resolves a feature by the id on its "Id:" line, as `br spec wizard` writes them', () => {
+    const plan = planFromMarkdown(
+      [
+        '## Feature: Design System',
+        'Id: F001 · priority critical',
+        '- [ ] Tokens',
+        '## Feature: Alerts',
+        'Id: alerts',
+        'Depends on: F001',
+        '- [ ] Raise an alert',
+      ].join('\n'),
+    );
+    expect(plan.tasks.map((t) => [t.id, t.dependsOn])).toEqual([
+      ['design-system-1', []],
+      ['alerts-1', ['design-system-1']],
+    ]);
+  });
+
   it('does not resolve a number no heading carries', () => {
     expect(() => depsOfEmails('#2')).toThrow(SpecReferenceError);
   });
