@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { redactKeys } from '../../lib/child-env';
 import type { CommitTaskInput, CommitTaskResult } from '../../lib/contracts';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
 
 /** True when HEAD is a commit this task already made (the activity is being retried after success). */
@@ -37,12 +37,11 @@ export async function commitTask(input: CommitTaskInput): Promise<CommitTaskResu
   if (result.code !== 0) {
     // Staged changes exist, so a failing `git commit` here is a hook saying no (pre-commit, commit-msg).
     const output = redactKeys(trimOutput(`${result.stderr}\n${result.stdout}`));
-    const details: FailureDetails = { output, model: input.model };
-    throw ApplicationFailure.create({
-      type: FailureClass.HOOK_REJECTED,
-      message: `A git hook rejected the commit for task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
-      details: [details],
-    });
+    throw failure(
+      FailureClass.HOOK_REJECTED,
+      `A git hook rejected the commit for task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
+      { output, model: input.model },
+    );
   }
   return { commit: await git(cwd, ['rev-parse', 'HEAD']) };
 }

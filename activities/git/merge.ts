@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { MergeTaskInput, MergeTaskResult } from '../../lib/contracts';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { withRepoLock } from './lock';
 import { authorEnv, git, refExists, runGit, trailers, trimOutput } from './run';
 import { WORKTREES_DIR, ensureExcluded, listWorktrees, samePath } from './worktrees';
@@ -19,7 +20,8 @@ export async function mergeWorktree(repoPath: string, buildId: string, buildBran
   if (holder && existsSync(holder.path)) {
     const ours = samePath(path.dirname(path.dirname(holder.path)), path.join(repoPath, WORKTREES_DIR));
     if (!ours || path.basename(holder.path) !== '.merge')
-      throw new Error(
+      throw failure(
+        FailureClass.BRANCH_CHECKED_OUT,
         `The build branch "${buildBranch}" is checked out at ${holder.path}; BuildRunner merges into it in its ` +
           `own worktree. Switch that checkout to another branch (git switch <branch>) and retry.`,
       );
@@ -45,12 +47,11 @@ async function conflictFailure(
   const output = trimOutput(
     `Merging ${input.branch} into ${input.buildBranch} conflicts in:\n${files.map((f) => `  ${f}`).join('\n')}\n\n${gitOutput.trim()}`,
   );
-  const details: FailureDetails = { output };
-  return ApplicationFailure.create({
-    type: FailureClass.MERGE_CONFLICT,
-    message: `Task ${input.taskId} conflicts with ${input.buildBranch} in ${files.join(', ') || 'unknown files'}`,
-    details: [details],
-  });
+  return failure(
+    FailureClass.MERGE_CONFLICT,
+    `Task ${input.taskId} conflicts with ${input.buildBranch} in ${files.join(', ') || 'unknown files'}`,
+    { output },
+  );
 }
 
 /**
@@ -60,7 +61,10 @@ async function conflictFailure(
 export async function mergeTask(input: MergeTaskInput): Promise<MergeTaskResult> {
   return withRepoLock(input.repoPath, async () => {
     if (!(await refExists(input.repoPath, `refs/heads/${input.branch}`)))
-      throw new Error(`Task branch "${input.branch}" does not exist in ${input.repoPath}.`);
+      throw failure(
+        FailureClass.TASK_BRANCH_MISSING,
+        `Task branch "${input.branch}" does not exist in ${input.repoPath}.`,
+      );
     const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
     const before = await git(dir, ['rev-parse', 'HEAD']);
     const merged = await runGit(dir, ['merge-base', '--is-ancestor', input.branch, 'HEAD'], {

@@ -1,6 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { VerifyTaskInput } from '../../lib/contracts';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { redactKeys, scrubEnv } from '../../lib/child-env';
 import { runCommand } from '../../lib/command';
 import { trimOutput } from './run';
@@ -20,10 +20,7 @@ export async function verifyTask(input: VerifyTaskInput): Promise<void> {
     ? `timed out after ${input.timeoutSeconds}s`
     : `exited with code ${run.code ?? 'null (killed)'}`;
   const output = redactKeys(trimOutput(`$ ${input.command}\n${run.output}\n(${verdict})`));
-  const details: FailureDetails = { output };
-  throw ApplicationFailure.create({
-    type: FailureClass.VERIFICATION_FAILED,
-    message: `Verification command "${input.command}" ${verdict}`,
-    details: [details],
+  throw failure(FailureClass.VERIFICATION_FAILED, `Verification command "${input.command}" ${verdict}`, {
+    output,
   });
 }

@@ -3,6 +3,7 @@
  * tasks by state with model, attempts and cost; build status; budget used and left; elapsed; recent alerts.
  */
 import type { BuildOutcome } from '../../lib/contracts';
+import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { Complexity } from '../../lib/plan';
 import type { TaskState } from './types';
@@ -62,6 +63,8 @@ export interface ProgressSnapshot {
   /** The last few budget alerts, oldest first. */
   alerts: BudgetAlert[];
   generation: number;
+  /** Why the build failed before running tasks: class, message and what to do next. */
+  failure?: ExplainedFailure;
 }
 
 export function emptyCounts(): Record<TaskState, number> {
