@@ -14,6 +14,7 @@ import {
 import { findApiKey, requireApiKey } from '../lib/apikey';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
+import { failedStep } from '../lib/failure-hints';
 import type { ModelTier } from '../lib/models';
 import type { Complexity, Plan } from '../lib/plan';
 import { withDatabase, type ServiceContext } from './context';
@@ -59,7 +60,9 @@ export interface PlanReport {
 
 function failureToUserError(err: unknown): unknown {
   if (!(err instanceof ApplicationFailure)) return err;
-  return new UserError(`Planning failed (${err.type ?? 'unknown'}): ${err.message}`);
+  return new UserError(failedStep('Planning', err.type ?? undefined, err.message), {
+    code: err.type ?? 'UNKNOWN',
+  });
 }
 
 export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promise<PlanReport> {
@@ -67,6 +70,7 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
   if (!existsSync(specFile))
     throw new UserError(
       `Spec not found: ${options.specPath}. Pass the path of your project spec, e.g. \`br plan PROJECT_SPEC.md\`.`,
+      { code: 'SPEC_MISSING' },
     );
   const spec = readFileSync(specFile, 'utf8');
   const project = ctx.config.project ?? path.basename(ctx.root);

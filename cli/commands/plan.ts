@@ -36,12 +36,20 @@ export class PlanCommand extends BrCommand {
       throw new UsageError(
         'Choose one of --heuristic-plan and --ai-plan (or neither, to use Claude when a key is set).',
       );
-    const { planSpec } = await import('../../services/plan');
-    const report = await planSpec(await this.serviceContext(), {
-      specPath: this.spec,
-      planner: this.heuristicPlan ? 'heuristic' : this.aiPlan ? 'claude' : undefined,
-      aiEstimate: this.aiEstimate,
-    });
+    const [{ planSpec }, { printRefusal }] = await Promise.all([
+      import('../../services/plan'),
+      import('../render/failure'),
+    ]);
+    let report;
+    try {
+      report = await planSpec(await this.serviceContext(), {
+        specPath: this.spec,
+        planner: this.heuristicPlan ? 'heuristic' : this.aiPlan ? 'claude' : undefined,
+        aiEstimate: this.aiEstimate,
+      });
+    } catch (err) {
+      return printRefusal(err, { stdout: this.context.stdout, stderr: this.context.stderr, json: this.json });
+    }
     if (this.json) {
       this.printJson(report);
       return 0;

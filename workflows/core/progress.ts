@@ -29,6 +29,8 @@ export interface TaskProgress {
   costUsd: string;
   failureClass?: FailureClass;
   error?: string;
+  /** What to do next about the failure; added by the services from lib/failure-hints.ts. */
+  hint?: string;
 }
 
 export interface BudgetAlert {

@@ -47,14 +47,24 @@ export class BuildStartCommand extends BrCommand {
     const { buildBackend } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const backend = buildBackend(ctx);
-    const started = await backend.start(ctx, {
-      specPath: this.spec,
-      budgetUsd: this.budget,
-      parallel: this.parallel,
-      baseBranch: this.base,
-      planner: this.aiPlan ? 'claude' : 'heuristic',
-      estimator: this.aiEstimate ? 'ai' : 'heuristic',
-    });
+    const { printRefusal, failureLines } = await import('../../render/failure');
+    const out = { stdout: this.context.stdout, stderr: this.context.stderr, json: this.json };
+    let started;
+    try {
+      started = await backend.start(ctx, {
+        specPath: this.spec,
+        budgetUsd: this.budget,
+        parallel: this.parallel,
+        baseBranch: this.base,
+        planner: this.aiPlan ? 'claude' : 'heuristic',
+        estimator: this.aiEstimate ? 'ai' : 'heuristic',
+      });
+    } catch (err) {
+      // Refused before any workflow exists (mistyped base branch, missing spec, bad budget): say what to do.
+      return printRefusal(err, out);
+    }
+    const warnings = started.warnings ?? [];
+    if (!this.json) for (const w of warnings) this.printError(failureLines(w).join('\n'));
     const summary = {
       buildId: started.buildId,
       attached: started.attached,
@@ -62,6 +72,7 @@ export class BuildStartCommand extends BrCommand {
       buildBranch: started.input.buildBranch,
       budgetUsd: started.input.budgetUsd,
       parallel: started.input.parallel,
+      warnings,
     };
     if (this.json && !this.watch) {
       this.printJson(summary);
