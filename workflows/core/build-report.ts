@@ -93,7 +93,10 @@ export function summarize(args: {
   };
   return {
     outcome: args.outcome,
-    message: `${lead[args.outcome]}. ${args.problems?.length ? args.problems.join(' ') : base}.`,
+    message: `${lead[args.outcome]}. ${args.problems?.length ? args.problems.join(' ') : base}`.replace(
+      /\.?$/,
+      '.',
+    ),
     tasks: { total, ...counts },
     spentUsd: spent,
     budgetUsd: args.ledger.limitUsd,
