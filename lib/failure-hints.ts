@@ -38,7 +38,7 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
   OVERLOADED: {
     cause: 'The Anthropic API is overloaded (529).',
     policy: 'fallback',
-    action: 'Waits with backoff, then switches to another model of a similar tier.',
+    action: 'Waits with backoff, then switches to another model (same tier first, then stronger).',
     hint: 'Nothing to do; the build carries on when the API recovers.',
   },
   SERVER_ERROR: {

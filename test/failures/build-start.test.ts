@@ -61,6 +61,35 @@ describe('br build start refuses a mistake before the build starts', () => {
   });
 });
 
+describe('br plan says what to do next', () => {
+  let repo: TempRepo;
+  beforeEach(() => (repo = makeRepo()));
+  afterEach(() => repo.cleanup());
+
+  it('names a missing spec, in text and JSON', async () => {
+    const text = await runBr(['plan', 'NOPE.md', '--heuristic-plan'], { cwd: repo.dir });
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('SPEC_MISSING: Spec not found: NOPE.md.');
+    expect(text.stderr).toContain(`hint: ${FAILURE_CATALOG.SPEC_MISSING.hint}`);
+    const json = await runBr(['plan', 'NOPE.md', '--heuristic-plan', '--json'], { cwd: repo.dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      code: 'SPEC_MISSING',
+      hint: FAILURE_CATALOG.SPEC_MISSING.hint,
+    });
+  });
+
+  it('gives the planning failure its class and hint', async () => {
+    repo.write('CYCLE.md', '## A\nDepends on: B\n- [ ] do a\n## B\nDepends on: A\n- [ ] do b\n');
+    const r = await runBr(['plan', 'CYCLE.md', '--heuristic-plan', '--json'], { cwd: repo.dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      code: 'INVALID_PLAN',
+      message: expect.stringMatching(/^Planning failed \(INVALID_PLAN\): .*Dependency cycle/s),
+      hint: FAILURE_CATALOG.INVALID_PLAN.hint,
+    });
+  });
+});
+
 describe('errors the CLI refuses with', () => {
   it('carry the code and hint of their class', () => {
     const unreachable = new TemporalUnreachableError('127.0.0.1:1', new Error('connection refused'));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { failure } from '../../activities/failure';
 import { FAILURE_CATALOG, type FailurePolicy } from '../../lib/failure-hints';
@@ -129,5 +131,11 @@ describe.each(CLASSES)('failure class %s', (type) => {
 describe('the failure catalog', () => {
   it('covers every failure class and nothing else', () => {
     expect(Object.keys(FAILURE_CATALOG).sort()).toEqual([...CLASSES].sort());
+  });
+
+  it('is the table in the README, row for row', () => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    for (const [type, e] of Object.entries(FAILURE_CATALOG))
+      expect(readme).toContain(`| \`${type}\` | ${e.cause} | ${e.policy}: ${e.action} | ${e.hint} |`);
   });
 });
