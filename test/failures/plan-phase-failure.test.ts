@@ -76,3 +76,22 @@ describe('a failure in the plan phase', () => {
     });
   });
 });
+
+describe('a failure after the build finished', () => {
+  it('reports a hook that refuses the features.json commit, and keeps the outcome', async () => {
+    const { run, store } = await buildWhere({
+      markFeaturesDelivered: () => fail('HOOK_REJECTED', 'A git hook rejected the features.json update'),
+    });
+    expect(run.result.outcome).toBe('SUCCEEDED');
+    const reported = [...store.events.values()].filter((e) => e.type === 'HOOK_REJECTED' && !e.taskId);
+    expect(reported.map((e) => e.data)).toEqual([
+      {
+        featureIds: ['f-a', 'f-b'],
+        failureClass: 'HOOK_REJECTED',
+        message:
+          'Marking features delivered failed (HOOK_REJECTED): A git hook rejected the features.json update',
+        hint: FAILURE_CATALOG.HOOK_REJECTED.hint,
+      },
+    ]);
+  });
+});

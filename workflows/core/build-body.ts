@@ -11,7 +11,7 @@ import type {
   TelemetryEventInput,
   TelemetryType,
 } from '../../lib/contracts';
-import { explainFailure, type ExplainedFailure } from '../../lib/failure-hints';
+import { explainFailure, failedStep, type ExplainedFailure } from '../../lib/failure-hints';
 import { isFailureClass } from '../../lib/failures';
 import type { Plan } from '../../lib/plan';
 import { BudgetLedger } from './budget';
@@ -355,13 +355,34 @@ class BuildRun {
     );
     await this.flush();
     const delivered = deliveredFeatures(this.plan, this.tasks);
-    if (delivered.length)
+    if (delivered.length) await this.markFeatures(delivered);
+    return { buildId: input.buildId, outcome, summary };
+  }
+
+  /**
+   * The build's outcome is already recorded: a hook that refuses the features.json commit is reported
+   * (event with class and hint) instead of failing the finished build without a word.
+   */
+  private async markFeatures(featureIds: string[]): Promise<void> {
+    const { port, input } = this;
+    try {
       await port.activities.markFeaturesDelivered({
         repoPath: input.repoPath,
         buildBranch: input.buildBranch,
-        featureIds: delivered,
+        featureIds,
         buildId: input.buildId,
       });
-    return { buildId: input.buildId, outcome, summary };
+    } catch (err) {
+      const d = port.describeError(err);
+      if (d.cancelled) throw err;
+      const f = explainFailure(d.type, failedStep('Marking features delivered', d.type, d.message));
+      this.event('HOOK_REJECTED', undefined, {
+        featureIds,
+        failureClass: f.code,
+        message: f.message,
+        ...(f.hint ? { hint: f.hint } : {}),
+      });
+      await this.flush();
+    }
   }
 }
