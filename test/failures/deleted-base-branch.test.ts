@@ -127,6 +127,9 @@ afterAll(async () => {
         const text = await runBr(['build', 'status', started.workflowId], { cwd: repo.dir, env: cliEnv });
         expect(text.stdout).toContain('BASE_BRANCH_MISSING: Creating the build branch failed');
         expect(text.stdout).toContain(`hint: ${hint}`);
+        const cancel = await runBr(['build', 'cancel', started.workflowId], { cwd: repo.dir, env: cliEnv });
+        expect(cancel.code).toBe(1);
+        expect(cancel.stdout + cancel.stderr).toContain('is completed, so it cannot be cancelled.');
       } finally {
         await connection.close();
         await workers.shutdown();
