@@ -7,6 +7,7 @@ COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY lib ./lib
+COPY services ./services
 COPY cli ./cli
 COPY workflows ./workflows
 COPY activities ./activities

@@ -1,11 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE, loadConfig } from '../lib/config';
 import { UserError } from '../lib/errors';
-import { featuresPath, writeFeatures } from '../lib/features/store';
+import { FEATURES_FILE, FEATURES_VERSION, serializeFeatures } from '../lib/features/schema';
+import { readFeatures } from '../lib/features/store';
+import { SPEC_FILE, starterSpec } from '../lib/spec/render';
 
-/** `br init`: sets a repository up for BuildRunner. Safe to run again: it only adds what is missing. */
+/**
+ * `br init [NAME]`: sets a repository up for BuildRunner; with a name, first creates the folder and its
+ * git repository and adds a starter spec. Safe to run again: it only adds what is missing, and
+ * replaces BuildRunner's own files only with `force`.
+ */
 
 export interface InitResult {
   root: string;
@@ -51,31 +57,84 @@ function ensureGitignore(root: string): 'created' | 'updated' | 'unchanged' {
   return existing === null ? 'created' : 'updated';
 }
 
-export function initProject(options: { cwd: string; project?: string }): InitResult {
-  const root = gitRoot(options.cwd);
+function writeOwnFile(
+  root: string,
+  name: string,
+  content: string,
+  force: boolean,
+  validate?: () => void,
+): 'created' | 'updated' | 'unchanged' {
+  const file = path.join(root, name);
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return 'created';
+  }
+  if (!force || readFileSync(file, 'utf8') === content) {
+    if (!force) validate?.(); // an invalid existing file fails here, untouched
+    return 'unchanged';
+  }
+  writeFileSync(file, content);
+  return 'updated';
+}
+
+/** Creates the folder NAME under cwd with a git repository on `main`, unless they exist already. */
+function newProjectFolder(
+  cwd: string,
+  name: string,
+  record: (n: string, o: 'created' | 'unchanged') => void,
+): string {
+  const dir = path.resolve(cwd, name);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UserError(`${name} exists and is not a folder. Choose another project name.`);
+  record(`${name}/`, existsSync(dir) ? 'unchanged' : 'created');
+  mkdirSync(dir, { recursive: true });
+  if (existsSync(path.join(dir, '.git'))) record('.git', 'unchanged');
+  else {
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    record('.git', 'created');
+  }
+  return dir;
+}
+
+export function initProject(options: {
+  cwd: string;
+  project?: string;
+  name?: string;
+  force?: boolean;
+}): InitResult {
+  const pending: [string, 'created' | 'updated' | 'unchanged'][] = [];
+  const dir = options.name
+    ? newProjectFolder(options.cwd, options.name, (n, o) => pending.push([n, o]))
+    : options.cwd;
+  const root = gitRoot(dir);
   const result: InitResult = { root, created: [], updated: [], unchanged: [] };
   const record = (name: string, outcome: 'created' | 'updated' | 'unchanged') => result[outcome].push(name);
-
-  const configFile = path.join(root, CONFIG_FILE);
+  for (const [n, o] of pending) record(n, o);
+  const force = options.force ?? false;
   const project = options.project ?? path.basename(root);
-  if (existsSync(configFile)) {
-    loadConfig({ cwd: root, file: configFile, env: {} }); // an invalid existing config fails here, untouched
-    record(CONFIG_FILE, 'unchanged');
-  } else {
-    writeFileSync(
-      configFile,
+
+  record(
+    CONFIG_FILE,
+    writeOwnFile(
+      root,
+      CONFIG_FILE,
       `${JSON.stringify({ project, parallel: 4, budget: { defaultUsd: 20 } }, null, 2)}\n`,
-    );
-    record(CONFIG_FILE, 'created');
-  }
-
-  const features = featuresPath(root);
-  if (existsSync(features)) record('.buildrunner/features.json', 'unchanged');
-  else {
-    writeFeatures(root, { version: 1, project, features: [] });
-    record('.buildrunner/features.json', 'created');
-  }
-
+      force,
+      () => loadConfig({ cwd: root, file: path.join(root, CONFIG_FILE), env: {} }),
+    ),
+  );
+  record(
+    FEATURES_FILE,
+    writeOwnFile(
+      root,
+      FEATURES_FILE,
+      serializeFeatures({ version: FEATURES_VERSION, project, features: [] }),
+      force,
+      () => readFeatures(root),
+    ),
+  );
+  if (options.name) record(SPEC_FILE, writeOwnFile(root, SPEC_FILE, starterSpec(project), force));
   record('.gitignore', ensureGitignore(root));
   return result;
 }

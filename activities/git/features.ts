@@ -18,8 +18,10 @@ export interface MarkFeaturesInput {
 
 /**
  * Marks the features a finished build delivered as complete, on the build branch (through the merge
- * worktree, under the merge lock), and commits features.json with a regenerated STATUS.md. Ids unknown
- * to features.json are skipped: the plan may name features nobody tracks.
+ * worktree, under the merge lock), and commits features.json with a regenerated STATUS.md. A plan's
+ * feature id matches a tracked id (ignoring case) or the slug of a tracked title ("Design System" is
+ * F001 in features.json and design-system in the plan); others are skipped: the plan may name
+ * features nobody tracks.
  */
 export async function markFeaturesDelivered(
   input: MarkFeaturesInput,
@@ -28,7 +30,10 @@ export async function markFeaturesDelivered(
   return withRepoLock(input.repoPath, async () => {
     const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
     if (!existsSync(path.join(dir, FEATURES_FILE))) return { commit: null, marked: [] };
-    const changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), { ignoreUnknown: true });
+    const changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), {
+      ignoreUnknown: true,
+      matchTitles: true,
+    });
     if (!changed.length) return { commit: null, marked: [] };
     generateStatusFile(dir);
     await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);

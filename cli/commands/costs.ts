@@ -3,13 +3,16 @@ import * as t from 'typanion';
 import { BrCommand, Category } from '../base';
 
 export class CostsCommand extends BrCommand {
-  static override paths = [['costs']];
+  static override paths = [['costs'], ['routing', 'costs']];
   static override usage = BrCommand.Usage({
     category: Category.reports,
     description: 'Show where the money went: Claude cost and tokens by model, task, build or day',
     details: `
       Sums the cost rows (one per Claude call, exact decimals). Days are UTC. \`--since\` takes a span
       (\`7d\`, \`24h\`, \`2w\`) or a date (\`2026-11-01\`). \`--json\` prints exact decimal strings.
+
+      \`br routing costs\` (the BuildRunner 3 name) runs this same command; like \`br costs\` it groups
+      by model unless \`--by\` says otherwise.
     `,
     examples: [
       ['Cost by model, all time', '$0 costs'],

@@ -5,7 +5,7 @@ export class StatusCommand extends BrCommand {
   static override paths = [['status']];
   static override usage = BrCommand.Usage({
     category: Category.repository,
-    description: 'Summarize feature progress from .buildrunner/features.json',
+    description: 'Summarize feature progress from .buildrunner/features.json, by status and priority',
     details: `
       Exits 1 when a required feature is not complete yet.
     `,
@@ -19,7 +19,8 @@ export class StatusCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { readFeatures } = await import('../../lib/features/store');
-    const { summarize } = await import('../../lib/features/status-md');
+    const { summarize, completionText } = await import('../../lib/features/status-md');
+    const { PRIORITIES } = await import('../../lib/features/schema');
     const { projectRoot } = await import('../../lib/features/root');
     const s = summarize(readFeatures(projectRoot(process.cwd())));
     const code = s.required.incomplete.length ? 1 : 0;
@@ -28,8 +29,10 @@ export class StatusCommand extends BrCommand {
       return code;
     }
     this.print(
-      `${s.complete}/${s.total} features complete (${s.percent}%), ${s.inProgress} in progress, ${s.planned} planned.`,
+      `${s.project ? `${s.project}: ` : ''}${s.complete}/${s.total} features complete (${s.percent}%), ${s.inProgress} in progress, ${s.planned} planned.`,
     );
+    for (const p of PRIORITIES)
+      if (s.byPriority[p].total) this.print(`  ${p.padEnd(8)}  ${completionText(s.byPriority[p])} complete`);
     this.print(`Required: ${s.required.complete}/${s.required.total} complete.`);
     if (s.required.incomplete.length) this.print(`Incomplete required: ${s.required.incomplete.join(', ')}`);
     return code;

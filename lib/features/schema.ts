@@ -4,37 +4,79 @@ import { jsonErrorOffset } from './json-error';
 /** `.buildrunner/features.json`: what the project promises, and how far along each promise is. */
 export const FEATURES_FILE = '.buildrunner/features.json';
 
+/**
+ * Version 2 added `priority` and ids as users type them (`F001`). Version 1 files (and files with no
+ * version) are a subset of version 2, so they are read as they are and written back as version 2.
+ */
+export const FEATURES_VERSION = 2;
+
 export const featureStatus = z.enum(['planned', 'in_progress', 'complete']);
 export type FeatureStatus = z.output<typeof featureStatus>;
 
+export const featurePriority = z.enum(['critical', 'high', 'medium', 'low']);
+export type FeaturePriority = z.output<typeof featurePriority>;
+export const PRIORITIES: readonly FeaturePriority[] = featurePriority.options;
+
+export const featureId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'expected an id of letters, digits, ".", "_" and "-" such as "user-login" or "F001"',
+  );
+
 export const featureSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase id such as "user-login"'),
+  id: featureId,
   title: z.string().min(1),
   description: z.string().default(''),
   status: featureStatus.default('planned'),
+  priority: featurePriority.default('medium'),
   required: z.boolean().default(false),
   tasks: z.array(z.string().min(1)).default([]),
   updatedAt: z.iso.datetime(),
 });
 export type Feature = z.output<typeof featureSchema>;
 
+/** Ids are kept as typed and compared ignoring case, so `br feature complete f001` finds `F001`. */
+export function sameFeatureId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** A lowercase id from a title: letters and digits joined by "-", accents dropped. */
+export function featureIdFromTitle(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
 export const featuresFileSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    version: z.literal(1).default(1),
+    version: z
+      .union([z.literal(1), z.literal(FEATURES_VERSION)], {
+        error: `expected 1 or ${FEATURES_VERSION}; a newer file needs a newer br`,
+      })
+      .optional()
+      .transform(() => FEATURES_VERSION),
     project: z.string().optional(),
     features: z.array(featureSchema).default([]),
   })
   .superRefine((file, ctx) => {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     file.features.forEach((f, i) => {
-      if (seen.has(f.id))
+      const other = seen.get(f.id.toLowerCase());
+      if (other !== undefined)
         ctx.addIssue({
           code: 'custom',
           path: ['features', i, 'id'],
-          message: `duplicate feature id "${f.id}"`,
+          message:
+            other === f.id
+              ? `duplicate feature id "${f.id}"`
+              : `duplicate feature id "${f.id}" (ids ignore case: "${other}" exists)`,
         });
-      seen.add(f.id);
+      seen.set(f.id.toLowerCase(), f.id);
     });
   });
 export type FeaturesFile = z.output<typeof featuresFileSchema>;

@@ -1,6 +1,11 @@
-import type { Feature, FeaturesFile } from './schema';
+import { PRIORITIES, type Feature, type FeaturePriority, type FeaturesFile } from './schema';
 
 export const STATUS_FILE = 'STATUS.md';
+
+export interface Completion {
+  total: number;
+  complete: number;
+}
 
 export interface ProgressSummary {
   project: string | null;
@@ -11,6 +16,8 @@ export interface ProgressSummary {
   /** 0..100, rounded down, so 100 means every feature is complete. */
   percent: number;
   required: { total: number; complete: number; incomplete: string[] };
+  /** Every priority, in order critical → low, with zeros where there are no features. */
+  byPriority: Record<FeaturePriority, Completion>;
   features: Feature[];
 }
 
@@ -18,6 +25,12 @@ export function summarize(file: FeaturesFile): ProgressSummary {
   const count = (s: Feature['status']) => file.features.filter((f) => f.status === s).length;
   const complete = count('complete');
   const required = file.features.filter((f) => f.required);
+  const byPriority = Object.fromEntries(
+    PRIORITIES.map((p) => {
+      const of = file.features.filter((f) => f.priority === p);
+      return [p, { total: of.length, complete: of.filter((f) => f.status === 'complete').length }];
+    }),
+  ) as Record<FeaturePriority, Completion>;
   return {
     project: file.project ?? null,
     total: file.features.length,
@@ -30,24 +43,47 @@ export function summarize(file: FeaturesFile): ProgressSummary {
       complete: required.filter((f) => f.status === 'complete').length,
       incomplete: required.filter((f) => f.status !== 'complete').map((f) => f.id),
     },
+    byPriority,
     features: file.features,
   };
 }
 
-const LABEL: Record<Feature['status'], string> = {
+export const STATUS_LABEL: Record<Feature['status'], string> = {
   complete: '✅ complete',
   in_progress: '🚧 in progress',
   planned: '📋 planned',
 };
-const ORDER: Feature['status'][] = ['in_progress', 'planned', 'complete'];
+const HEADING: Record<Feature['status'], string> = {
+  in_progress: 'In progress',
+  planned: 'Planned',
+  complete: 'Complete',
+};
+export const STATUS_ORDER: Feature['status'][] = ['in_progress', 'planned', 'complete'];
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** Priority first (critical → low), then id ignoring case, then id as typed: a total order. */
+export function byPriorityThenId(a: Feature, b: Feature): number {
+  const ka = a.id.toLowerCase();
+  const kb = b.id.toLowerCase();
+  return (
+    PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) ||
+    (ka < kb ? -1 : ka > kb ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** "3/4 (75%)", or "—" when there is nothing to count. */
+export function completionText(c: Completion): string {
+  return c.total ? `${c.complete}/${c.total} (${Math.floor((c.complete * 100) / c.total)}%)` : '—';
+}
+
 /**
- * STATUS.md from features.json alone: no clock, no environment, features sorted by status then id, so
- * the same input always gives byte-identical output and regenerating it never makes a spurious diff.
+ * STATUS.md from features.json alone: no clock, no environment, features grouped by status and
+ * sorted by priority then id, so the same input always gives byte-identical output and regenerating
+ * it never makes a spurious diff.
  */
 export function renderStatus(file: FeaturesFile): string {
   const s = summarize(file);
@@ -61,16 +97,25 @@ export function renderStatus(file: FeaturesFile): string {
     `**Required:** ${s.required.complete}/${s.required.total} complete${s.required.incomplete.length ? ` · missing: ${s.required.incomplete.join(', ')}` : ''}`,
     '',
   ];
-  if (!s.total) return `${lines.join('\n')}No features yet. Add one with \`br feature add <id> <title>\`.\n`;
-  const sorted = [...file.features].sort(
-    (a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  lines.push('| Feature | Title | Status | Required | Tasks | Updated |', '|---|---|---|---|---|---|');
-  for (const f of sorted)
-    lines.push(
-      `| \`${f.id}\` | ${cell(f.title)} | ${LABEL[f.status]} | ${f.required ? 'yes' : 'no'} | ${f.tasks.length ? f.tasks.map((t) => `\`${cell(t)}\``).join(', ') : '—'} | ${f.updatedAt.slice(0, 10)} |`,
-    );
-  const described = sorted.filter((f) => f.description.trim());
+  if (!s.total) return `${lines.join('\n')}No features yet. Add one with \`br feature add "Title"\`.\n`;
+  lines.push('| Priority | Complete | Features |', '|---|---|---|');
+  for (const p of PRIORITIES)
+    if (s.byPriority[p].total)
+      lines.push(`| ${p} | ${s.byPriority[p].complete} | ${s.byPriority[p].total} |`);
+  for (const status of STATUS_ORDER) {
+    const group = file.features.filter((f) => f.status === status).sort(byPriorityThenId);
+    if (!group.length) continue;
+    lines.push('', `## ${HEADING[status]} (${group.length})`, '');
+    lines.push('| Feature | Title | Priority | Status | Required | Tasks | Updated |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const f of group)
+      lines.push(
+        `| \`${f.id}\` | ${cell(f.title)} | ${f.priority} | ${STATUS_LABEL[f.status]} | ${f.required ? 'yes' : 'no'} | ${f.tasks.length ? f.tasks.map((t) => `\`${cell(t)}\``).join(', ') : '—'} | ${f.updatedAt.slice(0, 10)} |`,
+      );
+  }
+  const described = STATUS_ORDER.flatMap((st) =>
+    file.features.filter((f) => f.status === st).sort(byPriorityThenId),
+  ).filter((f) => f.description.trim());
   if (described.length) {
     lines.push('', '## Details', '');
     for (const f of described) lines.push(`### ${cell(f.title)} (\`${f.id}\`)`, '', f.description.trim(), '');

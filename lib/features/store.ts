@@ -1,8 +1,21 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors';
-import { FEATURES_FILE, parseFeatures, serializeFeatures, type Feature, type FeaturesFile } from './schema';
+import {
+  FEATURES_FILE,
+  FEATURES_VERSION,
+  featureIdFromTitle,
+  featureSchema,
+  parseFeatures,
+  sameFeatureId,
+  serializeFeatures,
+  type Feature,
+  type FeaturePriority,
+  type FeaturesFile,
+} from './schema';
 import { renderStatus, STATUS_FILE } from './status-md';
+
+export { featureIdFromTitle };
 
 export class FeaturesFileError extends UserError {}
 
@@ -13,7 +26,7 @@ export function featuresPath(root: string): string {
 /** Reads features.json under root; a missing file is an empty list. */
 export function readFeatures(root: string): FeaturesFile {
   const file = featuresPath(root);
-  if (!existsSync(file)) return { version: 1, features: [] };
+  if (!existsSync(file)) return { version: FEATURES_VERSION, features: [] };
   const parsed = parseFeatures(readFileSync(file, 'utf8'), FEATURES_FILE);
   if (!parsed.ok)
     throw new FeaturesFileError(
@@ -38,15 +51,17 @@ export function generateStatusFile(root: string): { file: string; changed: boole
 }
 
 export interface AddFeatureInput {
-  id: string;
+  /** Derived from the title when omitted ("Design System" -> "design-system"). */
+  id?: string;
   title: string;
   description?: string;
+  priority?: FeaturePriority;
   required?: boolean;
   tasks?: string[];
 }
 
 function find(data: FeaturesFile, id: string): Feature {
-  const feature = data.features.find((f) => f.id === id);
+  const feature = data.features.find((f) => sameFeatureId(f.id, id));
   if (!feature)
     throw new FeaturesFileError(
       `No feature "${id}" in ${FEATURES_FILE}. Run \`br feature list\` to see the ids.`,
@@ -56,28 +71,32 @@ function find(data: FeaturesFile, id: string): Feature {
 
 export function addFeature(root: string, input: AddFeatureInput, now = new Date()): Feature {
   const data = readFeatures(root);
-  if (data.features.some((f) => f.id === input.id))
-    throw new FeaturesFileError(`Feature "${input.id}" already exists. Pick another id or remove it first.`);
-  const parsed = parseFeatures(
-    JSON.stringify({
-      features: [
-        {
-          id: input.id,
-          title: input.title,
-          description: input.description ?? '',
-          required: input.required ?? false,
-          tasks: input.tasks ?? [],
-          updatedAt: now.toISOString(),
-        },
-      ],
-    }),
-    'the new feature',
-  );
-  if (!parsed.ok) throw new FeaturesFileError(parsed.problems.map((p) => p.message).join('\n'));
-  const feature = parsed.value.features[0]!;
-  data.features.push(feature);
+  const id = input.id ?? featureIdFromTitle(input.title);
+  if (!id)
+    throw new FeaturesFileError(
+      `Cannot derive an id from the title "${input.title}": give one with --id (for example --id F001).`,
+    );
+  const existing = data.features.find((f) => sameFeatureId(f.id, id));
+  if (existing)
+    throw new FeaturesFileError(
+      `Feature "${existing.id}" already exists (${existing.title}). Pick another id with --id, or remove it first.`,
+    );
+  const parsed = featureSchema.safeParse({
+    id,
+    title: input.title,
+    description: input.description ?? '',
+    priority: input.priority,
+    required: input.required ?? false,
+    tasks: input.tasks ?? [],
+    updatedAt: now.toISOString(),
+  });
+  if (!parsed.success)
+    throw new FeaturesFileError(
+      parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('\n'),
+    );
+  data.features.push(parsed.data);
   writeFeatures(root, data);
-  return feature;
+  return parsed.data;
 }
 
 export function setFeatureStatus(
@@ -85,13 +104,18 @@ export function setFeatureStatus(
   ids: string[],
   status: Feature['status'],
   now = new Date(),
-  options: { ignoreUnknown?: boolean } = {},
+  options: { ignoreUnknown?: boolean; matchTitles?: boolean } = {},
 ): Feature[] {
   const data = readFeatures(root);
   const changed: Feature[] = [];
   for (const id of ids) {
-    if (options.ignoreUnknown && !data.features.some((f) => f.id === id)) continue;
-    const feature = find(data, id);
+    // A plan names features by the slug of their spec heading; features.json may use ids like F001.
+    const byTitle = options.matchTitles
+      ? data.features.find((f) => featureIdFromTitle(f.title).slice(0, 40).replace(/-+$/, '') === id)
+      : undefined;
+    const known = data.features.some((f) => sameFeatureId(f.id, id));
+    if (options.ignoreUnknown && !known && !byTitle) continue;
+    const feature = known ? find(data, id) : (byTitle ?? find(data, id));
     if (feature.status === status) continue;
     feature.status = status;
     feature.updatedAt = now.toISOString();
@@ -104,7 +128,7 @@ export function setFeatureStatus(
 export function removeFeature(root: string, id: string): Feature {
   const data = readFeatures(root);
   const feature = find(data, id);
-  data.features = data.features.filter((f) => f.id !== id);
+  data.features = data.features.filter((f) => f !== feature);
   writeFeatures(root, data);
   return feature;
 }

@@ -203,8 +203,12 @@ describe('git activities', () => {
 
   it('marks delivered features complete on the build branch with a regenerated STATUS.md', async () => {
     const original = JSON.stringify({
-      version: 1,
-      features: [{ id: 'login', title: 'Login', updatedAt: '2024-01-01T00:00:00.000Z' }],
+      version: 2,
+      features: [
+        { id: 'login', title: 'Login', updatedAt: '2024-01-01T00:00:00.000Z' },
+        { id: 'F001', title: 'Design System', priority: 'critical', updatedAt: '2024-01-01T00:00:00.000Z' },
+        { id: 'F002', title: 'Search', updatedAt: '2024-01-01T00:00:00.000Z' },
+      ],
     });
     repo.write('.buildrunner/features.json', original);
     repo.commitAll('features');
@@ -212,12 +216,16 @@ describe('git activities', () => {
     await activities.markFeaturesDelivered({
       repoPath: repo.dir,
       buildBranch: 'br-build/b1',
-      featureIds: ['login', 'unknown'],
+      featureIds: ['login', 'design-system', 'unknown'],
       buildId: 'b1',
     });
     const json = JSON.parse(repo.git('show', 'br-build/b1:.buildrunner/features.json'));
-    expect(json.features[0].status).toBe('complete');
-    expect(repo.git('show', 'br-build/b1:STATUS.md')).toContain('1/1 features complete');
+    expect(json.features.map((f: { id: string; status: string }) => [f.id, f.status])).toEqual([
+      ['login', 'complete'],
+      ['F001', 'complete'],
+      ['F002', 'planned'],
+    ]);
+    expect(repo.git('show', 'br-build/b1:STATUS.md')).toContain('2/3 features complete');
     expect(readFileSync(path.join(repo.dir, '.buildrunner/features.json'), 'utf8')).toBe(original);
   });
 });

@@ -3,7 +3,10 @@ import * as t from 'typanion';
 import { BrCommand, Category } from '../../base';
 
 export class BuildStartCommand extends BrCommand {
-  static override paths = [['build', 'start']];
+  static override paths = [
+    ['build', 'start'],
+    ['parallel', 'start'],
+  ];
   static override usage = BrCommand.Usage({
     category: Category.builds,
     description: 'Start a build of a spec on Temporal (or attach to the same build if it is already running)',
@@ -13,6 +16,8 @@ export class BuildStartCommand extends BrCommand {
       into the build branch \`br/<build id>\`. The build id is derived from the project, the spec and the
       base branch, so starting the same build twice attaches to the running one. Needs a Temporal server
       (\`br dev\`, docker compose, or TEMPORAL_ADDRESS) with \`br worker\` running, and ANTHROPIC_API_KEY on the workers.
+
+      \`br parallel start\` (the BuildRunner 3 name) runs this same command.
     `,
     examples: [
       ['Start and follow a build', '$0 build start PROJECT_SPEC.md --budget 20 --parallel 4 --watch'],

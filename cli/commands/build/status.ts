@@ -2,10 +2,16 @@ import { Option } from 'clipanion';
 import { BrCommand, Category } from '../../base';
 
 export class BuildStatusCommand extends BrCommand {
-  static override paths = [['build', 'status']];
+  static override paths = [
+    ['build', 'status'],
+    ['parallel', 'status'],
+  ];
   static override usage = BrCommand.Usage({
     category: Category.builds,
     description: 'Show a build once: status, budget, and every task with model, attempts and cost',
+    details: `
+      \`br parallel status\` (the BuildRunner 3 name) runs this same command.
+    `,
     examples: [
       ['Status of a build', '$0 build status build-shop-3f9a2c1d'],
       ['For scripts', '$0 build status build-shop-3f9a2c1d --json'],

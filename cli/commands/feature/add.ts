@@ -1,4 +1,5 @@
-import { Option } from 'clipanion';
+import { Option, UsageError } from 'clipanion';
+import * as t from 'typanion';
 import { BrCommand, Category } from '../../base';
 
 export class FeatureAddCommand extends BrCommand {
@@ -7,39 +8,51 @@ export class FeatureAddCommand extends BrCommand {
     category: Category.repository,
     description: 'Add a feature to .buildrunner/features.json',
     details: `
-      The feature starts as planned. Required features must be complete before a push when
-      \`hooks.blockPushOnIncompleteRequired\` is on (the default).
+      The feature starts as planned, with priority medium unless \`--priority\` says otherwise. Without
+      \`--id\` the id comes from the title ("Design System" becomes \`design-system\`); ids such as
+      \`F001\` are kept as typed and matched ignoring case by the other \`br feature\` commands.
+      Required features must be complete before a push when \`hooks.blockPushOnIncompleteRequired\`
+      is on (the default). The older form \`br feature add ID TITLE\` still works.
     `,
     examples: [
-      ['Add a feature', '$0 feature add login "User login"'],
+      ['Add a feature', '$0 feature add "User login" --priority high'],
+      ['With your own id', '$0 feature add "Design System" --id F001 --priority critical'],
       [
-        'Add a required feature with tasks',
-        '$0 feature add login "User login" --required --task auth-api --task login-form',
+        'A required feature with tasks',
+        '$0 feature add "User login" --required --task auth-api --task login-form',
       ],
     ],
   });
 
-  id = Option.String({ required: true });
-  title = Option.String({ required: true });
+  title = Option.String({ name: 'title' });
+  legacyTitle = Option.String({ required: false, name: 'title' });
+  id = Option.String('--id', { description: 'Feature id (default: derived from the title)' });
+  priority = Option.String('--priority,-p', {
+    description: 'critical | high | medium (default) | low',
+    validator: t.isEnum(['critical', 'high', 'medium', 'low'] as const),
+  });
   description = Option.String('--description,-d', { description: 'Longer description' });
   required = Option.Boolean('--required', false, { description: 'Block pushes until it is complete' });
   tasks = Option.Array('--task', [], { description: 'Task id that delivers it (repeatable)' });
   json = Option.Boolean('--json', false, { description: 'Print the new feature as JSON' });
 
   async execute(): Promise<number> {
+    if (this.legacyTitle !== undefined && this.id !== undefined)
+      throw new UsageError('Give the id either with --id or as the first argument, not both.');
     const { addFeature } = await import('../../../lib/features/store');
     const { projectRoot } = await import('../../../lib/features/root');
     const feature = addFeature(projectRoot(process.cwd()), {
-      id: this.id,
-      title: this.title,
+      id: this.legacyTitle === undefined ? this.id : this.title,
+      title: this.legacyTitle ?? this.title,
       description: this.description,
+      priority: this.priority,
       required: this.required,
       tasks: this.tasks,
     });
     if (this.json) this.printJson(feature);
     else
       this.print(
-        `Added ${feature.id} (${feature.required ? 'required, ' : ''}planned). Run \`br generate\` to refresh STATUS.md.`,
+        `Added ${feature.id} (${feature.priority}${feature.required ? ', required' : ''}, planned). Run \`br generate\` to refresh STATUS.md.`,
       );
     return 0;
   }

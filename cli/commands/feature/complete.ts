@@ -8,9 +8,10 @@ export class FeatureCompleteCommand extends BrCommand {
     description: 'Mark features complete (or set another status with --status)',
     details: `
       Statuses: planned, in_progress, complete. Features already in that status are left untouched.
+      Ids are matched ignoring case (\`f001\` finds \`F001\`).
     `,
     examples: [
-      ['Mark a feature complete', '$0 feature complete login'],
+      ['Mark a feature complete', '$0 feature complete gap-analyzer'],
       ['Mark two features in progress', '$0 feature complete login signup --status in_progress'],
     ],
   });

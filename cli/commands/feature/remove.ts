@@ -5,7 +5,7 @@ export class FeatureRemoveCommand extends BrCommand {
   static override paths = [['feature', 'remove']];
   static override usage = BrCommand.Usage({
     category: Category.repository,
-    description: 'Remove a feature from .buildrunner/features.json',
+    description: 'Remove a feature from .buildrunner/features.json (ids are matched ignoring case)',
     examples: [['Remove a feature', '$0 feature remove login']],
   });
 

@@ -2,7 +2,10 @@ import { Option } from 'clipanion';
 import { BrCommand, Category } from '../../base';
 
 export class SecurityScanCommand extends BrCommand {
-  static override paths = [['security', 'scan']];
+  static override paths = [
+    ['security', 'scan'],
+    ['security', 'check'],
+  ];
   static override usage = BrCommand.Usage({
     category: Category.repository,
     description: 'Find secrets (API keys, tokens, private keys, passwords) in files or in staged changes',
@@ -19,6 +22,8 @@ export class SecurityScanCommand extends BrCommand {
       anything is found, 0 when clean. To accept a false positive deliberately, put a
       \`br-ignore-secret\` comment on the line or the line above, or list the path in
       \`.buildrunner/secretignore\` (gitignore syntax). Stripe test-mode keys (sk_test_) are not reported.
+
+      \`br security check\` (the BuildRunner 3 name) runs this same command.
     `,
     examples: [
       ['Scan the current folder', '$0 security scan'],
