@@ -1,8 +1,9 @@
 /**
- * A base branch that disappears after `br build start` checked it: on a real Temporal server, with
- * the real heuristic planner and the real git activity, the build ends FAILED after one attempt of
- * ensureBuildBranch, with a BUILD_FAILED event naming the branch and the hint. Runs when
- * TEMPORAL_ADDRESS is set or a `temporal` CLI is on PATH; says why it is skipped otherwise.
+ * Failures on a real Temporal server. A base branch that disappears after `br build start` checked
+ * it: with the real heuristic planner and the real git activity, the build ends FAILED after one
+ * attempt of ensureBuildBranch, with a BUILD_FAILED event naming the branch and the hint. And the
+ * start-time worker check (DescribeTaskQueue) in both directions. Runs when TEMPORAL_ADDRESS is set
+ * or a `temporal` CLI is on PATH; says why it is skipped otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -23,7 +24,7 @@ import { bundleForReplay } from '../temporal/replay-setup';
 const binary = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).stdout.trim();
 const available = Boolean(process.env.TEMPORAL_ADDRESS || binary);
 const SKIP_REASON = 'skipped: no Temporal server (set TEMPORAL_ADDRESS or put the `temporal` CLI on PATH)';
-if (!available) console.warn(`test/failures/deleted-base-branch.test.ts ${SKIP_REASON}`);
+if (!available) console.warn(`test/failures/temporal-server.test.ts ${SKIP_REASON}`);
 
 let env: TestWorkflowEnvironment | undefined;
 let address = process.env.TEMPORAL_ADDRESS ?? '';
@@ -136,5 +137,41 @@ afterAll(async () => {
         repo.cleanup();
       }
     }, 120_000);
+
+    it('starts without a warning when a worker polls the task queue', async () => {
+      const repo = makeRepo();
+      repo.write('PROJECT_SPEC.md', `# Polled ${Date.now()}\n## Cart\n- [ ] add items\n`);
+      const queue = `br-test-polled-${Date.now()}`;
+      const ctx = createContext({ cwd: repo.dir, env: { TEMPORAL_ADDRESS: address } });
+      ctx.config.temporal.taskQueue = queue;
+      ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
+      const workers = await startWorkers(ctx, {
+        activities: fakeActivities().activities,
+        workflowBundle: await bundleForReplay(),
+      });
+      const { Client, Connection } = await import('@temporalio/client');
+      const { temporal } = await import('@temporalio/proto');
+      const connection = await Connection.connect({ address });
+      const client = new Client({ connection });
+      try {
+        // The worker's first poll reaches the server a moment after it starts.
+        for (let i = 0; i < 50; i++) {
+          const d = await client.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: queue },
+            taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          });
+          if (d.pollers?.length) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const started = await startBuild(ctx, { specPath: 'PROJECT_SPEC.md' });
+        expect(started.warnings).toEqual([]);
+        await client.workflow.getHandle(started.workflowId).terminate('test done');
+      } finally {
+        await connection.close();
+        await workers.shutdown();
+        repo.cleanup();
+      }
+    }, 60_000);
   },
 );
