@@ -114,13 +114,19 @@ describe.each(CLASSES)('failure class %s', (type) => {
     expect(POLICY_OF[decision.action]).toBe(entry.policy);
   });
 
-  it('is shown with its hint by br build status and br build logs, in text and in JSON', async () => {
+  it('is shown with its hint by br build status, watch and logs, in text and in JSON', async () => {
     const services = { builds: backendShowing(type) };
     const text = await runBr(['build', 'status', 'build-shop-1a2b3c4d'], { services });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${type}: ${entry.hint}`);
     const json = await runBr(['build', 'status', 'build-shop-1a2b3c4d', '--json'], { services });
     expect(JSON.parse(json.stdout).tasks[0]).toMatchObject({ failureClass: type, hint: entry.hint });
+    const watch = await runBr(['build', 'watch', 'build-shop-1a2b3c4d'], { services });
+    expect(watch.code).toBe(1);
+    expect(watch.stdout).toContain(`failure=${type}`);
+    expect(watch.stdout).toContain(`hint: ${entry.hint}`);
+    const watchJson = await runBr(['build', 'watch', 'build-shop-1a2b3c4d', '--json'], { services });
+    expect(JSON.parse(watchJson.stdout).tasks[0]).toMatchObject({ failureClass: type, hint: entry.hint });
     const logs = await runBr(['build', 'logs', 'build-shop-1a2b3c4d'], { services });
     expect(logs.stdout).toContain(`hint: ${entry.hint}`);
     const logsJson = await runBr(['build', 'logs', 'build-shop-1a2b3c4d', '--json'], { services });
