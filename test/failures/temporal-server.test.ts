@@ -128,6 +128,18 @@ afterAll(async () => {
         const text = await runBr(['build', 'status', started.workflowId], { cwd: repo.dir, env: cliEnv });
         expect(text.stdout).toContain('BASE_BRANCH_MISSING: Creating the build branch failed');
         expect(text.stdout).toContain(`hint: ${hint}`);
+        const logs = await runBr(['build', 'logs', started.workflowId, '--json'], {
+          cwd: repo.dir,
+          env: cliEnv,
+        });
+        expect(JSON.parse(logs.stdout)).toContainEqual(
+          expect.objectContaining({
+            type: 'ACTIVITY_TASK_FAILED',
+            failureClass: 'BASE_BRANCH_MISSING',
+            detail: expect.stringContaining('"release"'),
+            hint,
+          }),
+        );
         const cancel = await runBr(['build', 'cancel', started.workflowId], { cwd: repo.dir, env: cliEnv });
         expect(cancel.code).toBe(1);
         expect(cancel.stdout + cancel.stderr).toContain('is completed, so it cannot be cancelled.');
