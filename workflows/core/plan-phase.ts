@@ -30,8 +30,9 @@ export async function planPhase(
       return { value: await run() };
     } catch (err) {
       const d = port.describeError(err);
-      // A cancel is the host's to handle; everything else ends the build with its reason.
-      if (d.cancelled) throw err;
+      // A cancel or an error of the workflow code itself is the host's to handle; a failed step ends
+      // the build with its reason.
+      if (d.cancelled || d.internal) throw err;
       const message = failedStep(name, d.type, d.message);
       return { failure: { ...(d.type ? { code: d.type } : {}), message } };
     }
