@@ -191,7 +191,7 @@ export class ConfigError extends UserError {
     message: string,
     readonly issues: string[] = [],
   ) {
-    super(message);
+    super(message, { code: 'CONFIG_INVALID' });
   }
 }
 

@@ -1,14 +1,27 @@
+import { hintFor } from './failure-hints';
+import type { FailureClass } from './failures';
+
 /**
  * Errors a user can act on: the CLI prints their message (which says what to do next) without a
- * stack trace and exits 1. Anything else is a bug and is printed with its stack.
+ * stack trace and exits 1. Anything else is a bug and is printed with its stack. `code` and `hint`
+ * are what `--json` prints beside the message (`{ code, message, hint }`).
  */
 export class UserError extends Error {
   /** Read by clipanion: print the message only. */
   readonly clipanion = { type: 'none' as const };
-  constructor(message: string) {
+  readonly code: string | undefined;
+  readonly hint: string | undefined;
+  constructor(message: string, options: { code?: string; hint?: string } = {}) {
     super(message);
     this.name = new.target.name;
+    this.code = options.code;
+    this.hint = options.hint ?? hintFor(options.code);
   }
+}
+
+/** A user-fixable failure of a class in the catalog: its hint comes from lib/failure-hints.ts. */
+export function userFailure(code: FailureClass, message: string): UserError {
+  return new UserError(message, { code });
 }
 
 /** The Temporal server cannot be reached; the message says how to start one. */
@@ -18,6 +31,7 @@ export class TemporalUnreachableError extends UserError {
     super(
       `Cannot reach the Temporal server at ${address} (${reason}). Start one with \`br dev\` (local dev stack) ` +
         'or `docker compose up -d` (see docker-compose.yml), or point TEMPORAL_ADDRESS at a running cluster.',
+      { code: 'REMOTE_UNREACHABLE' },
     );
   }
 }

@@ -1,6 +1,7 @@
 /**
- * One error vocabulary end to end: activities throw ApplicationFailure with one of these `type`s,
- * workflows branch on them, the CLI explains them. Keep this file free of imports with I/O.
+ * One error vocabulary end to end: activities throw ApplicationFailure with one of these `type`s
+ * (activities/failure.ts), workflows branch on them, the CLI explains them with the hints of
+ * lib/failure-hints.ts. Keep this file free of imports with I/O.
  */
 export const FailureClass = {
   RATE_LIMITED: 'RATE_LIMITED',
@@ -18,6 +19,16 @@ export const FailureClass = {
   /** The agent stopped without finishing: max turns, max tokens or its budget share. */
   AGENT_INCOMPLETE: 'AGENT_INCOMPLETE',
   INVALID_PLAN: 'INVALID_PLAN',
+  // The user's to fix: no retry, wait or model change helps, so the build stops and says what to do.
+  BASE_BRANCH_MISSING: 'BASE_BRANCH_MISSING',
+  TASK_BRANCH_MISSING: 'TASK_BRANCH_MISSING',
+  /** The build branch is checked out in a checkout of the user's, where BuildRunner must not merge. */
+  BRANCH_CHECKED_OUT: 'BRANCH_CHECKED_OUT',
+  SPEC_MISSING: 'SPEC_MISSING',
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  /** The Temporal server (or another service BuildRunner needs) cannot be reached. */
+  REMOTE_UNREACHABLE: 'REMOTE_UNREACHABLE',
+  SANDBOX_UNAVAILABLE: 'SANDBOX_UNAVAILABLE',
 } as const;
 
 export type FailureClass = (typeof FailureClass)[keyof typeof FailureClass];
@@ -31,7 +42,18 @@ export const NON_RETRYABLE: readonly FailureClass[] = [
   FailureClass.AUTH,
   FailureClass.INVALID_REQUEST,
   FailureClass.INVALID_PLAN,
+  FailureClass.BASE_BRANCH_MISSING,
+  FailureClass.TASK_BRANCH_MISSING,
+  FailureClass.BRANCH_CHECKED_OUT,
+  FailureClass.SPEC_MISSING,
+  FailureClass.CONFIG_INVALID,
+  FailureClass.REMOTE_UNREACHABLE,
+  FailureClass.SANDBOX_UNAVAILABLE,
 ];
+
+export function isNonRetryable(type: string | undefined): boolean {
+  return NON_RETRYABLE.includes(type as FailureClass);
+}
 
 /** Structured details carried on the ApplicationFailure (details[0]). */
 export interface FailureDetails {

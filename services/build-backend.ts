@@ -1,3 +1,4 @@
+import { explainFailure, hintFor } from '../lib/failure-hints';
 import type { BuildBackend, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import type { PlannerChoice, ProducedPlan } from './plan-source';
@@ -21,7 +22,33 @@ export const temporalBuilds: BuildBackend = {
 };
 
 export function buildBackend(ctx: ServiceContext): BuildBackend {
-  return ctx.builds ?? temporalBuilds;
+  return withHints(ctx.builds ?? temporalBuilds);
+}
+
+/**
+ * Every failure a front end receives carries what to do next, from the one table in
+ * lib/failure-hints.ts, whichever backend the build ran on.
+ */
+function withHints(backend: BuildBackend): BuildBackend {
+  return {
+    ...backend,
+    progress: async (ctx, id) => {
+      const p = await backend.progress(ctx, id);
+      return {
+        ...p,
+        tasks: p.tasks.map((t) => {
+          const hint = hintFor(t.failureClass);
+          return hint ? { ...t, hint } : t;
+        }),
+        ...(p.failure ? { failure: explainFailure(p.failure.code, p.failure.message) } : {}),
+      };
+    },
+    logs: async (ctx, id, options) =>
+      (await backend.logs(ctx, id, options)).map((line) => {
+        const hint = hintFor(line.failureClass);
+        return hint ? { ...line, hint } : line;
+      }),
+  };
 }
 
 /** What `br build start --json` prints and what every front end returns for a started build. */

@@ -70,7 +70,10 @@ export function makeBuildInput(args: {
   // The workflow reads this as an exact decimal: "Infinity", "-5" or "1e3" must not get that far.
   const budgetUsd = String(options.budgetUsd ?? config.budget.defaultUsd);
   if (!/^\d+(\.\d+)?$/.test(budgetUsd) || /^[0.]+$/.test(budgetUsd))
-    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`);
+    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`, {
+      code: 'CONFIG_INVALID',
+      hint: 'Pass --budget with a positive amount, or fix budget.defaultUsd in buildrunner.config.json.',
+    });
   return {
     buildId,
     project: args.project,

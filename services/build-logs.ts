@@ -35,6 +35,17 @@ export function describeEvent(e: Event): string | null {
   return null;
 }
 
+function failureClassOf(e: Event): string | undefined {
+  const failure =
+    e.activityTaskFailedEventAttributes?.failure ??
+    e.childWorkflowExecutionFailedEventAttributes?.failure ??
+    e.workflowExecutionFailedEventAttributes?.failure;
+  let f = failure ?? undefined;
+  // An activity failure wraps the ApplicationFailure of the activity as its cause.
+  while (f && !f.applicationFailureInfo && f.cause) f = f.cause;
+  return f?.applicationFailureInfo?.type || undefined;
+}
+
 /** The build's (or one task's, with `task`) Temporal history as readable lines. */
 export async function buildLogs(
   ctx: ServiceContext,
@@ -61,12 +72,14 @@ export async function buildLogs(
     for (const e of history.events ?? []) {
       const detail = describeEvent(e);
       if (!detail) continue;
+      const failureClass = failureClassOf(e);
       const seconds = Number(e.eventTime?.seconds ?? 0);
       lines.push({
         eventId: Number(e.eventId ?? 0),
         time: new Date(seconds * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6)).toISOString(),
         type: (proto.api.enums.v1.EventType[e.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, ''),
         detail,
+        ...(failureClass ? { failureClass } : {}),
       });
     }
     return lines;

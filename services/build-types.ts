@@ -1,4 +1,5 @@
 import type { RuntimeContext } from '../lib/config';
+import type { ExplainedFailure } from '../lib/failure-hints';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 import type { StartBuildOptions } from './build-input';
@@ -14,6 +15,8 @@ export interface StartedBuild {
   attached: boolean;
   webUiUrl: string;
   input: BuildWorkflowInput;
+  /** Problems that do not stop the start, e.g. no worker polls the task queue (code, message, hint). */
+  warnings?: ExplainedFailure[];
 }
 
 export interface BuildListEntry {
@@ -37,6 +40,10 @@ export interface BuildLogLine {
   /** e.g. ACTIVITY_TASK_SCHEDULED, CHILD_WORKFLOW_EXECUTION_COMPLETED. */
   type: string;
   detail: string;
+  /** The failure's class, on an event that records one (an activity or task that failed). */
+  failureClass?: string;
+  /** What to do next about that failure (lib/failure-hints.ts). */
+  hint?: string;
 }
 
 /**

@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { DtcgGroup } from '../lib/design/dtcg';
-import { UserError } from '../lib/errors';
+import { UserError, userFailure } from '../lib/errors';
+import { FailureClass } from '../lib/failures';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
+import { checkBuildStart, workerWarnings } from './build-preflight';
 import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import { projectName } from './plan-source';
@@ -23,11 +25,15 @@ export type { BuildAction, BuildListEntry, BuildLogLine, StartedBuild } from './
 export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): BuildWorkflowInput {
   const specFile = path.resolve(ctx.cwd, options.specPath);
   if (!existsSync(specFile))
-    throw new UserError(`Spec file not found: ${specFile}. Pass the path of your PROJECT_SPEC.md.`);
+    throw userFailure(
+      FailureClass.SPEC_MISSING,
+      `Spec file not found: ${specFile}. Pass the path of your PROJECT_SPEC.md.`,
+    );
   const repoPath = ctx.root;
   const specPathInRepo = path.relative(repoPath, specFile);
   if (specPathInRepo.startsWith('..'))
-    throw new UserError(
+    throw userFailure(
+      FailureClass.SPEC_MISSING,
       `The spec ${specFile} is outside the repository ${repoPath}. Run br from the repository.`,
     );
   const project = projectName(ctx);
@@ -46,9 +52,14 @@ export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): B
 
 export async function startBuild(ctx: ServiceContext, options: StartBuildOptions): Promise<StartedBuild> {
   const input = prepareBuild(ctx, options);
+  await checkBuildStart(input);
   const { MEMO } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const existing = await describeOrNull(client, input.buildId);
+    const warnings =
+      decideStart(existing ? { status: existing.status.name } : null) === 'start'
+        ? await workerWarnings(ctx, client)
+        : [];
     const decision = decideStart(existing ? { status: existing.status.name } : null);
     const runId =
       decision === 'attach'
@@ -79,6 +90,7 @@ export async function startBuild(ctx: ServiceContext, options: StartBuildOptions
       attached: decision === 'attach',
       webUiUrl: webUiLink(ctx, input.buildId),
       input,
+      warnings,
     };
   });
 }
@@ -157,12 +169,16 @@ const titleCase = (s: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
+const PAST: Record<BuildAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' };
+
 export async function signalBuild(ctx: ServiceContext, id: string, action: BuildAction, reason?: string) {
   const messages = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const info = await requireBuild(client, id);
     if (info.status.name !== 'RUNNING')
-      throw new UserError(`Build ${id} is ${info.status.name.toLowerCase()}, so it cannot be ${action}d.`);
+      throw new UserError(
+        `Build ${id} is ${info.status.name.toLowerCase()}, so it cannot be ${PAST[action]}.`,
+      );
     const handle = client.workflow.getHandle(id);
     if (action === 'pause') await handle.signal(messages.pauseSignal);
     else if (action === 'resume') await handle.signal(messages.resumeSignal);

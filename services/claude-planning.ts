@@ -28,12 +28,12 @@ export interface PlanningFailure {
 export class PlanningError extends UserError {
   constructor(
     message: string,
-    readonly hint: string,
-    readonly code: string,
+    hint: string,
+    code: string,
     readonly attempts: PlanningFailure[],
     readonly costUsd: string,
   ) {
-    super(message);
+    super(message, { code, hint });
   }
 }
 

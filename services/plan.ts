@@ -12,6 +12,7 @@ import {
 import { requireApiKey } from '../lib/apikey';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
+import { failedStep } from '../lib/failure-hints';
 import type { ModelTier } from '../lib/models';
 import type { Complexity, Plan } from '../lib/plan';
 import { withDatabase, type ServiceContext } from './context';
@@ -66,7 +67,9 @@ export interface PlanReport {
 
 function failureToUserError(err: unknown): unknown {
   if (!(err instanceof ApplicationFailure)) return err;
-  return new UserError(`Estimating failed (${err.type ?? 'unknown'}): ${err.message}`);
+  return new UserError(failedStep('Estimating', err.type ?? undefined, err.message), {
+    code: err.type ?? 'UNKNOWN',
+  });
 }
 
 export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promise<PlanReport> {

@@ -10,8 +10,11 @@ import { MEMO } from './messages';
 
 type Activities = BuildActivities;
 
-/** Failures the workflow decides about; retrying them in the SDK would only repeat the same answer. */
-const DOMAIN_FAILURES = Object.values(FailureClass);
+/**
+ * Failures the workflow decides about; retrying them in the SDK would only repeat the same answer.
+ * (The user-fixable ones are also marked nonRetryable by activities/failure.ts, whatever the profile.)
+ */
+export const DOMAIN_FAILURES: string[] = Object.values(FailureClass);
 
 const CLAUDE_CALL: ActivityOptions = {
   // One attempt: the workflow classifies the failure and picks the wait, the model or the stop.
@@ -25,7 +28,7 @@ const CLAUDE_CALL: ActivityOptions = {
 /** The agent heartbeats every turn; a worker that died mid-turn is noticed after this long. */
 const AGENT_HEARTBEAT = '5 minutes';
 
-const GIT: ActivityOptions = {
+export const GIT: ActivityOptions = {
   // Commit runs the repository's hooks and verification runs its tests; both can take minutes.
   startToCloseTimeout: '30 minutes',
   // Worktree, commit and merge steps are idempotent by branch name, so transient errors retry safely.
@@ -37,6 +40,17 @@ const GIT: ActivityOptions = {
   },
 };
 
+/** The offline heuristic planner and estimator: pure CPU on the spec, done in seconds. */
+export const LOCAL: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  // Only a crashed worker is worth retrying; a spec that does not plan fails the same way every time.
+  retry: {
+    initialInterval: '1 second',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: DOMAIN_FAILURES,
+  },
+};
+
 const RECORD: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   // Records are idempotent (dedupe keys, upserts); keep trying through a database restart.
@@ -44,6 +58,7 @@ const RECORD: ActivityOptions = {
 };
 
 const git = proxyActivities<Activities>(GIT);
+const local = proxyActivities<Activities>(LOCAL);
 const record = proxyActivities<Activities>(RECORD);
 
 /** config.ts's default `temporal.modelTaskQueuePrefix`, for builds started without the memo. */
@@ -71,14 +86,14 @@ export function buildActivities(): Activities {
     planBuild: (input) =>
       input.planner === 'claude'
         ? claude(input.model, `plan ${input.specPath} · ${input.model ?? 'default model'}`).planBuild(input)
-        : git.planBuild(input),
+        : local.planBuild(input),
     estimateComplexity: (input) =>
       input.mode === 'ai'
         ? claude(
             input.model,
             `estimate ${input.tasks.length} tasks · ${input.model ?? 'default model'}`,
           ).estimateComplexity(input)
-        : git.estimateComplexity(input),
+        : local.estimateComplexity(input),
     runAgent: (input) =>
       claude(input.model, `${input.taskId} · ${input.model} · attempt ${input.attempt}`, {
         heartbeatTimeout: AGENT_HEARTBEAT,

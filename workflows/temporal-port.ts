@@ -9,6 +9,7 @@ import {
   CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
+  TemporalFailure,
   TimeoutFailure,
   ChildWorkflowCancellationType,
   condition,
@@ -56,7 +57,11 @@ export function describeError(err: unknown): DescribedError {
   // A heartbeat or start-to-close timeout: the same class as the API's own timeout (try a faster model).
   if (cause instanceof TimeoutFailure)
     return { type: FailureClass.TIMEOUT, message: cause.message, cancelled: false };
-  return { message: err instanceof Error ? err.message : String(err), cancelled: false };
+  return {
+    message: err instanceof Error ? err.message : String(err),
+    cancelled: false,
+    ...(err instanceof TemporalFailure ? {} : { internal: true }),
+  };
 }
 
 function runtimePort(): RuntimePort {

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';
 import { findModel, priceUsage, type ModelCatalog, type TokenUsage } from '../../lib/models';
-import { failure } from './errors';
+import { failure } from '../failure';
 
 /**
  * One CostEntry per Claude call, written right after the response. The idempotency key is the

@@ -5,8 +5,8 @@ import {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
-import { redactKey } from '../../lib/apikey';
-import { FailureClass, NON_RETRYABLE, type FailureDetails } from '../../lib/failures';
+import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { failure } from '../failure';
 
 /**
  * Every Anthropic SDK error becomes exactly one FailureClass, decided by HTTP status, error type and
@@ -20,20 +20,6 @@ export interface FailureContext {
   costUsd?: string;
   /** Redacted from any message that reaches the failure. */
   apiKey?: string;
-}
-
-export function failure(
-  type: FailureClass,
-  message: string,
-  details: FailureDetails = {},
-  apiKey?: string,
-): ApplicationFailure {
-  return ApplicationFailure.create({
-    type,
-    message: redactKey(message, apiKey),
-    nonRetryable: NON_RETRYABLE.includes(type),
-    details: [details],
-  });
 }
 
 const SPEND_LIMIT_CODES = /spend_limit|billing|credit/;

@@ -4,6 +4,8 @@ import type { ComplexityEstimate } from '../../lib/contracts';
 import type { Database } from '../../lib/db/connection';
 import { modelsOfTier, TIER_ORDER, type ModelCatalog, type ModelTier } from '../../lib/models';
 import type { PlannedTask } from '../../lib/plan';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { askStructured } from './structured';
 
 /** The AI complexity estimator: one call on a small model rates every task of the plan. */
@@ -38,7 +40,11 @@ export interface AiEstimateInput {
 
 export function defaultEstimatorModel(catalog: ModelCatalog): string {
   const model = modelsOfTier(catalog, 'haiku')[0] ?? catalog.models[0];
-  if (!model) throw new Error('The model catalog is empty.');
+  if (!model)
+    throw failure(
+      FailureClass.CONFIG_INVALID,
+      'The model catalog is empty: add models to buildrunner.config.json.',
+    );
   return model.id;
 }
 

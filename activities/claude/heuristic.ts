@@ -4,7 +4,7 @@ import { estimateTasks } from '../../lib/estimate/heuristic';
 import { FailureClass } from '../../lib/failures';
 import { planFromMarkdown, SpecReferenceError } from '../../lib/planner/heuristic';
 import { validatePlan, type Plan, type PlannedTask } from '../../lib/plan';
-import { failure } from './errors';
+import { failure } from '../failure';
 
 /** Adapter to the offline heuristic planner and estimator (lib/planner, lib/estimate). */
 /** The offline plan, checked like a Claude plan: a cycle or unknown dependency in the spec fails with INVALID_PLAN. */

@@ -10,7 +10,7 @@ import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { callKeyPrefix } from './activity-context';
 import { runAgentLoop } from './agent/loop';
 import { createAnthropicClient } from './client';
-import { failure } from './errors';
+import { failure } from '../failure';
 import { estimateWithClaude } from './estimator';
 import { heuristicEstimates, heuristicPlan } from './heuristic';
 import { planWithClaude } from './planner';
@@ -49,7 +49,14 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
   return {
     async planBuild(input: PlanBuildInput) {
       const repo = path.resolve(deps.repoRoot ?? process.cwd(), input.repoPath);
-      const spec = await readFile(path.resolve(repo, input.specPath), 'utf8');
+      const specFile = path.resolve(repo, input.specPath);
+      const spec = await readFile(specFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        throw failure(
+          FailureClass.SPEC_MISSING,
+          `The spec ${input.specPath} is not in ${repo} on this worker.`,
+        );
+      });
       // Every task names the spec requirements it serves, whichever planner made it (lib/requirements).
       const traced = (planned: { plan: Plan; costUsd: string }) => ({
         ...planned,

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Database } from '../../lib/db/connection';
 import { modelsOfTier, type ModelCatalog } from '../../lib/models';
 import { validatePlan, type Plan } from '../../lib/plan';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { askStructured } from './structured';
 
 /**
@@ -54,7 +56,11 @@ export interface ClaudePlanInput {
 
 export function defaultPlannerModel(catalog: ModelCatalog): string {
   const model = modelsOfTier(catalog, 'sonnet')[0] ?? catalog.models[0];
-  if (!model) throw new Error('The model catalog is empty.');
+  if (!model)
+    throw failure(
+      FailureClass.CONFIG_INVALID,
+      'The model catalog is empty: add models to buildrunner.config.json.',
+    );
   return model.id;
 }
 

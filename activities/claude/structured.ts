@@ -6,7 +6,8 @@ import { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, TokenUsage } from '../../lib/models';
 import { cancellationSignal } from './activity-context';
 import { addUsage, recordCall, requirePricedModel, ZERO_USAGE, type CallScope } from './cost';
-import { failure, toFailure } from './errors';
+import { failure } from '../failure';
+import { toFailure } from './errors';
 
 /**
  * Structured output through a single tool: the model is asked to call `tool` with its answer, which is

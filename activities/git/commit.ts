@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { CommitTaskInput, CommitTaskResult } from '../../lib/contracts';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { failure } from '../failure';
 import { runCommitHooks, runHook, WITHOUT_HOOKS } from './hooks';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
 import { sandboxFailure } from './verify';
@@ -36,12 +36,11 @@ export async function commitTask(input: CommitTaskInput, policy: SandboxPolicy):
   if ('rejected' in hooks) {
     const { hook, run } = hooks.rejected;
     const output = trimOutput(`${run.output}\n(${hook} hook: ${run.verdict})`);
-    const details: FailureDetails = { output, model: input.model };
-    throw ApplicationFailure.create({
-      type: FailureClass.HOOK_REJECTED,
-      message: `The ${hook} hook rejected the commit for task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
-      details: [details],
-    });
+    throw failure(
+      FailureClass.HOOK_REJECTED,
+      `The ${hook} hook rejected the commit for task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
+      { output, model: input.model },
+    );
   }
   // A commit-msg hook may reword the message; it may not drop the trailers retries rely on.
   const message = hooks.message.includes(trailerText) ? hooks.message : wanted;

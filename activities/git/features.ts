@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { FEATURES_FILE } from '../../lib/features/schema';
 import { generateStatusFile, setFeatureStatus } from '../../lib/features/store';
 import { STATUS_FILE } from '../../lib/features/status-md';
@@ -47,11 +47,11 @@ export async function markFeaturesDelivered(
     if (result.code !== 0) {
       await git(dir, ['reset', '--quiet', '--hard', 'HEAD']);
       const output = trimOutput(`${result.stderr}\n${result.stdout}`);
-      throw ApplicationFailure.create({
-        type: FailureClass.HOOK_REJECTED,
-        message: `A git hook rejected the features.json update on ${input.buildBranch}`,
-        details: [{ output }],
-      });
+      throw failure(
+        FailureClass.HOOK_REJECTED,
+        `A git hook rejected the features.json update on ${input.buildBranch}`,
+        { output },
+      );
     }
     return { commit: await git(dir, ['rev-parse', 'HEAD']), marked: ids };
   });

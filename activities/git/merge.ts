@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { MergeTaskInput, MergeTaskResult } from '../../lib/contracts';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { failure } from '../failure';
 import { runHook, WITHOUT_HOOKS } from './hooks';
 import { withRepoLock } from './lock';
 import { sandboxFailure } from './verify';
@@ -23,7 +24,8 @@ export async function mergeWorktree(repoPath: string, buildId: string, buildBran
   if (holder && existsSync(holder.path)) {
     const ours = samePath(path.dirname(path.dirname(holder.path)), path.join(repoPath, WORKTREES_DIR));
     if (!ours || path.basename(holder.path) !== '.merge')
-      throw new Error(
+      throw failure(
+        FailureClass.BRANCH_CHECKED_OUT,
         `The build branch "${buildBranch}" is checked out at ${holder.path}; BuildRunner merges into it in its ` +
           `own worktree. Switch that checkout to another branch (git switch <branch>) and retry.`,
       );
@@ -53,12 +55,11 @@ async function conflictFailure(
     ),
     secretValuesOf(process.env),
   );
-  const details: FailureDetails = { output };
-  return ApplicationFailure.create({
-    type: FailureClass.MERGE_CONFLICT,
-    message: `Task ${input.taskId} conflicts with ${input.buildBranch} in ${files.join(', ') || 'unknown files'}`,
-    details: [details],
-  });
+  return failure(
+    FailureClass.MERGE_CONFLICT,
+    `Task ${input.taskId} conflicts with ${input.buildBranch} in ${files.join(', ') || 'unknown files'}`,
+    { output },
+  );
 }
 
 /**
@@ -68,7 +69,10 @@ async function conflictFailure(
 export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): Promise<MergeTaskResult> {
   return withRepoLock(input.repoPath, async () => {
     if (!(await refExists(input.repoPath, `refs/heads/${input.branch}`)))
-      throw new Error(`Task branch "${input.branch}" does not exist in ${input.repoPath}.`);
+      throw failure(
+        FailureClass.TASK_BRANCH_MISSING,
+        `Task branch "${input.branch}" does not exist in ${input.repoPath}.`,
+      );
     const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
     const before = await git(dir, ['rev-parse', 'HEAD']);
     const merged = await runGit(dir, ['merge-base', '--is-ancestor', input.branch, 'HEAD'], {
@@ -95,12 +99,11 @@ export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): P
       await runGit(dir, ['merge', '--abort'], { allowFailure: true });
       await git(dir, ['reset', '--quiet', '--hard', before]);
       const output = trimOutput(`${hook.run.output}\n(pre-merge-commit hook: ${hook.run.verdict})`);
-      const details: FailureDetails = { output };
-      throw ApplicationFailure.create({
-        type: FailureClass.HOOK_REJECTED,
-        message: `The pre-merge-commit hook rejected merging task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
-        details: [details],
-      });
+      throw failure(
+        FailureClass.HOOK_REJECTED,
+        `The pre-merge-commit hook rejected merging task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
+        { output },
+      );
     }
     await git(dir, [...WITHOUT_HOOKS, 'commit', '--no-edit', '--file=-', '--cleanup=verbatim'], {
       input: message,

@@ -1,8 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { VerifyTaskInput } from '../../lib/contracts';
 import { splitCommand } from '../../lib/command';
-import { FailureClass, type FailureDetails } from '../../lib/failures';
+import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { failure } from '../failure';
 import { SandboxUnavailableError } from '../sandbox/detect';
 import { runInSandbox } from '../sandbox/run';
 import { trimOutput } from './run';
@@ -11,13 +11,7 @@ export { splitCommand, runCommand } from '../../lib/command';
 
 /** A missing sandbox is the user's to fix (install bubblewrap or opt out): no retry, no repair attempt. */
 export function sandboxFailure(err: unknown): unknown {
-  return err instanceof SandboxUnavailableError
-    ? ApplicationFailure.create({
-        type: FailureClass.INVALID_REQUEST,
-        nonRetryable: true,
-        message: err.message,
-      })
-    : err;
+  return err instanceof SandboxUnavailableError ? failure(FailureClass.SANDBOX_UNAVAILABLE, err.message) : err;
 }
 
 export async function verifyTask(input: VerifyTaskInput, policy: SandboxPolicy): Promise<void> {
@@ -31,10 +25,7 @@ export async function verifyTask(input: VerifyTaskInput, policy: SandboxPolicy):
   });
   if (run.code === 0 && !run.timedOut && !run.outputLimited) return;
   const output = trimOutput(`$ ${input.command}\n${run.output}\n(${run.verdict})`);
-  const details: FailureDetails = { output };
-  throw ApplicationFailure.create({
-    type: FailureClass.VERIFICATION_FAILED,
-    message: `Verification command "${input.command}" ${run.verdict}`,
-    details: [details],
+  throw failure(FailureClass.VERIFICATION_FAILED, `Verification command "${input.command}" ${run.verdict}`, {
+    output,
   });
 }

@@ -15,8 +15,8 @@ import type {
   PreparedWorktree,
   CleanupTaskInput,
 } from '../../lib/contracts';
-import { ApplicationFailure } from '@temporalio/common';
 import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 import { commonGitDir, git, refExists, runGit } from './run';
 
 export const WORKTREES_DIR = path.join('.buildrunner', 'worktrees');
@@ -37,7 +37,10 @@ export function taskWorktreePath(repoPath: string, buildId: string, taskId: stri
 
 function safeSegment(value: string, what: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || value.includes('..'))
-    throw new Error(`Invalid ${what} "${value}": use letters, digits, ".", "_" and "-" only.`);
+    throw failure(
+      FailureClass.INVALID_REQUEST,
+      `Invalid ${what} "${value}": use letters, digits, ".", "_" and "-" only.`,
+    );
   return value;
 }
 
@@ -56,7 +59,10 @@ export async function ensureBuildBranch(input: EnsureBuildBranchInput): Promise<
   await git(repoPath, ['check-ref-format', '--branch', buildBranch]);
   if (await refExists(repoPath, `refs/heads/${buildBranch}`)) return;
   if (!(await refExists(repoPath, baseBranch)))
-    throw new Error(`Base branch "${baseBranch}" does not exist in ${repoPath}.`);
+    throw failure(
+      FailureClass.BASE_BRANCH_MISSING,
+      `Base branch "${baseBranch}" does not exist in ${repoPath}.`,
+    );
   await git(repoPath, ['branch', buildBranch, baseBranch]);
 }
 
@@ -159,17 +165,15 @@ export function isTaskBranch(branch: string): boolean {
  */
 export async function cleanupTask(input: CleanupTaskInput): Promise<void> {
   if (!insideWorktreesDir(input.repoPath, input.worktreePath))
-    throw ApplicationFailure.create({
-      type: FailureClass.INVALID_REQUEST,
-      nonRetryable: true,
-      message: `Refusing to remove ${input.worktreePath}: task worktrees live under ${path.join(input.repoPath, WORKTREES_DIR)}.`,
-    });
+    throw failure(
+      FailureClass.INVALID_REQUEST,
+      `Refusing to remove ${input.worktreePath}: task worktrees live under ${path.join(input.repoPath, WORKTREES_DIR)}.`,
+    );
   if (input.branch !== undefined && !isTaskBranch(input.branch))
-    throw ApplicationFailure.create({
-      type: FailureClass.INVALID_REQUEST,
-      nonRetryable: true,
-      message: `Refusing to delete branch "${input.branch}": cleanup deletes task branches (br/tasks/<build>/<task>-a<n>) only.`,
-    });
+    throw failure(
+      FailureClass.INVALID_REQUEST,
+      `Refusing to delete branch "${input.branch}": cleanup deletes task branches (br/tasks/<build>/<task>-a<n>) only.`,
+    );
   await removeWorktree(input.repoPath, input.worktreePath, input.branch);
 }
 

@@ -1,5 +1,7 @@
 import pc from 'picocolors';
+import { hintFor } from '../../lib/failure-hints';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from '../../services/build-types';
+import { failureLines } from './failure';
 
 /**
  * How a build's progress looks: a redrawn frame on a terminal, ordered line events elsewhere.
@@ -81,6 +83,7 @@ export function renderFrame(s: ProgressSnapshot, options: RenderOptions): string
       .filter(([, n]) => n > 0)
       .map(([state, n]) => stateColor(state)(`${state.toLowerCase()} ${n}`))
       .join('  '),
+    ...(s.failure ? failureLines(s.failure).map((l) => c.red(l)) : []),
     '',
   ];
   const tasks = [...s.tasks].sort(
@@ -95,6 +98,12 @@ export function renderFrame(s: ProgressSnapshot, options: RenderOptions): string
     );
   }
   if (tasks.length > shown.length) lines.push(c.dim(`… ${tasks.length - shown.length} more`));
+  // One line per failure class, not per task: what to do next about each.
+  const classes = [...new Set(tasks.map((t) => t.failureClass).filter((f) => f !== undefined))].sort();
+  for (const f of classes) {
+    const hint = hintFor(f);
+    if (hint) lines.push(`${c.red(f)}: ${hint}`);
+  }
   for (const a of s.alerts) {
     lines.push(
       c.yellow(
@@ -129,6 +138,8 @@ export function diffEvents(prev: ProgressSnapshot | null, next: ProgressSnapshot
       task.failureClass ? `failure=${task.failureClass}` : null,
     ].filter(Boolean);
     events.push(`${t} task ${task.id} ${task.state}${detail.length ? ` ${detail.join(' ')}` : ''}`);
+    const hint = task.state === 'FAILED' && old?.state !== 'FAILED' ? hintFor(task.failureClass) : undefined;
+    if (hint) events.push(`${t}   hint: ${hint}`);
   }
   const seen = new Set((prev?.alerts ?? []).map((a) => a.threshold));
   for (const alert of next.alerts) {
@@ -142,6 +153,7 @@ export function diffEvents(prev: ProgressSnapshot | null, next: ProgressSnapshot
     events.push(
       `${t} done ${next.status} cost=${formatUsd(next.budget.spentUsd)} elapsed=${formatDuration(next.elapsedMs)}`,
     );
+    if (next.failure) events.push(...failureLines(next.failure, `${t}   `));
   }
   return events;
 }

@@ -10,10 +10,10 @@ import type { ReferenceIndex } from './references';
 
 /** One or more "Depends on" references that name nothing in the spec; the message lists each line. */
 export class SpecReferenceError extends UserError {
-  readonly hint =
-    'Name a dependency by its heading ("Feature 1", "Build A", "#2"), its title (or the start of it) or a task id.';
   constructor(readonly problems: string[]) {
-    super(`The spec names dependencies that are not in it:\n  ${problems.join('\n  ')}`);
+    super(`The spec names dependencies that are not in it:\n  ${problems.join('\n  ')}`, {
+      hint: 'Name a dependency by its heading ("Feature 1", "Build A", "#2"), its title (or the start of it) or a task id.',
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { FAILURE_CATALOG } from '../../lib/failure-hints';
 import { diffEvents, EXIT_CODES, isTerminal, renderFrame } from '../../cli/render/progress';
 import { watchProgress } from '../../services/watch';
 import type { ProgressSnapshot, TaskProgress } from '../../workflows/core/progress';
@@ -91,6 +92,7 @@ SUCCEEDED delete-todos-1    claude-haiku-5-5   try 1    $0.0312"
     expect(diffEvents(first, second)).toEqual([
       '12:02:00 build build-todo-api-1a2b3c4d PARTIAL',
       '12:02:00 task a FAILED model=claude-sonnet-5-5 attempt=3 cost=$2.50 failure=VERIFICATION_FAILED',
+      `12:02:00   hint: ${FAILURE_CATALOG.VERIFICATION_FAILED.hint}`,
       '12:02:00 task b BLOCKED cost=$0.0000',
       '12:02:00 budget 50% reached: $2.50 of $5.00',
       '12:02:00 done PARTIAL cost=$2.50 elapsed=2m00s',

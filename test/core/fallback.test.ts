@@ -33,7 +33,6 @@ interface Row {
     waitMs?: number;
     counted?: number;
     repairFeedback?: string;
-    nonRetryable?: boolean;
     shareLevel?: string;
   };
 }
@@ -135,19 +134,19 @@ const rows: Row[] = [
     name: 'auth failure stops, not retryable',
     type: 'AUTH',
     model: SONNET,
-    expect: { action: 'stop', model: SONNET, nonRetryable: true },
+    expect: { action: 'stop', model: SONNET },
   },
   {
     name: 'invalid request stops, not retryable',
     type: 'INVALID_REQUEST',
     model: SONNET,
-    expect: { action: 'stop', model: SONNET, nonRetryable: true },
+    expect: { action: 'stop', model: SONNET },
   },
   {
     name: 'invalid plan stops, not retryable',
     type: 'INVALID_PLAN',
     model: SONNET,
-    expect: { action: 'stop', model: SONNET, nonRetryable: true },
+    expect: { action: 'stop', model: SONNET },
   },
   {
     name: 'quota exhausted waits for the build breaker without using an attempt',
@@ -244,7 +243,6 @@ describe('the fallback matrix', () => {
     if (row.expect.counted !== undefined) expect(next.counted).toBe(row.expect.counted);
     if (row.expect.repairFeedback !== undefined)
       expect(decision.repairFeedback).toBe(row.expect.repairFeedback);
-    if (row.expect.nonRetryable !== undefined) expect(decision.nonRetryable).toBe(row.expect.nonRetryable);
     if (row.expect.shareLevel !== undefined) expect(next.shareLevel).toBe(row.expect.shareLevel);
     expect(decision.label.length).toBeGreaterThan(5);
   });

@@ -6,6 +6,7 @@ import { buildWorkflowId, decideStart, makeBuildInput, projectSlug } from '../..
 import { prepareBuild, startBuild } from '../../services/builds';
 import { createContext } from '../../services/context';
 import { webUiLink } from '../../services/temporal-client';
+import { makeRepo } from '../git/repo';
 
 describe('build workflow ids', () => {
   it('reads as build-<project>-<8 hex> and stays the same for the same spec and base branch', () => {
@@ -93,11 +94,16 @@ describe('talking to Temporal', () => {
   });
 
   it('says how to get a server when Temporal is unreachable', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'br-start-'));
-    writeFileSync(path.join(dir, 'PROJECT_SPEC.md'), '# Shop\n');
-    const ctx = createContext({ cwd: dir, env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
-    await expect(startBuild(ctx, { specPath: 'PROJECT_SPEC.md' })).rejects.toThrow(
-      /Cannot reach the Temporal server at 127\.0\.0\.1:1.*br dev.*docker compose up.*TEMPORAL_ADDRESS/s,
-    );
+    // A start that passes every check before Temporal: a repository with main and a spec that plans.
+    const repo = makeRepo();
+    repo.write('PROJECT_SPEC.md', '# Shop\n## Cart\n- [ ] add items\n');
+    const ctx = createContext({ cwd: repo.dir, env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    try {
+      await expect(startBuild(ctx, { specPath: 'PROJECT_SPEC.md' })).rejects.toThrow(
+        /Cannot reach the Temporal server at 127\.0\.0\.1:1.*br dev.*docker compose up.*TEMPORAL_ADDRESS/s,
+      );
+    } finally {
+      repo.cleanup();
+    }
   }, 20_000);
 });

@@ -3,9 +3,7 @@
  * TestWorkflowEnvironment.createLocal). Without either, every describe is skipped and says why.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createContext, type ServiceContext } from '../../services/context';
 import { startBuild } from '../../services/builds';
@@ -15,6 +13,7 @@ import { startWorkers } from '../../worker/run';
 import { buildInput, plannedTask } from './fixtures/builds';
 import { fakeActivities } from './fixtures/fake-activities';
 import { bundleForReplay } from './replay-setup';
+import { makeRepo } from '../git/repo';
 
 const binary = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).stdout.trim();
 const available = Boolean(process.env.TEMPORAL_ADDRESS || binary);
@@ -109,17 +108,19 @@ describeServer(`a build on a real Temporal server${available ? '' : ` (${SKIP_RE
   }, 180_000);
 
   it('attaches to the running build when the same build is started twice', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'br-attach-'));
-    writeFileSync(path.join(dir, 'PROJECT_SPEC.md'), `# Attach ${Date.now()}\n- [ ] one\n`);
+    const repo = makeRepo();
+    repo.write('PROJECT_SPEC.md', `# Attach ${Date.now()}\n- [ ] one\n`);
     // No worker polls this queue: the build stays RUNNING between the two starts.
-    const ctx = context(`br-test-attach-${Date.now()}`, dir);
+    const ctx = context(`br-test-attach-${Date.now()}`, repo.dir);
     const first = await startBuild(ctx, { specPath: 'PROJECT_SPEC.md' });
     const second = await startBuild(ctx, { specPath: 'PROJECT_SPEC.md' });
     expect(first.attached).toBe(false);
+    expect(first.warnings).toEqual([expect.objectContaining({ code: 'NO_WORKER' })]);
     expect(second).toMatchObject({ attached: true, workflowId: first.workflowId, runId: first.runId });
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address });
     await new Client({ connection }).workflow.getHandle(first.workflowId).terminate('test done');
     await connection.close();
+    repo.cleanup();
   }, 60_000);
 });

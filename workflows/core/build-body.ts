@@ -11,6 +11,7 @@ import type {
   TelemetryEventInput,
   TelemetryType,
 } from '../../lib/contracts';
+import { explainFailure, failedStep, type ExplainedFailure } from '../../lib/failure-hints';
 import { isFailureClass } from '../../lib/failures';
 import type { Plan } from '../../lib/plan';
 import { BudgetLedger } from './budget';
@@ -65,6 +66,7 @@ class BuildRun {
   private readonly startedAt: number;
   private readonly generation: number;
   private breakerSince: number | undefined;
+  private failure: ExplainedFailure | undefined;
 
   constructor(
     private readonly port: BuildPort,
@@ -105,6 +107,7 @@ class BuildRun {
           now: port.now(),
           alerts: this.alerts,
           generation: this.generation,
+          ...(this.failure ? { failure: this.failure } : {}),
         }),
     });
   }
@@ -119,6 +122,7 @@ class BuildRun {
       const phase = await planPhase(port, input, (usd) => this.book(this.ledger.addSpent(usd, port.now())));
       if (!phase.ok) {
         this.plan = phase.plan;
+        if (phase.failure) this.failure = explainFailure(phase.failure.code, phase.failure.message);
         return this.finish('FAILED', phase.problems);
       }
       const planned = (this.plan = phase.plan);
@@ -330,6 +334,7 @@ class BuildRun {
       elapsedMs: port.now() - this.startedAt,
       generation: this.generation,
       ...(problems ? { problems } : {}),
+      ...(this.failure ? { failure: this.failure } : {}),
     });
     const type =
       outcome === 'CANCELLED'
@@ -337,7 +342,13 @@ class BuildRun {
         : outcome === 'FAILED' || outcome === 'BUDGET_EXHAUSTED'
           ? 'BUILD_FAILED'
           : 'BUILD_COMPLETED';
-    this.event(type, undefined, { outcome, message: summary.message, spentUsd: summary.spentUsd });
+    this.event(type, undefined, {
+      outcome,
+      message: summary.message,
+      spentUsd: summary.spentUsd,
+      ...(this.failure ? { failureClass: this.failure.code } : {}),
+      ...(this.failure?.hint ? { hint: this.failure.hint } : {}),
+    });
     await port.activities.recordBuild(
       buildRecord(input, this.ledger, this.plan?.tasks.length ?? 0, this.startedAt, outcome, {
         finishedAt: port.now(),
@@ -346,13 +357,34 @@ class BuildRun {
     );
     await this.flush();
     const delivered = deliveredFeatures(this.plan, this.tasks);
-    if (delivered.length)
+    if (delivered.length) await this.markFeatures(delivered);
+    return { buildId: input.buildId, outcome, summary };
+  }
+
+  /**
+   * The build's outcome is already recorded: a hook that refuses the features.json commit is reported
+   * (event with class and hint) instead of failing the finished build without a word.
+   */
+  private async markFeatures(featureIds: string[]): Promise<void> {
+    const { port, input } = this;
+    try {
       await port.activities.markFeaturesDelivered({
         repoPath: input.repoPath,
         buildBranch: input.buildBranch,
-        featureIds: delivered,
+        featureIds,
         buildId: input.buildId,
       });
-    return { buildId: input.buildId, outcome, summary };
+    } catch (err) {
+      const d = port.describeError(err);
+      if (d.cancelled) throw err;
+      const f = explainFailure(d.type, failedStep('Marking features delivered', d.type, d.message));
+      this.event('HOOK_REJECTED', undefined, {
+        featureIds,
+        failureClass: f.code,
+        message: f.message,
+        ...(f.hint ? { hint: f.hint } : {}),
+      });
+      await this.flush();
+    }
   }
 }

@@ -1,5 +1,6 @@
 /** Pure helpers of the build body: task weights, outcome, summary and the progress snapshot. */
 import type { BuildOutcome, ComplexityEstimate } from '../../lib/contracts';
+import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { Complexity, Plan } from '../../lib/plan';
 import type { BudgetLedger } from './budget';
 import { emptyCounts, type BudgetAlert, type BuildStatus, type ProgressSnapshot } from './progress';
@@ -66,6 +67,7 @@ export function summarize(args: {
   elapsedMs: number;
   generation: number;
   problems?: string[];
+  failure?: ExplainedFailure;
 }): BuildSummary {
   const counts = countStates([...args.tasks.values()].map((t) => t.state));
   const total = args.tasks.size;
@@ -81,18 +83,26 @@ export function summarize(args: {
   const lead: Record<BuildOutcome, string> = {
     SUCCEEDED: 'Build succeeded',
     PARTIAL: 'Build partly succeeded',
-    FAILED: args.problems?.length ? 'Build failed: the plan was rejected' : 'Build failed',
+    FAILED: args.failure
+      ? 'Build failed'
+      : args.problems?.length
+        ? 'Build failed: the plan was rejected'
+        : 'Build failed',
     CANCELLED: 'Build cancelled',
     BUDGET_EXHAUSTED: 'Build stopped: budget exhausted (raise it with `br build budget`)',
   };
   return {
     outcome: args.outcome,
-    message: `${lead[args.outcome]}. ${args.problems?.length ? args.problems.join(' ') : base}.`,
+    message: `${lead[args.outcome]}. ${args.problems?.length ? args.problems.join(' ') : base}`.replace(
+      /\.?$/,
+      '.',
+    ),
     tasks: { total, ...counts },
     spentUsd: spent,
     budgetUsd: args.ledger.limitUsd,
     elapsedMs: args.elapsedMs,
     ...(args.problems?.length ? { problems: args.problems } : {}),
+    ...(args.failure ? { failure: args.failure } : {}),
     failedTasks,
     generation: args.generation,
   };
@@ -110,6 +120,7 @@ export function snapshot(args: {
   now: number;
   alerts: BudgetAlert[];
   generation: number;
+  failure?: ExplainedFailure;
 }): ProgressSnapshot {
   const tasks = (args.plan?.tasks ?? []).map((t) => {
     const s = args.tasks.get(t.id) ?? { state: 'PENDING' as const, attempts: 0, costUsd: '0' };
@@ -137,5 +148,6 @@ export function snapshot(args: {
     elapsedMs: args.now - args.startedAt,
     alerts: args.alerts.slice(-10),
     generation: args.generation,
+    ...(args.failure ? { failure: args.failure } : {}),
   };
 }

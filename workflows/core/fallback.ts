@@ -62,8 +62,6 @@ export interface FallbackDecision {
   repairFeedback?: string;
   /** Human readable, recorded on the TaskAttempt row and the FALLBACK_APPLIED event. */
   label: string;
-  /** For `stop`: no retry, model change or wait can fix it. */
-  nonRetryable?: boolean;
 }
 
 export interface FallbackInput {
@@ -103,8 +101,8 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
   if (!isFailureClass(type)) throw new UnknownFailureError(type);
   const s: FallbackState = { ...input.state };
   const current = modelById(catalog, s.model);
-  const stop = (label: string, nonRetryable = false) => ({
-    decision: { action: 'stop' as const, model: s.model, waitMs: 0, label, nonRetryable },
+  const stop = (label: string) => ({
+    decision: { action: 'stop' as const, model: s.model, waitMs: 0, label },
     state: s,
   });
   const go = (
@@ -133,10 +131,18 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
   s.streak = transient ? s.streak + 1 : 0;
 
   switch (type) {
+    // NON_RETRYABLE in lib/failures.ts: the catalog test holds this list to it.
     case FailureClass.AUTH:
     case FailureClass.INVALID_REQUEST:
     case FailureClass.INVALID_PLAN:
-      return stop(`stop: ${type} is not retryable`, true);
+    case FailureClass.BASE_BRANCH_MISSING:
+    case FailureClass.TASK_BRANCH_MISSING:
+    case FailureClass.BRANCH_CHECKED_OUT:
+    case FailureClass.SPEC_MISSING:
+    case FailureClass.CONFIG_INVALID:
+    case FailureClass.REMOTE_UNREACHABLE:
+    case FailureClass.SANDBOX_UNAVAILABLE:
+      return stop(`stop: ${type} is not retryable`);
     case FailureClass.RATE_LIMITED: {
       const waitMs =
         details?.retryAfterSeconds !== undefined ? details.retryAfterSeconds * 1000 : DEFAULT_RETRY_AFTER_MS;

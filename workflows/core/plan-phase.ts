@@ -1,62 +1,87 @@
 import type { ComplexityEstimate } from '../../lib/contracts';
+import { failedStep } from '../../lib/failure-hints';
 import { validatePlan, type Plan } from '../../lib/plan';
 import type { BuildPort } from './port';
 import type { BuildWorkflowInput } from './types';
 
+/** Why the plan phase ended the build: the failure's class (when typed) and its message. */
+export interface PhaseFailure {
+  code?: string;
+  message: string;
+}
+
 export type PlanPhaseResult =
   | { ok: true; plan: Plan; estimates: Record<string, ComplexityEstimate> }
-  | { ok: false; plan?: Plan; problems: string[] };
+  | { ok: false; plan?: Plan; problems: string[]; failure?: PhaseFailure };
 
 /**
  * The first phase of a build: the plan (given, or from the planner activity), its validation, the
  * complexity estimates and the build branch. `spent` books what the planner and estimator cost.
- * A planning failure or an invalid plan ends the build as FAILED with the problems; nothing runs.
+ * A failed step or an invalid plan ends the build as FAILED with the problems; nothing runs.
  */
 export async function planPhase(
   port: BuildPort,
   input: BuildWorkflowInput,
   spent: (usd: string) => void,
 ): Promise<PlanPhaseResult> {
-  const planned = await obtainPlan(port, input, spent);
-  if (typeof planned === 'string') return { ok: false, problems: [planned] };
-  const problems = validatePlan(planned).map((p) => p.message);
-  if (problems.length) return { ok: false, plan: planned, problems };
-  const est = await port.activities.estimateComplexity({
-    buildId: input.buildId,
-    tasks: planned.tasks,
-    mode: input.estimator,
-    ...(input.estimatorModel ? { model: input.estimatorModel } : {}),
+  type Step<T> = { value: T; failure?: undefined } | { failure: PhaseFailure };
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<Step<T>> => {
+    try {
+      return { value: await run() };
+    } catch (err) {
+      const d = port.describeError(err);
+      // A cancel or an error of the workflow code itself is the host's to handle; a failed step ends
+      // the build with its reason.
+      if (d.cancelled || d.internal) throw err;
+      const message = failedStep(name, d.type, d.message);
+      return { failure: { ...(d.type ? { code: d.type } : {}), message } };
+    }
+  };
+  const failed = (f: PhaseFailure, plan?: Plan): PlanPhaseResult => ({
+    ok: false,
+    ...(plan ? { plan } : {}),
+    problems: [f.message],
+    failure: f,
   });
-  spent(est.costUsd);
-  // The design files ride on the same activity, so a build without them schedules the same commands.
-  await port.activities.ensureBuildBranch({
-    repoPath: input.repoPath,
-    baseBranch: input.baseBranch,
-    buildBranch: input.buildBranch,
-    ...(input.design ? { buildId: input.buildId, design: input.design } : {}),
-  });
-  return { ok: true, plan: planned, estimates: est.estimates };
-}
 
-async function obtainPlan(
-  port: BuildPort,
-  input: BuildWorkflowInput,
-  spent: (usd: string) => void,
-): Promise<Plan | string> {
-  if (input.plan) return input.plan;
-  try {
-    const r = await port.activities.planBuild({
-      buildId: input.buildId,
-      project: input.project,
-      repoPath: input.repoPath,
-      specPath: input.specPath,
-      planner: input.planner,
-      ...(input.plannerModel ? { model: input.plannerModel } : {}),
-    });
-    spent(r.costUsd);
-    return r.plan;
-  } catch (err) {
-    const d = port.describeError(err);
-    return `Planning failed (${d.type ?? 'error'}): ${d.message}`;
+  let plan = input.plan;
+  if (!plan) {
+    const r = await step('Planning', () =>
+      port.activities.planBuild({
+        buildId: input.buildId,
+        project: input.project,
+        repoPath: input.repoPath,
+        specPath: input.specPath,
+        planner: input.planner,
+        ...(input.plannerModel ? { model: input.plannerModel } : {}),
+      }),
+    );
+    if (r.failure) return failed(r.failure);
+    spent(r.value.costUsd);
+    plan = r.value.plan;
   }
+  const problems = validatePlan(plan).map((p) => p.message);
+  if (problems.length) return { ok: false, plan, problems };
+  const planned = plan;
+  const est = await step('Estimating', () =>
+    port.activities.estimateComplexity({
+      buildId: input.buildId,
+      tasks: planned.tasks,
+      mode: input.estimator,
+      ...(input.estimatorModel ? { model: input.estimatorModel } : {}),
+    }),
+  );
+  if (est.failure) return failed(est.failure, plan);
+  spent(est.value.costUsd);
+  const branch = await step('Creating the build branch', () =>
+    port.activities.ensureBuildBranch({
+      repoPath: input.repoPath,
+      baseBranch: input.baseBranch,
+      buildBranch: input.buildBranch,
+      // The design files ride on the same activity, so a build without them schedules the same commands.
+      ...(input.design ? { buildId: input.buildId, design: input.design } : {}),
+    }),
+  );
+  if (branch.failure) return failed(branch.failure, plan);
+  return { ok: true, plan, estimates: est.value.estimates };
 }

@@ -51,6 +51,12 @@ export interface DescribedError {
   details?: FailureDetails;
   /** True when the error is the host's cancellation (the workflow or this scope was cancelled). */
   cancelled: boolean;
+  /**
+   * True when the error did not come from an activity, child or timer but from the workflow code or
+   * the host itself (a bug, a determinism violation): the body must let it through, so the host can
+   * retry the workflow task once the code is fixed.
+   */
+  internal?: boolean;
 }
 
 /** A started task workflow (a child workflow on Temporal). */

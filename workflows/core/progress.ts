@@ -3,6 +3,7 @@
  * tasks by state with model, attempts and cost; build status; budget used and left; elapsed; recent alerts.
  */
 import type { BuildOutcome } from '../../lib/contracts';
+import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { Complexity } from '../../lib/plan';
 import type { TaskState } from './types';
@@ -28,6 +29,8 @@ export interface TaskProgress {
   costUsd: string;
   failureClass?: FailureClass;
   error?: string;
+  /** What to do next about the failure; added by the services from lib/failure-hints.ts. */
+  hint?: string;
 }
 
 export interface BudgetAlert {
@@ -62,6 +65,8 @@ export interface ProgressSnapshot {
   /** The last few budget alerts, oldest first. */
   alerts: BudgetAlert[];
   generation: number;
+  /** Why the build failed before running tasks: class, message and what to do next. */
+  failure?: ExplainedFailure;
 }
 
 export function emptyCounts(): Record<TaskState, number> {

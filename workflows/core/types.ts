@@ -4,6 +4,7 @@
  * the worker's activities. Money is a decimal string ("12.50"), never a float.
  */
 import type { BuildOutcome, ComplexityEstimate, TaskOutcome } from '../../lib/contracts';
+import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
 import type { DesignRequest } from '../../lib/design/request';
@@ -129,6 +130,8 @@ export interface BuildSummary {
   elapsedMs: number;
   /** Plan problems when the plan was rejected. */
   problems?: string[];
+  /** Why the build stopped before running tasks, with what to do next (lib/failure-hints.ts). */
+  failure?: ExplainedFailure;
   failedTasks: { id: string; failureClass?: FailureClass; error?: string }[];
   generation: number;
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { FailureClass } from '../../../lib/failures';
-import { failure } from '../errors';
+import { failure } from '../../failure';
 
 const run = promisify(execFile);
 

@@ -30,7 +30,10 @@ export class BuildLogsCommand extends BrCommand {
     this.print(
       `Build ${this.id}${this.task ? `, task ${this.task}` : ''} — Web UI: ${webUiLink(ctx, this.id)}`,
     );
-    for (const line of lines) this.print(`${line.time.slice(11, 19)}  ${line.detail}`);
+    for (const line of lines) {
+      this.print(`${line.time.slice(11, 19)}  ${line.detail}`);
+      if (line.hint) this.print(`          hint: ${line.hint}`);
+    }
     if (lines.length === 0) this.print('No events yet.');
     return 0;
   }

@@ -72,7 +72,12 @@ export class BuildStartCommand extends BrCommand {
       plan: planned.plan,
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
     });
-    const summary = startSummary(started, planned);
+    const warnings = started.warnings ?? [];
+    if (warnings.length && !this.json) {
+      const { failureLines } = await import('../../render/failure');
+      for (const w of warnings) this.printError(failureLines(w).join('\n'));
+    }
+    const summary = { ...startSummary(started, planned), warnings };
     if (this.json && !this.watch) {
       this.printJson(summary);
       return 0;
