@@ -60,6 +60,13 @@ async function answer(question: string, text: string, times = 1): Promise<void> 
     tmux('new-session', '-d', '-s', 'wizard', '-x', '120', '-y', '40', command);
 
     await answer('What does it do', 'A dashboard for ward nurses');
+    // br design is installed, so the wizard offers its profiles and patterns: (none) first.
+    await waitFor('Industry profile');
+    send('Down'); // (none) -> healthcare
+    await answer('❯ healthcare', '');
+    await waitFor('Use-case pattern');
+    send('Down'); // (none) -> dashboard
+    await answer('❯ dashboard', '');
     await answer('First feature title', 'Design System');
     await waitFor('Priority of "Design System"');
     send('Up', 'Up'); // medium -> high -> critical
@@ -83,6 +90,7 @@ async function answer(question: string, text: string, times = 1): Promise<void> 
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
     const spec = readFileSync(path.join(repo.dir, 'PROJECT_SPEC.md'), 'utf8');
     expect(spec).toContain('# Clinic\n\nA dashboard for ward nurses\n');
+    expect(spec).toContain('Design: industry profile **healthcare**, use-case pattern **dashboard**.');
     expect(spec).toContain(
       '## Feature: Design System\n\nId: design-system · priority critical\nTokens and themes\n',
     );
