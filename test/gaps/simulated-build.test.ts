@@ -18,9 +18,9 @@ import { TAG, writeResults } from './shop-fixture';
 // Real git repositories, an embedded database and the real tools: slow on a loaded machine.
 jest.setTimeout(240_000);
 
-const SPEC = `# Notes
+const SPEC = `# Notes app
 
-## Notes
+## Note list
 
 Users keep short notes.
 
