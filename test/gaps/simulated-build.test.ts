@@ -20,11 +20,7 @@ jest.setTimeout(240_000);
 
 const SPEC = `# Notes app
 
-<<<<<<< HEAD
-## Note taking
-=======
 ## Note list
->>>>>>> 7edfe3ff25c4a9fbdb5a7608576dd73eabdafb53
 
 Users keep short notes.
 
