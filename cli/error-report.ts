@@ -56,8 +56,10 @@ export function renderError(err: unknown, json: boolean): string {
     const { code, message, hint } = report;
     return `${JSON.stringify({ code, message, hint })}\n`;
   }
-  const lines = [`Error: ${report.message}`];
-  if (report.hint) lines.push(`Hint: ${report.hint}`);
+  // A failure with a class reads as everywhere else (cli/render/failure.ts): "CLASS: message", "hint: …".
+  const generic = report.code === 'ERROR' || report.code === 'INTERNAL' || report.code === 'USAGE';
+  const lines = [`${generic ? 'Error' : report.code}: ${report.message}`];
+  if (report.hint) lines.push(`hint: ${report.hint}`);
   if (report.internal && err instanceof Error && err.stack)
     lines.push(
       err.stack.split('\n').slice(1).join('\n'),

@@ -1,4 +1,4 @@
-import { explainFailure, hintFor } from '../lib/failure-hints';
+import { explainFailure, hintFor, type ExplainedFailure } from '../lib/failure-hints';
 import type { BuildBackend, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import type { PlannerChoice, ProducedPlan } from './plan-source';
@@ -59,6 +59,8 @@ export interface StartSummary {
   buildBranch: string;
   budgetUsd: string;
   parallel: number;
+  /** What the start-time checks warn about (no worker polling the queue, …). */
+  warnings: ExplainedFailure[];
   /** The plan the build runs (the same hash `br plan` prints) and where it came from. */
   planHash?: string;
   planner?: PlannerChoice;
@@ -75,6 +77,7 @@ export function startSummary(started: StartedBuild, planned?: PlannedBuild): Sta
     buildBranch: started.input.buildBranch,
     budgetUsd: started.input.budgetUsd,
     parallel: started.input.parallel,
+    warnings: started.warnings ?? [],
     ...(planned
       ? {
           planHash: planned.planHash,

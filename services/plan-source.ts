@@ -7,6 +7,7 @@ import { UserError } from '../lib/errors';
 import { validatePlan, type Plan } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
 import { attachRequirements, parseRequirements } from '../lib/requirements';
+import { failedStep } from '../lib/failure-hints';
 import { withDatabase, type ServiceContext } from './context';
 
 /**
@@ -142,6 +143,7 @@ export async function producePlan(
   if (!existsSync(specFile))
     throw new UserError(
       `Spec not found: ${options.specPath}. Pass the path of your project spec, e.g. \`br plan PROJECT_SPEC.md\`.`,
+      { code: 'SPEC_MISSING' },
     );
   const spec = readFileSync(specFile, 'utf8');
   const project = projectName(ctx);
@@ -153,10 +155,9 @@ export async function producePlan(
     );
     const problems = validatePlan(plan);
     if (problems.length)
-      throw new UserError(
-        `The heuristic plan of ${options.specPath} is invalid:\n  ${problems.map((p) => p.message).join('\n  ')}\n` +
-          'Fix the "Depends on" lines in the spec.',
-      );
+      throw new UserError(failedStep('Planning', 'INVALID_PLAN', problems.map((p) => p.message).join(' ')), {
+        code: 'INVALID_PLAN',
+      });
     return { plan, planHash: planHash(plan), planner, note, spentUsd: '0', spec };
   }
   const apiKey = requireApiKey({ env: ctx.env, cwd: ctx.cwd }).key;

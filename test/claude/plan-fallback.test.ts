@@ -135,6 +135,6 @@ describe('br plan with Claude under the fallback policy', () => {
     expect(r.stderr).toMatch(/round 1:\n\s+- Dependency cycle: a -> b -> a\./);
     expect(r.stderr).toMatch(/round 2 \(repair\):\n\s+- tasks: /);
     expect(r.stderr).toMatch(/The failed planning cost \$0\.\d+ over 1 attempt\(s\)\./);
-    expect(r.stderr).toMatch(/Hint: Claude could not produce a valid plan/);
+    expect(r.stderr).toMatch(/hint: Claude could not produce a valid plan/);
   });
 });

@@ -31,7 +31,7 @@ describe('br build start refuses a mistake before the build starts', () => {
   it('gives code, message and hint with --json', async () => {
     const r = await start('PROJECT_SPEC.md', '--base', 'mian', '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toEqual({
+    expect(JSON.parse(r.stderr)).toEqual({
       code: 'BASE_BRANCH_MISSING',
       message: `Base branch "mian" does not exist in ${repo.dir}.`,
       hint: FAILURE_CATALOG.BASE_BRANCH_MISSING.hint,
@@ -42,7 +42,7 @@ describe('br build start refuses a mistake before the build starts', () => {
     repo.write('CYCLE.md', '## A\nDepends on: B\n- [ ] do a\n## B\nDepends on: A\n- [ ] do b\n');
     const r = await start('CYCLE.md', '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    expect(JSON.parse(r.stderr)).toMatchObject({
       code: 'INVALID_PLAN',
       message: expect.stringContaining('Dependency cycle: a-1 -> b-1 -> a-1.'),
       hint: FAILURE_CATALOG.INVALID_PLAN.hint,
@@ -51,9 +51,9 @@ describe('br build start refuses a mistake before the build starts', () => {
 
   it('refuses a missing spec and a budget of zero, each with its class', async () => {
     const missing = await start('NOPE.md', '--json');
-    expect(JSON.parse(missing.stdout)).toMatchObject({ code: 'SPEC_MISSING', hint: expect.any(String) });
+    expect(JSON.parse(missing.stderr)).toMatchObject({ code: 'SPEC_MISSING', hint: expect.any(String) });
     const budget = await start('PROJECT_SPEC.md', '--budget', '0', '--json');
-    expect(JSON.parse(budget.stdout)).toMatchObject({
+    expect(JSON.parse(budget.stderr)).toMatchObject({
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('--budget must be a positive amount'),
       hint: expect.stringContaining('--budget'),
@@ -72,7 +72,7 @@ describe('br plan says what to do next', () => {
     expect(text.stderr).toContain('SPEC_MISSING: Spec not found: NOPE.md.');
     expect(text.stderr).toContain(`hint: ${FAILURE_CATALOG.SPEC_MISSING.hint}`);
     const json = await runBr(['plan', 'NOPE.md', '--heuristic-plan', '--json'], { cwd: repo.dir });
-    expect(JSON.parse(json.stdout)).toMatchObject({
+    expect(JSON.parse(json.stderr)).toMatchObject({
       code: 'SPEC_MISSING',
       hint: FAILURE_CATALOG.SPEC_MISSING.hint,
     });
@@ -82,7 +82,7 @@ describe('br plan says what to do next', () => {
     repo.write('CYCLE.md', '## A\nDepends on: B\n- [ ] do a\n## B\nDepends on: A\n- [ ] do b\n');
     const r = await runBr(['plan', 'CYCLE.md', '--heuristic-plan', '--json'], { cwd: repo.dir });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    expect(JSON.parse(r.stderr)).toMatchObject({
       code: 'INVALID_PLAN',
       message: expect.stringMatching(/^Planning failed \(INVALID_PLAN\): .*Dependency cycle/s),
       hint: FAILURE_CATALOG.INVALID_PLAN.hint,

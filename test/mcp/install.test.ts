@@ -92,9 +92,12 @@ describe('br mcp install (golden files)', () => {
     writeFileSync(file, text);
     const result = await install(repo, home, '--client', 'cursor', '--scope', 'user');
     expect(result.code).toBe(1);
-    // clipanion prints a UserError's message (no stack) on stdout, as for every br command.
-    expect(result.stdout).toMatch(message);
-    expect(result.stdout).toContain('run br mcp install again');
+    // A UserError's message (no stack) goes to stderr, as for every br command (one JSON object with --json).
+    const said = result.stderr.startsWith('{')
+      ? (JSON.parse(result.stderr) as { message: string }).message
+      : result.stderr;
+    expect(said).toMatch(message);
+    expect(said).toContain('run br mcp install again');
     expect(read(file)).toBe(text);
   });
 });

@@ -62,7 +62,7 @@ export class BuildStartCommand extends BrCommand {
       planner: this.aiPlan ? 'claude' : this.heuristicPlan ? 'heuristic' : undefined,
       notice: (line) => this.printError(line),
     });
-    if (planned.note) this.printError(planned.note);
+    if (planned.note && !this.json) this.printError(planned.note);
     const started = await backend.start(ctx, {
       specPath: this.spec,
       budgetUsd: this.budget,
@@ -72,12 +72,11 @@ export class BuildStartCommand extends BrCommand {
       plan: planned.plan,
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
     });
-    const warnings = started.warnings ?? [];
-    if (warnings.length && !this.json) {
+    const summary = startSummary(started, planned);
+    if (summary.warnings.length && !this.json) {
       const { failureLines } = await import('../../render/failure');
-      for (const w of warnings) this.printError(failureLines(w).join('\n'));
+      for (const w of summary.warnings) this.printError(failureLines(w).join('\n'));
     }
-    const summary = { ...startSummary(started, planned), warnings };
     if (this.json && !this.watch) {
       this.printJson(summary);
       return 0;
