@@ -14,6 +14,8 @@ export interface DevServerOptions {
   /** Persistent state; in memory without it. */
   dbFilename?: string;
   namespace?: string;
+  /** More namespaces to create at start (tests keep fixed-id schedules apart this way). */
+  extraNamespaces?: string[];
   /** `--dynamic-config-value KEY=JSON` pairs. */
   dynamicConfig?: Record<string, unknown>;
   readyTimeoutMs?: number;
@@ -69,7 +71,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const namespace = options.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
   args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
-  args.push('--namespace', namespace, '--log-level', 'warn');
+  for (const ns of [namespace, ...(options.extraNamespaces ?? [])]) args.push('--namespace', ns);
+  args.push('--log-level', 'warn');
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1');
   else args.push('--headless');
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);

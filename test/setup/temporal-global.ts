@@ -6,6 +6,7 @@
  */
 import { INSTALL_HINT, locateTemporalBinary } from '../../lib/temporal/binaries';
 import { startDevServer, type DevServer } from '../../lib/temporal/dev-server';
+import { TEST_NAMESPACES } from '../helpers/temporal-namespaces';
 
 const holder = globalThis as { __brTemporalServer?: DevServer };
 
@@ -16,7 +17,11 @@ export async function setup(): Promise<void> {
     process.env.BR_TEST_TEMPORAL_SKIP = `no \`temporal\` CLI found: ${INSTALL_HINT}`;
     return;
   }
-  const server = await startDevServer({ binary: cli.path, readyTimeoutMs: 120_000 });
+  const server = await startDevServer({
+    binary: cli.path,
+    readyTimeoutMs: 120_000,
+    extraNamespaces: Object.values(TEST_NAMESPACES),
+  });
   holder.__brTemporalServer = server;
   process.env.BR_TEST_TEMPORAL_ADDRESS = server.address;
   process.env.BR_TEST_TEMPORAL_CLI = cli.path;
