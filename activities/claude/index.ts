@@ -6,6 +6,7 @@ import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';
 import { callKeyPrefix } from './activity-context';
+import { withKeepAlive } from './activity-context';
 import { runAgentLoop } from './agent/loop';
 import { createAnthropicClient } from './client';
 import { failure } from './errors';
@@ -78,9 +79,11 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
     },
 
     async runAgent(input: RunAgentInput) {
-      return runAgentLoop(
-        { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
-        { ...input, worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath) },
+      return withKeepAlive(() =>
+        runAgentLoop(
+          { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
+          { ...input, worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath) },
+        ),
       );
     },
   };
