@@ -17,10 +17,14 @@ export class WorkerCommand extends BrCommand {
     examples: [
       ['Poll every queue', '$0 worker'],
       ['Only Claude calls, four at a time', '$0 worker --queues claude --max-concurrent-activities 4'],
+      ['Builds and only the Haiku queue', '$0 worker --models haiku'],
     ],
   });
 
   queues = Option.String('--queues', { description: 'Comma-separated: build, claude (default both)' });
+  models = Option.String('--models', {
+    description: 'Comma-separated model ids or tiers whose Claude queues to poll (default all)',
+  });
   maxConcurrent = Option.String('--max-concurrent-activities', {
     description: 'Activities this process runs at once, per queue (default 8)',
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
@@ -31,7 +35,7 @@ export class WorkerCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
-    const [{ runWorker }, { parseQueueKinds }] = await Promise.all([
+    const [{ runWorker }, { parseModels, parseQueueKinds }] = await Promise.all([
       import('../../worker/run'),
       import('../../worker/config'),
     ]);
@@ -39,6 +43,7 @@ export class WorkerCommand extends BrCommand {
     this.print(`Temporal ${ctx.config.temporal.address}, namespace ${ctx.config.temporal.namespace}`);
     await runWorker(ctx, {
       queues: parseQueueKinds(this.queues),
+      models: parseModels(ctx.config, this.models),
       ...(this.maxConcurrent ? { maxConcurrentActivities: this.maxConcurrent } : {}),
       applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),
