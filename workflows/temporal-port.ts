@@ -76,6 +76,9 @@ function runtimePort(): RuntimePort {
   };
 }
 
+/** States in which pause and budget raises still mean something. */
+const STEERABLE: readonly string[] = ['PLANNING', 'RUNNING', 'PAUSED', 'WAITING_FOR_BUDGET', 'DRAINING'];
+
 function renderDetails(p: ProgressSnapshot): string {
   const c = p.counts;
   return (
@@ -107,6 +110,23 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
       setHandler(messages.reportCostSignal, (msg) => h.reportCost(msg));
       setHandler(messages.progressQuery, () => h.progress());
       progress = () => h.progress();
+      // Updates for the steering a caller needs an answer to; rejected ones never reach the history.
+      const state = (): messages.SteeringState => {
+        const p = h.progress();
+        return { status: p.status, paused: p.paused, running: p.counts.RUNNING, budget: p.budget };
+      };
+      const steerable = () => {
+        const { status } = h.progress();
+        if (!STEERABLE.includes(status)) throw new Error(`the build is ${status.toLowerCase()}`);
+      };
+      setHandler(messages.pauseUpdate, () => (h.pause(), state()), { validator: steerable });
+      setHandler(messages.raiseBudgetUpdate, (usd) => (h.raiseBudget(usd), state()), {
+        validator: (usd: string) => {
+          steerable();
+          if (!/^\d+(\.\d+)?$/.test(usd) || !/[1-9]/.test(usd))
+            throw new Error(`raise needs a positive USD amount such as "5" or "12.50", not "${usd}"`);
+        },
+      });
       // `temporal workflow cancel` (or the Web UI's cancel) means the same as the cancel signal: the body
       // stops cleanly, cancels its tasks and records the outcome, instead of dying mid-step.
       rootCancelRequested.catch(() => h.cancel('cancel requested through Temporal'));

@@ -1,4 +1,5 @@
 import type { ProgressSnapshot } from '../../workflows/core/progress';
+import type { SteeringState } from '../../workflows/messages';
 import type { BuildAction, BuildListEntry, BuildLogLine, StartBuildOptions, StartedBuild } from './builds';
 import type { ServiceContext } from './context';
 
@@ -19,12 +20,12 @@ export interface BuildBackend {
     id: string,
     action: BuildAction,
     reason?: string,
-  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string }>;
+  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string; state?: SteeringState }>;
   raiseBudget(
     ctx: ServiceContext,
     id: string,
     usd: string,
-  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string }>;
+  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string; state?: SteeringState }>;
   logs(ctx: ServiceContext, id: string, options: { task?: string }): Promise<BuildLogLine[]>;
 }
 

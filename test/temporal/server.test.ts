@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createContext, type ServiceContext } from '../../lib/services/context';
 import { startBuild } from '../../lib/services/builds';
-import { progressQuery } from '../../workflows/messages';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { progressQuery, raiseBudgetUpdate } from '../../workflows/messages';
+import { runBr } from '../helpers/cli';
 import type { BuildResult } from '../../workflows/core/types';
 import { startWorkers } from '../../worker/run';
 import { connectClient, describeServer, serverAddress, serverBundle, uniqueQueue } from '../helpers/temporal';
@@ -95,4 +97,51 @@ describeServer('a build on a real Temporal server', () => {
     await client.workflow.getHandle(first.workflowId).terminate('test done');
     await close();
   }, 60_000);
+
+  it('steers a running build: pause and budget raise answer with the new state, bad raises are rejected, resume and cancel reach it', async () => {
+    const ctx = context(uniqueQueue('br-test-steer'));
+    const fakes = fakeActivities(800);
+    const workers = await startWorkers(ctx, { activities: fakes.activities, workflowBundle: bundle });
+    const workflowId = `build-steer-${Date.now()}`;
+    const { handle, close } = await startRaw(ctx, workflowId);
+    const env = { TEMPORAL_ADDRESS: serverAddress() };
+    try {
+      const paused = await runBr(['build', 'pause', workflowId], { cwd: tmpdir(), env });
+      expect(paused.code).toBe(0);
+      expect(paused.stdout).toMatch(
+        /Now: (planning|running), paused, \d task\(s\) running, \$[\d.]+ of \$20 spent/,
+      );
+      // Paused: running tasks finish, nothing new starts.
+      await new Promise((r) => setTimeout(r, 2500));
+      const held = await handle.query(progressQuery);
+      expect(held.paused).toBe(true);
+      expect(held.counts.RUNNING).toBe(0);
+      expect(held.counts.PENDING).toBeGreaterThan(0);
+
+      const raised = await runBr(['build', 'budget', workflowId, '--raise', '5'], { cwd: tmpdir(), env });
+      expect(raised.stdout).toMatch(/Budget now \$25: \$[\d.]+ spent, \$[\d.]+ left; build (running|paused)/);
+      // The workflow's own validator rejects what the CLI would never send; nothing reaches the history.
+      await expect(handle.executeUpdate(raiseBudgetUpdate, { args: ['-3'] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
+      const rejected = await handle
+        .executeUpdate(raiseBudgetUpdate, { args: ['0'] })
+        .catch((e: WorkflowUpdateFailedError) => e);
+      expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/positive USD amount.*"0"/);
+      expect((await handle.query(progressQuery)).budget.limitUsd).toBe('25');
+
+      expect((await runBr(['build', 'resume', workflowId], { cwd: tmpdir(), env })).code).toBe(0);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await handle.query(progressQuery)).counts.RUNNING).toBeGreaterThan(0);
+      expect((await runBr(['build', 'cancel', workflowId], { cwd: tmpdir(), env })).code).toBe(0);
+      const result = (await handle.result()) as BuildResult;
+      expect(result.outcome).toBe('CANCELLED');
+      const late = await runBr(['build', 'budget', workflowId, '--raise', '1'], { cwd: tmpdir(), env });
+      expect(late.code).toBe(1);
+      expect(late.stderr + late.stdout).toMatch(/budget is final/);
+    } finally {
+      await close();
+      await workers.shutdown();
+    }
+  }, 120_000);
 });
