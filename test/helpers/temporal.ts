@@ -16,9 +16,9 @@ function skipReason(): string {
   return process.env.BR_TEST_TEMPORAL_SKIP ?? 'no Temporal server for this test run';
 }
 
-export function describeServer(name: string, fn: () => void): void {
+export function describeServer(name: string, fn: () => void, options: { available?: boolean } = {}): void {
   const title = `${name} ${SERVER_MARK}`;
-  if (temporalAddress()) return describe(title, fn);
+  if (options.available ?? temporalAddress()) return describe(title, fn);
   if (process.env.CI === 'true' || process.env.CI === '1') {
     return describe(title, () => {
       it('has a Temporal server (CI never skips server tests)', () => {
@@ -67,4 +67,20 @@ export function serverBundle(): Promise<{ code: string }> {
     return bundleWorkflows();
   })();
   return bundle;
+}
+
+/**
+ * The time-skipping test server (BR_TEMPORAL_TEST_SERVER, .tools, PATH) for one test file, or null when
+ * the binary is missing. It starts in well under a second, inside the SDK's start-up wait.
+ */
+export async function startTimeSkipping(): Promise<
+  import('@temporalio/testing').TestWorkflowEnvironment | null
+> {
+  const { locateTemporalBinary } = await import('../../lib/temporal/binaries');
+  const binary = locateTemporalBinary('test-server');
+  if (!binary) return null;
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: binary.path } },
+  });
 }

@@ -118,4 +118,34 @@ describeServer('schedules on a real Temporal server', () => {
     const result = (await client.workflow.getHandle(workflowId!).result()) as Record<string, number>;
     expect(result).toEqual(expect.objectContaining({ hourBuckets: expect.any(Number), eventsRead: 0 }));
   }, 120_000);
+
+  // The time-skipping test server has no Schedules, so the server's own clock arithmetic is checked with a
+  // backfill: the runs a past window would have started, at the times the specs say.
+  it('fires at five past every hour and daily at 03:30 UTC (backfilled over the last two days)', async () => {
+    // Scheduled runs are named <schedule>-<nominal time, RFC 3339>.
+    const nominalTimes = async (type: string, scheduleId: string, before: Set<string>) => {
+      const times: Date[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowType = '${type}'` })) {
+        const at = new RegExp(`^${scheduleId}-(\\d{4}-.*Z)$`).exec(w.workflowId)?.[1];
+        if (at && !before.has(w.workflowId)) times.push(new Date(at));
+      }
+      return times;
+    };
+    const existing = new Set<string>();
+    for await (const w of client.workflow.list()) existing.add(w.workflowId);
+    const end = new Date();
+    const start = new Date(end.getTime() - 2 * 24 * 3600_000);
+    for (const id of ['metrics-aggregation', 'retention-cleanup'])
+      await client.schedule.getHandle(id).backfill({ start, end, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    let hourly: Date[] = [];
+    for (let i = 0; i < 100 && hourly.length < 47; i++) {
+      hourly = await nominalTimes('metricsAggregationWorkflow', 'metrics-aggregation', existing);
+      if (hourly.length < 47) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(hourly.length).toBeGreaterThanOrEqual(47);
+    expect(hourly.filter((t) => t.getUTCMinutes() !== 5 || t.getUTCSeconds() !== 0)).toEqual([]);
+    const nightly = await nominalTimes('retentionCleanupWorkflow', 'retention-cleanup', existing);
+    expect(nightly.length).toBeGreaterThanOrEqual(1);
+    expect(nightly.filter((t) => t.getUTCHours() !== 3 || t.getUTCMinutes() !== 30)).toEqual([]);
+  }, 120_000);
 });
