@@ -113,7 +113,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
     webUiUrl: temporal.webUiUrl,
     ...('pid' in temporal ? { temporalPid: temporal.pid } : {}),
   });
-  stops.unshift(async () => unlock());
+  stops.unshift(() => Promise.resolve(unlock()));
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };

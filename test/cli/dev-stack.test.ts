@@ -70,9 +70,7 @@ describeServer('br dev', () => {
       expect(out).toMatch(/Ready\./);
       expect(out).toContain(`Temporal gRPC  127.0.0.1:${grpc}`);
       expect(out).toContain(`Web UI         http://127.0.0.1:${ui}`);
-      expect(out).toMatch(
-        /Database       embedded PGlite served at postgresql:\/\/postgres@127\.0\.0\.1:\d+/,
-      );
+      expect(out).toMatch(/Database {7}embedded PGlite served at postgresql:\/\/postgres@127\.0\.0\.1:\d+/);
       expect(existsSync(path.join(build.repo, '.buildrunner', 'temporal.db'))).toBe(true);
       const lock = JSON.parse(
         readFileSync(path.join(build.repo, '.buildrunner', 'dev.json'), 'utf8'),
