@@ -33,7 +33,7 @@ import {
   type TaskPort,
 } from './core/port';
 import type { ProgressSnapshot } from './core/progress';
-import type { BuildWorkflowInput, TaskResult, TaskWorkflowInput } from './core/types';
+import type { BuildResult, BuildWorkflowInput, TaskResult, TaskState, TaskWorkflowInput } from './core/types';
 import * as messages from './messages';
 
 /** A parent this long in events continues as new even before the server suggests it (limit: 51,200). */
@@ -79,13 +79,23 @@ function runtimePort(): RuntimePort {
 /** States in which pause and budget raises still mean something. */
 const STEERABLE: readonly string[] = ['PLANNING', 'RUNNING', 'PAUSED', 'WAITING_FOR_BUDGET', 'DRAINING'];
 
-function renderDetails(p: ProgressSnapshot): string {
-  const c = p.counts;
+// "USD", not "$": the Web UI renders details as markdown, where two dollar signs open a math span.
+function renderCounts(status: string, c: Record<TaskState, number>, spent: string, limit: string): string {
   return (
-    `**${p.status}** · ${c.SUCCEEDED} done, ${c.RUNNING} running, ${c.PENDING} pending, ` +
+    `**${status}** · ${c.SUCCEEDED} done, ${c.RUNNING} running, ${c.PENDING} pending, ` +
     `${c.FAILED} failed, ${c.BLOCKED} blocked, ${c.CANCELLED} cancelled · ` +
-    `$${p.budget.spentUsd} of $${p.budget.limitUsd}`
+    `USD ${spent} of ${limit} spent`
   );
+}
+
+function renderDetails(p: ProgressSnapshot): string {
+  return renderCounts(p.status, p.counts, p.budget.spentUsd, p.budget.limitUsd);
+}
+
+/** The build's last current details: its outcome (otherwise the UI keeps showing the last waiting state). */
+export function showFinalDetails(result: BuildResult): void {
+  const s = result.summary;
+  setCurrentDetails(renderCounts(s.outcome, s.tasks, s.spentUsd, s.budgetUsd));
 }
 
 /** `cancelRequested` of the workflow's root scope: a Temporal cancel becomes the body's cancel. */
