@@ -7,6 +7,8 @@
 import type { BuildResult } from '../../workflows/core/types';
 import { AGENT_HEARTBEAT } from '../../workflows/activity-profiles';
 import { progressQuery } from '../../workflows/messages';
+import { taskWorkflowId } from '../../workflows/core/port';
+import { recordServerFixture } from './history/server-fixtures';
 import { runBr } from '../helpers/cli';
 import { connectClient, describeServer } from '../helpers/temporal';
 import {
@@ -115,6 +117,8 @@ describeServer('a killed worker', () => {
       const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
       expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
       expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
+      await recordServerFixture(client, buildId, 'killed-worker-build');
+      await recordServerFixture(client, taskWorkflowId(buildId, pickedUp!.task), 'killed-worker-task');
     } finally {
       await close();
     }
