@@ -5,6 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/setup/env.ts'],
+  // One Temporal dev server per run when a `temporal` binary is found (scripts/install-temporal.sh).
+  globalSetup: '<rootDir>/test/setup/temporal-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/temporal-teardown.ts',
+  reporters: ['default', '<rootDir>/test/setup/server-skips-reporter.js'],
   testTimeout: 30000,
   // Jest 29 cannot format inline snapshots with Prettier 3; write them unformatted.
   prettierPath: null,

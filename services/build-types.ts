@@ -2,6 +2,7 @@ import type { RuntimeContext } from '../lib/config';
 import type { ExplainedFailure } from '../lib/failure-hints';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
+import type { SteeringState } from '../workflows/messages';
 import type { StartBuildOptions } from './build-input';
 
 /** What the build services return: typed data for the CLI's `--json`, and for every later front end. */
@@ -63,11 +64,11 @@ export interface BuildBackend {
     id: string,
     action: BuildAction,
     reason?: string,
-  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string }>;
+  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string; state?: SteeringState }>;
   raiseBudget(
     ctx: RuntimeContext,
     id: string,
     usd: string,
-  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string }>;
+  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string; state?: SteeringState }>;
   logs(ctx: RuntimeContext, id: string, options: { task?: string }): Promise<BuildLogLine[]>;
 }

@@ -6,6 +6,7 @@ import { UserError, userFailure } from '../lib/errors';
 import { FailureClass } from '../lib/failures';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
+import type { SteeringState } from '../workflows/messages';
 import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
 import { checkBuildStart, workerWarnings } from './build-preflight';
 import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
@@ -171,6 +172,20 @@ const titleCase = (s: string) =>
 
 const PAST: Record<BuildAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' };
 
+/** Runs a steering Update; a rejection (the workflow's validator) becomes a UserError with its reason. */
+async function steer(id: string, what: string, fn: () => Promise<SteeringState>): Promise<SteeringState> {
+  const { WorkflowUpdateFailedError } = await import('@temporalio/client');
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const reason = err.cause?.message ?? err.message;
+      throw new UserError(`Build ${id} did not accept the ${what}: ${reason}.`);
+    }
+    throw err;
+  }
+}
+
 export async function signalBuild(ctx: ServiceContext, id: string, action: BuildAction, reason?: string) {
   const messages = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
@@ -180,10 +195,12 @@ export async function signalBuild(ctx: ServiceContext, id: string, action: Build
         `Build ${id} is ${info.status.name.toLowerCase()}, so it cannot be ${PAST[action]}.`,
       );
     const handle = client.workflow.getHandle(id);
-    if (action === 'pause') await handle.signal(messages.pauseSignal);
+    let state: SteeringState | undefined;
+    if (action === 'pause')
+      state = await steer(id, 'pause', () => handle.executeUpdate(messages.pauseUpdate));
     else if (action === 'resume') await handle.signal(messages.resumeSignal);
     else await handle.signal(messages.cancelSignal, reason);
-    return { workflowId: id, action, webUiUrl: webUiLink(ctx, id) };
+    return { workflowId: id, action, webUiUrl: webUiLink(ctx, id), ...(state ? { state } : {}) };
   });
 }
 
@@ -196,8 +213,11 @@ export async function raiseBudget(ctx: ServiceContext, id: string, usd: string |
     const info = await requireBuild(client, id);
     if (info.status.name !== 'RUNNING')
       throw new UserError(`Build ${id} is ${info.status.name.toLowerCase()}; its budget is final.`);
-    await client.workflow.getHandle(id).signal(messages.raiseBudgetSignal, amount);
-    return { workflowId: id, raisedUsd: amount, webUiUrl: webUiLink(ctx, id) };
+    const handle = client.workflow.getHandle(id);
+    const state = await steer(id, 'budget raise', () =>
+      handle.executeUpdate(messages.raiseBudgetUpdate, { args: [amount] }),
+    );
+    return { workflowId: id, raisedUsd: amount, webUiUrl: webUiLink(ctx, id), state };
   });
 }
 

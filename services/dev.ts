@@ -1,7 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../lib/errors';
 import type { EmbeddedServer } from '../lib/db/embedded-server';
+import { locateTemporalBinary } from '../lib/temporal/binaries';
+import { startDevServer } from '../lib/temporal/dev-server';
+import { assertNoRunningStack, writeDevLock } from './dev-lock';
 import type { ServiceContext } from './context';
 
 /**
@@ -30,11 +33,6 @@ export interface DevOptions {
 
 export class TemporalUnavailableError extends UserError {}
 
-function temporalOnPath(env: NodeJS.ProcessEnv): string | null {
-  const probe = spawnSync('sh', ['-c', 'command -v temporal'], { env, encoding: 'utf8' });
-  return probe.status === 0 ? probe.stdout.trim() || null : null;
-}
-
 async function startTemporal(ctx: ServiceContext, options: DevOptions) {
   if (ctx.env.TEMPORAL_ADDRESS) {
     return {
@@ -44,24 +42,49 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
       teardown: async () => {},
     };
   }
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const binary = temporalOnPath(ctx.env);
+  const binary = locateTemporalBinary('cli', ctx.env)?.path;
   const uiPort = options.uiPort ?? 8233;
+  const dbFilename = path.join(ctx.root, '.buildrunner', 'temporal.db');
+  if (binary) {
+    mkdirSync(path.dirname(dbFilename), { recursive: true });
+    // Our own start-up wait (the SDK's ~5 s is too short on a loaded machine); its own process group, so
+    // Ctrl-C reaches only `br dev`, which stops the worker first and the server last.
+    const server = await startDevServer({
+      binary,
+      port: options.grpcPort ?? 7233,
+      uiPort,
+      dbFilename,
+      namespace: ctx.config.temporal.namespace,
+      detached: true,
+    }).catch((err: unknown) => {
+      throw new TemporalUnavailableError(
+        `Could not start the Temporal dev server (${binary}): ${(err as Error).message.split('\n')[0]}\n` +
+          'Is another server using the port? Pass --port/--ui-port, or TEMPORAL_ADDRESS=host:7233 to use a running one.',
+      );
+    });
+    return {
+      address: server.address,
+      source: 'existing-binary' as const,
+      webUiUrl: server.uiUrl ?? `http://127.0.0.1:${uiPort}`,
+      pid: server.pid,
+      teardown: () => server.stop(),
+    };
+  }
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   try {
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
-        ...(binary ? { executable: { type: 'existing-path' as const, path: binary } } : {}),
         ip: '127.0.0.1',
         port: options.grpcPort ?? 7233,
         ui: true,
         uiPort,
         namespace: ctx.config.temporal.namespace,
-        dbFilename: path.join(ctx.root, '.buildrunner', 'temporal.db'),
+        dbFilename,
       },
     });
     return {
       address: env.address,
-      source: binary ? ('existing-binary' as const) : ('sdk-download' as const),
+      source: 'sdk-download' as const,
       webUiUrl: `http://127.0.0.1:${uiPort}`,
       teardown: () => env.teardown(),
     };
@@ -71,7 +94,7 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
       `Could not start a Temporal dev server: ${reason}\n` +
         'The SDK downloads the server on first use, which needs internet access. Alternatives:\n' +
         '  - docker compose up -d   (Temporal, its Web UI and PostgreSQL), then TEMPORAL_ADDRESS=localhost:7233 br dev\n' +
-        '  - install the `temporal` CLI so it is on PATH, and run `br dev` again\n' +
+        '  - install the `temporal` CLI (in a BuildRunner checkout: bash scripts/install-temporal.sh; or put it on PATH / BR_TEMPORAL_CLI), and run `br dev` again\n' +
         '  - TEMPORAL_ADDRESS=host:7233 br dev   to use an existing Temporal cluster',
     );
   }
@@ -79,10 +102,18 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
 
 export async function startDevStack(ctx: ServiceContext, options: DevOptions = {}): Promise<DevStack> {
   const log = options.log ?? (() => {});
+  assertNoRunningStack(ctx.root);
   // Temporal first: offline it fails within a second, before anything else is started.
   const temporal = await startTemporal(ctx, options);
   log(`Temporal: ${temporal.address} (${temporal.source})`);
   const stops: (() => Promise<void>)[] = [temporal.teardown];
+  const unlock = writeDevLock(ctx.root, {
+    pid: process.pid,
+    temporalAddress: temporal.address,
+    webUiUrl: temporal.webUiUrl,
+    ...('pid' in temporal ? { temporalPid: temporal.pid } : {}),
+  });
+  stops.unshift(() => Promise.resolve(unlock()));
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };

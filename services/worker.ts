@@ -1,4 +1,4 @@
-import { parseQueueKinds } from '../worker/config';
+import { parseModels, parseQueueKinds } from '../worker/config';
 import { runWorker } from '../worker/run';
 import type { ServiceContext } from './context';
 
@@ -7,6 +7,8 @@ export async function serveWorker(
   ctx: ServiceContext,
   options: {
     queues?: string;
+    /** Comma-separated model ids or tiers whose Claude queues this worker polls (default: all). */
+    models?: string;
     maxConcurrentActivities?: number;
     applySchedules: boolean;
     log: (line: string) => void;
@@ -14,6 +16,7 @@ export async function serveWorker(
 ): Promise<void> {
   await runWorker(ctx, {
     queues: parseQueueKinds(options.queues),
+    models: parseModels(ctx.config, options.models),
     ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     applySchedules: options.applySchedules,
     log: options.log,

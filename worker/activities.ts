@@ -1,3 +1,4 @@
+import { withKeepAlive } from '../activities/claude/activity-context';
 import type { BuildActivities, MaintenanceActivities } from '../lib/contracts';
 import type { BuildRunnerConfig } from '../lib/config';
 import type { Database } from '../lib/db/connection';
@@ -43,7 +44,20 @@ export async function createClaude(deps: ActivityDeps): Promise<ClaudeOnly> {
     'createClaudeActivities',
     () => import('../activities/claude/index'),
   );
-  return create({ ...deps, repoRoot: deps.root });
+  return keepAlive(create({ ...deps, repoRoot: deps.root }));
+}
+
+/**
+ * Every activity heartbeats in the background, so a dead worker's agent run, commit or merge is retried
+ * within the heartbeat timeout (workflows/activity-profiles.ts) instead of its start-to-close timeout.
+ */
+function keepAlive<T extends object>(activities: T): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => withKeepAlive(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args)),
+    ]),
+  ) as T;
 }
 
 export async function createAllActivities(deps: ActivityDeps): Promise<AllActivities> {
@@ -74,7 +88,7 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
   ]);
   return {
     ...(await createClaude(deps)),
-    ...createGit({ config: deps.config }),
+    ...keepAlive(createGit({ config: deps.config })),
     ...createPersistence({ db: deps.db, config: deps.config }),
     ...createMaintenance({ db: deps.db, config: deps.config, root: deps.root }),
   };

@@ -31,12 +31,36 @@ export function parseQueueKinds(value: string | undefined): QueueKind[] {
   return [...new Set(kinds as QueueKind[])];
 }
 
-export function queuePlan(config: BuildRunnerConfig, kinds: readonly QueueKind[] = QUEUE_KINDS): QueuePlan[] {
+/** `--models haiku,claude-opus-5-5`: catalog model ids (or tiers) whose Claude queues this worker polls. */
+export function parseModels(config: BuildRunnerConfig, value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  const catalog = config.models.models;
+  const picked = new Set<string>();
+  for (const name of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const matches = catalog.filter((m) => m.id === name || m.tier === name);
+    if (!matches.length)
+      throw new UserError(
+        `Unknown model "${name}": use a model id or tier from the catalog (${catalog.map((m) => `${m.id} (${m.tier})`).join(', ')}).`,
+      );
+    for (const m of matches) picked.add(m.id);
+  }
+  return [...picked];
+}
+
+export function queuePlan(
+  config: BuildRunnerConfig,
+  kinds: readonly QueueKind[] = QUEUE_KINDS,
+  models?: readonly string[],
+): QueuePlan[] {
   const plan: QueuePlan[] = [];
   if (kinds.includes('build')) plan.push({ kind: 'build', taskQueue: config.temporal.taskQueue });
   if (kinds.includes('claude'))
     for (const m of config.models.models)
-      plan.push({ kind: 'claude', taskQueue: modelTaskQueue(config, m.id), model: m.id });
+      if (!models || models.includes(m.id))
+        plan.push({ kind: 'claude', taskQueue: modelTaskQueue(config, m.id), model: m.id });
   return plan;
 }
 

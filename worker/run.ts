@@ -9,6 +9,8 @@ import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
 
 export interface WorkerOptions {
   queues?: QueueKind[];
+  /** Only these models' Claude queues (default: every catalog model). */
+  models?: string[];
   maxConcurrentActivities?: number;
   /** Replaces the real activities (tests: fakes). */
   activities?: object;
@@ -46,7 +48,7 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const { Worker } = await import('@temporalio/worker');
-  const plan = queuePlan(ctx.config, options.queues);
+  const plan = queuePlan(ctx.config, options.queues, options.models);
   const connection = await connect(ctx);
   let db: Database | undefined;
   const workers: Worker[] = [];

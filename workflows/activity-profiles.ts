@@ -16,6 +16,13 @@ type Activities = BuildActivities;
  */
 export const DOMAIN_FAILURES: string[] = Object.values(FailureClass);
 
+/**
+ * A worker that died mid-agent is noticed after this long and the attempt runs again on another worker
+ * (see describeError). Short because the activity heartbeats every few seconds in the background
+ * (withKeepAlive), not only between turns: a slow Claude answer or a long `npm test` never trips it.
+ */
+export const AGENT_HEARTBEAT = '30 seconds';
+
 const CLAUDE_CALL: ActivityOptions = {
   // One attempt: the workflow classifies the failure and picks the wait, the model or the stop.
   retry: { maximumAttempts: 1 },
@@ -25,12 +32,12 @@ const CLAUDE_CALL: ActivityOptions = {
   scheduleToStartTimeout: '2 hours',
 };
 
-/** The agent heartbeats every turn; a worker that died mid-turn is noticed after this long. */
-const AGENT_HEARTBEAT = '5 minutes';
-
 export const GIT: ActivityOptions = {
   // Commit runs the repository's hooks and verification runs its tests; both can take minutes.
   startToCloseTimeout: '30 minutes',
+  // The worker heartbeats git activities in the background (worker/activities.ts): a worker killed
+  // mid-merge is noticed after this long, not after the 30 minutes above.
+  heartbeatTimeout: AGENT_HEARTBEAT,
   // Worktree, commit and merge steps are idempotent by branch name, so transient errors retry safely.
   retry: {
     initialInterval: '2 seconds',

@@ -2,7 +2,7 @@ import { CancellationScope, upsertMemo } from '@temporalio/workflow';
 import { runBuild } from './core/build-body';
 import type { BuildResult, BuildWorkflowInput } from './core/types';
 import { MEMO } from './messages';
-import { createBuildPort } from './temporal-port';
+import { createBuildPort, showFinalDetails } from './temporal-port';
 
 /**
  * One build: plan → estimate → schedule tasks as child workflows → summary. The decision logic lives in
@@ -15,5 +15,6 @@ export async function buildWorkflow(input: BuildWorkflowInput): Promise<BuildRes
   const result = await CancellationScope.nonCancellable(() => runBuild(port, input));
   // The outcome in the memo lets `br build list` show it without fetching every result.
   upsertMemo({ [MEMO.outcome]: result.outcome });
+  showFinalDetails(result);
   return result;
 }

@@ -3,9 +3,9 @@
  * for them and the client (services/builds.ts) sends them. Names are the wire names the Web UI and
  * `temporal workflow signal` show.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CostReport, ReservationGrant, ReservationRequest } from './core/port';
-import type { ProgressSnapshot } from './core/progress';
+import type { BudgetProgress, BuildStatus, ProgressSnapshot } from './core/progress';
 
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -13,6 +13,18 @@ export const cancelSignal = defineSignal<[reason?: string]>('cancel');
 /** Adds this many USD (a decimal string, e.g. "5.00") to the build's budget. */
 export const raiseBudgetSignal = defineSignal<[usd: string]>('raiseBudget');
 export const progressQuery = defineQuery<ProgressSnapshot>('progress');
+
+/** What a steering update answers: the build's state once the change is applied. */
+export interface SteeringState {
+  status: BuildStatus;
+  paused: boolean;
+  running: number;
+  budget: BudgetProgress;
+}
+/** Pause as an Update: the caller gets the accepted state, or the reason it was rejected. */
+export const pauseUpdate = defineUpdate<SteeringState>('pauseBuild');
+/** Raise the budget by this many USD as an Update; a malformed or non-positive amount is rejected. */
+export const raiseBudgetUpdate = defineUpdate<SteeringState, [usd: string]>('raiseBudgetBy');
 
 /** Task → build, before every try. */
 export const requestReservationSignal = defineSignal<[ReservationRequest]>('requestReservation');

@@ -34,7 +34,7 @@ import {
   type TaskPort,
 } from './core/port';
 import type { ProgressSnapshot } from './core/progress';
-import type { BuildWorkflowInput, TaskResult, TaskWorkflowInput } from './core/types';
+import type { BuildResult, BuildWorkflowInput, TaskResult, TaskState, TaskWorkflowInput } from './core/types';
 import * as messages from './messages';
 
 /** A parent this long in events continues as new even before the server suggests it (limit: 51,200). */
@@ -54,7 +54,11 @@ export function describeError(err: unknown): DescribedError {
       details: (cause.details?.[0] as FailureDetails | undefined) ?? undefined,
       cancelled: false,
     };
-  // A heartbeat or start-to-close timeout: the same class as the API's own timeout (try a faster model).
+  // A missed heartbeat means the worker running the activity died or lost the server, not that the model
+  // was slow: retry the same model (NETWORK), on whichever worker picks it up.
+  if (cause instanceof TimeoutFailure && cause.timeoutType === 'HEARTBEAT')
+    return { type: FailureClass.NETWORK, message: `worker lost: ${cause.message}`, cancelled: false };
+  // A start-to-close timeout: the same class as the API's own timeout (try a faster model).
   if (cause instanceof TimeoutFailure)
     return { type: FailureClass.TIMEOUT, message: cause.message, cancelled: false };
   return {
@@ -77,13 +81,26 @@ function runtimePort(): RuntimePort {
   };
 }
 
-function renderDetails(p: ProgressSnapshot): string {
-  const c = p.counts;
+/** States in which pause and budget raises still mean something. */
+const STEERABLE: readonly string[] = ['PLANNING', 'RUNNING', 'PAUSED', 'WAITING_FOR_BUDGET', 'DRAINING'];
+
+// "USD", not "$": the Web UI renders details as markdown, where two dollar signs open a math span.
+function renderCounts(status: string, c: Record<TaskState, number>, spent: string, limit: string): string {
   return (
-    `**${p.status}** · ${c.SUCCEEDED} done, ${c.RUNNING} running, ${c.PENDING} pending, ` +
+    `**${status}** · ${c.SUCCEEDED} done, ${c.RUNNING} running, ${c.PENDING} pending, ` +
     `${c.FAILED} failed, ${c.BLOCKED} blocked, ${c.CANCELLED} cancelled · ` +
-    `$${p.budget.spentUsd} of $${p.budget.limitUsd}`
+    `USD ${spent} of ${limit} spent`
   );
+}
+
+function renderDetails(p: ProgressSnapshot): string {
+  return renderCounts(p.status, p.counts, p.budget.spentUsd, p.budget.limitUsd);
+}
+
+/** The build's last current details: its outcome (otherwise the UI keeps showing the last waiting state). */
+export function showFinalDetails(result: BuildResult): void {
+  const s = result.summary;
+  setCurrentDetails(renderCounts(s.outcome, s.tasks, s.spentUsd, s.budgetUsd));
 }
 
 /** `cancelRequested` of the workflow's root scope: a Temporal cancel becomes the body's cancel. */
@@ -108,6 +125,23 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
       setHandler(messages.reportCostSignal, (msg) => h.reportCost(msg));
       setHandler(messages.progressQuery, () => h.progress());
       progress = () => h.progress();
+      // Updates for the steering a caller needs an answer to; rejected ones never reach the history.
+      const state = (): messages.SteeringState => {
+        const p = h.progress();
+        return { status: p.status, paused: p.paused, running: p.counts.RUNNING, budget: p.budget };
+      };
+      const steerable = () => {
+        const { status } = h.progress();
+        if (!STEERABLE.includes(status)) throw new Error(`the build is ${status.toLowerCase()}`);
+      };
+      setHandler(messages.pauseUpdate, () => (h.pause(), state()), { validator: steerable });
+      setHandler(messages.raiseBudgetUpdate, (usd) => (h.raiseBudget(usd), state()), {
+        validator: (usd: string) => {
+          steerable();
+          if (!/^\d+(\.\d+)?$/.test(usd) || !/[1-9]/.test(usd))
+            throw new Error(`raise needs a positive USD amount such as "5" or "12.50", not "${usd}"`);
+        },
+      });
       // `temporal workflow cancel` (or the Web UI's cancel) means the same as the cancel signal: the body
       // stops cleanly, cancels its tasks and records the outcome, instead of dying mid-step.
       rootCancelRequested.catch(() => h.cancel('cancel requested through Temporal'));

@@ -8,8 +8,30 @@ function current(): Context | undefined {
   return asyncLocalStorage.getStore();
 }
 
+const lastDetails = new WeakMap<Context, unknown>();
+
 export function heartbeat(details: unknown): void {
-  current()?.heartbeat(details);
+  const ctx = current();
+  if (!ctx) return;
+  lastDetails.set(ctx, details);
+  ctx.heartbeat(details);
+}
+
+/**
+ * Heartbeats every `everyMs` while fn runs (repeating the last details), so liveness does not depend on
+ * how long one Claude call or one allowed command takes: the heartbeat timeout can then be short and a
+ * dead worker's activity is retried quickly. The SDK throttles what actually reaches the server.
+ */
+export async function withKeepAlive<T>(fn: () => Promise<T>, everyMs = 5000): Promise<T> {
+  const ctx = current();
+  if (!ctx) return fn();
+  const timer = setInterval(() => ctx.heartbeat(lastDetails.get(ctx)), everyMs);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+    lastDetails.delete(ctx);
+  }
 }
 
 export function cancellationSignal(): AbortSignal | undefined {

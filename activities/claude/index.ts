@@ -8,6 +8,7 @@ import { FailureClass } from '../../lib/failures';
 import type { Plan } from '../../lib/plan';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { callKeyPrefix } from './activity-context';
+import { withKeepAlive } from './activity-context';
 import { runAgentLoop } from './agent/loop';
 import { createAnthropicClient } from './client';
 import { failure } from '../failure';
@@ -95,9 +96,11 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
     },
 
     async runAgent(input: RunAgentInput) {
-      return runAgentLoop(
-        { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
-        { ...input, worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath) },
+      return withKeepAlive(() =>
+        runAgentLoop(
+          { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
+          { ...input, worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath) },
+        ),
       );
     },
   };

@@ -17,10 +17,14 @@ export class WorkerCommand extends BrCommand {
     examples: [
       ['Poll every queue', '$0 worker'],
       ['Only Claude calls, four at a time', '$0 worker --queues claude --max-concurrent-activities 4'],
+      ['Builds and only the Haiku queue', '$0 worker --models haiku'],
     ],
   });
 
   queues = Option.String('--queues', { description: 'Comma-separated: build, claude (default both)' });
+  models = Option.String('--models', {
+    description: 'Comma-separated model ids or tiers whose Claude queues to poll (default all)',
+  });
   maxConcurrent = Option.String('--max-concurrent-activities', {
     description: 'Activities this process runs at once, per queue (default 8)',
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
@@ -37,6 +41,7 @@ export class WorkerCommand extends BrCommand {
     await serveWorker(ctx, {
       queues: this.queues,
       maxConcurrentActivities: this.maxConcurrent,
+      models: this.models,
       applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),
     });

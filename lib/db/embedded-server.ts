@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../free-port';
 import { openDatabase } from './connection';
 import { migrate } from './migrate';
 import { embeddedServerFile, type EmbeddedServerInfo } from './target';
@@ -13,17 +13,6 @@ import { embeddedServerFile, type EmbeddedServerInfo } from './target';
 
 export interface EmbeddedServer extends EmbeddedServerInfo {
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startEmbeddedServer(options: {

@@ -13,7 +13,8 @@ describe('the embedded database folder', () => {
     await first.close();
     const again = await openDatabase({ kind: 'pglite', dataDir });
     await again.close();
-  });
+    // Two PGlite data folders initialised back to back: over 30 s when the server tests share the 2 cores.
+  }, 120_000);
 
   it('takes over a lock left by a process that no longer exists', async () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'br-lock-'));

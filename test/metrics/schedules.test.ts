@@ -1,8 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { parseConfig } from '../../lib/config';
-import { applySchedules, listSchedules, scheduleDefinitions } from '../../worker/schedules';
+import { createContext } from '../../services/context';
+import { startWorkers, type RunningWorkers } from '../../worker/run';
+import { listSchedules, scheduleDefinitions } from '../../worker/schedules';
+import { runBr } from '../helpers/cli';
+import { connectClient, describeServer, serverAddress, serverBundle, uniqueQueue } from '../helpers/temporal';
+import { TEST_NAMESPACES } from '../helpers/temporal-namespaces';
 
 describe('schedule definitions', () => {
   const config = parseConfig({
@@ -59,58 +65,87 @@ describe('maintenance workflows in the Temporal sandbox', () => {
   }, 120_000);
 });
 
-function temporalAvailable(): string | null {
-  if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
-  try {
-    execFileSync('temporal', ['--version'], { stdio: 'ignore' });
-    return 'binary';
-  } catch {
-    return null;
-  }
-}
+describeServer('schedules on a real Temporal server', () => {
+  const namespace = TEST_NAMESPACES.schedules;
+  let dir: string;
+  let workers: RunningWorkers;
+  let client: Client;
+  let close: () => Promise<void>;
+  const env = () => ({ TEMPORAL_ADDRESS: serverAddress(), TEMPORAL_NAMESPACE: namespace });
 
-const server = temporalAvailable();
-if (!server) {
-  console.warn(
-    'Skipping "applies the schedules twice": no TEMPORAL_ADDRESS and no `temporal` binary on PATH.',
-  );
-}
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'br-schedules-'));
+    writeFileSync(
+      path.join(dir, 'buildrunner.config.json'),
+      JSON.stringify({ temporal: { taskQueue: uniqueQueue('br-schedules') } }),
+    );
+    ({ client, close } = await connectClient(namespace));
+    const ctx = createContext({ cwd: dir, env: { ...process.env, ...env() } });
+    workers = await startWorkers(ctx, { queues: ['build'], workflowBundle: await serverBundle() });
+  }, 180_000);
 
-(server ? describe : describe.skip)('schedules on a real Temporal server', () => {
-  it('applies the schedules twice without error or duplicates, keeping a paused schedule paused', async () => {
-    let close: () => Promise<void>;
-    let client: Client;
-    if (process.env.TEMPORAL_ADDRESS) {
-      const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-      client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-      close = () => connection.close();
-    } else {
-      const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-      const env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path: 'temporal' } },
-      });
-      client = env.client;
-      close = () => env.teardown();
+  afterAll(async () => {
+    await workers?.shutdown();
+    await close?.();
+  });
+
+  it('`br schedules apply` twice leaves exactly one of each, keeping a paused schedule paused', async () => {
+    const first = await runBr(['schedules', 'apply', '--json'], { cwd: dir, env: env() });
+    expect(first.code).toBe(0);
+    await client.schedule.getHandle('retention-cleanup').pause('test pause');
+    const second = await runBr(['schedules', 'apply', '--json'], { cwd: dir, env: env() });
+    expect(second.code).toBe(0);
+    const ids: string[] = [];
+    for await (const s of client.schedule.list()) ids.push(s.scheduleId);
+    expect(ids.sort()).toEqual(['metrics-aggregation', 'retention-cleanup']);
+    const listed = await listSchedules(client);
+    expect(listed.map((s) => [s.scheduleId, s.exists, s.paused])).toEqual([
+      ['metrics-aggregation', true, false],
+      ['retention-cleanup', true, true],
+    ]);
+  }, 120_000);
+
+  it('`br schedules trigger metrics-aggregation` runs the aggregation on the server', async () => {
+    const triggered = await runBr(['schedules', 'trigger', 'metrics-aggregation'], { cwd: dir, env: env() });
+    expect(triggered.stdout).toContain('metrics-aggregation: triggered.');
+    const handle = client.schedule.getHandle('metrics-aggregation');
+    let workflowId: string | undefined;
+    for (let i = 0; i < 100 && !workflowId; i++) {
+      workflowId = (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId;
+      if (!workflowId) await new Promise((r) => setTimeout(r, 200));
     }
-    const config = parseConfig({ temporal: { taskQueue: `br-test-${Date.now()}` } });
-    try {
-      const first = await applySchedules(client, config);
-      expect(first.map((r) => r.scheduleId)).toEqual(['metrics-aggregation', 'retention-cleanup']);
-      await client.schedule.getHandle('retention-cleanup').pause('test pause');
-      const second = await applySchedules(client, config);
-      expect(second.map((r) => r.outcome)).toEqual(['updated', 'updated']);
-      const listed = await listSchedules(client);
-      expect(listed.map((s) => [s.scheduleId, s.exists, s.paused])).toEqual([
-        ['metrics-aggregation', true, false],
-        ['retention-cleanup', true, true],
-      ]);
-    } finally {
-      for (const id of ['metrics-aggregation', 'retention-cleanup'])
-        await client.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined);
-      await close();
+    expect(workflowId).toMatch(/^metrics-aggregation/);
+    const result = (await client.workflow.getHandle(workflowId!).result()) as Record<string, number>;
+    expect(result).toEqual(expect.objectContaining({ hourBuckets: expect.any(Number), eventsRead: 0 }));
+  }, 120_000);
+
+  // The time-skipping test server has no Schedules, so the server's own clock arithmetic is checked with a
+  // backfill: the runs a past window would have started, at the times the specs say.
+  it('fires at five past every hour and daily at 03:30 UTC (backfilled over the last two days)', async () => {
+    // Scheduled runs are named <schedule>-<nominal time, RFC 3339>.
+    const nominalTimes = async (type: string, scheduleId: string, before: Set<string>) => {
+      const times: Date[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowType = '${type}'` })) {
+        const at = new RegExp(`^${scheduleId}-(\\d{4}-.*Z)$`).exec(w.workflowId)?.[1];
+        if (at && !before.has(w.workflowId)) times.push(new Date(at));
+      }
+      return times;
+    };
+    const existing = new Set<string>();
+    for await (const w of client.workflow.list()) existing.add(w.workflowId);
+    const end = new Date();
+    const start = new Date(end.getTime() - 2 * 24 * 3600_000);
+    for (const id of ['metrics-aggregation', 'retention-cleanup'])
+      await client.schedule.getHandle(id).backfill({ start, end, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    let hourly: Date[] = [];
+    for (let i = 0; i < 100 && hourly.length < 47; i++) {
+      hourly = await nominalTimes('metricsAggregationWorkflow', 'metrics-aggregation', existing);
+      if (hourly.length < 47) await new Promise((r) => setTimeout(r, 200));
     }
+    expect(hourly.length).toBeGreaterThanOrEqual(47);
+    expect(hourly.filter((t) => t.getUTCMinutes() !== 5 || t.getUTCSeconds() !== 0)).toEqual([]);
+    const nightly = await nominalTimes('retentionCleanupWorkflow', 'retention-cleanup', existing);
+    expect(nightly.length).toBeGreaterThanOrEqual(1);
+    expect(nightly.filter((t) => t.getUTCHours() !== 3 || t.getUTCMinutes() !== 30)).toEqual([]);
   }, 120_000);
 });

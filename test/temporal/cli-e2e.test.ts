@@ -1,115 +1,76 @@
 /**
- * End to end on a real Temporal server (TEMPORAL_ADDRESS, or a `temporal` CLI on PATH): `br build
- * start --watch` on the example repository, with real activities — git worktrees, commits through
- * hooks, merges, the embedded database served to the worker — and the real Anthropic SDK talking to
- * the scripted Anthropic-compatible server. Skipped, and says so, without a server.
+ * End to end on the run's real Temporal dev server: `br build start --watch` on the example repository
+ * with real activities (git worktrees, commits through the repository's hooks, verification, merges),
+ * the real Anthropic SDK talking to the scripted server, on the embedded database served to the worker
+ * and on PostgreSQL.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startEmbeddedServer, type EmbeddedServer } from '../../lib/db/embedded-server';
-import { createContext } from '../../services/context';
+import { execFileSync } from 'node:child_process';
 import { startWorkers, type RunningWorkers } from '../../worker/run';
-import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
+import { createContext } from '../../services/context';
+import { postgresUrl } from '../helpers/db';
 import { runBr } from '../helpers/cli';
-import { bundleForReplay } from './replay-setup';
+import { describeServer, serverBundle } from '../helpers/temporal';
+import { setupRealBuild, type DatabaseKind, type RealBuild } from './fixtures/real-build';
 
-const binary = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).stdout.trim();
-const available = Boolean(process.env.TEMPORAL_ADDRESS || binary);
-const SKIP_REASON = 'skipped: no Temporal server (set TEMPORAL_ADDRESS or put the `temporal` CLI on PATH)';
-if (!available) console.warn(`test/temporal/cli-e2e.test.ts ${SKIP_REASON}`);
+const kinds: DatabaseKind[] = postgresUrl ? ['embedded', 'postgres'] : ['embedded'];
 
-(available ? describe : describe.skip)(
-  `br build start --watch on the example${available ? '' : ` (${SKIP_REASON})`}`,
-  () => {
-    let env: TestWorkflowEnvironment | undefined;
-    let address = process.env.TEMPORAL_ADDRESS ?? '';
-    let anthropic: FakeAnthropic;
-    let database: EmbeddedServer;
+describeServer('br build start --watch on the example', () => {
+  describe.each(kinds)('on the %s database', (kind) => {
+    let build: RealBuild;
     let workers: RunningWorkers;
-    let repo: string;
-    const key = ['sk', 'ant', 'api03', randomBytes(30).toString('base64url')].join('-');
-    const taskQueue = `br-e2e-${Date.now()}`;
 
     beforeAll(async () => {
-      if (!address) {
-        const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-        env = await TestWorkflowEnvironment.createLocal({
-          server: { executable: { type: 'existing-path', path: binary } },
-        });
-        address = env.address;
-      }
-      repo = mkdtempSync(path.join(tmpdir(), 'br-e2e-'));
-      cpSync(path.join(__dirname, '../../examples/todo-api'), repo, { recursive: true });
-      writeFileSync(
-        path.join(repo, 'buildrunner.config.json'),
-        JSON.stringify({
-          project: 'todo-api',
-          temporal: { taskQueue, modelTaskQueuePrefix: `${taskQueue}-claude-` },
-          agent: { verifyCommand: 'npm test' },
-        }),
-      );
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-      git('init', '-q', '-b', 'main');
-      git('add', '-A');
-      git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'example');
-
-      anthropic = await startFakeAnthropic();
-      let files = 0;
-      // Each agent conversation writes one file, then finishes.
-      for (let i = 0; i < 200; i++) {
-        anthropic.enqueue({
-          kind: 'dynamic',
-          respond: (request) =>
-            (request.body as { messages: unknown[] }).messages.length === 1
-              ? toolUse('write_file', { path: `notes/change-${++files}.md`, content: `change ${files}\n` })
-              : toolUse('finish', { summary: 'done' }),
-        });
-      }
-      database = await startEmbeddedServer({ root: repo, dataDir: path.join(repo, '.buildrunner', 'db') });
-      const ctx = createContext({
-        cwd: repo,
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: address,
-          ANTHROPIC_API_KEY: key,
-          ANTHROPIC_BASE_URL: anthropic.url,
-        },
-      });
-      workers = await startWorkers(ctx, { workflowBundle: await bundleForReplay() });
+      build = await setupRealBuild({ database: kind });
+      const ctx = createContext({ cwd: build.repo, env: { ...process.env, ...build.env } });
+      workers = await startWorkers(ctx, { workflowBundle: await serverBundle() });
     }, 240_000);
 
     afterAll(async () => {
       await workers?.shutdown();
-      await database?.stop();
-      await anthropic?.close();
-      await env?.teardown();
+      await build?.close();
     });
 
-    it('completes, merges every task into the build branch and never shows the key', async () => {
+    it('succeeds, merges every task, records one cost row per Claude call and never shows the key', async () => {
+      const { ANTHROPIC_API_KEY: key, ...cliEnv } = build.env;
       const result = await runBr(
         ['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5', '--watch'],
-        {
-          cwd: repo,
-          env: { TEMPORAL_ADDRESS: address, ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: anthropic.url },
-        },
+        { cwd: build.repo, env: { ...cliEnv, ANTHROPIC_API_KEY: undefined } },
       );
       expect(result.stdout).toMatch(/ done SUCCEEDED /);
       expect(result.code).toBe(0);
       const buildId = /Started build (\S+)/.exec(result.stdout)![1]!;
+
+      const db = await build.db();
+      const tasks = await db.prisma.task.findMany({ where: { buildId }, orderBy: { taskKey: 'asc' } });
+      expect(tasks.length).toBe(5);
+      expect(tasks.map((t) => t.status)).toEqual(Array(5).fill('SUCCEEDED'));
+      expect(tasks.some((t) => t.dependsOn.length > 0)).toBe(true);
       const merged = execFileSync('git', ['ls-tree', '-r', '--name-only', `br/${buildId}`, 'notes'], {
-        cwd: repo,
+        cwd: build.repo,
         encoding: 'utf8',
       });
-      expect(merged.trim().split('\n').length).toBeGreaterThanOrEqual(5);
+      expect(merged.trim().split('\n').sort()).toEqual(tasks.map((t) => `notes/${t.taskKey}.md`).sort());
+
+      // One cost row per Claude call: two calls (write, finish) per task.
+      expect(await db.prisma.costEntry.count({ where: { buildId } })).toBe(build.anthropic.requests.length);
+      expect([...build.requestsPerTask().values()]).toEqual(Array(5).fill(2));
+      const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
+      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual(Array(5).fill([1, 'SUCCEEDED']));
+      const events = await db.prisma.telemetryEvent.findMany({ where: { buildId } });
+      const count = (type: string) => events.filter((e) => e.type === type).length;
+      expect([count('BUILD_STARTED'), count('BUILD_COMPLETED')]).toEqual([1, 1]);
+      expect([count('TASK_STARTED'), count('TASK_COMPLETED'), count('TASK_FAILED')]).toEqual([5, 5, 0]);
+      const buildRow = await db.prisma.build.findUniqueOrThrow({ where: { id: buildId } });
+      expect(buildRow.status).toBe('SUCCEEDED');
+
+      // No task branch or task worktree is left behind (the build branch keeps its `.merge` checkout).
+      expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
+
       expect(result.stdout + result.stderr).not.toContain(key);
-      for (const request of anthropic.requests) expect(request.rawBody).not.toContain(key);
-      const costs = await runBr(['costs', '--build', buildId, '--json'], { cwd: repo });
+      for (const request of build.anthropic.requests) expect(request.rawBody).not.toContain(key);
+      const costs = await runBr(['costs', '--build', buildId, '--json'], { cwd: build.repo, env: cliEnv });
       expect(costs.code).toBe(0);
       expect(costs.stdout).not.toContain(key);
     }, 600_000);
-  },
-);
+  });
+});

@@ -3,11 +3,12 @@
  * workflow code) against today's workflow bundle. A failure means a build or task started before the
  * edit would hit a non-determinism error on its next workflow task, on any worker running the new code.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { FIXTURE_DIR, RECORD_COMMAND, type HistoryFixture } from './history/record-fixtures';
 import { RECORDED_SCENARIOS } from './history/scenarios';
+import { SERVER_FIXTURE_DIR, SERVER_RECORD_COMMAND } from './history/server-fixtures';
 
 const fixtureNames = readdirSync(FIXTURE_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -68,6 +69,36 @@ describe('the recorded workflow histories', () => {
     '%s replays against the current workflow code without a determinism error',
     async (name) => {
       await replayFixture(current, name);
+    },
+    60_000,
+  );
+});
+
+const serverFixtures = existsSync(SERVER_FIXTURE_DIR)
+  ? readdirSync(SERVER_FIXTURE_DIR).filter((f) => f.endsWith('.json'))
+  : [];
+
+describe('the histories recorded on the real Temporal server', () => {
+  it('include a killed-worker build and its killed task', () => {
+    expect(serverFixtures.sort()).toEqual(['killed-worker-build.json', 'killed-worker-task.json']);
+  });
+
+  it.each(serverFixtures)(
+    '%s replays against the current workflow code without a determinism error',
+    async (file) => {
+      const fixture = JSON.parse(readFileSync(path.join(SERVER_FIXTURE_DIR, file), 'utf8')) as HistoryFixture;
+      try {
+        await Worker.runReplayHistory(
+          { workflowBundle: current },
+          { events: fixture.events },
+          fixture.workflowId,
+        );
+      } catch (err) {
+        throw new Error(
+          `Replaying the server-recorded history ${file} failed (${String(err)}): a change to workflows/ would break ` +
+            `builds already running; use patched(), or if no build can be in flight, re-record with ${SERVER_RECORD_COMMAND}`,
+        );
+      }
     },
     60_000,
   );

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { parseConfig } from '../../lib/config';
-import { parseQueueKinds, queuePlan } from '../../worker/config';
+import { parseModels, parseQueueKinds, queuePlan } from '../../worker/config';
 import { runBr } from '../helpers/cli';
 
 describe('worker queues', () => {
@@ -20,6 +20,16 @@ describe('worker queues', () => {
     expect(plan.every((q) => q.kind === 'claude' && q.model && q.taskQueue === `br-claude-${q.model}`)).toBe(
       true,
     );
+  });
+
+  it("polls only the named models' Claude queues with --models (ids or tiers)", () => {
+    const models = parseModels(config, 'haiku,claude-opus-5-5');
+    expect(queuePlan(config, undefined, models).map((q) => q.taskQueue)).toEqual([
+      'br',
+      'br-claude-claude-haiku-5-5',
+      'br-claude-claude-opus-5-5',
+    ]);
+    expect(() => parseModels(config, 'gpt')).toThrow(/Unknown model "gpt".*claude-haiku-5-5 \(haiku\)/);
   });
 
   it('rejects an unknown queue kind and names the valid ones', () => {

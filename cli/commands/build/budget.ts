@@ -22,7 +22,15 @@ export class BuildBudgetCommand extends BrCommand {
     const ctx = await this.serviceContext();
     const result = await buildBackend(ctx).raiseBudget(ctx, this.id, this.raise);
     if (this.json) this.printJson(result);
-    else this.print(`Raised the budget of ${this.id} by $${result.raisedUsd}.\n  Web UI: ${result.webUiUrl}`);
+    else {
+      this.print(`Raised the budget of ${this.id} by $${result.raisedUsd}.`);
+      if (result.state)
+        this.print(
+          `  Budget now $${result.state.budget.limitUsd}: $${result.state.budget.spentUsd} spent, ` +
+            `$${result.state.budget.leftUsd} left; build ${result.state.status.toLowerCase()}`,
+        );
+      this.print(`  Web UI: ${result.webUiUrl}`);
+    }
     return 0;
   }
 }

@@ -18,6 +18,11 @@ abstract class BuildSignalCommand extends BrCommand {
       this.print(
         `${done} ${this.id}.${this.action === 'pause' ? ' Running tasks finish; no new task starts.' : ''}`,
       );
+      if (result.state)
+        this.print(
+          `  Now: ${result.state.status.toLowerCase()}${result.state.paused ? ', paused' : ''}, ` +
+            `${result.state.running} task(s) running, $${result.state.budget.spentUsd} of $${result.state.budget.limitUsd} spent`,
+        );
       this.print(`  Web UI: ${result.webUiUrl}`);
     }
     return 0;

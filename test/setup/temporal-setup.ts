@@ -1,0 +1,3 @@
+import { setup } from './temporal-global';
+
+export default setup;

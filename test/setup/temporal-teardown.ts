@@ -1,0 +1,3 @@
+import { teardown } from './temporal-global';
+
+export default teardown;

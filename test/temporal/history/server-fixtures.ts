@@ -1,0 +1,31 @@
+/**
+ * Histories recorded on the real Temporal server (test/temporal/fixtures/histories/server/), replayed by
+ * recorded-replay.test.ts next to the generated ones. The server tests write them when run with
+ * BR_RECORD_SERVER_FIXTURES=1, e.g.
+ *
+ *   BR_RECORD_SERVER_FIXTURES=1 npm run test:server -- test/temporal/killed-worker.test.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { FIXTURE_DIR, fixtureText, type HistoryFixture } from './record-fixtures';
+
+export const SERVER_FIXTURE_DIR = path.join(FIXTURE_DIR, 'server');
+export const SERVER_RECORD_COMMAND =
+  'BR_RECORD_SERVER_FIXTURES=1 npm run test:server -- test/temporal/killed-worker.test.ts';
+
+export async function recordServerFixture(client: Client, workflowId: string, name: string): Promise<void> {
+  if (!process.env.BR_RECORD_SERVER_FIXTURES) return;
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const parsed = JSON.parse(historyToJSON(history)) as Pick<HistoryFixture, 'events'>;
+  const fixture: HistoryFixture = { workflowId, events: parsed.events };
+  const decoded = JSON.stringify(fixture).replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_m, b64: string) =>
+    Buffer.from(b64, 'base64').toString('utf8'),
+  );
+  // A recorded history is committed: it must never carry a key (tests build theirs at run time).
+  if (/sk-ant-/.test(decoded)) throw new Error(`the history of ${workflowId} contains an Anthropic key`);
+  mkdirSync(SERVER_FIXTURE_DIR, { recursive: true });
+  const file = path.join(SERVER_FIXTURE_DIR, `${name}.json`);
+  writeFileSync(file, await fixtureText(fixture, file));
+}
