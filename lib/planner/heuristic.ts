@@ -206,7 +206,11 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
 
   const visit = (nodes: SpecNode[]) => {
     for (const node of nodes) {
-      if (node.kind === 'descriptive') continue;
+      if (node.kind === 'descriptive') {
+        // A document titled like a section ("# Notes", "# Metrics") still holds its features below.
+        if (node.level === 1) visit(node.children);
+        continue;
+      }
       if (node.kind === 'acceptance') docAcceptance.push(...criteriaOf(node));
       else if (node.kind === 'container' || groupsLabelledFeatures(node)) {
         if (node.items.length || node.bullets.length)

@@ -131,7 +131,8 @@ describe('br spec wizard', () => {
       '--out',
       'b.md',
     );
-    expect(unknownPart.code).toBe(1);
+    // A bad flag value is a usage error: exit 2, like every br command (README, exit codes).
+    expect(unknownPart.code).toBe(2);
     expect(unknownPart.stdout + unknownPart.stderr).toContain('unknown part "colour=red"');
     const unknownDep = await br(
       'spec',
