@@ -11,7 +11,9 @@ export { splitCommand, runCommand } from '../../lib/command';
 
 /** A missing sandbox is the user's to fix (install bubblewrap or opt out): no retry, no repair attempt. */
 export function sandboxFailure(err: unknown): unknown {
-  return err instanceof SandboxUnavailableError ? failure(FailureClass.SANDBOX_UNAVAILABLE, err.message) : err;
+  return err instanceof SandboxUnavailableError
+    ? failure(FailureClass.SANDBOX_UNAVAILABLE, err.message)
+    : err;
 }
 
 export async function verifyTask(input: VerifyTaskInput, policy: SandboxPolicy): Promise<void> {
