@@ -105,10 +105,12 @@ function literal(value: string): string {
  */
 export async function migrate(db: Database, files = readMigrations()): Promise<string[]> {
   return db.withSession(async (session) => {
-    await session.exec(CREATE_TABLE);
-    // Session-level lock: a second `br db migrate` (or `prisma migrate`) waits instead of racing.
+    // Session-level lock: a second `br db migrate` (or `prisma migrate`, or a worker starting at the same
+    // moment) waits instead of racing. Taken before the bookkeeping table is created: two concurrent
+    // CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog (pg_type unique index).
     await session.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     try {
+      await session.exec(CREATE_TABLE);
       const state = await migrationState(session, files);
       if (state.failed.length > 0) {
         throw new MigrationError(

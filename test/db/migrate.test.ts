@@ -1,5 +1,7 @@
 import { Prisma } from '@prisma/client';
-import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '../../lib/db/connection';
+import { createTestDatabase, postgresUrl, testTargets, type TestDatabase } from '../helpers/db';
 import { migrate, migrationState, readMigrations } from '../../lib/db/migrate';
 
 describe.each(testTargets)('migrations on %s', (target) => {
@@ -44,5 +46,29 @@ describe.each(testTargets)('migrations on %s', (target) => {
     expect(await db.prisma.costEntry.count()).toBe(2);
     const sum = await db.prisma.costEntry.aggregate({ _sum: { usd: true } });
     expect(sum._sum.usd?.toString()).toBe('0.3');
+  });
+});
+
+(postgresUrl ? describe : describe.skip)('migrations started at the same moment on PostgreSQL', () => {
+  it('apply once when three processes migrate one fresh schema together (workers starting at once)', async () => {
+    const schema = `br_test_race_${randomBytes(6).toString('hex')}`;
+    const admin = await openDatabase({ kind: 'postgres', url: postgresUrl! });
+    await admin.exec(`CREATE SCHEMA "${schema}"`);
+    const dbs = await Promise.all(
+      [1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: postgresUrl!, schema })),
+    );
+    try {
+      const applied = await Promise.all(dbs.map((db) => migrate(db)));
+      expect(applied.flat().sort()).toEqual(
+        readMigrations()
+          .map((m) => m.name)
+          .sort(),
+      );
+      expect((await migrationState(dbs[0]!)).pending).toEqual([]);
+    } finally {
+      await Promise.all(dbs.map((db) => db.close()));
+      await admin.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.close();
+    }
   });
 });

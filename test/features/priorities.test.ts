@@ -24,7 +24,7 @@ describe('features with ids as users type them and priorities', () => {
     expect((await br('feature', 'add', 'Crème brûlée export', '--priority', 'low')).code).toBe(0);
 
     const badPriority = await br('feature', 'add', 'Search', '--priority', 'urgent');
-    expect(badPriority.code).toBe(1);
+    expect(badPriority.code).toBe(2); // a bad option value is a usage error
     expect(badPriority.stdout + badPriority.stderr).toMatch(/priority/);
     const dupIgnoringCase = await br('feature', 'add', 'Again', '--id', 'f001');
     expect(dupIgnoringCase.code).toBe(1);
@@ -33,7 +33,7 @@ describe('features with ids as users type them and priorities', () => {
     expect(noId.code).toBe(1);
     expect(noId.stdout + noId.stderr).toContain('--id');
     const both = await br('feature', 'add', 'x', 'X title', '--id', 'y');
-    expect(both.code).toBe(1);
+    expect(both.code).toBe(2); // an id given twice is a usage error
 
     const file = JSON.parse(readFileSync(featuresFile(), 'utf8'));
     expect(file.version).toBe(2);
