@@ -326,7 +326,6 @@ class BuildRun {
 
   private async finish(outcome: BuildResult['outcome'], problems?: string[]): Promise<BuildResult> {
     const { port, input } = this;
-    this.status = outcome;
     const summary = summarize({
       outcome,
       tasks: this.tasks,
@@ -358,6 +357,9 @@ class BuildRun {
     await this.flush();
     const delivered = deliveredFeatures(this.plan, this.tasks);
     if (delivered.length) await this.markFeatures(delivered);
+    // Only now does progress show the outcome: `br build watch` returns when it does, and by then the
+    // build's record, its last events and its features are written.
+    this.status = outcome;
     return { buildId: input.buildId, outcome, summary };
   }
 
