@@ -1,3 +1,5 @@
+// A static import: a dynamic import() of this CommonJS package lost its named export under the MCP server.
+import { temporal } from '@temporalio/proto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -35,7 +37,6 @@ export async function checkBuildStart(input: BuildWorkflowInput): Promise<void> 
 
 /** A warning, not a refusal: the build is durable and starts once a worker polls its queue. */
 export async function workerWarnings(ctx: ServiceContext, client: Client): Promise<ExplainedFailure[]> {
-  const { temporal } = await import('@temporalio/proto');
   const { taskQueue, namespace } = ctx.config.temporal;
   const described = await client.workflowService.describeTaskQueue({
     namespace,

@@ -28,7 +28,7 @@ export function createPersistenceActivities(deps: {
       recordBuild(
         db,
         input.finishedAt !== undefined && input.summary
-          ? { ...input, summary: { ...input.summary, gaps: await summaryGaps(db, input.buildId, gaps) } }
+          ? { ...input, summary: { ...input.summary, gaps: await boundedGaps(db, input.buildId, gaps) } }
           : input,
       ),
     recordTask: (input) => recordTask(db, input),
@@ -37,6 +37,34 @@ export function createPersistenceActivities(deps: {
       await emitEvents(db, events);
     },
   };
+}
+
+/**
+ * The gap report is extra: recording the build must finish well inside the record profile's one-minute
+ * timeout, whatever the size of the repository the analysis reads.
+ */
+const GAPS_BUDGET_MS = 20_000;
+
+async function boundedGaps(
+  db: Database,
+  buildId: string,
+  settings: Parameters<typeof summaryGaps>[2],
+): Promise<Awaited<ReturnType<typeof summaryGaps>>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ headline: string }>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          headline: `Gaps: not analysed (took over ${GAPS_BUDGET_MS / 1000} s; run br gaps analyze --build).`,
+        }),
+      GAPS_BUDGET_MS,
+    );
+  });
+  try {
+    return await Promise.race([summaryGaps(db, buildId, settings), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
