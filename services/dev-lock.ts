@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { alive } from '../lib/process';
 import { UserError } from '../lib/errors';
 
 /**
@@ -15,15 +16,6 @@ export interface DevLock {
 
 export function devLockFile(root: string): string {
   return path.join(root, '.buildrunner', 'dev.json');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Throws when a live `br dev` holds this folder; a lock left by a dead one is ignored. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { alive } from '../process';
 import type { LoadedConfig } from '../config';
 import type { DatabaseTarget } from './connection';
 
@@ -18,15 +19,6 @@ export interface EmbeddedServerInfo {
 
 export function embeddedServerFile(root: string): string {
   return path.join(root, '.buildrunner', 'db-server.json');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function readEmbeddedServer(root: string): EmbeddedServerInfo | null {
