@@ -41,6 +41,9 @@ import { telemetryEvent } from './telemetry';
 import type { BuildResult, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
 export const DEFAULT_BUDGET_WAIT_MS = 24 * 60 * 60 * 1000;
+/** For a failure class the catalog does not know (a database or infrastructure error after planning). */
+export const LATE_FAILURE_HINT =
+  "The worker's log has the full error. Fix its cause (often the database or the worker's disk), then start the build again; `br build logs` shows what had finished.";
 type Stop = 'CANCELLED' | 'BUDGET_EXHAUSTED';
 
 export async function runBuild(port: BuildPort, input: BuildWorkflowInput): Promise<BuildResult> {
@@ -67,6 +70,8 @@ class BuildRun {
   private readonly generation: number;
   private breakerSince: number | undefined;
   private failure: ExplainedFailure | undefined;
+  /** What the body was doing when an activity or child failed after planning (for failLate). */
+  private step = '';
 
   constructor(
     private readonly port: BuildPort,
@@ -125,8 +130,23 @@ class BuildRun {
         if (phase.failure) this.failure = explainFailure(phase.failure.code, phase.failure.message);
         return this.finish('FAILED', phase.problems);
       }
-      const planned = (this.plan = phase.plan);
+      this.plan = phase.plan;
       this.estimates = phase.estimates;
+    }
+    try {
+      return await this.runTasks();
+    } catch (err) {
+      return this.failLate(err);
+    }
+  }
+
+  /** Records the started build (first run only), then runs the tasks until none is left or a stop. */
+  private async runTasks(): Promise<BuildResult> {
+    const { port, input } = this;
+    const c = input.carried;
+    if (!c) {
+      const planned = this.plan!;
+      this.step = 'Recording the build';
       await port.activities.recordBuild(
         buildRecord(this.input, this.ledger, this.plan?.tasks.length ?? 0, this.startedAt, 'RUNNING'),
       );
@@ -137,7 +157,7 @@ class BuildRun {
       });
       for (const t of planned.tasks) this.event('COMPLEXITY_ESTIMATED', t.id, { ...this.estimates[t.id] });
     }
-    const plan = this.plan;
+    const plan = this.plan!;
     for (const t of plan.tasks)
       this.tasks.set(t.id, c?.finished[t.id] ?? { state: 'PENDING', attempts: 0, costUsd: '0' });
     const carriedStates = Object.fromEntries(
@@ -168,7 +188,7 @@ class BuildRun {
         return port.continueAsNew({
           ...input,
           carried: carryOver({
-            plan: this.plan,
+            plan,
             estimates: this.estimates,
             tasks: this.tasks,
             ledger: this.ledger,
@@ -210,6 +230,7 @@ class BuildRun {
         'TASK_STARTED',
         startingModel(this.input, level),
       );
+      this.step = `Starting task ${id}`;
       const handle = await this.port.startTask(
         taskWorkflowInput(this.input, this.port.workflowId, task, level, this.estimates[id]),
       );
@@ -285,9 +306,40 @@ class BuildRun {
       (g) => this.grant(g),
     );
     const records = this.records.splice(0);
+    this.step = 'Recording task results';
     if (records.length) await Promise.all(records.map((r) => this.port.activities.recordTask(r)));
     const events = this.events.splice(0);
+    this.step = 'Writing build events';
     if (events.length) await this.port.activities.emitEvents(events);
+  }
+
+  /**
+   * An activity or child start that failed past its retries after planning (the database refused a
+   * record, a task workflow could not start): the build ends FAILED with that step, class and hint
+   * recorded, instead of a workflow failure without a word. Running tasks are cancelled. A cancel or
+   * an error of the workflow code itself (a bug, a determinism violation) stays the host's to handle;
+   * when even the final record cannot be written, the workflow fails with the first error.
+   */
+  private async failLate(err: unknown): Promise<BuildResult> {
+    const d = this.port.describeError(err);
+    if (d.cancelled || d.internal) throw err;
+    const explained = explainFailure(d.type, failedStep(this.step, d.type, d.message));
+    const failure = { ...explained, hint: explained.hint ?? LATE_FAILURE_HINT };
+    this.failure = failure;
+    for (const h of this.handles.values()) h.cancel();
+    for (const [id, t] of this.tasks)
+      if (t.state === 'RUNNING') {
+        Object.assign(t, { state: 'CANCELLED', finishedAt: this.port.now() });
+        this.records.push(taskRecord(this.input, this.plan!, this.estimates, id, t));
+      }
+    this.scheduler?.abandonPending('CANCELLED');
+    if (this.scheduler) this.syncBlocked();
+    try {
+      return await this.finish('FAILED', [failure.message]);
+    } catch (again) {
+      const a = this.port.describeError(again);
+      throw a.cancelled || a.internal ? again : err;
+    }
   }
 
   private async grant(g: ReservationGrant): Promise<void> {

@@ -239,5 +239,6 @@ export function describeError(err: unknown): DescribedError {
       ...(err.details ? { details: err.details } : {}),
       cancelled: false,
     };
-  return { message: err instanceof Error ? err.message : String(err), cancelled: false };
+  // Anything else came from the body or this host (a bug, continue-as-new), not from an activity.
+  return { message: err instanceof Error ? err.message : String(err), cancelled: false, internal: true };
 }
