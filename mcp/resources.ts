@@ -4,19 +4,54 @@ import { MAX_RESPONSE_BYTES, type ResourceLink } from './respond';
 
 /**
  * Large things are resources, linked from tool results instead of inlined: a build's log (paged, the
- * lines of `br build logs`) and STATUS.md (rendered from features.json, as `br generate` writes it).
+ * lines of `br build logs`), its diff and one task's diff (paged, the patch of `br build diff`), its gap
+ * report (the markdown of `br gaps analyze --build`) and STATUS.md (rendered from features.json, as
+ * `br generate` writes it).
  */
 export const STATUS_URI = 'br://status';
 const LOG_LINES_PER_PAGE = 400;
+const PATCH_BYTES_PER_PAGE = 80_000;
 
 export const logsUri = (buildId: string, page = 1) =>
   `br://builds/${encodeURIComponent(buildId)}/logs/${page}`;
+
+export const diffUri = (buildId: string, page = 1, taskId?: string) =>
+  `br://builds/${encodeURIComponent(buildId)}${taskId ? `/tasks/${encodeURIComponent(taskId)}` : ''}/diff/${page}`;
+export const gapsUri = (buildId: string) => `br://builds/${encodeURIComponent(buildId)}/gaps`;
 
 export function buildLinks(buildId: string): ResourceLink[] {
   return [
     { type: 'resource_link', uri: logsUri(buildId), name: `${buildId} log`, mimeType: 'text/plain' },
     { type: 'resource_link', uri: STATUS_URI, name: 'STATUS.md', mimeType: 'text/markdown' },
+    {
+      type: 'resource_link',
+      uri: diffUri(buildId),
+      name: `${buildId} diff`,
+      mimeType: 'text/x-diff',
+      description: 'base...build branch; one task: br://builds/{buildId}/tasks/{taskId}/diff/1',
+    },
+    {
+      type: 'resource_link',
+      uri: gapsUri(buildId),
+      name: `${buildId} gap report`,
+      mimeType: 'text/markdown',
+    },
   ];
+}
+
+/** A patch cut at line ends into pages of at most `bytes` each (a longer single line is cut too). */
+export function patchPages(patch: string, bytes = PATCH_BYTES_PER_PAGE): string[] {
+  const pages: string[] = [];
+  let current = '';
+  for (const line of patch.split(/(?<=\n)/)) {
+    if (current && Buffer.byteLength(current) + Buffer.byteLength(line) > bytes) {
+      pages.push(current);
+      current = '';
+    }
+    current += line;
+  }
+  if (current) pages.push(current);
+  return pages.length ? pages : [''];
 }
 
 export function registerResources(server: McpServer, context: ContextFactory): void {
@@ -37,6 +72,56 @@ export function registerResources(server: McpServer, context: ContextFactory): v
       return {
         contents: [{ uri: uri.href, mimeType: 'text/plain', text: capped(shown.join('\n')) + more }],
       };
+    },
+  );
+
+  const readDiff = async (uri: URL, buildId: string, page: number, taskId?: string) => {
+    const [{ buildDiff }, ctx] = await Promise.all([import('../services/build-diff'), context()]);
+    const diff = await buildDiff(ctx, buildId, taskId ? { taskId } : {});
+    const pages = patchPages(diff.patch ?? '');
+    const text = pages[page - 1] ?? '';
+    const more = page < pages.length ? `\n(more: ${diffUri(buildId, page + 1, taskId)})` : '';
+    const head = `# ${diff.range}, page ${page} of ${pages.length}\n`;
+    return { contents: [{ uri: uri.href, mimeType: 'text/x-diff', text: head + capped(text) + more }] };
+  };
+  server.registerResource(
+    'build-diff',
+    new ResourceTemplate('br://builds/{buildId}/diff/{page}', { list: undefined }),
+    {
+      title: 'Build diff',
+      description: "A page of a build's diff, base...build branch",
+      mimeType: 'text/x-diff',
+    },
+    (uri, v) => readDiff(uri, decodeURIComponent(String(v.buildId)), Math.max(1, Number(v.page) || 1)),
+  );
+  server.registerResource(
+    'task-diff',
+    new ResourceTemplate('br://builds/{buildId}/tasks/{taskId}/diff/{page}', { list: undefined }),
+    { title: 'Task diff', description: "A page of one task's merged change", mimeType: 'text/x-diff' },
+    (uri, v) =>
+      readDiff(
+        uri,
+        decodeURIComponent(String(v.buildId)),
+        Math.max(1, Number(v.page) || 1),
+        decodeURIComponent(String(v.taskId)),
+      ),
+  );
+  server.registerResource(
+    'gap-report',
+    new ResourceTemplate('br://builds/{buildId}/gaps', { list: undefined }),
+    {
+      title: 'Gap report',
+      description: "A build's traceability matrix and findings",
+      mimeType: 'text/markdown',
+    },
+    async (uri, v) => {
+      const [{ analyzeSpecGaps }, { gapsMarkdown }, ctx] = await Promise.all([
+        import('../services/gaps'),
+        import('../lib/gaps/render'),
+        context(),
+      ]);
+      const report = await analyzeSpecGaps(ctx, { buildId: decodeURIComponent(String(v.buildId)) });
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: capped(gapsMarkdown(report)) }] };
     },
   );
 

@@ -124,7 +124,12 @@ describe('br mcp serve, in memory (builds on the simulation runtime)', () => {
     const id = String(data(started).buildId);
     expect(
       started.result.content.filter((c) => c.type === 'resource_link').map((c) => (c as { uri: string }).uri),
-    ).toEqual([`br://builds/${id}/logs/1`, 'br://status']);
+    ).toEqual([
+      `br://builds/${id}/logs/1`,
+      'br://status',
+      `br://builds/${id}/diff/1`,
+      `br://builds/${id}/gaps`,
+    ]);
 
     const detailed = await timed('br_build_status', { buildId: id, detail: 'detailed' });
     const cliStatus = await viaCli('build', 'status', id, '--json');

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { createPersistenceActivities } from '../../activities/persistence';
+import { openDatabase } from '../../lib/db/connection';
+import { migrate } from '../../lib/db/migrate';
+import { diffUri, gapsUri, patchPages } from '../../mcp/resources';
+import type { BuildDiff } from '../../services/build-diff';
+import { runBr } from '../helpers/cli';
+import { makeShop, type ShopFixture } from '../gaps/shop-fixture';
+import { connectInMemory } from './support';
+
+// Real git repositories and an embedded database: slow on a loaded machine.
+jest.setTimeout(120_000);
+
+/**
+ * Large things stay out of tool results: a build's diff, one task's diff and the gap report are
+ * resources, with the same content as `br build diff` and `br gaps analyze --build`.
+ */
+const BUILD = 'build-shop';
+let shop: ShopFixture;
+let client: Client;
+const env = { DATABASE_URL: undefined };
+
+beforeAll(async () => {
+  shop = makeShop({ planted: true });
+  const db = await openDatabase({ kind: 'pglite', dataDir: path.join(shop.repo.dir, '.buildrunner/db') });
+  try {
+    await migrate(db);
+    const records = createPersistenceActivities({ db });
+    await records.recordBuild({
+      buildId: BUILD,
+      project: 'shop',
+      specPath: 'PROJECT_SPEC.md',
+      specHash: 'x',
+      repoPath: shop.repo.dir,
+      baseBranch: 'main',
+      buildBranch: shop.branch,
+      status: 'SUCCEEDED',
+      budgetUsd: '10',
+      costUsd: '1',
+      parallel: 2,
+      taskCount: shop.tasks.length,
+      startedAt: Date.UTC(2026, 10, 27),
+    });
+    for (const t of shop.tasks)
+      await records.recordTask({
+        buildId: BUILD,
+        taskId: t.id,
+        title: t.title,
+        status: t.status,
+        attempts: 1,
+        costUsd: '0.1',
+        dependsOn: [],
+        files: t.files,
+        requirementIds: t.requirementIds,
+        features: t.features,
+        ...(t.mergeCommit ? { mergeCommit: t.mergeCommit, verification: 'npm test' } : {}),
+      });
+  } finally {
+    await db.close();
+  }
+  client = await connectInMemory(shop.repo.dir);
+});
+afterAll(async () => {
+  await client?.close();
+  shop?.repo.cleanup();
+});
+
+const text = async (uri: string) =>
+  ((await client.readResource({ uri })).contents[0] as { text: string }).text;
+const cliDiff = async (...args: string[]) => {
+  const r = await runBr(['build', 'diff', BUILD, ...args, '--json'], { cwd: shop.repo.dir, env });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as BuildDiff;
+};
+
+describe('MCP resources for what is large', () => {
+  it("serves the build's diff as br build diff prints it, base...build branch", async () => {
+    const cli = await cliDiff();
+    expect(cli.range).toBe('main...br/build-shop');
+    expect(cli.files.map((f) => f.path)).toContain('src/cart.js');
+    const served = await text(diffUri(BUILD));
+    expect(served).toBe(`# main...br/build-shop, page 1 of 1\n${cli.patch}`);
+    expect(cli.patch).toContain('diff --git a/src/cart.js b/src/cart.js');
+  });
+
+  it("serves one task's merged change, and nothing of the other tasks", async () => {
+    const merged = shop.tasks.find((t) => t.mergeCommit && t.id === 'accounts-1')!;
+    const cli = await cliDiff('--task', merged.id);
+    expect(cli.range).toBe(`${merged.mergeCommit}^1..${merged.mergeCommit}`);
+    expect(cli.files.map((f) => f.path)).toEqual(['src/accounts.js', 'test/accounts.test.js']);
+    expect(await text(diffUri(BUILD, 1, merged.id))).toBe(`# ${cli.range}, page 1 of 1\n${cli.patch}`);
+  });
+
+  it('says why a task has no diff, and what to look at instead', async () => {
+    const unmerged = shop.tasks.find((t) => !t.mergeCommit)!;
+    await expect(client.readResource({ uri: diffUri(BUILD, 1, unmerged.id) })).rejects.toThrow(
+      `Task ${unmerged.id} of build ${BUILD} has no merge commit`,
+    );
+    const r = await runBr(['build', 'diff', BUILD, '--task', unmerged.id], { cwd: shop.repo.dir, env });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`br build logs ${BUILD} --task ${unmerged.id}`);
+  });
+
+  it("serves the build's gap report as br gaps analyze --build prints it", async () => {
+    const cli = await runBr(['gaps', 'analyze', '--build', BUILD], { cwd: shop.repo.dir, env });
+    expect(cli.stdout).toContain('## Findings');
+    expect(await text(gapsUri(BUILD))).toBe(cli.stdout);
+  });
+
+  it('pages a long patch at line ends, every page within its budget, losing nothing', () => {
+    const patch = Array.from({ length: 500 }, (_, i) => `+line ${i} ${'x'.repeat(i % 50)}\n`).join('');
+    const pages = patchPages(patch, 2000);
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.join('')).toBe(patch);
+    expect(pages.every((p) => Buffer.byteLength(p) <= 2000 && p.endsWith('\n'))).toBe(true);
+  });
+});
