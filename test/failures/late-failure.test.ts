@@ -64,15 +64,17 @@ describe('a failure after planning', () => {
     let isDown = false;
     await expect(
       buildWhere((base) => ({
-        emitEvents: (events) =>
-          (isDown ||= events.some((e) => e.type === 'TASK_STARTED'))
-            ? {
-                durationMs: 10,
-                complete: () => {
-                  throw down;
-                },
-              }
-            : base.emitEvents(events),
+        emitEvents: (events) => {
+          // The database goes down once tasks start, and stays down.
+          if (events.some((e) => e.type === 'TASK_STARTED')) isDown = true;
+          if (!isDown) return base.emitEvents(events);
+          return {
+            durationMs: 10,
+            complete: () => {
+              throw down;
+            },
+          };
+        },
       })),
     ).rejects.toBe(down);
   });
