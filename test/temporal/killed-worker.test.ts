@@ -4,8 +4,11 @@
  * again, no Claude call is costed twice, no task branch or worktree is left behind, and the killed
  * in-flight agent runs again once the heartbeat timeout (AGENT_HEARTBEAT) notices the dead worker.
  */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { BuildResult } from '../../workflows/core/types';
-import { AGENT_HEARTBEAT } from '../../workflows/activity-profiles';
+import { AGENT_HEARTBEAT, GIT } from '../../workflows/activity-profiles';
 import { progressQuery } from '../../workflows/messages';
 import { taskWorkflowId } from '../../workflows/core/port';
 import { recordServerFixture } from './history/server-fixtures';
@@ -126,4 +129,112 @@ describeServer('a killed worker', () => {
       await close();
     }
   }, 300_000);
+});
+
+/** Running pre-merge-commit hooks of the test repository, by the task commit each is merging. */
+function mergeHooksRunning(): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', 'brmergehook'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /brmergehook ([0-9a-f]{40})/.exec(l)?.[1])
+      .filter((sha): sha is string => !!sha);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describeServer('a worker killed during a merge', () => {
+  let build: RealBuild;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    build = await setupRealBuild({ database: 'embedded' });
+    // Every merge waits 4 s in its pre-merge-commit hook (run in the sandbox while the merge is half
+    // done: MERGE_HEAD set, the repository's merge lock held), naming the commit it merges.
+    const hook = path.join(build.repo, '.git/hooks/pre-merge-commit');
+    writeFileSync(hook, `#!/bin/sh\nexec sh -c 'sleep 4' brmergehook "$(git rev-parse MERGE_HEAD)"\n`);
+    chmodSync(hook, 0o755);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await build?.close();
+  });
+
+  it('loses nothing: SIGKILL inside a merge, a new worker merges every task exactly once', async () => {
+    const first = spawnWorker(build);
+    workers.push(first);
+    await workerReady(first);
+    const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
+    const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
+      cwd: build.repo,
+      env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
+    });
+    expect(started.code).toBe(0);
+    const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+    const { client, close } = await connectClient();
+    try {
+      const handle = client.workflow.getHandle(buildId);
+      const merging = await until(
+        'a merge inside its pre-merge-commit hook',
+        async () => mergeHooksRunning()[0],
+        120_000,
+      );
+      const conversationsBefore = build.conversationsPerTask();
+      first.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      expect(await first.exited).toBe('SIGKILL');
+
+      const second = spawnWorker(build);
+      workers.push(second);
+      await workerReady(second);
+      const secondReadyAt = Date.now();
+      // The same merge starts again once the heartbeat timeout notices the dead worker.
+      await until(
+        'the killed merge to run again',
+        async () => (mergeHooksRunning().includes(merging) ? true : undefined),
+        150_000,
+      );
+      const pickupMs = Date.now() - killedAt;
+      console.log(
+        `killed worker during a merge: the merge re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${String(GIT.heartbeatTimeout)})`,
+      );
+      const due = Math.max(HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
+      expect(pickupMs).toBeLessThan(due + 15_000);
+
+      const result = (await Promise.race([
+        handle.result(),
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
+            150_000,
+          ),
+        ),
+      ])) as BuildResult;
+      expect(result.outcome).toBe('SUCCEEDED');
+
+      // Every task merged exactly once on the build branch, and the killed task's agent never ran again.
+      const merges = execFileSync('git', ['log', '--format=%s', `br/${buildId}`], {
+        cwd: build.repo,
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter((l) => l.startsWith('Merge task '));
+      const tasks = [...build.conversationsPerTask().keys()].sort();
+      expect(tasks).toHaveLength(5);
+      expect(merges.map((m) => /^Merge task (\S+)/.exec(m)![1]).sort()).toEqual(tasks);
+      for (const [task, n] of conversationsBefore)
+        expect([task, build.conversationsPerTask().get(task)]).toEqual([task, n]);
+      expect([...build.conversationsPerTask().values()].every((n) => n === 1)).toBe(true);
+
+      const db = await build.db();
+      const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
+      for (const task of tasks)
+        expect([task, rows.filter((r) => r.taskKey === task).length]).toEqual([task, 2]);
+      expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
+      await recordServerFixture(client, buildId, 'killed-merge-build');
+    } finally {
+      await close();
+    }
+  }, 400_000);
 });

@@ -79,8 +79,15 @@ const serverFixtures = existsSync(SERVER_FIXTURE_DIR)
   : [];
 
 describe('the histories recorded on the real Temporal server', () => {
-  it('include a killed-worker build and its killed task', () => {
-    expect(serverFixtures.sort()).toEqual(['killed-worker-build.json', 'killed-worker-task.json']);
+  it('include the five scenarios, a killed-worker build and its killed task, and a build killed mid-merge', () => {
+    expect(serverFixtures.sort()).toEqual(
+      [
+        ...Object.keys(RECORDED_SCENARIOS).map((name) => `${name}.json`),
+        'killed-merge-build.json',
+        'killed-worker-build.json',
+        'killed-worker-task.json',
+      ].sort(),
+    );
   });
 
   it.each(serverFixtures)(
@@ -99,6 +106,21 @@ describe('the histories recorded on the real Temporal server', () => {
             `builds already running; use patched(), or if no build can be in flight, re-record with ${SERVER_RECORD_COMMAND}`,
         );
       }
+    },
+    60_000,
+  );
+});
+
+describe('the replay guard on the server-recorded histories', () => {
+  it.each(Object.keys(RECORDED_SCENARIOS))(
+    'rejects the server-recorded %s replayed against drifted workflow code',
+    async (name) => {
+      const fixture = JSON.parse(
+        readFileSync(path.join(SERVER_FIXTURE_DIR, `${name}.json`), 'utf8'),
+      ) as HistoryFixture;
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: drifted }, { events: fixture.events }, fixture.workflowId),
+      ).rejects.toThrow();
     },
     60_000,
   );

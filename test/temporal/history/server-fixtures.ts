@@ -1,9 +1,9 @@
 /**
  * Histories recorded on the real Temporal server (test/temporal/fixtures/histories/server/), replayed by
  * recorded-replay.test.ts next to the generated ones. The server tests write them when run with
- * BR_RECORD_SERVER_FIXTURES=1, e.g.
+ * BR_RECORD_SERVER_FIXTURES=1:
  *
- *   BR_RECORD_SERVER_FIXTURES=1 npm run test:server -- test/temporal/killed-worker.test.ts
+ *   BR_RECORD_SERVER_FIXTURES=1 npm run test:server -- test/temporal/recorded-scenarios.test.ts test/temporal/killed-worker.test.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { FIXTURE_DIR, fixtureText, type HistoryFixture } from './record-fixtures
 
 export const SERVER_FIXTURE_DIR = path.join(FIXTURE_DIR, 'server');
 export const SERVER_RECORD_COMMAND =
-  'BR_RECORD_SERVER_FIXTURES=1 npm run test:server -- test/temporal/killed-worker.test.ts';
+  'BR_RECORD_SERVER_FIXTURES=1 npm run test:server -- test/temporal/recorded-scenarios.test.ts test/temporal/killed-worker.test.ts';
 
 export async function recordServerFixture(client: Client, workflowId: string, name: string): Promise<void> {
   if (!process.env.BR_RECORD_SERVER_FIXTURES) return;
