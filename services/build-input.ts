@@ -46,6 +46,8 @@ export interface StartBuildOptions {
   estimator?: 'heuristic' | 'ai';
   /** The plan to build, made before the build starts (`br plan --out`, or planned by `br build start`). */
   plan?: Plan;
+  /** What planning `plan` with Claude cost (decimal USD), charged to the build's budget. */
+  planningCostUsd?: string;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -83,6 +85,9 @@ export function makeBuildInput(args: {
     specPath: args.specPathInRepo,
     specHash: specHash(args.specContent),
     ...(options.plan ? { plan: options.plan } : {}),
+    ...(options.plan && options.planningCostUsd && /[1-9]/.test(options.planningCostUsd)
+      ? { planningCostUsd: options.planningCostUsd }
+      : {}),
     planner,
     ...(plannerModel && !options.plan ? { plannerModel } : {}),
     estimator,

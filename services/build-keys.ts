@@ -43,6 +43,7 @@ export async function startBuildOnce(
     ...options,
     planner: planned.planner,
     plan: planned.plan,
+    planningCostUsd: planned.spentUsd,
   });
   const summary = startSummary(started, planned);
   if (clientKey) {

@@ -100,9 +100,17 @@ describe('plan files and the planner choice', () => {
     const report = JSON.parse(preview.stdout) as { planner: string; planHash: string };
     expect(report.planner).toBe('claude');
     const started = await br(['build', 'start', 'SPEC.md', '--json', '--base', 'claude'], true);
-    const summary = JSON.parse(started.stdout) as { buildId: string; planHash: string; planner: string };
+    const summary = JSON.parse(started.stdout) as {
+      buildId: string;
+      planHash: string;
+      planner: string;
+      planningCostUsd: string;
+    };
     expect(summary).toMatchObject({ planner: 'claude', planHash: report.planHash, planSource: 'planned' });
     expect(builds.builds.get(summary.buildId)!.plan.tasks.map((t) => t.id)).toEqual(['cart', 'pay']);
+    // What planning cost is charged to the build's budget, not only printed.
+    expect(Number(summary.planningCostUsd)).toBeGreaterThan(0);
+    expect(builds.builds.get(summary.buildId)!.input.planningCostUsd).toBe(summary.planningCostUsd);
 
     const before = server.requests.length;
     const offline = await br(
@@ -110,6 +118,8 @@ describe('plan files and the planner choice', () => {
       true,
     );
     expect(JSON.parse(offline.stdout)).toMatchObject({ planner: 'heuristic', planSource: 'planned' });
+    const offlineId = (JSON.parse(offline.stdout) as { buildId: string }).buildId;
+    expect(builds.builds.get(offlineId)!.input).not.toHaveProperty('planningCostUsd');
     expect(server.requests.length).toBe(before);
   });
 });

@@ -45,6 +45,7 @@ export async function planPhase(
   });
 
   let plan = input.plan;
+  if (plan && input.planningCostUsd) spent(input.planningCostUsd);
   if (!plan) {
     const r = await step('Planning', () =>
       port.activities.planBuild({

@@ -33,6 +33,11 @@ export interface BuildWorkflowInput {
   specHash: string;
   /** An inline plan skips the planBuild activity (tests, `br plan` output fed back, replays). */
   plan?: Plan;
+  /**
+   * What making the inline plan with Claude cost before the start (decimal USD): charged to the budget
+   * when the build begins, so the budget covers the whole build, planning included.
+   */
+  planningCostUsd?: string;
   planner: 'heuristic' | 'claude';
   plannerModel?: string;
   estimator: 'heuristic' | 'ai';

@@ -70,6 +70,7 @@ export class BuildStartCommand extends BrCommand {
       baseBranch: this.base,
       planner: planned.planner,
       plan: planned.plan,
+      planningCostUsd: planned.spentUsd,
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
     });
     const summary = startSummary(started, planned);
