@@ -23,23 +23,58 @@ export interface Draft {
   refs: DependsLine[];
 }
 
-/** Document-level success criteria go to the sections they mention ("Build A parses …"); others to none. */
-export function attachDocAcceptance(criteria: string[], produced: Map<SpecNode, string[]>, drafts: Draft[]) {
+/**
+ * Document-level success criteria go to the sections they mention ("Build A parses …"); the ones that
+ * name no section are returned (they are about the whole project).
+ */
+export function attachDocAcceptance(
+  criteria: string[],
+  produced: Map<SpecNode, string[]>,
+  drafts: Draft[],
+): string[] {
   const byId = new Map(drafts.map((d) => [d.task.id, d.task]));
+  const unnamed: string[] = [];
   for (const criterion of criteria) {
     const lower = criterion.toLowerCase();
+    let attached = false;
     for (const [node, ids] of produced) {
       const label = node.kindWord && node.label ? `${node.kindWord} ${node.label}`.toLowerCase() : null;
       const named =
         (label && new RegExp(`\\b${label.replace(/[.]/g, '\\.')}\\b`).test(lower)) ||
         (node.name.length >= 6 && lower.includes(node.name.toLowerCase()));
-      if (!named) continue;
+      if (!named || !ids.length) continue;
+      attached = true;
       for (const id of ids) {
         const task = byId.get(id)!;
         if (!task.acceptance.includes(criterion)) task.acceptance.push(criterion);
       }
     }
+    if (!attached && !unnamed.includes(criterion)) unnamed.push(criterion);
   }
+  return unnamed;
+}
+
+/**
+ * Success criteria about the whole project become one last task, after every task nothing else waits
+ * for: it checks the result against them and adds the tests that show each. Without it they would be
+ * in no task, and the build would never be asked to meet them.
+ */
+export function projectAcceptanceTask(criteria: string[], tasks: PlannedTask[]): PlannedTask | null {
+  if (!criteria.length || !tasks.length) return null;
+  const waitedFor = new Set(tasks.flatMap((t) => t.dependsOn));
+  const taken = new Set(tasks.map((t) => t.id));
+  let id = 'project-acceptance';
+  for (let n = 2; taken.has(id); n++) id = `project-acceptance-${n}`;
+  return {
+    id,
+    title: 'Meet the project-wide acceptance criteria',
+    description:
+      'Check the finished project against the acceptance criteria that are about the whole project ' +
+      '(not one feature), fix what falls short, and add the tests that show each criterion is met.',
+    acceptance: criteria,
+    dependsOn: tasks.filter((t) => !waitedFor.has(t.id)).map((t) => t.id),
+    files: [],
+  };
 }
 
 function ancestors(node: SpecNode): Set<unknown> {

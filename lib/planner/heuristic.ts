@@ -10,7 +10,7 @@
  */
 import type { Plan, PlannedTask } from '../plan';
 import { parseSpec, splitRefs, type DependsLine, type SpecItem, type SpecNode } from './markdown';
-import { attachDocAcceptance, resolveDependencies, type Draft } from './dependencies';
+import { attachDocAcceptance, projectAcceptanceTask, resolveDependencies, type Draft } from './dependencies';
 import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
 import { pathsIn, slugify } from './slug';
@@ -237,11 +237,13 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
     index.add(target, { title: node.name, kind: node.kindWord, label: node.label });
     if (node.title !== node.name) index.add(target, { title: node.title });
   }
-  attachDocAcceptance(docAcceptance, produced, drafts);
+  const projectWide = attachDocAcceptance(docAcceptance, produced, drafts);
   resolveDependencies(drafts, index);
+  const tasks = drafts.map((d) => d.task);
+  const last = projectAcceptanceTask(projectWide, tasks);
   return {
     project: project ? slugify(project) : fallbackProject,
-    tasks: drafts.map((d) => d.task),
+    tasks: last ? [...tasks, last] : tasks,
     source: 'heuristic',
   };
 }

@@ -53,12 +53,20 @@ describe('specs that used to fail offline', () => {
       ['Index writer', 120],
       ['HTTP endpoint', 120],
       ['Ranking', 480],
+      ['Meet the project-wide acceptance criteria', undefined],
     ]);
     const titles = plan.tasks.map((t) => t.title).join('\n');
     expect(titles).not.toMatch(/Current State|Week 1 Target|Success|Deliverable|Risk|Timeline|Monday/i);
     // A success criterion that names its build becomes that build's acceptance, not a task.
     const tokenizer = plan.tasks[0]!;
     expect(tokenizer.acceptance).toContain('Build A parser handles quoted phrases and field filters');
+    // One that names no build is the whole project's: a last task, after the tasks nothing waits for.
+    const last = plan.tasks.at(-1)!;
+    expect(last).toMatchObject({ id: 'project-acceptance', dependsOn: ['search-api-2'] });
+    expect(last.acceptance).toContain('Dashboards exist for latency and freshness');
+    expect(plan.tasks.slice(0, -1).flatMap((t) => t.acceptance)).not.toContain(
+      'Dashboards exist for latency and freshness',
+    );
     // Code blocks are context for the task they sit in.
     expect(plan.tasks[2]!.description).toContain('parse(\'title:"foo bar" baz\')');
     const api = plan.tasks.find((t) => t.title === 'HTTP endpoint')!;

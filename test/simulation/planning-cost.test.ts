@@ -25,7 +25,7 @@ describe('the cost of planning before the start', () => {
     ).toBeCloseTo(0.45, 10);
     expect(Number(without.result.summary.spentUsd)).toBeLessThan(0.5);
     const alerts = (r: typeof without) =>
-      [...r.store.events.values()].filter((e) => e.type === 'BUDGET_ALERT').map((e) => e.data.threshold);
+      [...r.store.events.values()].filter((e) => e.type === 'BUDGET_ALERT').map((e) => e.data?.threshold);
     expect(alerts(without)).toEqual([]);
     expect(alerts(withPlanning)).toEqual([0.5, 0.8]);
   });
