@@ -84,6 +84,22 @@ describeServer(
       expect(calls[1]!.model).toBe(calls[0]!.model);
       expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1800_000);
     }, 120_000);
+
+    // Why the hourly and daily schedules are shown firing on the dev server with a two-day backfill
+    // (test/metrics/schedules.test.ts) instead of here. When this fails, the time-skipping server has
+    // gained Schedules: move that check here.
+    it('has no Schedules API on the time-skipping server (CreateSchedule is UNIMPLEMENTED)', async () => {
+      const created = env.client.schedule.create({
+        scheduleId: `br-probe-${Date.now()}`,
+        spec: { intervals: [{ every: '1h' }] },
+        action: { type: 'startWorkflow', workflowType: 'aggregateMetricsWorkflow', taskQueue },
+      });
+      const error = await created.then(
+        () => null,
+        (err: unknown) => err as Error & { cause?: unknown },
+      );
+      expect(String(error?.cause)).toMatch(/UNIMPLEMENTED.*CreateSchedule/);
+    }, 60_000);
   },
   { available },
 );
