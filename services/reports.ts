@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import Decimal from 'decimal.js';
 import type { Database } from '../lib/db/connection';
+import { resolveDatabaseTarget } from '../lib/db/target';
 import { UserError } from '../lib/errors';
 import { withDatabase, type ServiceContext } from './context';
 
@@ -75,6 +77,14 @@ export async function costReport(
      GROUP BY 1 ORDER BY ${by === 'day' ? '1' : 'sum(usd) DESC, 1'}`,
     [options.since ?? null, options.buildId ?? null],
   );
+  return costReportOf(rows, { ...options, by });
+}
+
+function costReportOf(
+  rows: Record<string, string>[],
+  options: { by: CostGrouping; since?: Date | null; buildId?: string | null },
+): CostReport {
+  const { by } = options;
   const out: CostRow[] = rows.map((r) => ({
     key: r.key!,
     calls: Number(r.calls),
@@ -221,8 +231,19 @@ export async function telemetryEvents(
 
 // ---- entry points for front ends ------------------------------------------------------------------
 
-export const costs = (ctx: ServiceContext, options: Parameters<typeof costReport>[1]) =>
-  withDatabase(ctx, (db) => costReport(db, options));
+/**
+ * True when the embedded database of this folder was never created: nothing has been recorded, so a
+ * report is empty, answered at once instead of creating and migrating a database to read nothing.
+ */
+function noEmbeddedDatabase(ctx: ServiceContext): boolean {
+  const target = resolveDatabaseTarget(ctx);
+  return target.kind === 'pglite' && !!target.dataDir && !existsSync(target.dataDir);
+}
+
+export const costs = async (ctx: ServiceContext, options: Parameters<typeof costReport>[1] = {}) =>
+  noEmbeddedDatabase(ctx)
+    ? costReportOf([], { ...options, by: options?.by ?? 'model' })
+    : withDatabase(ctx, (db) => costReport(db, options));
 export const metrics = (ctx: ServiceContext, options: Parameters<typeof metricsReport>[1]) =>
   withDatabase(ctx, (db) => metricsReport(db, options));
 export const telemetry = {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -40,6 +40,42 @@ const costReport = z.strictObject({
 });
 
 describe('br costs', () => {
+  it('answers with an empty report where nothing was ever recorded, without creating a database', async () => {
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'br-reports-fresh-'));
+    try {
+      writeFileSync(
+        path.join(fresh, 'buildrunner.config.json'),
+        JSON.stringify({ database: { dataDir: 'db' } }),
+      );
+      const started = performance.now();
+      const { code, stdout } = await runBr(['costs', '--by', 'task', '--json'], {
+        cwd: fresh,
+        env: { DATABASE_URL: undefined },
+      });
+      const ms = performance.now() - started;
+      expect(code).toBe(0);
+      expect(costReport.parse(JSON.parse(stdout))).toEqual({
+        by: 'task',
+        since: null,
+        buildId: null,
+        rows: [],
+        total: {
+          calls: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          cacheWriteTokens: 0,
+          cacheReadTokens: 0,
+          costUsd: '0',
+        },
+      });
+      expect(existsSync(path.join(fresh, 'db'))).toBe(false);
+      // Opening and migrating an embedded database takes seconds; nothing to read takes far less.
+      expect(ms).toBeLessThan(1000);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('groups by model, most expensive first, with an exact total', async () => {
     const { code, stdout } = await br('costs');
     expect(code).toBe(0);
