@@ -200,6 +200,7 @@ describe('a task with a quality gate, on a real repository', () => {
 
   const gated = () => testConfig(server.url, { quality: { gate: { require: { lintErrors: 100 } } } });
 
+  // @req R15.9
   it("feeds a failed gate's findings back to the agent, whose second attempt passes and merges", async () => {
     fixture(repo);
     scriptAgent(true);
@@ -228,6 +229,7 @@ describe('a task with a quality gate, on a real repository', () => {
     expect(run.events.filter((e) => e.type === 'QUALITY_GATE_FAILED')).toHaveLength(1);
   });
 
+  // @req R15.10
   it('ends the task QUALITY_GATE_FAILED, with its hint, when no attempt passes', async () => {
     fixture(repo);
     scriptAgent(false);
@@ -244,6 +246,7 @@ describe('a task with a quality gate, on a real repository', () => {
     expect(run.calls).not.toContain('mergeTask');
   });
 
+  // @req R15.10
   it('schedules no gate activity when the config has no quality.gate', async () => {
     fixture(repo);
     scriptAgent(false);
