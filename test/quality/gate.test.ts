@@ -9,6 +9,7 @@ import { makeBuildInput } from '../../services/build-input';
 import { DEFAULT_TIERS, type TaskWorkflowInput } from '../../workflows/core/types';
 import { makeTestKey, testConfig } from '../claude/support';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
+import { runBr } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { runTaskInProcess } from '../helpers/task-host';
 import { useTempRepo, type TempRepo } from '../git/repo';
@@ -90,6 +91,12 @@ describe('the gate verdict', () => {
       expect: { passed: true, score: 100 },
     },
     {
+      name: 'neither counts nor fails a required sub-score that could not be measured',
+      gate: { require: { lintErrors: 100 } },
+      m: { secrets: 0 },
+      expect: { passed: true, score: 100 },
+    },
+    {
       name: 'passes a change with nothing to measure',
       gate: { threshold: 100 },
       m: {},
@@ -115,6 +122,37 @@ describe('the gate verdict', () => {
 const BAD = `const unused = 1;\nmodule.exports = { total: (xs) => xs.reduce((a, b) => a + b, 0) };\n`;
 const GOOD = `module.exports = { total: (xs) => xs.reduce((a, b) => a + b, 0) };\n`;
 const FEEDBACK_MARK = 'Quality gate FAILED';
+
+describe('br quality gate', () => {
+  const repo = useTempRepo();
+
+  it('scores only the lines changed since --base and prints each finding with its file and line', async () => {
+    repo.write(
+      'eslint.config.js',
+      "module.exports = [{ files: ['**/*.js'], rules: { 'no-unused-vars': 'error' } }];\n",
+    );
+    repo.write('src/old.js', 'const alsoUnused = 2;\nmodule.exports = {};\n');
+    const base = repo.commitAll('old code with its own lint error');
+    repo.write('src/total.js', BAD);
+    repo.write(
+      'buildrunner.config.json',
+      JSON.stringify({ quality: { gate: { require: { lintErrors: 100 } } } }),
+    );
+    repo.commitAll('new code');
+    const text = await runBr(['quality', 'gate', '--base', base], { cwd: repo.dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(
+      "src/total.js:1: [lintErrors] 'unused' is assigned a value but never used.",
+    );
+    expect(text.stdout).not.toContain('src/old.js');
+    const json = await runBr(['quality', 'gate', '--base', base, '--json'], { cwd: repo.dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      passed: false,
+      failed: ['lintErrors 90 is below the required 100 (1 lint errors)'],
+      findings: [{ measure: 'lintErrors', file: 'src/total.js', line: 1 }],
+    });
+  });
+});
 
 describe('a task with a quality gate, on a real repository', () => {
   const repo = useTempRepo();
