@@ -35,6 +35,8 @@ export interface GateOptions {
   root: string;
   base: string;
   settings: QualityGateSettings;
+  /** Measure only tracked files: what a task committed, not what its verify command left behind. */
+  committedOnly?: boolean;
 }
 
 /** Settings for a run by hand: the config's quality.gate, or the gate's defaults when the config has none. */
@@ -65,12 +67,13 @@ export async function runQualityGate(options: GateOptions): Promise<GateReport> 
   const on = (m: GateMeasure) => settings.measure.includes(m);
   let changed: ChangedLines;
   try {
-    changed = await changedSince(root, base);
+    changed = await changedSince(root, base, { untracked: !options.committedOnly });
   } catch {
     throw new UserError(`--base ${base}: not a git ref in ${root}. Pass a branch, tag or commit.`);
   }
-  const files = (await sourceFiles(root, settings.sourcePattern)).filter((f) => changed.has(f));
-  const all = on('duplication') ? await sourceFiles(root, settings.sourcePattern) : [];
+  const tracked = { untracked: !options.committedOnly };
+  const files = (await sourceFiles(root, settings.sourcePattern, tracked)).filter((f) => changed.has(f));
+  const all = on('duplication') ? await sourceFiles(root, settings.sourcePattern, tracked) : [];
   const coverage =
     on('lineCoverage') || on('branchCoverage')
       ? readCoverage(root, { summary: settings.coverageSummary, final: settings.coverageFinal }, changed)

@@ -33,6 +33,7 @@ export async function checkQualityGate(input: CheckQualityGateInput, policy: San
         'gate',
         '--base',
         input.baseCommit,
+        '--committed',
         '--settings',
         JSON.stringify(input.gate),
         '--output',

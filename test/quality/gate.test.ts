@@ -145,7 +145,11 @@ describe('br quality gate', () => {
       "src/total.js:1: [lintErrors] 'unused' is assigned a value but never used.",
     );
     expect(text.stdout).not.toContain('src/old.js');
-    const json = await runBr(['quality', 'gate', '--base', base, '--json'], { cwd: repo.dir });
+    // Untracked build output (what a verify command leaves) counts by hand, and not with --committed.
+    repo.write('dist/out.js', 'var leftover = 1;\n');
+    const withUntracked = await runBr(['quality', 'gate', '--base', base], { cwd: repo.dir });
+    expect(withUntracked.stdout).toContain('dist/out.js:1: [lintErrors]');
+    const json = await runBr(['quality', 'gate', '--base', base, '--committed', '--json'], { cwd: repo.dir });
     expect(JSON.parse(json.stdout)).toMatchObject({
       passed: false,
       failed: ['lintErrors 90 is below the required 100 (1 lint errors)'],

@@ -31,6 +31,9 @@ export class QualityGateCommand extends BrCommand {
   settings = Option.String('--settings', {
     description: 'The gate settings as JSON (what a build passes; default: from the config)',
   });
+  committed = Option.Boolean('--committed', false, {
+    description: 'Ignore untracked files (a build task measures what it committed)',
+  });
   output = Option.String('--output', { description: 'Also write the JSON report to this file' });
   json = Option.Boolean('--json', false, { description: 'Print the report as JSON' });
 
@@ -53,7 +56,7 @@ export class QualityGateCommand extends BrCommand {
       root = ctx.root;
       settings = settingsFromConfig(ctx.config);
     }
-    const report = await runQualityGate({ root, base: this.base, settings });
+    const report = await runQualityGate({ root, base: this.base, settings, committedOnly: this.committed });
     if (this.output)
       writeFileSync(path.resolve(process.cwd(), this.output), `${JSON.stringify(report, null, 2)}\n`);
     if (this.json) this.printJson(report);
