@@ -46,11 +46,17 @@ export class QualityGateCommand extends BrCommand {
     let settings;
     if (this.settings) {
       // A build's task: its settings are fixed at the build's start, whatever the worktree's config says.
+      let given: unknown;
       try {
-        settings = JSON.parse(this.settings) as Parameters<typeof runQualityGate>[0]['settings'];
+        given = JSON.parse(this.settings);
       } catch {
-        throw new UsageError('--settings must be the gate settings as JSON.');
+        given = null;
       }
+      if (typeof given !== 'object' || given === null || Array.isArray(given))
+        throw new UsageError('--settings must be the gate settings as a JSON object.');
+      const { parseConfig } = await import('../../../lib/config');
+      // Anything left out takes the gate's defaults, not the worktree's config.
+      settings = { ...settingsFromConfig(parseConfig({})), ...given };
     } else {
       const ctx = await this.serviceContext();
       root = ctx.root;
