@@ -96,6 +96,8 @@ export const configSchema = z.strictObject({
       validateFeatures: z.boolean().default(true),
       qualityCommands: z.array(z.string().min(1)).default([]),
       blockPushOnIncompleteRequired: z.boolean().default(true),
+      /** pre-push refuses while `br gaps analyze` (gaps.defaultSpec, the working tree) finds a high-severity gap. */
+      blockPushOnHighGaps: z.boolean().default(false),
     })
     .prefault({}),
   agent: z

@@ -89,6 +89,13 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
     action: 'One repair attempt with the command output, then a stronger model.',
     hint: 'Run agent.verifyCommand on the build branch yourself; fix it there if it fails without the task too.',
   },
+  QUALITY_GATE_FAILED: {
+    cause:
+      "The task's change did not pass quality.gate: its score on the changed lines is under the threshold, or a required sub-score is.",
+    policy: 'fallback',
+    action: "One repair attempt with the gate's findings, then a stronger model.",
+    hint: 'Read the findings with `br build logs <id> --task <task>`; run `br quality gate --base <commit>` in a checkout to see them, or relax quality.gate.',
+  },
   MERGE_CONFLICT: {
     cause: 'The task branch conflicts with the build branch (another task changed the same lines).',
     policy: 'retry',

@@ -16,6 +16,8 @@ export const FailureClass = {
   HOOK_REJECTED: 'HOOK_REJECTED',
   VERIFICATION_FAILED: 'VERIFICATION_FAILED',
   MERGE_CONFLICT: 'MERGE_CONFLICT',
+  /** The task's change scored under `quality.gate` (threshold or a required sub-score) before its merge. */
+  QUALITY_GATE_FAILED: 'QUALITY_GATE_FAILED',
   /** The agent stopped without finishing: max turns, max tokens or its budget share. */
   AGENT_INCOMPLETE: 'AGENT_INCOMPLETE',
   INVALID_PLAN: 'INVALID_PLAN',
@@ -59,7 +61,7 @@ export function isNonRetryable(type: string | undefined): boolean {
 export interface FailureDetails {
   /** Seconds to wait, from the API's retry-after header. */
   retryAfterSeconds?: number;
-  /** Hook, verification or merge output, trimmed, fed back to the model on a repair attempt. */
+  /** Hook, verification, quality-gate or merge output, trimmed, fed back to the model on a repair attempt. */
   output?: string;
   /** USD already spent by the failed attempt (so the budget stays exact even on failure). */
   costUsd?: string;

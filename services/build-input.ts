@@ -3,7 +3,9 @@ import type { BuildRunnerConfig } from '../lib/config';
 import type { DtcgGroup } from '../lib/design/dtcg';
 import { resolveDesign, type DesignRequest } from '../lib/design/request';
 import { UserError } from '../lib/errors';
+import type { QualityGateSettings } from '../lib/contracts';
 import type { Plan } from '../lib/plan';
+import { gateSettings } from '../lib/quality/gate';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 
 /** "My Shop!" → "my-shop": the project part of a readable workflow id. */
@@ -97,8 +99,14 @@ export function makeBuildInput(args: {
     routing: { tiers, maxAttemptsPerTask, catalog: config.models },
     alertThresholds: config.budget.alertThresholds,
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
+    ...qualityGateOf(config),
     ...designOf(config, args.specContent, args.brand),
   };
+}
+
+function qualityGateOf(config: BuildRunnerConfig): { qualityGate?: QualityGateSettings } {
+  const qualityGate = gateSettings(config.quality, config.gaps.testResults);
+  return qualityGate ? { qualityGate } : {};
 }
 
 function designOf(

@@ -31,7 +31,7 @@ export interface QualityReport extends QualityScore {
   ratchet: { baselineFile: string; recorded: boolean; regressions: ReturnType<typeof regressions> } | null;
 }
 
-function testCounts(file: string): QualityMeasurements['tests'] {
+export function testCounts(file: string): QualityMeasurements['tests'] {
   if (!existsSync(file)) return null;
   const r = JSON.parse(readFileSync(file, 'utf8')) as {
     numPassedTests?: number;

@@ -113,6 +113,13 @@ export function buildActivities(): Activities {
         ...GIT,
         startToCloseTimeout: `${input.timeoutSeconds + 60} seconds`,
       }).verifyTask(input),
+    checkQualityGate: (input) =>
+      proxyActivities<Activities>({
+        ...GIT,
+        // The gate runs tsc, ESLint and jscpd on the change: bounded by its own timeout, not the 30 minutes.
+        startToCloseTimeout: `${input.gate.timeoutSeconds + 60} seconds`,
+        summary: `${input.taskId} · quality gate`,
+      }).checkQualityGate(input),
     mergeTask: (input) => git.mergeTask(input),
     cleanupTask: (input) => git.cleanupTask(input),
     markFeaturesDelivered: (input) => git.markFeaturesDelivered(input),

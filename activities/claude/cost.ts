@@ -11,7 +11,7 @@ import { failure } from '../failure';
  * activity retried after a crash that replays the same call never counts it twice.
  */
 
-export type CostPurpose = 'plan' | 'estimate' | 'agent';
+export type CostPurpose = 'plan' | 'estimate' | 'agent' | 'gaps-advice';
 
 export interface CallScope {
   purpose: CostPurpose;

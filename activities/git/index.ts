@@ -1,6 +1,7 @@
 import type { BuildActivities } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
+import { checkQualityGate } from '../quality/gate';
 import { commitTask } from './commit';
 import { commitDesign } from './design';
 import { markFeaturesDelivered } from './features';
@@ -14,6 +15,7 @@ export type GitActivities = Pick<
   | 'prepareWorktree'
   | 'commitTask'
   | 'verifyTask'
+  | 'checkQualityGate'
   | 'mergeTask'
   | 'cleanupTask'
   | 'markFeaturesDelivered'
@@ -46,6 +48,7 @@ export function createGitActivities(deps: { config: BuildRunnerConfig }): GitAct
         sandboxPolicy(deps.config),
       );
     },
+    checkQualityGate: (input) => checkQualityGate(input, sandboxPolicy(deps.config)),
     mergeTask: (input) => mergeTask(input, sandboxPolicy(deps.config)),
     cleanupTask,
     async markFeaturesDelivered(input) {

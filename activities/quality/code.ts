@@ -13,7 +13,14 @@ import { isChanged, readText, type ChangedLines } from './files';
 
 const ESLINT_CONFIGS = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts'];
 
-export async function typeErrors(repo: string, changed: ChangedLines | null): Promise<number | null> {
+/** A located problem on a changed line: what the quality gate feeds back to the agent. */
+export interface Located {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export async function typeErrorsAt(repo: string, changed: ChangedLines | null): Promise<Located[] | null> {
   if (!existsSync(path.join(repo, 'tsconfig.json'))) return null;
   let tsc: string;
   try {
@@ -26,16 +33,23 @@ export async function typeErrors(repo: string, changed: ChangedLines | null): Pr
     repo,
     900,
   );
-  let count = 0;
-  for (const m of run.output.matchAll(/^(.+?)\((\d+),\d+\): error TS\d+/gm))
-    if (isChanged(changed, m[1]!.replace(/\\/g, '/'), Number(m[2]))) count += 1;
-  return count;
+  const found: Located[] = [];
+  for (const m of run.output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+: .*)$/gm)) {
+    const file = m[1]!.replace(/\\/g, '/');
+    if (isChanged(changed, file, Number(m[2]))) found.push({ file, line: Number(m[2]), message: m[3]! });
+  }
+  return found;
+}
+
+export async function typeErrors(repo: string, changed: ChangedLines | null): Promise<number | null> {
+  return (await typeErrorsAt(repo, changed))?.length ?? null;
 }
 
 interface LintMessage {
   ruleId: string | null;
   severity: number;
   line: number;
+  message: string;
 }
 
 async function lint(
@@ -51,24 +65,38 @@ async function lint(
     .sort((a, b) => a.file.localeCompare(b.file));
 }
 
+export async function lintErrorsAt(
+  repo: string,
+  files: string[],
+  changed: ChangedLines | null,
+): Promise<Located[] | null> {
+  if (!ESLINT_CONFIGS.some((f) => existsSync(path.join(repo, f))) || !files.length) return null;
+  const found: Located[] = [];
+  for (const r of await lint(repo, files, {}))
+    for (const m of r.messages)
+      if (m.severity === 2 && isChanged(changed, r.file, m.line))
+        found.push({
+          file: r.file,
+          line: m.line,
+          message: `${m.message}${m.ruleId ? ` (${m.ruleId})` : ''}`,
+        });
+  return found;
+}
+
 export async function lintErrors(
   repo: string,
   files: string[],
   changed: ChangedLines | null,
 ): Promise<number | null> {
-  if (!ESLINT_CONFIGS.some((f) => existsSync(path.join(repo, f))) || !files.length) return null;
-  let count = 0;
-  for (const r of await lint(repo, files, {}))
-    count += r.messages.filter((m) => m.severity === 2 && isChanged(changed, r.file, m.line)).length;
-  return count;
+  return (await lintErrorsAt(repo, files, changed))?.length ?? null;
 }
 
-export async function complexFunctions(
+export async function complexFunctionsAt(
   repo: string,
   files: string[],
   limit: number,
   changed: ChangedLines | null,
-): Promise<number | null> {
+): Promise<Located[] | null> {
   if (!files.length) return null;
   const [{ default: sonarjs }, tseslint] = await Promise.all([
     import('eslint-plugin-sonarjs'),
@@ -86,12 +114,21 @@ export async function complexFunctions(
       },
     ],
   });
-  let count = 0;
+  const found: Located[] = [];
   for (const r of results)
-    count += r.messages.filter(
-      (m) => m.ruleId === 'sonarjs/cognitive-complexity' && isChanged(changed, r.file, m.line),
-    ).length;
-  return count;
+    for (const m of r.messages)
+      if (m.ruleId === 'sonarjs/cognitive-complexity' && isChanged(changed, r.file, m.line))
+        found.push({ file: r.file, line: m.line, message: m.message });
+  return found;
+}
+
+export async function complexFunctions(
+  repo: string,
+  files: string[],
+  limit: number,
+  changed: ChangedLines | null,
+): Promise<number | null> {
+  return (await complexFunctionsAt(repo, files, limit, changed))?.length ?? null;
 }
 
 /** Duplicated lines (jscpd's detector, its default 5 lines / 50 tokens minimum) over all lines. */
@@ -100,14 +137,31 @@ export async function duplication(
   files: string[],
   changed: ChangedLines | null,
 ): Promise<{ duplicatedLines: number; totalLines: number } | null> {
+  const r = await duplicationAt(repo, files, changed);
+  return r && { duplicatedLines: r.duplicatedLines, totalLines: r.totalLines };
+}
+
+/** As duplication(), with each clone that touches a changed line as a finding. */
+export async function duplicationAt(
+  repo: string,
+  files: string[],
+  changed: ChangedLines | null,
+): Promise<{ duplicatedLines: number; totalLines: number; clones: Located[] } | null> {
   const options = { ...getDefaultOptions(), silent: true, reporters: [] as string[] };
   const detector = new Detector(new Tokenizer(), new MemoryStore<IMapFrame>(), [], options);
   const duplicated = new Map<string, Set<number>>();
+  const clones: Located[] = [];
   let totalLines = 0;
   const mark = (file: string, from: number, to: number) => {
     const set = duplicated.get(file) ?? new Set<number>();
-    for (let l = from; l <= to; l++) if (isChanged(changed, file, l)) set.add(l);
+    let touched = false;
+    for (let l = from; l <= to; l++)
+      if (isChanged(changed, file, l)) {
+        set.add(l);
+        touched = true;
+      }
     duplicated.set(file, set);
+    return touched;
   };
   let measured = 0;
   for (const file of [...files].sort()) {
@@ -117,14 +171,22 @@ export async function duplication(
     const lines = text.split('\n').length;
     for (let l = 1; l <= lines; l++) if (isChanged(changed, file, l)) totalLines += 1;
     measured += 1;
-    const clones: IClone[] = await detector.detect(file, text, format);
-    for (const c of clones) {
-      mark(c.duplicationA.sourceId, c.duplicationA.start.line, c.duplicationA.end.line);
-      mark(c.duplicationB.sourceId, c.duplicationB.start.line, c.duplicationB.end.line);
+    const found: IClone[] = await detector.detect(file, text, format);
+    for (const c of found) {
+      const a = c.duplicationA;
+      const b = c.duplicationB;
+      const touchedA = mark(a.sourceId, a.start.line, a.end.line);
+      const touchedB = mark(b.sourceId, b.start.line, b.end.line);
+      if (touchedA || touchedB)
+        clones.push({
+          file: a.sourceId,
+          line: a.start.line,
+          message: `lines ${a.start.line}-${a.end.line} duplicate ${b.sourceId}:${b.start.line}-${b.end.line}`,
+        });
     }
   }
   if (!measured || !totalLines) return null;
   let duplicatedLines = 0;
   for (const set of duplicated.values()) duplicatedLines += set.size;
-  return { duplicatedLines, totalLines };
+  return { duplicatedLines, totalLines, clones };
 }

@@ -35,5 +35,10 @@ export function buildRunnerMounts(): [string, string][] {
     .map((p) => [realpathSync(p), p]);
 }
 
+/** BuildRunner's own CLI entry (bin/br.js), to run `br` commands inside the sandbox. */
+export function brBin(): string {
+  return path.join(installRoot(), 'bin', 'br.js');
+}
+
 /** Variables of the worker that BuildRunner's own hook reads (how to start br), passed into hook runs. */
 export const BUILDRUNNER_HOOK_ENV = ['BR_FROM_SOURCE'];

@@ -20,12 +20,14 @@ import type {
   VerifyTaskInput,
 } from './git';
 import type { EstimateInput, EstimateResult, PlanBuildInput, PlanBuildResult } from './planning';
+import type { CheckQualityGateInput } from './quality';
 import type { RecordAttemptInput, RecordBuildInput, RecordTaskInput, TelemetryEventInput } from './records';
 
 export type * from './agent';
 export type * from './git';
 export type * from './maintenance';
 export type * from './planning';
+export type * from './quality';
 export type * from './records';
 
 /** Activities a build needs. Implementations: activities/claude, activities/git, activities/persistence. */
@@ -37,6 +39,8 @@ export interface BuildActivities {
   runAgent(input: RunAgentInput): Promise<RunAgentResult>;
   commitTask(input: CommitTaskInput): Promise<CommitTaskResult>;
   verifyTask(input: VerifyTaskInput): Promise<void>;
+  /** Runs only when the build has a quality.gate; fails QUALITY_GATE_FAILED with the findings. */
+  checkQualityGate(input: CheckQualityGateInput): Promise<void>;
   mergeTask(input: MergeTaskInput): Promise<MergeTaskResult>;
   cleanupTask(input: CleanupTaskInput): Promise<void>;
   recordBuild(input: RecordBuildInput): Promise<void>;

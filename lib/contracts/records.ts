@@ -16,6 +16,7 @@ export type TelemetryType =
   | 'FALLBACK_APPLIED'
   | 'BUDGET_ALERT'
   | 'HOOK_REJECTED'
+  | 'QUALITY_GATE_FAILED'
   | 'MERGE_CONFLICT';
 
 export interface TelemetryEventInput {

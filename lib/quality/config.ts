@@ -33,6 +33,47 @@ export const DEFAULT_WEIGHTS: Record<SubScoreName, number> = {
 
 const weight = z.number().min(0).max(1000);
 
+/** Sub-scores a task's gate can measure: gap analysis is about the whole spec, never one task's change. */
+export type GateMeasure = Exclude<SubScoreName, 'gaps'>;
+export const GATE_MEASURES = SUB_SCORES.filter((s): s is GateMeasure => s !== 'gaps');
+/**
+ * What a gate measures unless told otherwise: the checks that take seconds on a task's changed files.
+ * Tests and coverage come from report files the verify command may write, so they are opt-in.
+ */
+export const DEFAULT_GATE_MEASURES: GateMeasure[] = [
+  'typeErrors',
+  'lintErrors',
+  'complexity',
+  'duplication',
+  'secrets',
+];
+
+const gateMeasure = z.enum(GATE_MEASURES as [GateMeasure, ...GateMeasure[]]);
+
+/**
+ * `quality.gate`: checked on every task's change (the lines changed since the task's base commit)
+ * before its merge. A failing gate is fed back to the agent like a hook rejection.
+ */
+export const gateSchema = z
+  .strictObject({
+    /** The weighted score of the measured sub-scores must reach this (0 turns the score condition off). */
+    threshold: z.number().min(0).max(100).optional(),
+    /** Minimum score per sub-score, each a condition of its own (Sonar way style). */
+    require: z.partialRecord(gateMeasure, z.number().min(0).max(100)).default({}),
+    measure: z.array(gateMeasure).min(1).default(DEFAULT_GATE_MEASURES),
+    timeoutSeconds: z.number().int().min(10).max(3600).default(300),
+  })
+  .superRefine((g, ctx) => {
+    for (const name of Object.keys(g.require))
+      if (!g.measure.includes(name as GateMeasure))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['require', name],
+          message: `"${name}" is required but not measured: add it to quality.gate.measure`,
+        });
+  });
+export type QualityGateConfig = z.output<typeof gateSchema>;
+
 export const qualitySchema = z.strictObject({
   threshold: z.number().min(0).max(100).default(80),
   weights: z
@@ -57,5 +98,7 @@ export const qualitySchema = z.strictObject({
   baselineFile: z.string().min(1).default('.buildrunner/quality-baseline.json'),
   /** Run `tsc` for type errors when the repository has a tsconfig.json. */
   typecheck: z.boolean().default(true),
+  /** Off unless present: the gate each task's change passes before its merge. */
+  gate: gateSchema.optional(),
 });
 export type QualityConfig = z.output<typeof qualitySchema>;

@@ -1,4 +1,22 @@
-export { DEFAULT_WEIGHTS, qualitySchema, SUB_SCORES, type QualityConfig, type SubScoreName } from './config';
+export {
+  DEFAULT_GATE_MEASURES,
+  DEFAULT_WEIGHTS,
+  GATE_MEASURES,
+  qualitySchema,
+  SUB_SCORES,
+  type GateMeasure,
+  type QualityConfig,
+  type QualityGateConfig,
+  type SubScoreName,
+} from './config';
+export {
+  evaluateGate,
+  gateFeedback,
+  gateSettings,
+  onlyMeasured,
+  type GateFinding,
+  type GateReport,
+} from './gate';
 export {
   regressions,
   scoreQuality,

@@ -125,6 +125,26 @@ const rows: Row[] = [
     expect: { action: 'stop', model: OPUS },
   },
   {
+    name: 'a failed quality gate gets one repair attempt on the same model with its findings',
+    type: 'QUALITY_GATE_FAILED',
+    model: HAIKU,
+    details: { output: 'lint: no-unused-vars at src/a.js:3' },
+    expect: {
+      action: 'repair',
+      model: HAIKU,
+      repairFeedback: 'lint: no-unused-vars at src/a.js:3',
+      counted: 1,
+    },
+  },
+  {
+    name: 'a quality gate failed again after a repair escalates with the findings',
+    type: 'QUALITY_GATE_FAILED',
+    model: HAIKU,
+    details: { output: 'score 60 < 80' },
+    state: { repairedOn: HAIKU },
+    expect: { action: 'switch-model', model: SONNET, repairFeedback: 'score 60 < 80' },
+  },
+  {
     name: 'merge conflict redoes the task on the updated base and counts as an attempt',
     type: 'MERGE_CONFLICT',
     model: SONNET,

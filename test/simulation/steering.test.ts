@@ -2,6 +2,8 @@ import { createFakeActivities, simulationInput, type AgentScript } from '../../w
 import { simulateBuild } from '../../workflows/simulation/runtime';
 import type { BuildHandlers } from '../../workflows/core/port';
 import type { ProgressSnapshot } from '../../workflows/core/progress';
+import { parseConfig } from '../../lib/config';
+import { gateSettings } from '../../lib/quality';
 import { plan, task, traceViolations } from './helpers';
 
 const MIN = 60_000;
@@ -60,6 +62,43 @@ describe('fallback on the virtual clock', () => {
     ]);
     expect(store.attempts.map((a) => a.outcome)).toEqual(['FAILED', 'FAILED', 'SUCCEEDED']);
     expect([...store.events.values()].filter((e) => e.type === 'HOOK_REJECTED')).toHaveLength(2);
+  });
+
+  it('runs the quality gate of a build that has one before each merge, and feeds its findings to a repair', async () => {
+    const p = fan(2);
+    const { activities, store } = createFakeActivities({
+      plan: p,
+      level: 'simple',
+      agent: (c) => ({
+        durationMs: MIN,
+        costUsd: '0.001',
+        ...(c.taskId === 't0' && c.attempt === 1
+          ? {
+              failure: {
+                type: 'QUALITY_GATE_FAILED',
+                stage: 'gate' as const,
+                details: { output: 'src/t0.js:3: [lintErrors] no-unused-vars' },
+              },
+            }
+          : {}),
+      }),
+    });
+    const gates: string[] = [];
+    const fakeGate = activities.checkQualityGate;
+    activities.checkQualityGate = (input) => (gates.push(input.taskId), fakeGate(input));
+    const qualityGate = gateSettings(parseConfig({ quality: { gate: {} } }).quality, 'r.json')!;
+    const run = await simulateBuild({ input: simulationInput(p, { qualityGate }), activities });
+    expect(run.result.outcome).toBe('SUCCEEDED');
+    expect(gates.sort()).toEqual(['t0', 't0', 't1']);
+    expect(store.agentCalls.filter((c) => c.taskId === 't0').map((c) => c.repairFeedback)).toEqual([
+      undefined,
+      'src/t0.js:3: [lintErrors] no-unused-vars',
+    ]);
+    const plain = createFakeActivities({ plan: p, agent: steady });
+    const called: string[] = [];
+    plain.activities.checkQualityGate = (input) => (called.push(input.taskId), fakeGate(input));
+    await simulateBuild({ input: simulationInput(p), activities: plain.activities });
+    expect(called).toEqual([]);
   });
 
   it('stops an auth failure at once and blocks the dependents', async () => {

@@ -8,6 +8,13 @@ import type { ModelCatalog, ModelEntry } from '../../lib/models';
 import type { Complexity } from '../../lib/plan';
 import { alternateModel, fasterModel, largerContextModel, modelById, strongerModel } from './routing';
 
+/** What a repair attempt is fed, by the failure that asked for it. */
+const REPAIR_SOURCE = {
+  HOOK_REJECTED: 'hook',
+  VERIFICATION_FAILED: 'verification',
+  QUALITY_GATE_FAILED: 'quality gate',
+} as const;
+
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
 /** Backoff for overloaded / server / network failures: 5 s, 10 s, 20 s, … capped at 2 min. */
 export const BACKOFF_BASE_MS = 5_000;
@@ -202,7 +209,8 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
       return go('retry-same-model', s.model, 0, 'retry-same-model once (no faster model)', true);
     }
     case FailureClass.HOOK_REJECTED:
-    case FailureClass.VERIFICATION_FAILED: {
+    case FailureClass.VERIFICATION_FAILED:
+    case FailureClass.QUALITY_GATE_FAILED: {
       const feedback = details?.output ?? '';
       if (s.repairedOn !== s.model) {
         s.repairedOn = s.model;
@@ -210,7 +218,7 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
           'repair',
           s.model,
           0,
-          `repair on ${s.model} with the ${type === 'HOOK_REJECTED' ? 'hook' : 'verification'} output`,
+          `repair on ${s.model} with the ${REPAIR_SOURCE[type]} output`,
           true,
           feedback,
         );

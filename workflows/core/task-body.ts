@@ -173,7 +173,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         model.id,
       ),
     ];
-    if (cls === 'HOOK_REJECTED' || cls === 'MERGE_CONFLICT')
+    if (cls === 'HOOK_REJECTED' || cls === 'MERGE_CONFLICT' || cls === 'QUALITY_GATE_FAILED')
       events.push(event(cls, attempt, { detail: failure.message.slice(0, 500) }, model.id));
     if (decision.action === 'stop')
       events.push(

@@ -5,7 +5,7 @@ export type TryResult =
   | { ok: true; costUsd: string; mergeCommit: string; verification: string }
   | { ok: false; costUsd: string; error: DescribedError; raw: unknown };
 
-/** One try: worktree → agent → commit → verify → merge; the worktree is always cleaned up. */
+/** One try: worktree → agent → commit → verify → quality gate → merge; the worktree is always cleaned up. */
 export async function tryOnce(
   port: TaskPort,
   input: TaskWorkflowInput,
@@ -63,6 +63,16 @@ export async function tryOnce(
         worktreePath: prepared.worktreePath,
         command: input.verifyCommand,
         timeoutSeconds: input.verifyTimeoutSeconds ?? 600,
+      });
+    }
+    // Only builds with a quality.gate schedule this activity: without one the command sequence (and
+    // every recorded history) is what it was before the gate existed, so no patched() is needed.
+    if (input.qualityGate) {
+      await a.checkQualityGate({
+        worktreePath: prepared.worktreePath,
+        baseCommit: prepared.baseCommit,
+        taskId: task.id,
+        gate: input.qualityGate,
       });
     }
     const merged = await a.mergeTask({

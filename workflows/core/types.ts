@@ -3,7 +3,7 @@
  * the Temporal workflow bundle. Nothing here ever holds a secret: the Anthropic key lives only in
  * the worker's activities. Money is a decimal string ("12.50"), never a float.
  */
-import type { BuildOutcome, ComplexityEstimate, TaskOutcome } from '../../lib/contracts';
+import type { BuildOutcome, ComplexityEstimate, QualityGateSettings, TaskOutcome } from '../../lib/contracts';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
@@ -51,6 +51,8 @@ export interface BuildWorkflowInput {
   verifyCommand?: string;
   /** Default 600. */
   verifyTimeoutSeconds?: number;
+  /** quality.gate: checked on every task's change before its merge. Absent: no gate, no activity. */
+  qualityGate?: QualityGateSettings;
   /**
    * How long a build with a tripped budget or quota breaker waits for raiseBudget/resume before it
    * ends BUDGET_EXHAUSTED. Default 24 h.
@@ -109,6 +111,7 @@ export interface TaskWorkflowInput {
   routing: RoutingSettings;
   verifyCommand?: string;
   verifyTimeoutSeconds?: number;
+  qualityGate?: QualityGateSettings;
 }
 
 export interface TaskResult {

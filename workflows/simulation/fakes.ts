@@ -24,7 +24,7 @@ export interface AgentOutcome {
   /** The try fails at this stage with this failure type. */
   failure?: {
     type: string;
-    stage: 'agent' | 'commit' | 'verify' | 'merge';
+    stage: 'agent' | 'commit' | 'verify' | 'gate' | 'merge';
     details?: FailureDetails;
     message?: string;
   };
@@ -149,6 +149,11 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
       ok(
         gitMs,
         () => void (pending.has(input.worktreePath) && fail(pending.get(input.worktreePath)!, 'verify')),
+      ),
+    checkQualityGate: (input) =>
+      ok(
+        gitMs,
+        () => void (pending.has(input.worktreePath) && fail(pending.get(input.worktreePath)!, 'gate')),
       ),
     mergeTask: (input) =>
       ok(gitMs, () => {

@@ -24,12 +24,18 @@ export class GapsAnalyzeCommand extends BrCommand {
       (medium); untestable wording such as "fast" without a number (low). No model is used: the same
       tree gives the same report. Exit code: 0 no findings, else the highest severity (1 low, 2
       medium, 3 high).
+
+      \`--ai\` adds an advisory pass: one Claude call over the finished report (its cost is recorded)
+      for what the rules cannot see, such as a test whose name does not exercise its requirement. Its
+      findings are printed apart, marked advisory (\`advisory\` in JSON), and never change the
+      report, its counts or the exit code; if the call fails, the report is printed as it is.
     `,
     examples: [
       ['Trace the spec in this repository', '$0 gaps analyze PROJECT_SPEC.md'],
       ['Trace a build', '$0 gaps analyze --build build-shop-3f9a2c1d'],
       ['Write the markdown report to a file', '$0 gaps analyze --output gaps.md'],
       ['For scripts', '$0 gaps analyze --json'],
+      ['With advisory findings by Claude', '$0 gaps analyze --ai'],
     ],
   });
 
@@ -42,6 +48,10 @@ export class GapsAnalyzeCommand extends BrCommand {
     description: 'Also write the report to this file (JSON with --json)',
   });
   json = Option.Boolean('--json', false, { description: 'Print the report as JSON' });
+  ai = Option.Boolean('--ai', false, {
+    description:
+      'Add advisory findings by Claude (needs ANTHROPIC_API_KEY; never changes the report or exit code)',
+  });
 
   async execute(): Promise<number> {
     const [{ analyzeSpecGaps }, { gapsMarkdown }] = await Promise.all([
@@ -54,7 +64,18 @@ export class GapsAnalyzeCommand extends BrCommand {
       ...(this.build ? { buildId: this.build } : {}),
       ...(this.results ? { resultsFile: this.results } : {}),
     });
-    const text = this.json ? `${JSON.stringify(report, null, 2)}\n` : gapsMarkdown(report);
+    let text = this.json ? `${JSON.stringify(report, null, 2)}\n` : gapsMarkdown(report);
+    if (this.ai) {
+      // Computed after the report and kept beside it: the deterministic result is already final.
+      const { adviseOnGaps } = await import('../../../services/gaps-advice');
+      const { advisoryMarkdown } = await import('../../../lib/gaps');
+      const advisory = await adviseOnGaps(ctx, report);
+      text = this.json
+        ? `${JSON.stringify({ ...report, advisory }, null, 2)}\n`
+        : `${text}${advisoryMarkdown(advisory)}`;
+      if (advisory.error)
+        this.printError(`The advisory pass failed (${advisory.error.code}); the gap report is unchanged.`);
+    }
     if (this.output) writeFileSync(path.resolve(ctx.cwd, this.output), text);
     this.context.stdout.write(text);
     return report.exitCode;

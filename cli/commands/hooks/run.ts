@@ -7,7 +7,9 @@ export class HooksRunCommand extends BrCommand {
     category: Category.repository,
     description: 'Run one BuildRunner hook (called by the installed hook scripts)',
     details: `
-      pre-push reads git's \`<local ref> <local sha> <remote ref> <remote sha>\` lines from stdin.
+      pre-push reads git's \`<local ref> <local sha> <remote ref> <remote sha>\` lines from stdin; it
+      refuses a push while a required feature is incomplete (hooks.blockPushOnIncompleteRequired) and,
+      with hooks.blockPushOnHighGaps, while \`br gaps analyze\` finds a high-severity gap.
       post-commit always exits 0.
     `,
     examples: [['Run the pre-commit checks by hand', '$0 hooks run pre-commit']],
@@ -29,8 +31,10 @@ export class HooksRunCommand extends BrCommand {
     let outcome;
     if (this.hook === 'pre-commit') outcome = await run.runPreCommit(process.cwd());
     else if (this.hook === 'post-commit') outcome = run.runPostCommit(process.cwd());
-    else if (this.hook === 'pre-push') outcome = run.runPrePush(process.cwd(), await this.readStdin());
-    else {
+    else if (this.hook === 'pre-push') {
+      const { runPrePushChecks } = await import('../../../services/hooks');
+      outcome = await runPrePushChecks(process.cwd(), await this.readStdin());
+    } else {
       this.printError(`Unknown hook "${this.hook}": use pre-commit, post-commit or pre-push.`);
       return 1;
     }

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CheckQualityGateInput } from '../../lib/contracts';
+import { FailureClass } from '../../lib/failures';
+import { gateFeedback, type GateReport } from '../../lib/quality';
+import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
+import { failure } from '../failure';
+import { trimOutput } from '../git/run';
+import { sandboxFailure } from '../git/verify';
+import { runInSandbox } from '../sandbox/run';
+import { BUILDRUNNER_HOOK_ENV, brBin, buildRunnerMounts } from '../sandbox/self';
+
+/**
+ * The quality gate of a task's change, before its merge. The measurements load the repository's own
+ * code (its ESLint config, its tsconfig and TypeScript), which the model may have written, so they run
+ * as `br quality gate` inside the sandbox under the hooks' rules: the worktree the only writable
+ * folder (plus a scratch folder for the report), no network, the same limits, output masked.
+ * A failing gate is QUALITY_GATE_FAILED carrying the findings for the repair attempt.
+ */
+export async function checkQualityGate(input: CheckQualityGateInput, policy: SandboxPolicy): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'br-gate-'));
+  const reportFile = path.join(scratch, 'gate.json');
+  const env: Record<string, string> = {};
+  for (const n of BUILDRUNNER_HOOK_ENV) if (process.env[n]) env[n] = process.env[n]!;
+  try {
+    const run = await runInSandbox({
+      argv: [
+        process.execPath,
+        brBin(),
+        'quality',
+        'gate',
+        '--base',
+        input.baseCommit,
+        '--committed',
+        '--settings',
+        JSON.stringify(input.gate),
+        '--output',
+        reportFile,
+      ],
+      dir: input.worktreePath,
+      policy: { ...policy, timeoutSeconds: input.gate.timeoutSeconds },
+      env,
+      readOnly: buildRunnerMounts(),
+      writable: [scratch],
+    }).catch((err: unknown) => {
+      throw sandboxFailure(err);
+    });
+    let report: GateReport | null = null;
+    try {
+      report = JSON.parse(readFileSync(reportFile, 'utf8')) as GateReport;
+    } catch {
+      report = null;
+    }
+    if (run.code === 0 && report?.passed) return;
+    // No report: the gate could not run (a broken tsconfig, a config it cannot load, a limit hit).
+    const output = report
+      ? redactSecrets(gateFeedback(report), secretValuesOf(process.env))
+      : trimOutput(`The quality gate could not run (${run.verdict}):\n${run.output}`);
+    const headline = report
+      ? (report.failed[0] ?? 'the gate failed')
+      : `the gate could not run (${run.verdict})`;
+    throw failure(
+      FailureClass.QUALITY_GATE_FAILED,
+      `The quality gate refused task ${input.taskId}: ${headline}`,
+      { output: trimOutput(output) },
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,31 @@
+/** The quality gate a task's change passes before its merge (quality.gate): settings and activity input. */
+import type { GateMeasure, SubScoreName } from '../quality/config';
+
+/**
+ * Everything the gate needs, resolved from the config when the build starts, so every task of a build
+ * is judged by the same rules (and none by a config file the agent edited in its worktree).
+ */
+export interface QualityGateSettings {
+  /** The weighted score of the measured sub-scores must reach this; 0 means no score condition. */
+  threshold: number;
+  /** Minimum score per sub-score. */
+  require: Partial<Record<GateMeasure, number>>;
+  measure: GateMeasure[];
+  timeoutSeconds: number;
+  weights: Record<SubScoreName, number>;
+  complexityLimit: number;
+  sourcePattern: string;
+  typecheck: boolean;
+  coverageSummary: string;
+  coverageFinal: string;
+  /** jest-style JSON results, read when `tests` is measured. */
+  testResults: string;
+}
+
+export interface CheckQualityGateInput {
+  worktreePath: string;
+  /** The task's base commit: the gate scores only the lines changed since it. */
+  baseCommit: string;
+  taskId: string;
+  gate: QualityGateSettings;
+}
