@@ -16,6 +16,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -78,6 +79,7 @@ function runtimePort(): RuntimePort {
     activities: buildActivities(),
     describeError,
     nonCancellable: (fn) => CancellationScope.nonCancellable(fn),
+    patched: (id) => patched(id),
   };
 }
 

@@ -9,7 +9,10 @@ import { plan, task } from '../simulation/helpers';
  * workflow cannot start) ends the build FAILED with the step, class and message recorded, instead of
  * failing the workflow with no BUILD_FAILED record. Errors of the body itself still reach the host.
  */
-async function buildWhere(override: (base: SimActivities) => Partial<SimActivities>) {
+async function buildWhere(
+  override: (base: SimActivities) => Partial<SimActivities>,
+  options: { unpatched?: string[] } = {},
+) {
   const p = plan([task('a'), task('b', ['a']), task('c')]);
   const { activities, store } = createFakeActivities({
     plan: p,
@@ -20,6 +23,7 @@ async function buildWhere(override: (base: SimActivities) => Partial<SimActiviti
     input: simulationInput(p),
     activities: { ...activities, ...override(activities) },
     controls: [{ afterMs: 0, apply: (h) => void (handlers = h) }],
+    ...options,
   });
   return { run, store, progress: handlers!.progress() };
 }
@@ -77,6 +81,43 @@ describe('a failure after planning', () => {
         },
       })),
     ).rejects.toBe(down);
+  });
+
+  it('fails the workflow as before when replaying a build started before this path existed', async () => {
+    const refused = new SimFailure('PrismaClientKnownRequestError', 'value too long');
+    await expect(
+      buildWhere(
+        (base) => ({
+          recordTask: (input) =>
+            input.taskId === 'a' && input.status === 'SUCCEEDED'
+              ? {
+                  durationMs: 10,
+                  complete: () => {
+                    throw refused;
+                  },
+                }
+              : base.recordTask(input),
+        }),
+        { unpatched: ['late-failure-ends-build'] },
+      ),
+    ).rejects.toBe(refused);
+  });
+
+  it('keeps a finished build finished when its final record fails: the workflow fails, never a FAILED outcome', async () => {
+    const refused = new SimFailure('PrismaClientKnownRequestError', 'connection reset');
+    await expect(
+      buildWhere((base) => ({
+        recordBuild: (input) =>
+          input.status === 'SUCCEEDED'
+            ? {
+                durationMs: 10,
+                complete: () => {
+                  throw refused;
+                },
+              }
+            : base.recordBuild(input),
+      })),
+    ).rejects.toBe(refused);
   });
 
   it('lets an error of the body itself through to the host instead of recording it as the outcome', async () => {

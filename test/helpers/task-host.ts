@@ -65,6 +65,7 @@ export async function runTaskInProcess(
     activities: proxy,
     describeError,
     nonCancellable: (fn) => fn(),
+    patched: () => true,
     registerHandlers: (h) => void (handlers = h),
     requestReservation: async (msg) => {
       setImmediate(() => handlers?.grant({ ...msg, granted: true, usd: msg.usd }));

@@ -133,15 +133,22 @@ class BuildRun {
       this.plan = phase.plan;
       this.estimates = phase.estimates;
     }
+    let outcome: BuildResult['outcome'];
     try {
-      return await this.runTasks();
+      outcome = await this.runTasks();
     } catch (err) {
       return this.failLate(err);
     }
+    // Outside the try: a failure to write the final records fails the workflow as before, instead of
+    // turning a finished build into a FAILED one.
+    return this.finish(outcome);
   }
 
-  /** Records the started build (first run only), then runs the tasks until none is left or a stop. */
-  private async runTasks(): Promise<BuildResult> {
+  /**
+   * Records the started build (first run only), then runs the tasks until none is left or a stop, and
+   * returns the outcome (or continues as new).
+   */
+  private async runTasks(): Promise<BuildResult['outcome']> {
     const { port, input } = this;
     const c = input.carried;
     if (!c) {
@@ -211,7 +218,7 @@ class BuildRun {
       await port.condition(() => this.version !== seen, wait);
     }
     const counts = countStates([...this.tasks.values()].map((t) => t.state));
-    return this.finish(decideOutcome(counts, this.stopped));
+    return decideOutcome(counts, this.stopped);
   }
 
   private async startReady(): Promise<void> {
@@ -323,6 +330,10 @@ class BuildRun {
   private async failLate(err: unknown): Promise<BuildResult> {
     const d = this.port.describeError(err);
     if (d.cancelled || d.internal) throw err;
+    // Builds started before this path existed failed the workflow here: their histories replay that way.
+    if (!this.port.patched('late-failure-ends-build')) throw err;
+    // Stopped, so the flush in finish() grants nothing to the tasks being cancelled.
+    this.stopped ??= 'CANCELLED';
     const explained = explainFailure(d.type, failedStep(this.step, d.type, d.message));
     const failure = { ...explained, hint: explained.hint ?? LATE_FAILURE_HINT };
     this.failure = failure;

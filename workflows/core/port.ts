@@ -42,6 +42,12 @@ export interface RuntimePort {
    * Used for cleanup and records after a cancel.
    */
   nonCancellable<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Versioning (Temporal: `patched`): true when this execution runs with the change named `id`, false
+   * when it is replaying a history made before it. A body gates any new command on an existing path
+   * with it, so builds started by older code keep replaying.
+   */
+  patched(id: string): boolean;
 }
 
 export interface DescribedError {

@@ -69,6 +69,8 @@ export interface SimulationOptions {
   controls?: { afterMs: number; apply: (h: BuildHandlers) => void }[];
   /** Suggest continue-as-new after this many task starts in one run (exercises carry-over). */
   continueAsNewAfterStarts?: number;
+  /** Changes (patched() ids) this run behaves as if made before, as a replayed older history does. */
+  unpatched?: string[];
   startAt?: number;
 }
 
@@ -153,6 +155,8 @@ export async function simulateBuild(options: SimulationOptions): Promise<Simulat
         }),
     }),
     describeError,
+    // A simulation replays no older history, unless a test says which changes to run without.
+    patched: (id) => !options.unpatched?.includes(id),
     nonCancellable: async (fn) => {
       // Bodies run one step at a time per execution, so a counter is an exact scope here.
       ex.shield += 1;
