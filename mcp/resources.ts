@@ -39,19 +39,44 @@ export function buildLinks(buildId: string): ResourceLink[] {
   ];
 }
 
-/** A patch cut at line ends into pages of at most `bytes` each (a longer single line is cut too). */
+/** A patch cut at line ends into pages of at most `bytes` each; a line longer than a page is cut too. */
 export function patchPages(patch: string, bytes = PATCH_BYTES_PER_PAGE): string[] {
   const pages: string[] = [];
   let current = '';
-  for (const line of patch.split(/(?<=\n)/)) {
-    if (current && Buffer.byteLength(current) + Buffer.byteLength(line) > bytes) {
-      pages.push(current);
-      current = '';
+  let size = 0;
+  for (const line of patch.split(/(?<=\n)/))
+    for (const piece of pieces(line, bytes)) {
+      const n = Buffer.byteLength(piece);
+      if (size && size + n > bytes) {
+        pages.push(current);
+        current = '';
+        size = 0;
+      }
+      current += piece;
+      size += n;
     }
-    current += line;
-  }
   if (current) pages.push(current);
   return pages.length ? pages : [''];
+}
+
+/** A line as is, or cut into pieces of at most `bytes` (never inside a character). */
+function pieces(line: string, bytes: number): string[] {
+  if (Buffer.byteLength(line) <= bytes) return [line];
+  const out: string[] = [];
+  let current = '';
+  let size = 0;
+  for (const ch of line) {
+    const n = Buffer.byteLength(ch);
+    if (size + n > bytes) {
+      out.push(current);
+      current = '';
+      size = 0;
+    }
+    current += ch;
+    size += n;
+  }
+  if (current) out.push(current);
+  return out;
 }
 
 export function registerResources(server: McpServer, context: ContextFactory): void {

@@ -22,7 +22,7 @@ export interface DiffFile {
 export interface BuildDiff {
   buildId: string;
   taskId?: string;
-  /** The git range shown, e.g. `main...br/build-shop-1` or `<merge>^1..<merge>`. */
+  /** The git range shown: `<base commit>..br/build-shop-1` for a build, `<merge>^1..<merge>` for a task. */
   range: string;
   files: DiffFile[];
   /** The unified diff (omitted with `stat`). */
@@ -37,7 +37,7 @@ export async function buildDiff(
   buildId: string,
   options: { taskId?: string; stat?: boolean } = {},
 ): Promise<BuildDiff> {
-  const { repoPath, range } = await withDatabase(ctx, async (db) => {
+  const found = await withDatabase(ctx, async (db) => {
     const build = await db.prisma.build.findUnique({
       where: { id: buildId },
       select: { repoPath: true, baseBranch: true, buildBranch: true },
@@ -46,7 +46,8 @@ export async function buildDiff(
       throw new UserError(`No build "${buildId}" in the database. List builds with \`br build list\`.`);
     // The build ran on a worker; this checkout holds the same repository when the recorded path is not here.
     const repoPath = existsSync(build.repoPath) ? build.repoPath : ctx.root;
-    if (!options.taskId) return { repoPath, range: `${build.baseBranch}...${build.buildBranch}` };
+    if (!options.taskId)
+      return { repoPath, range: null, buildBranch: build.buildBranch, baseBranch: build.baseBranch };
     const task = await db.prisma.task.findUnique({
       where: { buildId_taskKey: { buildId, taskKey: options.taskId } },
       select: { status: true, mergeCommit: true },
@@ -59,9 +60,16 @@ export async function buildDiff(
       throw new UserError(
         `Task ${options.taskId} of build ${buildId} has no merge commit (it is ${task.status}): nothing of it is on the build branch. \`br build logs ${buildId} --task ${options.taskId}\` shows what it did.`,
       );
-    return { repoPath, range: `${task.mergeCommit}^1..${task.mergeCommit}` };
+    return {
+      repoPath,
+      range: `${task.mergeCommit}^1..${task.mergeCommit}`,
+      buildBranch: build.buildBranch,
+      baseBranch: build.baseBranch,
+    };
   });
 
+  const { repoPath } = found;
+  let range = found.range ?? found.buildBranch;
   const git = async (args: string[]) => {
     try {
       return (await run('git', args, { cwd: repoPath, maxBuffer: MAX_PATCH_BYTES, encoding: 'utf8' })).stdout;
@@ -78,6 +86,10 @@ export async function buildDiff(
     }
   };
 
+  if (!found.range) {
+    const base = await buildBase(git, buildId, found.buildBranch);
+    range = base ? `${base}..${found.buildBranch}` : `${found.baseBranch}...${found.buildBranch}`;
+  }
   const files = (await git(['diff', '--numstat', '--no-color', '--no-ext-diff', range, '--']))
     .split('\n')
     .filter(Boolean)
@@ -89,4 +101,27 @@ export async function buildDiff(
   const result: BuildDiff = { buildId, ...(options.taskId ? { taskId: options.taskId } : {}), range, files };
   if (!options.stat) result.patch = await git(['diff', '--no-color', '--no-ext-diff', range, '--']);
   return result;
+}
+
+/**
+ * Where the build branch left its base: the parent of the oldest commit on its first-parent line that
+ * BuildRunner made for this build (merges, design files, features; each carries `BuildRunner-Build:`).
+ * Unlike `base...build`, this still holds after the build branch was merged into the base. Null when
+ * no commit carries the trailer (a branch made by hand): the caller falls back to `base...build`.
+ */
+async function buildBase(git: (args: string[]) => Promise<string>, buildId: string, branch: string) {
+  const log = await git([
+    'log',
+    '--first-parent',
+    '--format=%H %P%x09%(trailers:key=BuildRunner-Build,valueonly,separator=%x2C)',
+    `refs/heads/${branch}`,
+    '--',
+  ]);
+  let base: string | null = null;
+  for (const line of log.split('\n').filter(Boolean)) {
+    const [hashes, builds = ''] = line.split('\t');
+    const [, firstParent] = hashes!.split(' ');
+    if (builds.split(',').some((b) => b.trim() === buildId)) base = firstParent ?? null;
+  }
+  return base;
 }

@@ -87,7 +87,11 @@ export function makeBuildInput(args: {
     specPath: args.specPathInRepo,
     specHash: specHash(args.specContent),
     ...(options.plan ? { plan: options.plan } : {}),
-    ...(options.plan && options.planningCostUsd && /[1-9]/.test(options.planningCostUsd)
+    // An exact non-zero decimal only: the workflow adds it to the ledger with Decimal.
+    ...(options.plan &&
+    options.planningCostUsd &&
+    /^\d+(\.\d+)?$/.test(options.planningCostUsd) &&
+    /[1-9]/.test(options.planningCostUsd)
       ? { planningCostUsd: options.planningCostUsd }
       : {}),
     planner,

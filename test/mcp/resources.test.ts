@@ -7,6 +7,7 @@ import { diffUri, gapsUri, patchPages } from '../../mcp/resources';
 import type { BuildDiff } from '../../services/build-diff';
 import { runBr } from '../helpers/cli';
 import { makeShop, type ShopFixture } from '../gaps/shop-fixture';
+import { makeRepo } from '../git/repo';
 import { connectInMemory } from './support';
 
 // Real git repositories and an embedded database: slow on a loaded machine.
@@ -77,6 +78,7 @@ const cliDiff = async (...args: string[]) => {
 describe('MCP resources for what is large', () => {
   it("serves the build's diff as br build diff prints it, base...build branch", async () => {
     const cli = await cliDiff();
+    // The fixture's merges carry no BuildRunner trailer: the range falls back to base...build.
     expect(cli.range).toBe('main...br/build-shop');
     expect(cli.files.map((f) => f.path)).toContain('src/cart.js');
     const served = await text(diffUri(BUILD));
@@ -114,5 +116,61 @@ describe('MCP resources for what is large', () => {
     expect(pages.length).toBeGreaterThan(5);
     expect(pages.join('')).toBe(patch);
     expect(pages.every((p) => Buffer.byteLength(p) <= 2000 && p.endsWith('\n'))).toBe(true);
+  });
+
+  it('cuts a line longer than a page (a minified file) into pages, never inside a character', () => {
+    const long = `+${'é'.repeat(3000)}\n`;
+    const patch = `+short\n${long}+after\n`;
+    const pages = patchPages(patch, 1000);
+    expect(pages.join('')).toBe(patch);
+    expect(pages.every((p) => Buffer.byteLength(p) <= 1000)).toBe(true);
+    expect(pages.length).toBeGreaterThanOrEqual(7);
+    expect(pages.join('')).not.toContain('\uFFFD');
+  });
+});
+
+describe('br build diff after the build branch was merged into its base', () => {
+  it("still shows the build's change, from where the branch left its base", async () => {
+    const repo = makeRepo();
+    try {
+      repo.git('branch', 'br/build-x');
+      repo.git('checkout', '-q', 'br/build-x');
+      const trailer = '\n\nBuildRunner-Build: build-x\n';
+      repo.write('src/one.js', 'one\n');
+      repo.commitAll(`Merge task one${trailer}`);
+      repo.write('src/two.js', 'two\n');
+      repo.commitAll(`Merge task two${trailer}`);
+      repo.git('checkout', '-q', 'main');
+      repo.git('merge', '-q', '--no-ff', '-m', 'take the build', 'br/build-x');
+      repo.write('src/later.js', 'later\n');
+      repo.commitAll('work after the build');
+      const db = await openDatabase({ kind: 'pglite', dataDir: path.join(repo.dir, '.buildrunner/db') });
+      try {
+        await migrate(db);
+        await createPersistenceActivities({ db }).recordBuild({
+          buildId: 'build-x',
+          project: 'x',
+          specPath: 'PROJECT_SPEC.md',
+          specHash: 'x',
+          repoPath: repo.dir,
+          baseBranch: 'main',
+          buildBranch: 'br/build-x',
+          status: 'SUCCEEDED',
+          budgetUsd: '1',
+          costUsd: '0',
+          parallel: 1,
+          taskCount: 2,
+          startedAt: Date.UTC(2026, 10, 27),
+        });
+      } finally {
+        await db.close();
+      }
+      const r = await runBr(['build', 'diff', 'build-x', '--json'], { cwd: repo.dir, env });
+      const diff = JSON.parse(r.stdout) as BuildDiff;
+      expect(diff.files.map((f) => f.path)).toEqual(['src/one.js', 'src/two.js']);
+      expect(diff.range).toMatch(/^[0-9a-f]{40}\.\.br\/build-x$/);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
