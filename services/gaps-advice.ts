@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { requireApiKey } from '../lib/apikey';
 import { UserError } from '../lib/errors';
+import { redactSecrets, secretValuesOf } from '../lib/secrets/redact';
 import {
   ADVISORY_NOTE,
   advisoryProblems,
@@ -41,7 +42,8 @@ export async function adviseOnGaps(ctx: ServiceContext, report: GapReport): Prom
         maxTokens: 4096,
         system:
           'You review the traceability of a software spec for a deterministic gap checker. You add advice; you never restate its findings.',
-        prompt: advisoryPrompt(report),
+        // Requirement text, test names and messages come from the repository: masked like tool output.
+        prompt: redactSecrets(advisoryPrompt(report), [...secretValuesOf(ctx.env), key]),
         toolName: 'report_advisory',
         toolDescription: 'Report advisory findings about the spec requirements (an empty list when none).',
         schema: advisorySchema,

@@ -54,7 +54,17 @@ export async function checkQualityGate(input: CheckQualityGateInput, policy: San
       report = null;
     }
     if (run.code === 0 && report?.passed) return;
-    // No report: the gate could not run (a broken tsconfig, a config it cannot load, a limit hit).
+    // A limit of the gate itself stopped it: nothing the model changes can fix that, so it is the
+    // user's to fix (non-retryable), not a repair attempt and a stronger model for every task.
+    if (!report && (run.timedOut || run.outputLimited || run.memoryLimited))
+      throw failure(
+        FailureClass.CONFIG_INVALID,
+        `The quality gate could not judge task ${input.taskId}: it ${run.verdict}. Raise quality.gate.timeoutSeconds ` +
+          `(now ${input.gate.timeoutSeconds}) or the sandbox limits, or measure less (quality.gate.measure).`,
+        { output: trimOutput(run.output) },
+      );
+    // No report otherwise: the gate could not run on this change (a broken tsconfig, a config it
+    // cannot load), which the agent may have caused: fed back like a failed gate.
     const output = report
       ? redactSecrets(gateFeedback(report), secretValuesOf(process.env))
       : trimOutput(`The quality gate could not run (${run.verdict}):\n${run.output}`);

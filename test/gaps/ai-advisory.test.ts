@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { AdvisoryReport, GapReport } from '../../lib/gaps';
 import { makeTestKey } from '../claude/support';
 import { errors, startFakeAnthropic, toolUse, type FakeAnthropic } from '../fakes/anthropic-server';
@@ -64,6 +66,23 @@ describe('br gaps analyze --ai', () => {
     expect(JSON.stringify(request.body.messages)).toContain('high requirement-test-failing');
     expect(request.rawBody).not.toContain(key);
     expect(withAi.stdout + withAi.stderr).not.toContain(key);
+  });
+
+  it('masks a secret written in the spec before the report is sent to Claude', async () => {
+    const s = shop(false);
+    const token = ['ghp', 'Zq8rT2mX9vL4kP7wN3bY6cH1jF5dS0aG8eU2'].join('_');
+    const spec = readFileSync(path.join(s.repo.dir, 'PROJECT_SPEC.md'), 'utf8');
+    expect(spec).toContain('Results are sorted by relevance, 20 per page');
+    s.repo.write(
+      'PROJECT_SPEC.md',
+      spec.replace('20 per page', `20 per page (the deploy uses token ${token})`),
+    );
+    server.enqueue(toolUse('report_advisory', { findings: [] }));
+    const r = await runBr(['gaps', 'analyze', '--json', '--ai'], { cwd: s.repo.dir, env: env() });
+    expect(r.stderr).not.toContain('advisory pass failed');
+    const request = server.requests.at(-1)!;
+    expect(JSON.stringify(request.body.messages)).toContain('20 per page (the deploy uses token');
+    expect(request.rawBody).not.toContain(token);
   });
 
   it('keeps exit 0 on the clean copy even when the advisory pass has findings, and marks them apart in markdown', async () => {

@@ -288,6 +288,22 @@ describe('a task with a quality gate, on a real repository', () => {
     expect(run.calls).not.toContain('mergeTask');
   });
 
+  it('stops the task at once, as a setting to fix, when the gate itself runs out of time', async () => {
+    fixture(repo);
+    scriptAgent(false);
+    const config = gated();
+    // Below what the config accepts (10 s), so the gate's start-up alone exceeds it.
+    const input = taskInput(config, 4);
+    input.qualityGate = { ...input.qualityGate!, timeoutSeconds: 1 };
+    const run = await runTaskInProcess(input, activities(config));
+
+    // Starting the gate alone takes longer than a second: no repair attempt, no stronger model.
+    expect(run.result).toMatchObject({ outcome: 'FAILED', failureClass: 'CONFIG_INVALID', attempts: 1 });
+    expect(run.result.error).toMatch(/quality gate could not judge task total: it timed out after 1s/);
+    expect(run.result.error).toContain('quality.gate.timeoutSeconds');
+    expect(run.calls).not.toContain('mergeTask');
+  });
+
   // @req R15.10
   it('schedules no gate activity when the config has no quality.gate', async () => {
     fixture(repo);
