@@ -204,6 +204,13 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
     if (ids.length) index.add({ display: node.title || slug, taskIds: ids, scope: node }, { id: slug });
   };
 
+  // A "Review checklist" (spec-kit) is about the spec itself, not something a build could do.
+  const aboutTheSpec = new Set<string>();
+  const collect = (node: SpecNode) => {
+    const criteria = criteriaOf(node);
+    docAcceptance.push(...criteria);
+    if (/\breview\b|checklist/i.test(node.title)) for (const c of criteria) aboutTheSpec.add(c);
+  };
   const visit = (nodes: SpecNode[]) => {
     for (const node of nodes) {
       if (node.kind === 'descriptive') {
@@ -211,7 +218,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
         if (node.level === 1) visit(node.children);
         continue;
       }
-      if (node.kind === 'acceptance') docAcceptance.push(...criteriaOf(node));
+      if (node.kind === 'acceptance') collect(node);
       else if (node.kind === 'container' || groupsLabelledFeatures(node)) {
         if (node.items.length || node.bullets.length)
           feature(node, { bulletsAreTasks: true, children: false });
@@ -226,7 +233,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
   // requirement and story sections are what those tasks deliver, not more tasks.
   const taskLists = root.children.filter((n) => isTaskList(n.title) && (isGroup(n) || n.bullets.length));
   if (taskLists.length) {
-    for (const n of root.children) if (n.kind === 'acceptance') docAcceptance.push(...criteriaOf(n));
+    for (const n of root.children) if (n.kind === 'acceptance') collect(n);
     visit(taskLists);
   } else visit(root.children);
 
@@ -240,7 +247,10 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
   const projectWide = attachDocAcceptance(docAcceptance, produced, drafts);
   resolveDependencies(drafts, index);
   const tasks = drafts.map((d) => d.task);
-  const last = projectAcceptanceTask(projectWide, tasks);
+  const last = projectAcceptanceTask(
+    projectWide.filter((c) => !aboutTheSpec.has(c)),
+    tasks,
+  );
   return {
     project: project ? slugify(project) : fallbackProject,
     tasks: last ? [...tasks, last] : tasks,

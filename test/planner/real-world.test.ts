@@ -80,6 +80,38 @@ describe('specs that used to fail offline', () => {
   });
 });
 
+describe('acceptance criteria about the whole project', () => {
+  it("become a last task, but a spec's own review checklist does not", () => {
+    const spec = [
+      '# Shop',
+      '## Catalogue',
+      '- [ ] Product table',
+      '## Checkout',
+      '- [ ] Card payment',
+      '## Success criteria',
+      '- Every page loads in under 2 s',
+      '- Checkout takes a card payment end to end',
+      '## Review checklist',
+      '- Requirements are testable',
+    ].join('\n');
+    const plan = planFromMarkdown(spec);
+    expect(validatePlan(plan)).toEqual([]);
+    const last = plan.tasks.at(-1)!;
+    expect(last.id).toBe('project-acceptance');
+    expect(last.acceptance).toEqual(['Every page loads in under 2 s']);
+    expect(last.dependsOn.sort()).toEqual(
+      plan.tasks
+        .slice(0, -1)
+        .map((t) => t.id)
+        .sort(),
+    );
+    // The criterion that names a section went to that section's task instead.
+    expect(plan.tasks.find((t) => t.title === 'Card payment')!.acceptance).toContain(
+      'Checkout takes a card payment end to end',
+    );
+  });
+});
+
 describe('dependency references', () => {
   const spec = (dependsOn: string) =>
     [
