@@ -129,6 +129,7 @@ export function taskWorkflowInput(
     buildId: input.buildId,
     buildWorkflowId,
     repoPath: input.repoPath,
+    ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
     buildBranch: input.buildBranch,
     task,
     estimate: estimate ?? {
