@@ -9,7 +9,6 @@ import type {
   PrepareWorktreeInput,
   RemoteTask,
 } from '../../lib/contracts';
-import type { DesignRequest } from '../../lib/design/request';
 import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { failure } from '../failure';
@@ -98,7 +97,7 @@ export async function ensureRemoteBuildBranch(
   if (input.design && input.buildId) {
     const { design, buildId } = input;
     await updateBuildBranch(repo, buildId, input.buildBranch, (dir) =>
-      commitDesignIn(dir, { buildId, design: design as DesignRequest }),
+      commitDesignIn(dir, { buildId, design }),
     );
   }
 }
