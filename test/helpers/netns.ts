@@ -3,7 +3,8 @@
  * process by a veth pair on a private bridge. The namespace has no route to the machine's loopback,
  * so everything a worker reaches (Temporal, the database, the git daemon, the scripted Claude server)
  * it reaches at the bridge address through the forwarders this helper starts. Where namespaces cannot
- * be made (no root, no `ip`), `makeHosts` says why and hands out plain loopback hosts instead.
+ * be made (no root, no `ip`), `makeHosts` says why and hands out plain loopback hosts instead
+ * (BR_TEST_NO_NETNS=1 forces that fallback).
  */
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -41,6 +42,7 @@ export async function makeHosts(count: number): Promise<TestNetwork> {
   let fallbackReason: string | null = null;
   const hosts: TestHost[] = [];
   try {
+    if (process.env.BR_TEST_NO_NETNS) throw new Error('BR_TEST_NO_NETNS is set');
     ip('link', 'add', 'name', bridge, 'type', 'bridge');
     made.push(`link:${bridge}`);
     ip('addr', 'add', `${subnet}.1/24`, 'dev', bridge);

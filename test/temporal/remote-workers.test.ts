@@ -6,7 +6,15 @@
  * every task is merged on the remote's build branch and the checkout is left as it was.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -142,6 +150,8 @@ describeServer('workers that share nothing but Temporal, the database and a git 
     daemon?.kill('SIGTERM');
     await net?.close();
     await build?.close();
+    for (const dir of [...hostDirs, path.dirname(remoteDir ?? '/nonexistent/x')])
+      if (dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
   });
 
   function startWorker(i: number): WorkerProcess {
@@ -250,5 +260,7 @@ describeServer('workers that share nothing but Temporal, the database and a git 
         .split('\n')
         .filter((m) => m.startsWith('Merge task')),
     ).toHaveLength(5);
+    // The killed attempt's branch was cleaned up by the worker that took the task over.
+    expect(remote('for-each-ref', 'refs/heads/br/tasks', 'refs/br-handoff')).toBe('');
   }, 420_000);
 });
