@@ -64,10 +64,10 @@ function agentRuns(events: Event[]): AgentRun[] {
 }
 
 function maxOverlap(runs: AgentRun[]): number {
-  const points = runs.flatMap((r) => [
+  const points = runs.flatMap((r): [number, number][] => [
     [r.start, 1],
     [r.end, -1],
-  ]) as [number, number][];
+  ]);
   let now = 0;
   let max = 0;
   for (const [, d] of points.sort((a, b) => a[0] - b[0] || a[1] - b[1])) max = Math.max(max, (now += d));
