@@ -90,6 +90,10 @@ export async function startWorkers(
         cacheDir: options.cacheDir ?? defaultCacheDir(ctx.env),
       };
       activities = await createAllActivities(deps);
+      // Worktrees a previous run of this worker left behind; the remote holds what they held.
+      const { pruneCache } = await import('../activities/git/cache');
+      const pruned = await pruneCache(deps.cacheDir).catch(() => []);
+      if (pruned.length) options.log?.(`Cache ${deps.cacheDir}: removed ${pruned.length} stale worktree(s)`);
       claude = await createClaude(deps);
     }
     const needsWorkflows = plan.some((q) => q.kind === 'build');

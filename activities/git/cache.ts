@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withRepoLock } from './lock';
 import { git, runGit, type GitResult } from './run';
@@ -142,6 +142,30 @@ export function repoKey(url: string): string {
     .replace(/[^A-Za-z0-9._-]/g, '_')
     .slice(0, 40);
   return `${base || 'repo'}-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Removes this worker's task and merge worktrees untouched for `olderThanMs` (default one hour), in
+ * every cache clone: the remote holds everything they held (task branches, handed-off work, the build
+ * branch), and the next step on this worker makes them again. Run at worker start, before polling.
+ */
+export async function pruneCache(cacheDir: string, olderThanMs = 60 * 60_000): Promise<string[]> {
+  const removed: string[] = [];
+  const reposDir = path.join(cacheDir, 'repos');
+  if (!existsSync(reposDir)) return removed;
+  for (const name of readdirSync(reposDir).filter((n) => n.endsWith('.git'))) {
+    const gitDir = path.join(reposDir, name);
+    for (const wt of await listWorktrees(gitDir)) {
+      if (samePath(wt.path, gitDir)) continue;
+      const mtime = existsSync(wt.path) ? statSync(wt.path).mtimeMs : 0;
+      if (Date.now() - mtime < olderThanMs) continue;
+      await runGit(gitDir, ['worktree', 'remove', '--force', '--force', wt.path], { allowFailure: true });
+      rmSync(wt.path, { recursive: true, force: true });
+      removed.push(wt.path);
+    }
+    await git(gitDir, ['worktree', 'prune']);
+  }
+  return removed;
 }
 
 const clones = new Map<string, CachedRepo>();

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGitActivities, withRemoteWorktree } from '../../activities/git';
-import { handoffRef } from '../../activities/git/remote';
+import { pruneCache } from '../../activities/git/cache';
+import { handoffRef, remoteTaskWorktree } from '../../activities/git/remote';
 import { parseConfig } from '../../lib/config';
 import type { RemoteTask, RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
@@ -177,6 +178,21 @@ describe('remote builds: cache clones and compare-and-swap merges', () => {
     expect(env.remoteGit('ls-tree', '--name-only', `${BUILD}:race`).split('\n').sort()).toEqual(
       tasks.map((t) => `${t}.txt`),
     );
+  });
+
+  it("prunes a worker's stale worktrees at start; the next step makes them again from the remote", async () => {
+    const env = setup(2);
+    await start(env);
+    const { prepared, remote } = await runTask(env, 'p1', { 'p.txt': 'p\n' }, [0, 0, 0]);
+    const dir = path.join(env.caches[0]!, 'worktrees');
+    expect(await pruneCache(env.caches[0]!)).toEqual([]);
+    const pruned = await pruneCache(env.caches[0]!, 0);
+    expect(pruned.length).toBeGreaterThanOrEqual(1);
+    expect(readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('p.txt'))).toEqual([]);
+    const again = await remoteTaskWorktree(remote, env.caches[0]!);
+    expect(readFileSync(path.join(again, 'p.txt'), 'utf8')).toBe('p\n');
+    await merge(env, 0, 'p1', prepared.branch);
+    expect(env.remoteGit('show', `${BUILD}:p.txt`)).toBe('p');
   });
 
   it('a real conflict ends MERGE_CONFLICT and leaves the remote build branch where it was', async () => {
