@@ -51,7 +51,7 @@ export async function updateBuildBranch<T>(
   repo: CachedRepo,
   buildId: string,
   buildBranch: string,
-  change: (dir: string, tip: string) => Promise<T>,
+  change: (dir: string, tip: string, round: number) => Promise<T>,
 ): Promise<T> {
   const dir = path.join(repo.worktreesRoot, buildId, '.merge');
   for (let round = 1; ; round++) {
@@ -64,7 +64,7 @@ export async function updateBuildBranch<T>(
           `The build branch "${buildBranch}" is gone from the remote ${repo.url}.`,
         );
       await repo.worktreeAt(dir, tip);
-      const result = await change(dir, tip);
+      const result = await change(dir, tip, round);
       const head = await git(dir, ['rev-parse', 'HEAD']);
       if (head === tip) return { done: true as const, result };
       const landed = await repo.pushLease(head, `refs/heads/${buildBranch}`, tip);
@@ -211,10 +211,11 @@ export async function mergeRemoteTask(
       FailureClass.TASK_BRANCH_MISSING,
       `Task branch "${input.branch}" does not exist on the remote ${input.repoUrl}.`,
     );
-  return updateBuildBranch(repo, input.buildId, input.buildBranch, async (dir, tip) => {
+  return updateBuildBranch(repo, input.buildId, input.buildBranch, async (dir, tip, round) => {
+    const lostRaces = round > 1 ? { lostRaces: round - 1 } : {};
     const merged = await runGit(dir, ['merge-base', '--is-ancestor', task, tip], { allowFailure: true });
-    if (merged.code === 0) return { mergeCommit: tip };
-    return { mergeCommit: await mergeInto(dir, task, input, policy) };
+    if (merged.code === 0) return { mergeCommit: tip, ...lostRaces };
+    return { mergeCommit: await mergeInto(dir, task, input, policy), ...lostRaces };
   });
 }
 

@@ -76,6 +76,8 @@ export interface MergeTaskInput extends RemoteRepo {
 
 export interface MergeTaskResult {
   mergeCommit: string;
+  /** Remote builds: how often another worker moved the build branch first and the merge was redone. */
+  lostRaces?: number;
 }
 
 export interface CleanupTaskInput extends RemoteRepo {

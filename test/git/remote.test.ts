@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGitActivities, withRemoteWorktree } from '../../activities/git';
@@ -31,9 +31,13 @@ function setup(workers = 2) {
 }
 
 /** The agent, faked: writes files into whatever worktree it is given. */
-function fakeAgent(files: Record<string, string>) {
+function fakeAgent(files: Record<string, string | null>) {
   return async (input: RunAgentInput): Promise<RunAgentResult> => {
     for (const [file, content] of Object.entries(files)) {
+      if (content === null) {
+        rmSync(path.join(input.worktreePath, file));
+        continue;
+      }
       mkdirSync(path.dirname(path.join(input.worktreePath, file)), { recursive: true });
       writeFileSync(path.join(input.worktreePath, file), content);
     }
@@ -51,7 +55,7 @@ function fakeAgent(files: Record<string, string>) {
 type Env = ReturnType<typeof setup>;
 
 /** One task, each step on the worker given: prepare → agent → commit → verify (→ merge by the caller). */
-async function runTask(env: Env, taskId: string, files: Record<string, string>, on: number[]) {
+async function runTask(env: Env, taskId: string, files: Record<string, string | null>, on: number[]) {
   const [p, a, c] = on as [number, number, number];
   const prepared = await env.acts[p]!.prepareWorktree({
     buildId: 'b1',
@@ -127,7 +131,12 @@ describe('remote builds: cache clones and compare-and-swap merges', () => {
     const env = setup(3);
     await start(env);
     const checkoutBefore = repo.git('for-each-ref');
-    const { prepared, commit } = await runTask(env, 't1', { 'src/new.txt': 'hello\n' }, [0, 1, 2]);
+    const { prepared, commit } = await runTask(
+      env,
+      't1',
+      { 'src/new.txt': 'hello\n', 'src/b.txt': null },
+      [0, 1, 2],
+    );
     expect(commit.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(env.remoteGit('rev-parse', prepared.branch)).toBe(commit.commit);
     // The handed-off work is dropped once it is committed.
@@ -144,6 +153,8 @@ describe('remote builds: cache clones and compare-and-swap merges', () => {
     const merged = await merge(env, 2, 't1', prepared.branch);
     expect(env.remoteGit('rev-parse', BUILD)).toBe(merged.mergeCommit);
     expect(env.remoteGit('show', `${BUILD}:src/new.txt`)).toBe('hello');
+    // A file the agent deleted on one worker is deleted in the commit made on another.
+    expect(env.remoteGit('ls-tree', '--name-only', `${BUILD}:src`).split('\n')).toEqual(['a.txt', 'new.txt']);
     // Idempotent: merging again (a retried activity) on another worker finds it merged.
     expect((await merge(env, 0, 't1', prepared.branch)).mergeCommit).toBe(merged.mergeCommit);
 
@@ -168,6 +179,8 @@ describe('remote builds: cache clones and compare-and-swap merges', () => {
     for (const [i, t] of tasks.entries())
       done.push(await runTask(env, t, { [`race/${t}.txt`]: `${t}\n` }, [i % 3, i % 3, i % 3]));
     const results = await Promise.all(done.map((d, i) => merge(env, i % 3, tasks[i]!, d.prepared.branch)));
+    // The race did happen: some merges found the build branch moved by another worker and redid it.
+    expect(results.reduce((n, r) => n + (r.lostRaces ?? 0), 0)).toBeGreaterThan(0);
     const tip = env.remoteGit('rev-parse', BUILD);
     for (const d of done)
       expect(() => env.remoteGit('merge-base', '--is-ancestor', d.commit.commit!, tip)).not.toThrow();

@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { freePort } from '../../lib/free-port';
 import type { BuildResult } from '../../workflows/core/types';
@@ -60,6 +61,44 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+type Event = temporal.api.history.v1.IHistoryEvent;
+const ms = (t: Event['eventTime']) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+
+/** Every mergeTask of a build's tasks: who ran it, when, and how often it lost the race on the remote. */
+async function mergeRuns(client: Client, buildId: string) {
+  const parent = (await client.workflow.getHandle(buildId).fetchHistory()).events ?? [];
+  const runs: { identity: string; start: number; end: number; outcome: string; lostRaces: number }[] = [];
+  const converter = client.options.loadedDataConverter.payloadConverter;
+  for (const e of parent) {
+    const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+    if (!child) continue;
+    const events = (await client.workflow.getHandle(child).fetchHistory()).events ?? [];
+    const merges = new Set<number>();
+    const started = new Map<number, { at: number; identity: string }>();
+    for (const ev of events) {
+      if (ev.activityTaskScheduledEventAttributes?.activityType?.name === 'mergeTask')
+        merges.add(Number(ev.eventId));
+      const st = ev.activityTaskStartedEventAttributes;
+      if (st && merges.has(Number(st.scheduledEventId)))
+        started.set(Number(st.scheduledEventId), { at: ms(ev.eventTime), identity: st.identity ?? '' });
+      const done = ev.activityTaskCompletedEventAttributes;
+      if (done && merges.has(Number(done.scheduledEventId))) {
+        const s = started.get(Number(done.scheduledEventId))!;
+        const payload = done.result?.payloads?.[0];
+        const value = payload ? converter.fromPayload<{ lostRaces?: number }>(payload) : {};
+        runs.push({
+          ...s,
+          start: s.at,
+          end: ms(ev.eventTime),
+          outcome: 'completed',
+          lostRaces: value.lostRaces ?? 0,
+        });
+      }
+    }
+  }
+  return runs;
 }
 
 describeServer('workers that share nothing but Temporal, the database and a git remote', () => {
@@ -191,8 +230,18 @@ describeServer('workers that share nothing but Temporal, the database and a git 
     const buildId = await startBuild();
     const { client, close } = await connectClient();
     try {
-      const result = (await client.workflow.getHandle(buildId).result()) as BuildResult;
+      const handle = client.workflow.getHandle(buildId);
+      const result = (await handle.result()) as BuildResult;
       expect(result.outcome).toBe('SUCCEEDED');
+      const merges = await mergeRuns(client, buildId);
+      expect(merges.filter((m) => m.outcome === 'completed')).toHaveLength(5);
+      const overlapping = merges.filter((a) =>
+        merges.some((b) => a !== b && a.identity !== b.identity && a.start < b.end && b.start < a.end),
+      );
+      console.log(
+        `remote-workers: ${overlapping.length} of ${merges.length} merges ran at the same time as one on another worker; ` +
+          `${merges.reduce((n, m) => n + m.lostRaces, 0)} lost race(s) re-merged; identities ${[...new Set(merges.map((m) => m.identity))].join(', ')}`,
+      );
     } finally {
       await close();
     }
