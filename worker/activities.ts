@@ -88,6 +88,7 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
       (d: {
         db: Database;
         config: BuildRunnerConfig;
+        cacheDir: string;
       }) => Pick<BuildActivities, 'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'>
     >(
       'activities/persistence/index.ts',
@@ -103,7 +104,11 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
   return {
     ...(await createClaude(deps)),
     ...keepAlive(createGit({ config: deps.config, cacheDir: deps.cacheDir ?? defaultCacheDir(process.env) })),
-    ...createPersistence({ db: deps.db, config: deps.config }),
+    ...createPersistence({
+      db: deps.db,
+      config: deps.config,
+      cacheDir: deps.cacheDir ?? defaultCacheDir(process.env),
+    }),
     ...createMaintenance({ db: deps.db, config: deps.config, root: deps.root }),
   };
 }

@@ -61,6 +61,17 @@ export class CachedRepo {
       await runGit(this.gitDir, ['update-ref', '-d', local(r)], { allowFailure: true });
   }
 
+  /** Fetches a remote branch to the same local branch name (for readers that name it as a branch). */
+  async fetchAsLocal(branch: string): Promise<void> {
+    await git(this.gitDir, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      'origin',
+      `+refs/heads/${branch}:refs/heads/${branch}`,
+    ]);
+  }
+
   /** The fetched tip of a remote branch, or null when the remote does not have it. */
   async remoteTip(branch: string): Promise<string | null> {
     return this.resolve(`refs/remotes/origin/${branch}`);

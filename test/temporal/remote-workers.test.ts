@@ -253,6 +253,12 @@ describeServer('workers that share nothing but Temporal, the database and a git 
     // The checkout has not moved: the result is on the remote until the user fetches it.
     expect(snapshot(build.repo)).toBe(before);
     expect(() => git(build.repo, 'rev-parse', '--verify', '--quiet', branch)).toThrow();
+    // The report comes from the database; its gap analysis read the build branch from a worker's cache clone.
+    const db = await build.db();
+    const row = await db.prisma.build.findUnique({ where: { id: buildId } });
+    const gaps = (row?.summary as { gaps?: { headline?: string } } | null)?.gaps;
+    expect(gaps?.headline).toMatch(/^Gaps/);
+    expect(gaps?.headline).not.toMatch(/not analysed/);
     // Each worker worked in its own cache clone, and more than one of them did.
     const used = cacheDirs.filter(
       (d) => existsSync(path.join(d, 'repos')) && readdirSync(path.join(d, 'repos')).length,

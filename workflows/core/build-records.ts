@@ -57,6 +57,7 @@ export function buildRecord(
     specPath: input.specPath,
     specHash: input.specHash,
     repoPath: input.repoPath,
+    ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
     baseBranch: input.baseBranch,
     buildBranch: input.buildBranch,
     status,
