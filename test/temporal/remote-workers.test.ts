@@ -215,6 +215,7 @@ describeServer('workers that share nothing but Temporal, the database and a git 
       env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
     });
     expect([started.code, started.stderr]).toEqual([0, expect.any(String)]);
+    expect(started.stdout).toMatch(/repository git:\/\/\S+\/todo\.git/);
     return /Started build (\S+)/.exec(started.stdout)![1]!;
   }
 

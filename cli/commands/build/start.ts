@@ -101,6 +101,10 @@ export class BuildStartCommand extends BrCommand {
       this.print(
         `  build branch ${summary.buildBranch}, budget $${summary.budgetUsd}, parallel ${summary.parallel}`,
       );
+      if (summary.repoUrl)
+        this.print(
+          `  repository ${summary.repoUrl} (fetch ${summary.buildBranch} from there to see the result)`,
+        );
       const from = planned.source === 'file' ? ` from ${this.planFile}` : '';
       this.print(
         `  plan ${planned.planHash} (${planned.planner} planner${from}, ${summary.tasks} task(s))` +
