@@ -99,6 +99,13 @@ describeServer('worker limits and drain', () => {
     workers.push(first);
     await workerReady(first);
     const identity = `${first.child.pid}@${hostname()} buildrunner/${packageVersion()}`;
+    // One line per queue, printed as each starts polling: the Claude queues come after the build queue.
+    for (
+      let waited = 0;
+      !first.output().includes(`1 at once, as ${identity}`) && waited < 30_000;
+      waited += 100
+    )
+      await new Promise((r) => setTimeout(r, 100));
     expect(first.output()).toContain(`1 at once, as ${identity}`);
     expect(first.output()).toContain(`2 at once, as ${identity}`);
 
