@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withRepoLock } from './lock';
 import { git, runGit, type GitResult } from './run';
-import { listWorktrees, samePath } from './worktrees';
+import { listWorktrees, safeSegment, samePath } from './worktrees';
 
 /**
  * A worker's own clone of a build's repository, kept under the worker's cache directory: a bare
@@ -115,8 +115,13 @@ export class CachedRepo {
     return runGit(this.gitDir, ['push', '--porcelain', 'origin', ...args], { allowFailure: true });
   }
 
+  /** Ids come from the workflow: checked, so no path leaves this clone's worktrees folder. */
   taskWorktreePath(buildId: string, taskId: string): string {
-    return path.join(this.worktreesRoot, buildId, taskId);
+    return path.join(this.worktreesRoot, safeSegment(buildId, 'build id'), safeSegment(taskId, 'task id'));
+  }
+
+  mergeWorktreePath(buildId: string): string {
+    return path.join(this.worktreesRoot, safeSegment(buildId, 'build id'), '.merge');
   }
 
   /**

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type {
   CleanupTaskInput,
   EnsureBuildBranchInput,
@@ -53,7 +52,7 @@ export async function updateBuildBranch<T>(
   buildBranch: string,
   change: (dir: string, tip: string, round: number) => Promise<T>,
 ): Promise<T> {
-  const dir = path.join(repo.worktreesRoot, buildId, '.merge');
+  const dir = repo.mergeWorktreePath(buildId);
   for (let round = 1; ; round++) {
     const outcome = await repo.locked(async () => {
       await repo.fetch([buildBranch]);
@@ -111,6 +110,7 @@ export async function prepareRemoteWorktree(
   cacheDir: string,
 ): Promise<PreparedWorktree> {
   const repo = cachedRepo(input.repoUrl, cacheDir);
+  repo.taskWorktreePath(input.buildId, input.taskId); // checks both ids before anything is pushed
   const branch = taskBranch(input.buildId, input.taskId, input.attempt);
   const baseCommit = await repo.locked(async () => {
     await repo.fetch([input.buildBranch, branch]);

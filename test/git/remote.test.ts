@@ -127,6 +127,22 @@ describe('remote builds: cache clones and compare-and-swap merges', () => {
     expect(missing.type).toBe(FailureClass.BASE_BRANCH_MISSING);
   });
 
+  it('refuses a task id that would put a worktree outside the cache', async () => {
+    const env = setup(1);
+    await start(env);
+    const err = await failureOf(
+      env.acts[0]!.prepareWorktree({
+        buildId: 'b1',
+        taskId: '../../escape',
+        attempt: 1,
+        repoPath: '/x',
+        buildBranch: BUILD,
+        repoUrl: env.url,
+      }),
+    );
+    expect(err.type).toBe(FailureClass.INVALID_REQUEST);
+  });
+
   it('runs each step of a task on a different worker: the agent work travels through the remote', async () => {
     const env = setup(3);
     await start(env);
