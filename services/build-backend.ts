@@ -57,6 +57,8 @@ export interface StartSummary {
   attached: boolean;
   webUiUrl: string;
   buildBranch: string;
+  /** A remote build's repository: the build branch is pushed there (absent: this checkout). */
+  repoUrl?: string;
   budgetUsd: string;
   parallel: number;
   /** What the start-time checks warn about (no worker polling the queue, …). */
@@ -75,6 +77,7 @@ export function startSummary(started: StartedBuild, planned?: PlannedBuild): Sta
     attached: started.attached,
     webUiUrl: started.webUiUrl,
     buildBranch: started.input.buildBranch,
+    ...(started.input.repoUrl ? { repoUrl: started.input.repoUrl } : {}),
     budgetUsd: started.input.budgetUsd,
     parallel: started.input.parallel,
     warnings: started.warnings ?? [],

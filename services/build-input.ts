@@ -50,6 +50,10 @@ export interface StartBuildOptions {
   plan?: Plan;
   /** What planning `plan` with Claude cost (decimal USD), charged to the build's budget. */
   planningCostUsd?: string;
+  /** The build's repository: a git URL or a remote name (default: the checkout's origin); see build-repo.ts. */
+  repo?: string;
+  /** Build on the checkout itself, on this machine, even when it has a remote. */
+  local?: boolean;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -60,6 +64,8 @@ export function makeBuildInput(args: {
   specPathInRepo: string;
   specContent: string;
   options: StartBuildOptions;
+  /** The repository by URL (remote build); absent: the checkout at repoPath. */
+  repoUrl?: string;
   brand?: { name: string; document: DtcgGroup };
 }): BuildWorkflowInput {
   const { config, options } = args;
@@ -82,6 +88,8 @@ export function makeBuildInput(args: {
     buildId,
     project: args.project,
     repoPath: args.repoPath,
+    // A remote build's workers have no checkout: the spec rides along for the planner.
+    ...(args.repoUrl ? { repoUrl: args.repoUrl, specContent: args.specContent } : {}),
     baseBranch,
     buildBranch: `br/${buildId}`,
     specPath: args.specPathInRepo,

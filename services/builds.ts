@@ -23,7 +23,11 @@ export { buildWorkflowId, decideStart, projectSlug } from './build-input';
 export type { StartBuildOptions } from './build-input';
 export type { BuildAction, BuildListEntry, BuildLogLine, StartedBuild } from './build-types';
 
-export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): BuildWorkflowInput {
+export function prepareBuild(
+  ctx: ServiceContext,
+  options: StartBuildOptions,
+  repoUrl?: string,
+): BuildWorkflowInput {
   const specFile = path.resolve(ctx.cwd, options.specPath);
   if (!existsSync(specFile))
     throw userFailure(
@@ -48,19 +52,25 @@ export function prepareBuild(ctx: ServiceContext, options: StartBuildOptions): B
     specContent,
     options,
     brand,
+    ...(repoUrl ? { repoUrl } : {}),
   });
 }
 
 export async function startBuild(ctx: ServiceContext, options: StartBuildOptions): Promise<StartedBuild> {
-  const input = prepareBuild(ctx, options);
+  const { checkRemoteBase, resolveRepoUrl } = await import('./build-repo');
+  const repoUrl = await resolveRepoUrl(ctx.root, options);
+  const input = prepareBuild(ctx, options, repoUrl);
   await checkBuildStart(input);
+  const repoWarnings = repoUrl ? await checkRemoteBase(ctx.root, repoUrl, input.baseBranch) : [];
   const { MEMO } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const existing = await describeOrNull(client, input.buildId);
-    const warnings =
-      decideStart(existing ? { status: existing.status.name } : null) === 'start'
+    const warnings = [
+      ...repoWarnings,
+      ...(decideStart(existing ? { status: existing.status.name } : null) === 'start'
         ? await workerWarnings(ctx, client)
-        : [];
+        : []),
+    ];
     const decision = decideStart(existing ? { status: existing.status.name } : null);
     const runId =
       decision === 'attach'
@@ -81,7 +91,7 @@ export async function startBuild(ctx: ServiceContext, options: StartBuildOptions
                 [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
               },
               staticSummary: `Build ${input.project} · ${input.specPath} · budget $${input.budgetUsd} · parallel ${input.parallel}`,
-              staticDetails: `Base branch ${input.baseBranch}, build branch ${input.buildBranch}, planner ${input.planner}.`,
+              staticDetails: `Repository ${input.repoUrl ?? input.repoPath}, base branch ${input.baseBranch}, build branch ${input.buildBranch}, planner ${input.planner}.`,
             })
           ).firstExecutionRunId;
     return {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseModels, parseQueueKinds } from '../worker/config';
 import { runWorker } from '../worker/run';
 import type { ServiceContext } from './context';
@@ -10,6 +11,10 @@ export async function serveWorker(
     /** Comma-separated model ids or tiers whose Claude queues this worker polls (default: all). */
     models?: string;
     maxConcurrentActivities?: number;
+    maxConcurrentTasks?: number;
+    maxConcurrentClaudeCalls?: number;
+    drainSeconds?: number;
+    cacheDir?: string;
     applySchedules: boolean;
     log: (line: string) => void;
   },
@@ -18,6 +23,12 @@ export async function serveWorker(
     queues: parseQueueKinds(options.queues),
     models: parseModels(ctx.config, options.models),
     ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
+    ...(options.maxConcurrentTasks ? { maxConcurrentTasks: options.maxConcurrentTasks } : {}),
+    ...(options.maxConcurrentClaudeCalls
+      ? { maxConcurrentClaudeCalls: options.maxConcurrentClaudeCalls }
+      : {}),
+    ...(options.drainSeconds !== undefined ? { drainSeconds: options.drainSeconds } : {}),
+    ...(options.cacheDir ? { cacheDir: path.resolve(ctx.cwd, options.cacheDir) } : {}),
     applySchedules: options.applySchedules,
     log: options.log,
   });

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { withKeepAlive } from '../activities/claude/activity-context';
 import type { BuildActivities, MaintenanceActivities } from '../lib/contracts';
 import type { BuildRunnerConfig } from '../lib/config';
@@ -18,6 +20,8 @@ export interface ActivityDeps {
   root: string;
   /** Read by the worker itself (lib/apikey.ts); never passed through a workflow. */
   apiKey: string | undefined;
+  /** This worker's own folder for cache clones and task worktrees of remote builds. */
+  cacheDir?: string;
 }
 
 async function load<T>(
@@ -44,7 +48,16 @@ export async function createClaude(deps: ActivityDeps): Promise<ClaudeOnly> {
     'createClaudeActivities',
     () => import('../activities/claude/index'),
   );
-  return keepAlive(create({ ...deps, repoRoot: deps.root }));
+  const claude = create({ ...deps, repoRoot: deps.root });
+  const { withRemoteWorktree } = await import('../activities/git/index');
+  const cacheDir = deps.cacheDir ?? defaultCacheDir(process.env);
+  return keepAlive({ ...claude, runAgent: withRemoteWorktree(claude.runAgent, cacheDir) });
+}
+
+/** $BR_CACHE_DIR, else $XDG_CACHE_HOME/buildrunner, else ~/.cache/buildrunner. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.BR_CACHE_DIR) return path.resolve(env.BR_CACHE_DIR);
+  return path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'buildrunner');
 }
 
 /**
@@ -65,6 +78,7 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
     load<
       (d: {
         config: BuildRunnerConfig;
+        cacheDir: string;
       }) => Omit<
         BuildActivities,
         keyof ClaudeOnly | 'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'
@@ -74,6 +88,7 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
       (d: {
         db: Database;
         config: BuildRunnerConfig;
+        cacheDir: string;
       }) => Pick<BuildActivities, 'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'>
     >(
       'activities/persistence/index.ts',
@@ -88,8 +103,12 @@ export async function createAllActivities(deps: ActivityDeps): Promise<AllActivi
   ]);
   return {
     ...(await createClaude(deps)),
-    ...keepAlive(createGit({ config: deps.config })),
-    ...createPersistence({ db: deps.db, config: deps.config }),
+    ...keepAlive(createGit({ config: deps.config, cacheDir: deps.cacheDir ?? defaultCacheDir(process.env) })),
+    ...createPersistence({
+      db: deps.db,
+      config: deps.config,
+      cacheDir: deps.cacheDir ?? defaultCacheDir(process.env),
+    }),
     ...createMaintenance({ db: deps.db, config: deps.config, root: deps.root }),
   };
 }

@@ -1,17 +1,28 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { packageVersion } from '../lib/paths';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { findApiKey } from '../lib/apikey';
 import type { Database } from '../lib/db/connection';
 import type { RuntimeContext } from '../lib/config';
 import { TemporalUnreachableError } from '../lib/errors';
-import { createAllActivities, createClaude } from './activities';
+import { createAllActivities, createClaude, defaultCacheDir } from './activities';
 import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
 
 export interface WorkerOptions {
   queues?: QueueKind[];
   /** Only these models' Claude queues (default: every catalog model). */
   models?: string[];
+  /** Activities at once per queue (both kinds), unless the two limits below say otherwise. */
   maxConcurrentActivities?: number;
+  /** Task steps (worktree, commit, verify, merge) and records this process runs at once on the build queue. */
+  maxConcurrentTasks?: number;
+  /** Claude calls this process runs at once on each model queue it polls. */
+  maxConcurrentClaudeCalls?: number;
+  /** How long running activities may take to finish on SIGTERM before they are handed back (seconds). */
+  drainSeconds?: number;
+  /** This worker's own folder for the cache clones of remote builds (default: defaultCacheDir). */
+  cacheDir?: string;
   /** Replaces the real activities (tests: fakes). */
   activities?: object;
   /** A pre-built bundle (tests share one); built from workflows/index.ts otherwise. */
@@ -42,6 +53,14 @@ async function connect(ctx: RuntimeContext): Promise<NativeConnection> {
   }
 }
 
+/**
+ * How this process shows in the Web UI and in every event it handles: `<pid>@<host> buildrunner/<version>`.
+ * The pid comes first, as Temporal's default identity has it.
+ */
+export function workerIdentity(): string {
+  return `${process.pid}@${hostname()} buildrunner/${packageVersion()}`;
+}
+
 /** Starts one worker on the build queue (workflows + all activities) and one per model queue (Claude activities). */
 export async function startWorkers(
   ctx: RuntimeContext,
@@ -68,15 +87,22 @@ export async function startWorkers(
         config: ctx.config,
         root: ctx.root,
         apiKey: findApiKey({ env: ctx.env, cwd: ctx.root })?.key,
+        cacheDir: options.cacheDir ?? defaultCacheDir(ctx.env),
       };
       activities = await createAllActivities(deps);
+      // Worktrees a previous run of this worker left behind; the remote holds what they held.
+      const { pruneCache } = await import('../activities/git/cache');
+      const pruned = await pruneCache(deps.cacheDir).catch(() => []);
+      if (pruned.length) options.log?.(`Cache ${deps.cacheDir}: removed ${pruned.length} stale worktree(s)`);
       claude = await createClaude(deps);
     }
     const needsWorkflows = plan.some((q) => q.kind === 'build');
     // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.
     const workflowBundle = needsWorkflows ? (options.workflowBundle ?? (await bundleWorkflows())) : undefined;
-    const maxConcurrentActivityTaskExecutions =
-      options.maxConcurrentActivities ?? WORKER_DEFAULTS.maxConcurrentActivities;
+    const perQueue = options.maxConcurrentActivities ?? WORKER_DEFAULTS.maxConcurrentActivities;
+    const limitOf = (kind: QueueKind) =>
+      (kind === 'build' ? options.maxConcurrentTasks : options.maxConcurrentClaudeCalls) ?? perQueue;
+    const identity = workerIdentity();
     for (const q of plan) {
       workers.push(
         await Worker.create({
@@ -84,12 +110,16 @@ export async function startWorkers(
           namespace: ctx.config.temporal.namespace,
           taskQueue: q.taskQueue,
           ...(q.kind === 'build' ? { workflowBundle, activities } : { activities: claude }),
-          maxConcurrentActivityTaskExecutions,
-          shutdownGraceTime: WORKER_DEFAULTS.shutdownGraceTime,
+          maxConcurrentActivityTaskExecutions: limitOf(q.kind),
+          identity,
+          shutdownGraceTime:
+            options.drainSeconds !== undefined
+              ? `${options.drainSeconds} seconds`
+              : WORKER_DEFAULTS.shutdownGraceTime,
         }),
       );
       options.log?.(
-        `Polling ${q.taskQueue}${q.model ? ` (Claude calls for ${q.model})` : ' (builds, tasks, git, records)'}`,
+        `Polling ${q.taskQueue}${q.model ? ` (Claude calls for ${q.model})` : ' (builds, tasks, git, records)'}, ${limitOf(q.kind)} at once, as ${identity}`,
       );
     }
   } catch (err) {
@@ -128,7 +158,11 @@ export async function runWorker(
     );
   }
   const stop = () => {
-    options.log?.('Shutting down: finishing running activities…');
+    // Drain: no new work is taken; running activities get the grace time to finish, then are cancelled
+    // and Temporal hands them to another worker (heartbeat timeout, or the workflow's fallback).
+    options.log?.(
+      `Draining: no new work; running activities get ${options.drainSeconds ?? WORKER_DEFAULTS.shutdownGraceTime.split(' ')[0]} s to finish…`,
+    );
     void running.shutdown();
   };
   process.once('SIGINT', stop);

@@ -1,4 +1,7 @@
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
 
 /**
  * The Temporal activity context when running inside one, or nothing when a test or `br plan` calls the
@@ -28,6 +31,8 @@ export async function withKeepAlive<T>(fn: () => Promise<T>, everyMs = 5000): Pr
   const timer = setInterval(() => ctx.heartbeat(lastDetails.get(ctx)), everyMs);
   try {
     return await fn();
+  } catch (err) {
+    throw handedBack(ctx, err);
   } finally {
     clearInterval(timer);
     lastDetails.delete(ctx);
@@ -44,4 +49,18 @@ export function callKeyPrefix(local: string): string {
   return info
     ? `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}/${info.attempt}`
     : local;
+}
+
+/**
+ * A worker draining on SIGTERM cancels what is still running when its grace time ends. Reported as a
+ * cancel, the workflow would take it for the user's cancel; reported as a lost worker (NETWORK), the
+ * workflow runs the step again, on another worker, with the same model.
+ */
+export function handedBack(ctx: Context, err: unknown): unknown {
+  const reason: unknown = ctx.cancellationSignal.reason;
+  if (!(reason instanceof CancelledFailure) || reason.message !== 'WORKER_SHUTDOWN') return err;
+  return failure(
+    FailureClass.NETWORK,
+    `The worker running this step shut down before it finished (${(err as Error)?.message ?? String(err)}); it runs again on another worker.`,
+  );
 }

@@ -51,7 +51,10 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
     async planBuild(input: PlanBuildInput) {
       const repo = path.resolve(deps.repoRoot ?? process.cwd(), input.repoPath);
       const specFile = path.resolve(repo, input.specPath);
-      const spec = await readFile(specFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      // A remote build carries its spec: this worker has no checkout of it.
+      const read =
+        input.specContent !== undefined ? Promise.resolve(input.specContent) : readFile(specFile, 'utf8');
+      const spec = await read.catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
         throw failure(
           FailureClass.SPEC_MISSING,

@@ -67,11 +67,11 @@ export interface SummaryGaps {
 export async function summaryGaps(
   db: Database,
   buildId: string,
-  settings: GapSettings,
+  settings: GapSettings & { repoPath?: string },
 ): Promise<SummaryGaps> {
   try {
     const evidence = await loadBuildEvidence(db, buildId);
-    if (!evidence || !existsSync(evidence.repoPath))
+    if (!evidence || !existsSync(settings.repoPath ?? evidence.repoPath))
       return { headline: 'Gaps: not analysed (repository not reachable).' };
     const report = await gapsOfBuild(evidence, settings);
     return {

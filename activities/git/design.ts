@@ -19,23 +19,31 @@ export async function commitDesign(args: {
   buildBranch: string;
   design: DesignRequest;
 }): Promise<{ commit: string | null }> {
+  return withRepoLock(args.repoPath, async () => {
+    const dir = await mergeWorktree(args.repoPath, args.buildId, args.buildBranch);
+    return commitDesignIn(dir, args);
+  });
+}
+
+/** Writes and commits the design files in `dir` (a checkout of the build branch); null when unchanged. */
+export async function commitDesignIn(
+  dir: string,
+  args: { buildId: string; design: DesignRequest },
+): Promise<{ commit: string | null }> {
   const { design } = args;
   const brand = design.brand ? brandLayer(design.brand, design.brandName ?? 'brand') : undefined;
   const files = designFiles(buildTheme(design.profile, design.pattern, brand));
-  return withRepoLock(args.repoPath, async () => {
-    const dir = await mergeWorktree(args.repoPath, args.buildId, args.buildBranch);
-    const out = path.join(dir, design.outDir);
-    await mkdir(out, { recursive: true });
-    for (const f of files) await writeFile(path.join(out, f.path), f.content);
-    await git(dir, ['add', '--', design.outDir]);
-    const staged = await runGit(dir, ['diff', '--cached', '--quiet'], { allowFailure: true });
-    if (staged.code === 0) return { commit: null };
-    const message = `Design system: ${design.profile} × ${design.pattern} (br design generate)\n\nThe coding agent follows ${design.outDir}/DESIGN.md.\n\n${trailers({ buildId: args.buildId })}\n`;
-    // Generated files, not code a model wrote: the repository's hooks check the tasks' commits instead.
-    await git(dir, ['commit', '--quiet', '--no-verify', '-m', message], {
-      env: authorEnv,
-      scrubSecrets: true,
-    });
-    return { commit: await git(dir, ['rev-parse', 'HEAD']) };
+  const out = path.join(dir, design.outDir);
+  await mkdir(out, { recursive: true });
+  for (const f of files) await writeFile(path.join(out, f.path), f.content);
+  await git(dir, ['add', '--', design.outDir]);
+  const staged = await runGit(dir, ['diff', '--cached', '--quiet'], { allowFailure: true });
+  if (staged.code === 0) return { commit: null };
+  const message = `Design system: ${design.profile} × ${design.pattern} (br design generate)\n\nThe coding agent follows ${design.outDir}/DESIGN.md.\n\n${trailers({ buildId: args.buildId })}\n`;
+  // Generated files, not code a model wrote: the repository's hooks check the tasks' commits instead.
+  await git(dir, ['commit', '--quiet', '--no-verify', '-m', message], {
+    env: authorEnv,
+    scrubSecrets: true,
   });
+  return { commit: await git(dir, ['rev-parse', 'HEAD']) };
 }

@@ -8,13 +8,7 @@ import { mergeWorktree } from './merge';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-
-export interface MarkFeaturesInput {
-  repoPath: string;
-  buildBranch: string;
-  featureIds: string[];
-  buildId: string;
-}
+import type { MarkFeaturesInput } from '../../lib/contracts';
 
 /**
  * Marks the features a finished build delivered as complete, on the build branch (through the merge
@@ -29,30 +23,38 @@ export async function markFeaturesDelivered(
   if (!input.featureIds.length) return { commit: null, marked: [] };
   return withRepoLock(input.repoPath, async () => {
     const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
-    if (!existsSync(path.join(dir, FEATURES_FILE))) return { commit: null, marked: [] };
-    const changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), {
-      ignoreUnknown: true,
-      matchTitles: true,
-    });
-    if (!changed.length) return { commit: null, marked: [] };
-    generateStatusFile(dir);
-    await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);
-    const ids = changed.map((f) => f.id);
-    const message = `Mark features delivered: ${ids.join(', ')}\n\n${trailers({ buildId: input.buildId })}\n`;
-    const result = await runGit(dir, ['commit', '--file=-'], {
-      input: message,
-      env: authorEnv,
-      allowFailure: true,
-    });
-    if (result.code !== 0) {
-      await git(dir, ['reset', '--quiet', '--hard', 'HEAD']);
-      const output = trimOutput(`${result.stderr}\n${result.stdout}`);
-      throw failure(
-        FailureClass.HOOK_REJECTED,
-        `A git hook rejected the features.json update on ${input.buildBranch}`,
-        { output },
-      );
-    }
-    return { commit: await git(dir, ['rev-parse', 'HEAD']), marked: ids };
+    return markFeaturesIn(dir, input);
   });
+}
+
+/** Marks the features in `dir` (a checkout of the build branch) and commits; null when nothing changed. */
+export async function markFeaturesIn(
+  dir: string,
+  input: MarkFeaturesInput,
+): Promise<{ commit: string | null; marked: string[] }> {
+  if (!existsSync(path.join(dir, FEATURES_FILE))) return { commit: null, marked: [] };
+  const changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), {
+    ignoreUnknown: true,
+    matchTitles: true,
+  });
+  if (!changed.length) return { commit: null, marked: [] };
+  generateStatusFile(dir);
+  await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);
+  const ids = changed.map((f) => f.id);
+  const message = `Mark features delivered: ${ids.join(', ')}\n\n${trailers({ buildId: input.buildId })}\n`;
+  const result = await runGit(dir, ['commit', '--file=-'], {
+    input: message,
+    env: authorEnv,
+    allowFailure: true,
+  });
+  if (result.code !== 0) {
+    await git(dir, ['reset', '--quiet', '--hard', 'HEAD']);
+    const output = trimOutput(`${result.stderr}\n${result.stdout}`);
+    throw failure(
+      FailureClass.HOOK_REJECTED,
+      `A git hook rejected the features.json update on ${input.buildBranch}`,
+      { output },
+    );
+  }
+  return { commit: await git(dir, ['rev-parse', 'HEAD']), marked: ids };
 }

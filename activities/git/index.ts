@@ -1,4 +1,6 @@
-import type { BuildActivities } from '../../lib/contracts';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { BuildActivities, RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { checkQualityGate } from '../quality/gate';
@@ -6,6 +8,16 @@ import { commitTask } from './commit';
 import { commitDesign } from './design';
 import { markFeaturesDelivered } from './features';
 import { mergeTask } from './merge';
+import {
+  cleanupRemoteTask,
+  ensureRemoteBuildBranch,
+  handOffWork,
+  markRemoteFeatures,
+  mergeRemoteTask,
+  prepareRemoteWorktree,
+  pushTaskCommit,
+  remoteTaskWorktree,
+} from './remote';
 import { verifyTask } from './verify';
 import { cleanupTask, ensureBuildBranch, prepareWorktree } from './worktrees';
 
@@ -21,39 +33,93 @@ export type GitActivities = Pick<
   | 'markFeaturesDelivered'
 >;
 
+export interface GitActivityDeps {
+  config: BuildRunnerConfig;
+  /**
+   * This worker's own folder for cache clones and task worktrees of remote builds (input.repoUrl).
+   * Never shared with another worker. Default: ~/.cache/buildrunner.
+   */
+  cacheDir?: string;
+}
+
 /**
  * The repository side of a build. Every activity is safe to retry: a second call finds the worktree,
  * commit or merge the first one made. Verification falls back to config.agent.verifyCommand when the
- * workflow passes an empty command, and passes when neither is set.
+ * workflow passes an empty command, and passes when neither is set. A build with a repoUrl runs every
+ * step in this worker's cache clone and leaves its result on the remote (remote.ts); without one, the
+ * steps work on repoPath, a repository on this machine.
  */
-export function createGitActivities(deps: { config: BuildRunnerConfig }): GitActivities {
+export function createGitActivities(deps: GitActivityDeps): GitActivities {
+  const cacheDir = deps.cacheDir ?? path.join(homedir(), '.cache', 'buildrunner');
   return {
     async ensureBuildBranch(input) {
+      if (input.repoUrl) return ensureRemoteBuildBranch({ ...input, repoUrl: input.repoUrl }, cacheDir);
       await ensureBuildBranch(input);
       if (input.design && input.buildId) {
         await commitDesign({ ...input, buildId: input.buildId, design: input.design });
       }
     },
-    prepareWorktree,
-    commitTask: (input) => commitTask(input, sandboxPolicy(deps.config)),
+    prepareWorktree: (input) =>
+      input.repoUrl
+        ? prepareRemoteWorktree({ ...input, repoUrl: input.repoUrl }, cacheDir)
+        : prepareWorktree(input),
+    async commitTask(input) {
+      if (!input.remote) return commitTask(input, sandboxPolicy(deps.config));
+      const worktreePath = await remoteTaskWorktree(input.remote, cacheDir);
+      const result = await commitTask({ ...input, worktreePath }, sandboxPolicy(deps.config));
+      if (result.commit) await pushTaskCommit(input.remote, result.commit, cacheDir);
+      return result;
+    },
     async verifyTask(input) {
       const command = input.command.trim() || deps.config.agent.verifyCommand;
       if (!command) return;
+      const worktreePath = input.remote
+        ? await remoteTaskWorktree(input.remote, cacheDir)
+        : input.worktreePath;
       await verifyTask(
         {
           ...input,
+          worktreePath,
           command,
           timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
         },
         sandboxPolicy(deps.config),
       );
     },
-    checkQualityGate: (input) => checkQualityGate(input, sandboxPolicy(deps.config)),
-    mergeTask: (input) => mergeTask(input, sandboxPolicy(deps.config)),
-    cleanupTask,
+    async checkQualityGate(input) {
+      const worktreePath = input.remote
+        ? await remoteTaskWorktree(input.remote, cacheDir)
+        : input.worktreePath;
+      await checkQualityGate({ ...input, worktreePath }, sandboxPolicy(deps.config));
+    },
+    mergeTask: (input) =>
+      input.repoUrl
+        ? mergeRemoteTask({ ...input, repoUrl: input.repoUrl }, sandboxPolicy(deps.config), cacheDir)
+        : mergeTask(input, sandboxPolicy(deps.config)),
+    cleanupTask: (input) =>
+      input.repoUrl ? cleanupRemoteTask({ ...input, repoUrl: input.repoUrl }, cacheDir) : cleanupTask(input),
     async markFeaturesDelivered(input) {
+      if (input.repoUrl) return markRemoteFeatures({ ...input, repoUrl: input.repoUrl }, cacheDir);
       await markFeaturesDelivered(input);
     },
+  };
+}
+
+/**
+ * The coding agent of a remote build runs on whichever worker polls its model's queue: it gets this
+ * worker's own worktree of the task, and its uncommitted work is handed off through the remote so the
+ * worker that commits it (maybe another) finds it.
+ */
+export function withRemoteWorktree(
+  runAgent: (input: RunAgentInput) => Promise<RunAgentResult>,
+  cacheDir: string,
+): (input: RunAgentInput) => Promise<RunAgentResult> {
+  return async (input) => {
+    if (!input.remote) return runAgent(input);
+    const worktreePath = await remoteTaskWorktree(input.remote, cacheDir);
+    const result = await runAgent({ ...input, worktreePath });
+    await handOffWork(input.remote, cacheDir);
+    return result;
   };
 }
 

@@ -63,8 +63,53 @@ async function conflictFailure(
 }
 
 /**
- * Merges the task branch into the build branch (--no-ff, trailers). On conflict the merge is aborted, the
- * build branch stays where it was, and MERGE_CONFLICT lists the files so the task is redone on the new base.
+ * Merges `taskRef` into what is checked out in `dir` (--no-ff, trailers, the pre-merge-commit hook in the
+ * sandbox) and returns the merge commit. On conflict or a rejecting hook `dir` is reset to where it was
+ * and the typed failure is thrown: MERGE_CONFLICT lists the files, so the task is redone on the new base.
+ */
+export async function mergeInto(
+  dir: string,
+  taskRef: string,
+  input: MergeTaskInput,
+  policy: SandboxPolicy,
+): Promise<string> {
+  const before = await git(dir, ['rev-parse', 'HEAD']);
+  const message = `Merge task ${input.taskId} (${input.branch})\n\n${trailers(input)}\n`;
+  // Git merges outside the sandbox with hooks off; the pre-merge-commit hook runs inside (hooks.ts).
+  const result = await runGit(dir, [...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-commit', taskRef], {
+    env: authorEnv,
+    scrubSecrets: true,
+    allowFailure: true,
+  });
+  if (result.code !== 0) {
+    const failure = await conflictFailure(dir, input, `${result.stdout}\n${result.stderr}`);
+    await runGit(dir, ['merge', '--abort'], { allowFailure: true });
+    await git(dir, ['reset', '--quiet', '--hard', before]);
+    throw failure;
+  }
+  const hook = await runHook(dir, 'pre-merge-commit', [], policy).catch((err: unknown) => {
+    throw sandboxFailure(err);
+  });
+  if (hook && (hook.run.code !== 0 || hook.run.timedOut || hook.run.outputLimited)) {
+    await runGit(dir, ['merge', '--abort'], { allowFailure: true });
+    await git(dir, ['reset', '--quiet', '--hard', before]);
+    const output = trimOutput(`${hook.run.output}\n(pre-merge-commit hook: ${hook.run.verdict})`);
+    throw failure(
+      FailureClass.HOOK_REJECTED,
+      `The pre-merge-commit hook rejected merging task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
+      { output },
+    );
+  }
+  await git(dir, [...WITHOUT_HOOKS, 'commit', '--no-edit', '--file=-', '--cleanup=verbatim'], {
+    input: message,
+    env: authorEnv,
+  });
+  return git(dir, ['rev-parse', 'HEAD']);
+}
+
+/**
+ * Merges the task branch into the build branch of a repository on this machine, in the build branch's
+ * own worktree, under the repository's merge lock.
  */
 export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): Promise<MergeTaskResult> {
   return withRepoLock(input.repoPath, async () => {
@@ -74,41 +119,10 @@ export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): P
         `Task branch "${input.branch}" does not exist in ${input.repoPath}.`,
       );
     const dir = await mergeWorktree(input.repoPath, input.buildId, input.buildBranch);
-    const before = await git(dir, ['rev-parse', 'HEAD']);
     const merged = await runGit(dir, ['merge-base', '--is-ancestor', input.branch, 'HEAD'], {
       allowFailure: true,
     });
-    if (merged.code === 0) return { mergeCommit: before };
-    const message = `Merge task ${input.taskId} (${input.branch})\n\n${trailers(input)}\n`;
-    // Git merges outside the sandbox with hooks off; the pre-merge-commit hook runs inside (hooks.ts).
-    const result = await runGit(dir, [...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-commit', input.branch], {
-      env: authorEnv,
-      scrubSecrets: true,
-      allowFailure: true,
-    });
-    if (result.code !== 0) {
-      const failure = await conflictFailure(dir, input, `${result.stdout}\n${result.stderr}`);
-      await runGit(dir, ['merge', '--abort'], { allowFailure: true });
-      await git(dir, ['reset', '--quiet', '--hard', before]);
-      throw failure;
-    }
-    const hook = await runHook(dir, 'pre-merge-commit', [], policy).catch((err: unknown) => {
-      throw sandboxFailure(err);
-    });
-    if (hook && (hook.run.code !== 0 || hook.run.timedOut || hook.run.outputLimited)) {
-      await runGit(dir, ['merge', '--abort'], { allowFailure: true });
-      await git(dir, ['reset', '--quiet', '--hard', before]);
-      const output = trimOutput(`${hook.run.output}\n(pre-merge-commit hook: ${hook.run.verdict})`);
-      throw failure(
-        FailureClass.HOOK_REJECTED,
-        `The pre-merge-commit hook rejected merging task ${input.taskId}: ${output.split('\n')[0] ?? ''}`,
-        { output },
-      );
-    }
-    await git(dir, [...WITHOUT_HOOKS, 'commit', '--no-edit', '--file=-', '--cleanup=verbatim'], {
-      input: message,
-      env: authorEnv,
-    });
-    return { mergeCommit: await git(dir, ['rev-parse', 'HEAD']) };
+    if (merged.code === 0) return { mergeCommit: await git(dir, ['rev-parse', 'HEAD']) };
+    return { mergeCommit: await mergeInto(dir, input.branch, input, policy) };
   });
 }

@@ -35,7 +35,7 @@ export function taskWorktreePath(repoPath: string, buildId: string, taskId: stri
   return path.join(repoPath, WORKTREES_DIR, safeSegment(buildId, 'build id'), safeSegment(taskId, 'task id'));
 }
 
-function safeSegment(value: string, what: string): string {
+export function safeSegment(value: string, what: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || value.includes('..'))
     throw failure(
       FailureClass.INVALID_REQUEST,

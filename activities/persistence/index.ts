@@ -2,6 +2,7 @@ import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
 import { summaryGaps } from '../evidence';
+import { cachedRepo } from '../git/cache';
 import { recordedRun } from './maintenance';
 import { emitEvents, recordAttempt, recordBuild, recordTask } from './records';
 import { cleanupRetention } from './retention';
@@ -16,6 +17,8 @@ export type PersistenceActivities = Pick<
 export function createPersistenceActivities(deps: {
   db: Database;
   config?: BuildRunnerConfig;
+  /** The worker's cache dir: a remote build's gap report reads the build branch from its cache clone. */
+  cacheDir?: string;
 }): PersistenceActivities {
   const { db } = deps;
   const gaps = {
@@ -28,7 +31,16 @@ export function createPersistenceActivities(deps: {
       recordBuild(
         db,
         input.finishedAt !== undefined && input.summary
-          ? { ...input, summary: { ...input.summary, gaps: await boundedGaps(db, input.buildId, gaps) } }
+          ? {
+              ...input,
+              summary: {
+                ...input.summary,
+                gaps: await boundedGaps(db, input.buildId, {
+                  ...gaps,
+                  ...(await remoteRepoPath(input, deps.cacheDir)),
+                }),
+              },
+            }
           : input,
       ),
     recordTask: (input) => recordTask(db, input),
@@ -37,6 +49,21 @@ export function createPersistenceActivities(deps: {
       await emitEvents(db, events);
     },
   };
+}
+
+/** A remote build's branch, fetched into this worker's cache clone, where the gap analysis reads it. */
+async function remoteRepoPath(
+  input: { repoUrl?: string; buildBranch: string },
+  cacheDir: string | undefined,
+): Promise<{ repoPath?: string }> {
+  if (!input.repoUrl || !cacheDir) return {};
+  try {
+    const repo = cachedRepo(input.repoUrl, cacheDir);
+    await repo.locked(() => repo.fetchAsLocal(input.buildBranch));
+    return { repoPath: repo.gitDir };
+  } catch {
+    return { repoPath: '/nonexistent/remote-not-reachable' };
+  }
 }
 
 /**

@@ -11,13 +11,17 @@ export class WorkerCommand extends BrCommand {
       Polls the build task queue (workflows, git and persistence activities) and one task queue per model
       in the catalog (Claude activities), so a fleet-wide rate limit per model is a task-queue setting.
       Run as many workers as you like against one Temporal cluster and one database. Ctrl-C (SIGINT) or
-      SIGTERM stops polling and lets running activities finish. The Anthropic key is read here, from
-      ANTHROPIC_API_KEY or .env; the heuristic planner and estimator work without it.
+      SIGTERM drains: polling stops and running activities get --drain-seconds to finish, then are
+      handed back to the other workers. The worker shows in the Web UI as <pid>@<host> buildrunner/<version>.
+      A remote build's repository is fetched into this worker's own cache clone (--cache-dir); credentials
+      for the remote come from this worker's environment or git config. The Anthropic key is read here,
+      from ANTHROPIC_API_KEY or .env; the heuristic planner and estimator work without it.
     `,
     examples: [
       ['Poll every queue', '$0 worker'],
       ['Only Claude calls, four at a time', '$0 worker --queues claude --max-concurrent-activities 4'],
       ['Builds and only the Haiku queue', '$0 worker --models haiku'],
+      ['Two tasks and four Claude calls per model at once', '$0 worker --max-tasks 2 --max-claude-calls 4'],
     ],
   });
 
@@ -28,6 +32,26 @@ export class WorkerCommand extends BrCommand {
   maxConcurrent = Option.String('--max-concurrent-activities', {
     description: 'Activities this process runs at once, per queue (default 8)',
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
+  });
+
+  maxTasks = Option.String('--max-tasks', {
+    description:
+      'Task steps (worktree, commit, verify, merge) at once on the build queue (default: --max-concurrent-activities)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
+  });
+  maxClaude = Option.String('--max-claude-calls', {
+    description:
+      'Claude calls at once on each model queue this worker polls (default: --max-concurrent-activities)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]),
+  });
+  drain = Option.String('--drain-seconds', {
+    description:
+      'On SIGTERM, how long running activities may finish before they are handed back (default 30)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 86400)]),
+  });
+  cacheDir = Option.String('--cache-dir', {
+    description:
+      "This worker's own folder for cache clones of remote builds (default $BR_CACHE_DIR or ~/.cache/buildrunner)",
   });
 
   skipSchedules = Option.Boolean('--skip-schedules', false, {
@@ -41,6 +65,10 @@ export class WorkerCommand extends BrCommand {
     await serveWorker(ctx, {
       queues: this.queues,
       maxConcurrentActivities: this.maxConcurrent,
+      maxConcurrentTasks: this.maxTasks,
+      maxConcurrentClaudeCalls: this.maxClaude,
+      drainSeconds: this.drain,
+      cacheDir: this.cacheDir,
       models: this.models,
       applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),

@@ -1,6 +1,7 @@
 /** The coding-agent activity: arguments and result. */
 import type { TokenUsage } from '../models';
 import type { PlannedTask } from '../plan';
+import type { RemoteTask } from './git';
 
 export interface RunAgentInput {
   buildId: string;
@@ -17,6 +18,8 @@ export interface RunAgentInput {
   budgetUsd: string;
   /** The attempt stops once its calls have used this many tokens (input, output and cache); no cap when absent. */
   maxTokens?: number;
+  /** A remote build's task: the worker running the agent makes its own worktree from it. */
+  remote?: RemoteTask;
 }
 
 export interface RunAgentResult {

@@ -13,6 +13,7 @@ import type {
   CommitTaskInput,
   CommitTaskResult,
   EnsureBuildBranchInput,
+  MarkFeaturesInput,
   MergeTaskInput,
   MergeTaskResult,
   PreparedWorktree,
@@ -47,10 +48,5 @@ export interface BuildActivities {
   recordTask(input: RecordTaskInput): Promise<void>;
   recordAttempt(input: RecordAttemptInput): Promise<void>;
   emitEvents(events: TelemetryEventInput[]): Promise<void>;
-  markFeaturesDelivered(input: {
-    repoPath: string;
-    buildBranch: string;
-    featureIds: string[];
-    buildId: string;
-  }): Promise<void>;
+  markFeaturesDelivered(input: MarkFeaturesInput): Promise<void>;
 }

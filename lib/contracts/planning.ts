@@ -8,6 +8,8 @@ export interface PlanBuildInput {
   repoPath: string;
   /** Spec path relative to repoPath. */
   specPath: string;
+  /** The spec itself, for a remote build: the worker has no checkout to read specPath from. */
+  specContent?: string;
   planner: 'heuristic' | 'claude';
   /** Model for the Claude planner. */
   model?: string;

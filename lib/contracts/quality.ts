@@ -1,5 +1,6 @@
 /** The quality gate a task's change passes before its merge (quality.gate): settings and activity input. */
 import type { GateMeasure, SubScoreName } from '../quality/config';
+import type { RemoteTask } from './git';
 
 /**
  * Everything the gate needs, resolved from the config when the build starts, so every task of a build
@@ -28,4 +29,6 @@ export interface CheckQualityGateInput {
   baseCommit: string;
   taskId: string;
   gate: QualityGateSettings;
+  /** A remote build: the worker measures its own worktree of the task, made from the remote. */
+  remote?: RemoteTask;
 }

@@ -40,6 +40,8 @@ export interface RecordBuildInput {
   specPath: string;
   specHash: string;
   repoPath: string;
+  /** A remote build's repository: its gap report is read from the recording worker's cache clone. */
+  repoUrl?: string;
   baseBranch: string;
   buildBranch: string;
   status: string;

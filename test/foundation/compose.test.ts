@@ -25,21 +25,60 @@ if (!validator) {
 }
 
 describe('docker-compose.yml', () => {
-  const compose = parse(readFileSync(composeFile, 'utf8')) as {
+  const compose = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as {
     services: Record<
       string,
-      { image?: string; command?: string[]; environment?: Record<string, string>; depends_on?: unknown }
+      {
+        image?: string;
+        command?: string[];
+        environment?: Record<string, string>;
+        depends_on?: unknown;
+        healthcheck?: unknown;
+        volumes?: string[];
+      }
     >;
   };
 
-  it('runs Temporal on PostgreSQL, the Web UI, PostgreSQL and a br worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['postgresql', 'temporal', 'temporal-ui', 'worker']);
+  it('runs Temporal as it deploys today: a schema job, the server image, a namespace job, the Web UI, workers and a git server', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'git-server',
+      'postgresql',
+      'temporal',
+      'temporal-namespace',
+      'temporal-schema',
+      'temporal-ui',
+      'worker',
+    ]);
+    const text = readFileSync(composeFile, 'utf8');
+    expect(text).not.toMatch(/auto-setup|tctl/);
+    expect(compose.services.temporal!.image).toMatch(/^temporalio\/server:/);
+    expect(compose.services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
+    expect(compose.services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
     expect(compose.services.temporal!.environment).toMatchObject({
       DB: 'postgres12',
       POSTGRES_SEEDS: 'postgresql',
     });
-    expect(compose.services.worker!.command).toEqual(['node', 'bin/br.js', 'worker']);
+    expect(compose.services.temporal!.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
+    const schema = readFileSync(path.join(root, 'docker/temporal/setup-schema.sh'), 'utf8');
+    for (const step of ['create', 'setup-schema', 'update-schema'])
+      expect(schema).toMatch(new RegExp(`--db "\\$db" ${step}`));
+    expect(schema).toMatch(/temporal_visibility/);
+    const namespace = readFileSync(path.join(root, 'docker/temporal/create-namespace.sh'), 'utf8');
+    expect(namespace).toMatch(/namespace describe[\s\S]*namespace create/);
+    expect(JSON.stringify(compose.services.temporal!.healthcheck)).toContain(
+      'temporal operator cluster health',
+    );
+    expect(compose.services.worker!.command).toEqual(
+      expect.arrayContaining(['node', 'bin/br.js', 'worker', '--cache-dir']),
+    );
     expect(compose.services.worker!.environment!.DATABASE_URL).toMatch(/\/buildrunner$/);
+    // Workers share no folder: no bind mount, each keeps its cache clones in its own container.
+    expect(compose.services.worker!.volumes).toBeUndefined();
+    expect(compose.services['git-server']!.command).toEqual(
+      expect.arrayContaining(['daemon', '--enable=receive-pack']),
+    );
   });
 
   it('takes the API key from the environment and never holds one', () => {

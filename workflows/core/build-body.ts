@@ -435,6 +435,7 @@ class BuildRun {
     try {
       await port.activities.markFeaturesDelivered({
         repoPath: input.repoPath,
+        ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
         buildBranch: input.buildBranch,
         featureIds,
         buildId: input.buildId,

@@ -57,6 +57,7 @@ export function buildRecord(
     specPath: input.specPath,
     specHash: input.specHash,
     repoPath: input.repoPath,
+    ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
     baseBranch: input.baseBranch,
     buildBranch: input.buildBranch,
     status,
@@ -129,6 +130,7 @@ export function taskWorkflowInput(
     buildId: input.buildId,
     buildWorkflowId,
     repoPath: input.repoPath,
+    ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
     buildBranch: input.buildBranch,
     task,
     estimate: estimate ?? {

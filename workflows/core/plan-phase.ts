@@ -53,6 +53,7 @@ export async function planPhase(
         project: input.project,
         repoPath: input.repoPath,
         specPath: input.specPath,
+        ...(input.specContent !== undefined ? { specContent: input.specContent } : {}),
         planner: input.planner,
         ...(input.plannerModel ? { model: input.plannerModel } : {}),
       }),
@@ -77,6 +78,7 @@ export async function planPhase(
   const branch = await step('Creating the build branch', () =>
     port.activities.ensureBuildBranch({
       repoPath: input.repoPath,
+      ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
       baseBranch: input.baseBranch,
       buildBranch: input.buildBranch,
       // The design files ride on the same activity, so a build without them schedules the same commands.

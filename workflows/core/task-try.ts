@@ -18,12 +18,17 @@ export async function tryOnce(
   const { task, buildId } = input;
   let spent = '0';
   let worktree: { worktreePath: string; branch: string } | undefined;
+  // A remote build: every step may run on another worker, which makes its own worktree of the task.
+  const repoUrl = input.repoUrl ? { repoUrl: input.repoUrl } : {};
+  const onRemote = (branch: string) =>
+    input.repoUrl ? { remote: { url: input.repoUrl, branch, buildId, taskId: task.id } } : {};
   try {
     const prepared = await a.prepareWorktree({
       buildId,
       taskId: task.id,
       attempt,
       repoPath: input.repoPath,
+      ...repoUrl,
       buildBranch: input.buildBranch,
     });
     worktree = prepared;
@@ -37,6 +42,7 @@ export async function tryOnce(
       task,
       ...(repairFeedback !== undefined ? { repairFeedback } : {}),
       budgetUsd,
+      ...onRemote(prepared.branch),
     });
     spent = agent.costUsd;
     const commit = await a.commitTask({
@@ -45,6 +51,7 @@ export async function tryOnce(
       taskId: task.id,
       model,
       message: `${task.title}\n\n${agent.summary}`,
+      ...onRemote(prepared.branch),
     });
     if (!commit.commit) {
       return {
@@ -63,6 +70,7 @@ export async function tryOnce(
         worktreePath: prepared.worktreePath,
         command: input.verifyCommand,
         timeoutSeconds: input.verifyTimeoutSeconds ?? 600,
+        ...onRemote(prepared.branch),
       });
     }
     // Only builds with a quality.gate schedule this activity: without one the command sequence (and
@@ -73,10 +81,12 @@ export async function tryOnce(
         baseCommit: prepared.baseCommit,
         taskId: task.id,
         gate: input.qualityGate,
+        ...onRemote(prepared.branch),
       });
     }
     const merged = await a.mergeTask({
       repoPath: input.repoPath,
+      ...repoUrl,
       buildBranch: input.buildBranch,
       branch: prepared.branch,
       buildId,
@@ -104,7 +114,9 @@ export async function tryOnce(
   } finally {
     if (worktree) {
       const { worktreePath, branch } = worktree;
-      await port.nonCancellable(() => a.cleanupTask({ repoPath: input.repoPath, worktreePath, branch }));
+      await port.nonCancellable(() =>
+        a.cleanupTask({ repoPath: input.repoPath, ...repoUrl, worktreePath, branch }),
+      );
     }
   }
 }

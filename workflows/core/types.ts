@@ -23,12 +23,22 @@ export { DEFAULT_TIERS } from '../../lib/tiers';
 export interface BuildWorkflowInput {
   buildId: string;
   project: string;
-  /** Local path of the repository the workers can reach. */
+  /**
+   * The checkout the build was started from. Without repoUrl, the repository itself: every worker
+   * works on this path (one machine).
+   */
   repoPath: string;
+  /**
+   * The repository by git URL (ssh, https, file://): each worker fetches it into its own cache clone
+   * and pushes task branches and merges to it; repoPath is then only a label.
+   */
+  repoUrl?: string;
   baseBranch: string;
   buildBranch: string;
   /** Spec path relative to repoPath; used when `plan` is absent. */
   specPath: string;
+  /** The spec's text, for a remote build, whose workers have no checkout to read specPath from. */
+  specContent?: string;
   /** Hash of the spec content (part of the readable workflow id, recorded on the Build row). */
   specHash: string;
   /** An inline plan skips the planBuild activity (tests, `br plan` output fed back, replays). */
@@ -105,6 +115,7 @@ export interface TaskWorkflowInput {
   /** Workflow id of the parent build, the address of the budget messages on Temporal. */
   buildWorkflowId: string;
   repoPath: string;
+  repoUrl?: string;
   buildBranch: string;
   task: PlannedTask;
   estimate: ComplexityEstimate;

@@ -15,7 +15,12 @@ export class BuildStartCommand extends BrCommand {
       --heuristic-plan), or takes exactly the plan in \`--plan plan.json\` (written by \`br plan --out\`), and
       prints the plan's hash. The plan goes into the build as it is, then every task runs as a child workflow: worktree, Claude agent, commit through the repository's hooks, verification, merge
       into the build branch \`br/<build id>\`. The build id is derived from the project, the spec and the
-      base branch, so starting the same build twice attaches to the running one. Needs a Temporal server
+      base branch, so starting the same build twice attaches to the running one.
+
+      The repository travels by git: with a remote (\`origin\`, or \`--repo\`), every worker fetches it into
+      its own cache clone and the build branch is pushed there; fetch it to see the result. A warning
+      says when your local base branch has commits the remote lacks. Without a remote, or with
+      \`--local\`, the build works on this checkout, and every worker must run on this machine. Needs a Temporal server
       (\`br dev\`, docker compose, or TEMPORAL_ADDRESS) with \`br worker\` running, and ANTHROPIC_API_KEY on the workers.
 
       \`br parallel start\` (the BuildRunner 3 name) runs this same command.
@@ -24,6 +29,7 @@ export class BuildStartCommand extends BrCommand {
       ['Start and follow a build', '$0 build start PROJECT_SPEC.md --budget 20 --parallel 4 --watch'],
       ['Build the plan reviewed with `br plan --out plan.json`', '$0 build start spec.md --plan plan.json'],
       ['Plan offline, from the develop branch', '$0 build start spec.md --heuristic-plan --base develop'],
+      ['Build on a shared remote', '$0 build start spec.md --repo git@github.com:acme/shop.git'],
     ],
   });
 
@@ -37,6 +43,13 @@ export class BuildStartCommand extends BrCommand {
     validator: t.cascade(t.isNumber(), t.isInteger(), t.isAtLeast(1)),
   });
   base = Option.String('--base', 'main', { description: 'Base branch the build branch starts from' });
+  repo = Option.String('--repo', {
+    description:
+      "The build's repository: a git URL (ssh, https, file://), a remote name, or . for this checkout as file:// (default: origin)",
+  });
+  local = Option.Boolean('--local', false, {
+    description: 'Build on this checkout itself (every worker on this machine), even when it has a remote',
+  });
   planFile = Option.String('--plan', { description: 'Build exactly this plan file (from `br plan --out`)' });
   aiPlan = Option.Boolean('--ai-plan', false, {
     description: 'Plan with Claude (the default when ANTHROPIC_API_KEY is set)',
@@ -68,6 +81,8 @@ export class BuildStartCommand extends BrCommand {
       budgetUsd: this.budget,
       parallel: this.parallel,
       baseBranch: this.base,
+      ...(this.repo ? { repo: this.repo } : {}),
+      ...(this.local ? { local: true } : {}),
       planner: planned.planner,
       plan: planned.plan,
       planningCostUsd: planned.spentUsd,
@@ -87,6 +102,10 @@ export class BuildStartCommand extends BrCommand {
       this.print(
         `  build branch ${summary.buildBranch}, budget $${summary.budgetUsd}, parallel ${summary.parallel}`,
       );
+      if (summary.repoUrl)
+        this.print(
+          `  repository ${summary.repoUrl} (fetch ${summary.buildBranch} from there to see the result)`,
+        );
       const from = planned.source === 'file' ? ` from ${this.planFile}` : '';
       this.print(
         `  plan ${planned.planHash} (${planned.planner} planner${from}, ${summary.tasks} task(s))` +
