@@ -18,13 +18,14 @@ function holderIsGone(file: string, staleMs: number): boolean {
 /**
  * Serializes merges into one repository across activities and worker processes on this machine: two
  * merges into a build branch must never interleave. A lock left by a dead process is taken over.
+ * `name` picks another lock of the same repository (worktrees: see withWorktreeLock).
  */
 export async function withRepoLock<T>(
   repoPath: string,
   fn: () => Promise<T>,
-  options: { waitMs?: number; staleMs?: number } = {},
+  options: { waitMs?: number; staleMs?: number; name?: string } = {},
 ): Promise<T> {
-  const file = path.join(await commonGitDir(repoPath), 'buildrunner-merge.lock');
+  const file = path.join(await commonGitDir(repoPath), `buildrunner-${options.name ?? 'merge'}.lock`);
   const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
   for (;;) {
     try {

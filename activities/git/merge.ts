@@ -10,7 +10,7 @@ import { runHook, WITHOUT_HOOKS } from './hooks';
 import { withRepoLock } from './lock';
 import { sandboxFailure } from './verify';
 import { authorEnv, git, refExists, runGit, trailers, trimOutput } from './run';
-import { WORKTREES_DIR, ensureExcluded, listWorktrees, samePath } from './worktrees';
+import { WORKTREES_DIR, ensureExcluded, listWorktrees, samePath, withWorktreeLock } from './worktrees';
 
 /**
  * The build branch's own worktree, where merges happen, so the user's checkout (and whatever branch it
@@ -31,9 +31,11 @@ export async function mergeWorktree(repoPath: string, buildId: string, buildBran
       );
     dir = holder.path;
   } else {
-    await git(repoPath, ['worktree', 'prune']);
-    mkdirSync(path.dirname(wanted), { recursive: true });
-    await git(repoPath, ['worktree', 'add', wanted, buildBranch]);
+    await withWorktreeLock(repoPath, async () => {
+      await git(repoPath, ['worktree', 'prune']);
+      mkdirSync(path.dirname(wanted), { recursive: true });
+      await git(repoPath, ['worktree', 'add', wanted, buildBranch]);
+    });
   }
   if (existsSync(path.join(await git(dir, ['rev-parse', '--absolute-git-dir']), 'MERGE_HEAD')))
     await runGit(dir, ['merge', '--abort'], { allowFailure: true });

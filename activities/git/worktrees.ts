@@ -17,6 +17,7 @@ import type {
 } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
 import { failure } from '../failure';
+import { withRepoLock } from './lock';
 import { commonGitDir, git, refExists, runGit } from './run';
 
 export const WORKTREES_DIR = path.join('.buildrunner', 'worktrees');
@@ -95,8 +96,22 @@ export function samePath(a: string, b: string): boolean {
   return real(a) === real(b);
 }
 
+/**
+ * Adding, removing and pruning worktrees of one repository, one at a time: `git worktree add` reads
+ * every other worktree's admin folder, and one being created at that moment fails it ("failed to read
+ * .git/worktrees/<name>/commondir"). Short operations, so a lock of their own, not the merge lock
+ * (a merge may hold that for minutes of hooks); a merge takes this one inside its own, never the reverse.
+ */
+export function withWorktreeLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
+  return withRepoLock(repoPath, fn, { name: 'worktrees', waitMs: 10 * 60_000, staleMs: 10 * 60_000 });
+}
+
 /** Removes a worktree (registered or a leftover folder) and, when given, its branch. Missing pieces are fine. */
-export async function removeWorktree(repoPath: string, worktreePath: string, branch?: string): Promise<void> {
+export function removeWorktree(repoPath: string, worktreePath: string, branch?: string): Promise<void> {
+  return withWorktreeLock(repoPath, () => removeWorktreeLocked(repoPath, worktreePath, branch));
+}
+
+async function removeWorktreeLocked(repoPath: string, worktreePath: string, branch?: string): Promise<void> {
   const registered = (await listWorktrees(repoPath)).some((w) => samePath(w.path, worktreePath));
   if (registered)
     await runGit(repoPath, ['worktree', 'remove', '--force', '--force', worktreePath], {
@@ -116,17 +131,25 @@ export async function removeWorktree(repoPath: string, worktreePath: string, bra
  * the worktree it already made and returns it; a leftover from an earlier attempt is replaced.
  */
 export async function prepareWorktree(input: PrepareWorktreeInput): Promise<PreparedWorktree> {
-  const { repoPath, buildId, taskId, attempt, buildBranch } = input;
-  const branch = taskBranch(buildId, taskId, attempt);
-  const worktreePath = taskWorktreePath(repoPath, buildId, taskId);
-  await ensureExcluded(repoPath);
+  const branch = taskBranch(input.buildId, input.taskId, input.attempt);
+  const worktreePath = taskWorktreePath(input.repoPath, input.buildId, input.taskId);
+  await ensureExcluded(input.repoPath);
+  return withWorktreeLock(input.repoPath, () => prepareLocked(input, branch, worktreePath));
+}
+
+async function prepareLocked(
+  input: PrepareWorktreeInput,
+  branch: string,
+  worktreePath: string,
+): Promise<PreparedWorktree> {
+  const { repoPath, buildBranch } = input;
   const existing = (await listWorktrees(repoPath)).find((w) => samePath(w.path, worktreePath));
   if (existing && existing.branch === branch && existsSync(worktreePath)) {
     const baseCommit = await git(repoPath, ['merge-base', branch, buildBranch]);
     return { worktreePath, branch, baseCommit };
   }
   if (existing || existsSync(worktreePath))
-    await removeWorktree(repoPath, worktreePath, existing?.branch ?? undefined);
+    await removeWorktreeLocked(repoPath, worktreePath, existing?.branch ?? undefined);
   mkdirSync(path.dirname(worktreePath), { recursive: true });
   if (await refExists(repoPath, `refs/heads/${branch}`)) {
     // The activity crashed between creating the branch and the worktree: reuse the branch as it is.
@@ -197,7 +220,7 @@ export async function sweepOrphans(repoPath: string, options: SweepOptions = {})
   const oldEnough = (ms: number) => options.olderThanMs === undefined || now - ms >= options.olderThanMs;
   const root = path.join(repoPath, WORKTREES_DIR);
   const result: SweepResult = { removedWorktrees: [], removedBranches: [] };
-  await git(repoPath, ['worktree', 'prune']);
+  await withWorktreeLock(repoPath, () => git(repoPath, ['worktree', 'prune']));
 
   const inRoot = (p: string) => samePath(path.dirname(path.dirname(p)), root);
   for (const wt of await listWorktrees(repoPath)) {
