@@ -17,6 +17,8 @@ export interface RunAgentInput {
   budgetUsd: string;
   /** The attempt stops once its calls have used this many tokens (input, output and cache); no cap when absent. */
   maxTokens?: number;
+  /** The build's engine choice; absent: the worker's configured agent.engine. */
+  engine?: 'builtin' | 'claude-code';
 }
 
 export interface RunAgentResult {

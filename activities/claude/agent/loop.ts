@@ -56,7 +56,11 @@ export function designNote(root: string, outDir: string): string | null {
   );
 }
 
-function taskPrompt(input: RunAgentInput, allowed: readonly string[], design: string | null = null): string {
+export function taskPrompt(
+  input: RunAgentInput,
+  allowed: readonly string[],
+  design: string | null = null,
+): string {
   const t = input.task;
   return [
     `Task ${t.id}: ${t.title}`,
