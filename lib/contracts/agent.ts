@@ -29,4 +29,9 @@ export interface RunAgentResult {
   costUsd: string;
   /** The model the API actually served (may carry a date suffix). */
   servedModel: string;
+  /**
+   * The claude-code engine's own figure (its total_cost_usd, its price table), kept for comparison only:
+   * budgets and reports use BuildRunner's cost rows (costUsd).
+   */
+  engineCostUsd?: string;
 }

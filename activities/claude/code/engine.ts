@@ -190,6 +190,7 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
       usage,
       costUsd: cost.toFixed(),
       servedModel,
+      engineCostUsd: new Decimal(result.total_cost_usd).toFixed(),
     };
   const said = result?.result ?? (thrown instanceof Error ? thrown.message : String(thrown ?? 'no result'));
   // No HTTP error reached the proxy: Claude Code gave up on its own, i.e. its request timed out.

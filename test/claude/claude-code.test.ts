@@ -1,0 +1,227 @@
+import Decimal from 'decimal.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createClaudeActivities } from '../../activities/claude';
+import type { RunAgentInput } from '../../lib/contracts';
+import { FailureClass } from '../../lib/failures';
+import { DEFAULT_CATALOG } from '../../lib/models';
+import { errors, reply, startFakeAnthropic, type FakeAnthropic, type Step } from '../fakes/anthropic-server';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { call, describeClaudeCode, finish, steps } from './engines';
+import { failureOf, makeTestKey, tempDir, testConfig } from './support';
+
+/** What only the claude-code engine needs shown: its API errors, its retries, and its cost accounting. */
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
+
+/** Claude Code's built-in list prices for these two models (USD per million tokens). */
+const LIST_PRICED = {
+  priceTableVersion: 'list-prices-test',
+  models: [
+    {
+      id: 'claude-sonnet-4-5',
+      tier: 'sonnet',
+      contextWindow: 200_000,
+      maxOutputTokens: 32_000,
+      speed: 2,
+      prices: { input: '3', output: '15', cacheWrite: '3.75', cacheRead: '0.30' },
+    },
+    {
+      id: 'claude-haiku-4-5',
+      tier: 'haiku',
+      contextWindow: 200_000,
+      maxOutputTokens: 32_000,
+      speed: 3,
+      prices: { input: '1', output: '5', cacheWrite: '1.25', cacheRead: '0.10' },
+    },
+    ...DEFAULT_CATALOG.models,
+  ],
+};
+
+describeClaudeCode('the claude-code engine', () => {
+  const key = makeTestKey();
+  let server: FakeAnthropic;
+  let db: TestDatabase;
+  let tmp: { dir: string; cleanup: () => void };
+  let repo: string;
+  let base: string;
+  const captured: string[] = [];
+
+  const activities = (url = server.url, timeoutMs = 20_000) =>
+    createClaudeActivities({
+      db,
+      config: testConfig(url, {
+        anthropic: { baseUrl: url, timeoutMs },
+        models: LIST_PRICED,
+        agent: { engine: 'claude-code', allowedCommands: ['node --test'] },
+      }),
+      apiKey: key,
+      env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: key },
+    });
+  const input = (over: Partial<RunAgentInput> = {}): RunAgentInput => ({
+    buildId: 'b-cc',
+    taskId: 't1',
+    attempt: 1,
+    model: 'claude-sonnet-4-5',
+    worktreePath: repo,
+    baseCommit: base,
+    task: {
+      id: 't1',
+      title: 'Note',
+      description: 'Write notes.md.',
+      acceptance: [],
+      dependsOn: [],
+      files: [],
+    },
+    budgetUsd: '5',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    server = await startFakeAnthropic();
+    db = await createTestDatabase('pglite');
+    tmp = tempDir('br-cc-');
+    repo = path.join(tmp.dir, 'repo');
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+    writeFileSync(path.join(repo, 'README.md'), '# Demo\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    base = git(repo, 'rev-parse', 'HEAD');
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+    tmp.cleanup();
+  });
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
+
+  const cases: [string, Step, FailureClass, boolean, number | undefined][] = [
+    ['429 with retry-after', errors.rateLimited(17), FailureClass.RATE_LIMITED, false, 17],
+    [
+      '429 without retry-after',
+      errors.rateLimitedNoRetryAfter(),
+      FailureClass.QUOTA_EXHAUSTED,
+      false,
+      undefined,
+    ],
+    ['400 spend limit', errors.spendLimit(), FailureClass.QUOTA_EXHAUSTED, false, undefined],
+    ['529 overloaded', errors.overloaded(), FailureClass.OVERLOADED, false, undefined],
+    [
+      'an overloaded error inside a 200 stream',
+      {
+        ...reply('partial', { usage: { input_tokens: 1000 } }),
+        streamError: { type: 'overloaded_error', message: 'Overloaded' },
+      },
+      FailureClass.OVERLOADED,
+      false,
+      undefined,
+    ],
+    ['500 server error', errors.serverError(), FailureClass.SERVER_ERROR, false, undefined],
+    ['400 prompt is too long', errors.promptTooLong(), FailureClass.CONTEXT_TOO_LONG, false, undefined],
+    ['400 invalid request', errors.invalidRequest(), FailureClass.INVALID_REQUEST, true, undefined],
+    ['401 authentication', errors.unauthorized(), FailureClass.AUTH, true, undefined],
+    ['403 permission', errors.forbidden(), FailureClass.AUTH, true, undefined],
+    ['a response slower than the request timeout', errors.slow(4000), FailureClass.TIMEOUT, false, undefined],
+  ];
+
+  it.each(cases)(
+    'maps %s to its failure class, with one request and no engine retry',
+    async (name, step, type, nonRetryable, retryAfter) => {
+      server.enqueue(...steps('claude-code', [call('list_files', {})]), step);
+      const failure = await failureOf(
+        activities(server.url, name.includes('slower') ? 2000 : 20_000).runAgent(input()),
+      );
+      captured.push(failure.message, JSON.stringify(failure.details));
+      expect(failure.type).toBe(type);
+      expect(failure.nonRetryable).toBe(nonRetryable);
+      expect(failure.details[0].retryAfterSeconds).toBe(retryAfter);
+      expect(failure.details[0].model).toBe('claude-sonnet-4-5');
+      // The first call's cost (100 × $3 + 50 × $15 per million) stays on the failure; a broken-off stream's input is billed too.
+      expect(failure.details[0].costUsd).toBe(name.includes('stream') ? '0.004065' : '0.00105');
+      expect(server.requests).toHaveLength(2);
+      expect(server.pending()).toBe(0);
+    },
+    30_000,
+  );
+
+  it('maps a refused connection to NETWORK', async () => {
+    const closed = await startFakeAnthropic();
+    const url = closed.url;
+    await closed.close();
+    const failure = await failureOf(activities(url).runAgent(input()));
+    expect(failure.type).toBe(FailureClass.NETWORK);
+    expect(failure.nonRetryable).toBe(false);
+  });
+
+  it('never shows the key in a failure', () => {
+    expect(captured.length).toBeGreaterThan(cases.length);
+    expect(captured.join('\n')).not.toContain(key);
+    expect(captured.join('\n')).not.toContain(key.slice(10));
+  });
+
+  it.each(['claude-sonnet-4-5', 'claude-haiku-4-5'])(
+    'records one cost row per Claude message whose sum equals the engine’s own total_cost_usd (%s)',
+    async (model) => {
+      server.enqueue(
+        ...steps('claude-code', [
+          call(
+            'list_files',
+            {},
+            { usage: { input_tokens: 3000, output_tokens: 120, cache_creation_input_tokens: 4000 } },
+          ),
+          call(
+            'write_file',
+            { path: 'notes.md', content: '# Notes\n' },
+            { usage: { input_tokens: 200, output_tokens: 80, cache_read_input_tokens: 4000 } },
+          ),
+          call(
+            'read_file',
+            { path: 'notes.md' },
+            {
+              usage: {
+                input_tokens: 150,
+                output_tokens: 40,
+                cache_read_input_tokens: 4300,
+                cache_creation_input_tokens: 300,
+              },
+            },
+          ),
+          finish('Wrote notes.md.', {
+            usage: { input_tokens: 90, output_tokens: 25, cache_read_input_tokens: 4600 },
+          }),
+        ]),
+      );
+      const result = await activities().runAgent(input({ model, buildId: `b-parity-${model}` }));
+      const rows = await db.prisma.costEntry.findMany({ where: { buildId: `b-parity-${model}` } });
+      expect(rows).toHaveLength(4);
+      expect(new Set(rows.map((r) => r.idempotencyKey)).size).toBe(4);
+      const sum = rows.reduce((s, r) => s.plus(r.usd.toString()), new Decimal(0));
+      expect(sum.toFixed()).toBe(result.costUsd);
+      // The engine adds floats (0.011430000000000001 for haiku here); to the 10 places a cost row keeps, they agree.
+      expect(new Decimal(result.engineCostUsd!).toDecimalPlaces(10).toFixed()).toBe(result.costUsd);
+      expect(result.usage).toEqual({
+        inputTokens: 3440,
+        outputTokens: 265,
+        cacheWriteTokens: 4300,
+        cacheReadTokens: 12900,
+      });
+      expect(rows.every((r) => r.model === model && r.requestedModel === model)).toBe(true);
+    },
+  );
+
+  it('sends every request with the attempt’s model and never the key to Claude Code', async () => {
+    server.enqueue(...steps('claude-code', [finish('ok')]));
+    await activities().runAgent(input({ model: 'claude-haiku-4-5' }));
+    expect(server.requests.map((r) => r.body.model)).toEqual(['claude-haiku-4-5']);
+    expect(server.requests[0]!.headers['x-api-key']).toBe(key);
+    expect(server.requests[0]!.body.stream).toBe(true);
+  });
+});
