@@ -8,6 +8,9 @@ import { FailureClass } from '../../lib/failures';
 import { DEFAULT_CATALOG } from '../../lib/models';
 import { errors, reply, startFakeAnthropic, type FakeAnthropic, type Step } from '../fakes/anthropic-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { claudeCodeEnv } from '../../activities/claude/code/env';
+import { PLACEHOLDER_KEY } from '../../activities/claude/code/proxy';
+import { mcpToolName } from '../../activities/claude/code/tools';
 import { call, describeClaudeCode, finish, steps } from './engines';
 import { failureOf, makeTestKey, tempDir, testConfig } from './support';
 
@@ -223,5 +226,37 @@ describeClaudeCode('the claude-code engine', () => {
     expect(server.requests.map((r) => r.body.model)).toEqual(['claude-haiku-4-5']);
     expect(server.requests[0]!.headers['x-api-key']).toBe(key);
     expect(server.requests[0]!.body.stream).toBe(true);
+    // Only BuildRunner's tools: no built-in Bash, Read, WebFetch… (Bash would run outside the sandbox).
+    expect(server.requests[0]!.body.tools.map((t: { name: string }) => t.name).sort()).toEqual(
+      ['edit_file', 'list_files', 'read_file', 'run_command', 'search_files', 'write_file'].map(mcpToolName),
+    );
+  });
+
+  it('starts Claude Code with an allow-listed environment: no worker secret, no key, no user config', () => {
+    const env = claudeCodeEnv({
+      workerEnv: {
+        ...process.env,
+        ANTHROPIC_API_KEY: key,
+        GITHUB_TOKEN: 'ghp_x',
+        LANG: 'C.UTF-8',
+        HOME: '/root',
+      },
+      home: '/tmp/attempt-home',
+      proxyUrl: 'http://127.0.0.1:1',
+      model: 'claude-sonnet-4-5',
+      timeoutMs: 1000,
+    });
+    expect(JSON.stringify(env)).not.toContain(key);
+    expect(JSON.stringify(env)).not.toContain('ghp_x');
+    expect(env).toMatchObject({
+      LANG: 'C.UTF-8',
+      HOME: '/tmp/attempt-home',
+      CLAUDE_CONFIG_DIR: '/tmp/attempt-home/.claude',
+      ANTHROPIC_API_KEY: PLACEHOLDER_KEY,
+      CLAUDE_CODE_MAX_RETRIES: '0',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    });
+    const fromWorker = Object.keys(env).filter((k) => !/^(CLAUDE_|ANTHROPIC_|DISABLE_|API_)/.test(k));
+    expect(fromWorker.sort()).toEqual(['HOME', 'LANG', 'PATH', 'TMPDIR'].filter((k) => k in env));
   });
 });
