@@ -3,6 +3,7 @@ import type { BuildRunnerConfig } from '../lib/config';
 import type { DtcgGroup } from '../lib/design/dtcg';
 import { resolveDesign, type DesignRequest } from '../lib/design/request';
 import { UserError } from '../lib/errors';
+import type { AgentEngine } from '../lib/contracts';
 import type { Plan } from '../lib/plan';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 
@@ -46,6 +47,8 @@ export interface StartBuildOptions {
   estimator?: 'heuristic' | 'ai';
   /** The plan to build, made before the build starts (`br plan --out`, or planned by `br build start`). */
   plan?: Plan;
+  /** The coding-agent engine for this build; default: agent.engine of the configuration. */
+  engine?: AgentEngine;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -92,8 +95,18 @@ export function makeBuildInput(args: {
     routing: { tiers, maxAttemptsPerTask, catalog: config.models },
     alertThresholds: config.budget.alertThresholds,
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
+    ...agentEngineOf(options.engine, config.agent.engine),
     ...designOf(config, args.specContent, args.brand),
   };
+}
+
+/** Pinned on the build when chosen for it or not the default, so builds that keep the builtin engine look as before. */
+function agentEngineOf(
+  chosen: AgentEngine | undefined,
+  configured: AgentEngine,
+): { agentEngine?: AgentEngine } {
+  const engine = chosen ?? configured;
+  return chosen || engine !== 'builtin' ? { agentEngine: engine } : {};
 }
 
 function designOf(

@@ -1,4 +1,6 @@
 /** The coding-agent activity: arguments and result. */
+export type AgentEngine = 'builtin' | 'claude-code';
+
 import type { TokenUsage } from '../models';
 import type { PlannedTask } from '../plan';
 
@@ -18,7 +20,7 @@ export interface RunAgentInput {
   /** The attempt stops once its calls have used this many tokens (input, output and cache); no cap when absent. */
   maxTokens?: number;
   /** The build's engine choice; absent: the worker's configured agent.engine. */
-  engine?: 'builtin' | 'claude-code';
+  engine?: AgentEngine;
 }
 
 export interface RunAgentResult {

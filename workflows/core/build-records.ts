@@ -140,5 +140,6 @@ export function taskWorkflowInput(
     routing: input.routing,
     ...(input.verifyCommand ? { verifyCommand: input.verifyCommand } : {}),
     ...(input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: input.verifyTimeoutSeconds } : {}),
+    ...(input.agentEngine ? { agentEngine: input.agentEngine } : {}),
   };
 }

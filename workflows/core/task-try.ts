@@ -37,6 +37,8 @@ export async function tryOnce(
       task,
       ...(repairFeedback !== undefined ? { repairFeedback } : {}),
       budgetUsd,
+      // Only an argument: the engine runs inside the agent activity, so the commands are the same for both.
+      ...(input.agentEngine ? { engine: input.agentEngine } : {}),
     });
     spent = agent.costUsd;
     const commit = await a.commitTask({
