@@ -16,7 +16,9 @@ export const claudeCodeInstalled = findClaudeAgentSdk() !== undefined;
 export const ENGINES: Engine[] =
   claudeCodeInstalled || process.env.CI === 'true' ? ['builtin', 'claude-code'] : ['builtin'];
 
-export const describeClaudeCode = claudeCodeInstalled || process.env.CI === 'true' ? describe : describe.skip;
+export function describeClaudeCode(name: string, fn: () => void): void {
+  (claudeCodeInstalled || process.env.CI === 'true' ? describe : describe.skip)(name, fn);
+}
 
 export type ScriptStep =
   | { tool: string; input: unknown; options?: Omit<MessageStep, 'kind' | 'content'> }
