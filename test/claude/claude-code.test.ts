@@ -220,6 +220,28 @@ describeClaudeCode('the claude-code engine', () => {
     },
   );
 
+  it('keeps our price table where Claude Code’s own differs (claude-sonnet-5-5 cache reads)', async () => {
+    server.enqueue(
+      ...steps('claude-code', [
+        finish('ok', {
+          usage: {
+            input_tokens: 2100,
+            output_tokens: 30,
+            cache_creation_input_tokens: 500,
+            cache_read_input_tokens: 2000,
+          },
+        }),
+      ]),
+    );
+    const result = await activities().runAgent(
+      input({ model: 'claude-sonnet-5-5', buildId: 'b-sonnet-5-5' }),
+    );
+    // Ours: 2100 × $2 + 30 × $10 + 500 × $2.50 + 2000 × $0.20 per million. Claude Code prices the
+    // cache reads at $0.10: 0.00595. Budgets and reports use ours.
+    expect(result.costUsd).toBe('0.00615');
+    expect(new Decimal(result.engineCostUsd!).toDecimalPlaces(10).toFixed()).toBe('0.00595');
+  });
+
   it('sends every request with the attempt’s model and never the key to Claude Code', async () => {
     server.enqueue(...steps('claude-code', [finish('ok')]));
     await activities().runAgent(input({ model: 'claude-haiku-4-5' }));
