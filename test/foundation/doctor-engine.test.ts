@@ -1,3 +1,4 @@
+import { claudeCodeMissing } from '../../activities/claude/code/engine';
 import { checkEngine } from '../../services/doctor-engine';
 import { claudeCodeInstalled } from '../claude/engines';
 import { tempDir } from '../claude/support';
@@ -24,5 +25,13 @@ describe('br doctor’s agent engine line', () => {
       status: 'ok',
       detail: expect.stringMatching(/^claude-code \(Claude Agent SDK \d+\.\d+\.\d+, /),
     });
+  });
+});
+
+describe('a worker without the claude-code engine', () => {
+  it('fails the task as the user’s to fix, saying how to install it', () => {
+    const failure = claudeCodeMissing();
+    expect(failure).toMatchObject({ type: 'CONFIG_INVALID', nonRetryable: true });
+    expect(failure.message).toMatch(/bash scripts\/install-claude-code\.sh[\s\S]*br doctor/);
   });
 });

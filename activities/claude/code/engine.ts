@@ -1,6 +1,7 @@
 import { APIError } from '@anthropic-ai/sdk';
 import type Anthropic from '@anthropic-ai/sdk';
 import Decimal from 'decimal.js';
+import type { ApplicationFailure } from '@temporalio/common';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,7 @@ function apiErrorOf(e: UpstreamError): APIError {
   return APIError.generate(undefined, new Error(e.message), e.message, undefined);
 }
 
-export function claudeCodeMissing(): Error {
+export function claudeCodeMissing(): ApplicationFailure {
   return failure(
     FailureClass.CONFIG_INVALID,
     'agent.engine is "claude-code" but the Claude Agent SDK is not installed on this worker. ' +
