@@ -245,7 +245,7 @@ describeClaudeCode('the claude-code engine', () => {
   it('sends every request with the attempt’s model and never the key to Claude Code', async () => {
     server.enqueue(...steps('claude-code', [finish('ok')]));
     await activities().runAgent(input({ model: 'claude-haiku-4-5' }));
-    expect(server.requests.map((r) => r.body.model)).toEqual(['claude-haiku-4-5']);
+    expect(server.requests.map((r) => r.body.model as string)).toEqual(['claude-haiku-4-5']);
     expect(server.requests[0]!.headers['x-api-key']).toBe(key);
     expect(server.requests[0]!.body.stream).toBe(true);
     // Only BuildRunner's tools: no built-in Bash, Read, WebFetch… (Bash would run outside the sandbox).

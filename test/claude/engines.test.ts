@@ -202,7 +202,7 @@ describe.each(ENGINES)('the %s engine', (engine: Engine) => {
     expect(seen).not.toContain('ghp_secret_value');
     // The key reaches the API only as its auth header.
     expect(
-      server.requests.every((r) => `${r.headers['x-api-key'] ?? r.headers.authorization}`.includes(key)),
+      server.requests.every((r) => String(r.headers['x-api-key'] ?? r.headers.authorization).includes(key)),
     ).toBe(true);
   });
 

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
 import { FailureClass } from '../../../lib/failures';
-import { findModel } from '../../../lib/models';
 import { sandboxPolicy } from '../../../lib/sandbox/policy';
 import { secretValuesOf } from '../../../lib/secrets/redact';
 import { failure } from '../../failure';
@@ -58,7 +57,6 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
   const { config, db } = deps;
   const catalog = config.models;
   requirePricedModel(catalog, input.model);
-  const model = findModel(catalog, input.model)!;
   const entry = findClaudeAgentSdk();
   if (!entry) throw claudeCodeMissing();
   if (!deps.apiKey) throw failure(FailureClass.AUTH, 'ANTHROPIC_API_KEY is not set for this worker.');
@@ -171,7 +169,8 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
   }
   if (cancelled?.aborted) throw cancelled.reason ?? thrown ?? new Error('cancelled');
   const recordFailure = proxy.recordFailure();
-  if (recordFailure) throw recordFailure;
+  if (recordFailure)
+    throw recordFailure instanceof Error ? recordFailure : new Error('could not record a cost row');
   const turns = result?.num_turns ?? calls;
   if (limit) throw incomplete(limit, calls);
   const upstream = proxy.error();
@@ -193,7 +192,7 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
       servedModel,
       engineCostUsd: new Decimal(result.total_cost_usd).toFixed(),
     };
-  const said = result?.result ?? (thrown instanceof Error ? thrown.message : String(thrown ?? 'no result'));
+  const said = result?.result ?? (thrown instanceof Error ? thrown.message : 'no result');
   // No HTTP error reached the proxy: Claude Code gave up on its own, i.e. its request timed out.
   if (/timed out|timeout/i.test(said))
     throw failure(FailureClass.TIMEOUT, `Claude Code (${input.model}): the request timed out`, {

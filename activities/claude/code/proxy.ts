@@ -113,7 +113,7 @@ class StreamMeter {
       error?: { type?: string; message?: string };
     };
     try {
-      parsed = JSON.parse(data);
+      parsed = JSON.parse(data) as typeof parsed;
     } catch {
       return;
     }

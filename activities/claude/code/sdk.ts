@@ -35,7 +35,8 @@ export type SdkMessage =
   | { type: 'stream_event' }
   | {
       type: 'result';
-      subtype: 'success' | 'error_max_turns' | 'error_max_budget_usd' | 'error_during_execution' | string;
+      /** 'success', 'error_max_turns', 'error_max_budget_usd', 'error_during_execution', … */
+      subtype: string;
       is_error: boolean;
       num_turns: number;
       result?: string;
@@ -90,7 +91,9 @@ export function findClaudeAgentSdk(root: string = packageRoot()): string | undef
 
 let loaded: Promise<ClaudeAgentSdk> | undefined;
 
-// A real import(), which TypeScript's CommonJS output would otherwise turn into require().
+// A real import(): TypeScript's CommonJS output turns import() into require(), which Node 20 can use
+// for an ES module but a test runner's module registry cannot. The argument is a file URL we built.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
 /** Loads the SDK (an ES module) once per process. */
