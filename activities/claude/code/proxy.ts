@@ -131,10 +131,16 @@ class StreamMeter {
   }
 }
 
+/** A call to the model (POST /v1/messages), as opposed to token counting or any other endpoint. */
+export function isModelCall(method: string | undefined, path: string): boolean {
+  return method === 'POST' && /^\/v1\/messages(\?|$)/.test(path);
+}
+
 export async function startMeteringProxy(options: ProxyOptions): Promise<MeteringProxy> {
   let firstError: UpstreamError | undefined;
   let stopped: string | undefined;
   let recordFailure: unknown;
+  const inFlight = new Set<AbortController>();
   // The cost of the previous message is recorded (and the limits checked) before the next request goes out.
   let recording: Promise<void> = Promise.resolve();
   const upstream = options.upstream.replace(/\/+$/, '');
@@ -159,8 +165,10 @@ export async function startMeteringProxy(options: ProxyOptions): Promise<Meterin
       return;
     }
     const path = req.url ?? '/';
+    // Model calls: priced, and their failures decide the attempt. Other calls (token counting, …) pass through.
+    const metered = isModelCall(req.method, path);
     let body = raw;
-    if (req.method === 'POST' && path.startsWith('/v1/messages') && raw) {
+    if (metered && raw) {
       try {
         const parsed = JSON.parse(raw) as { model?: string };
         if (parsed.model !== options.model) body = JSON.stringify({ ...parsed, model: options.model });
@@ -174,14 +182,23 @@ export async function startMeteringProxy(options: ProxyOptions): Promise<Meterin
     headers.set('x-api-key', options.apiKey);
     headers.set('accept-encoding', 'identity');
 
+    // Claude Code gave up on the request (its timeout) or the attempt ended: stop reading the API's answer.
+    const aborted = new AbortController();
+    inFlight.add(aborted);
+    res.on('close', () => {
+      aborted.abort();
+      inFlight.delete(aborted);
+    });
     let up: Response;
     try {
       up = await fetch(`${upstream}${path}`, {
         method: req.method,
         headers,
         body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+        signal: aborted.signal,
       });
     } catch (err) {
+      if (aborted.signal.aborted || !metered) return void res.destroy();
       firstError = {
         kind: 'network',
         headers: new Headers(),
@@ -197,6 +214,11 @@ export async function startMeteringProxy(options: ProxyOptions): Promise<Meterin
     });
     if (!up.ok) {
       const text = await up.text();
+      if (!metered) {
+        res.writeHead(up.status, responseHeaders);
+        res.end(text);
+        return;
+      }
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
@@ -214,22 +236,26 @@ export async function startMeteringProxy(options: ProxyOptions): Promise<Meterin
       res.end(text);
       return;
     }
-    const metered = path.startsWith('/v1/messages') && !path.startsWith('/v1/messages/count_tokens');
     res.writeHead(up.status, responseHeaders);
     const isStream = (up.headers.get('content-type') ?? '').includes('text/event-stream');
     const meter = new StreamMeter();
     let json = '';
     const decoder = new TextDecoder();
     const reader = up.body?.getReader();
-    for (;;) {
-      const next = reader ? await reader.read() : { done: true as const, value: undefined };
-      if (next.done) break;
-      const chunk = next.value;
-      const text = decoder.decode(chunk, { stream: true });
-      if (metered && isStream) meter.push(text);
-      else if (metered) json += text;
-      // Written after metering, so a broken-off stream's usage is known before Claude Code reacts to it.
-      if (!res.destroyed) res.write(chunk);
+    try {
+      for (;;) {
+        const next = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (next.done) break;
+        const chunk = next.value;
+        const text = decoder.decode(chunk, { stream: true });
+        if (metered && isStream) meter.push(text);
+        else if (metered) json += text;
+        // Written after metering, so a broken-off stream's usage is known before Claude Code reacts to it.
+        if (!res.destroyed) res.write(chunk);
+      }
+    } catch (err) {
+      // Claude Code closed the connection (its timeout): what was metered so far is still recorded below.
+      if (!aborted.signal.aborted) throw err;
     }
     if (metered) {
       let message: ProxiedMessage | undefined;
@@ -276,6 +302,7 @@ export async function startMeteringProxy(options: ProxyOptions): Promise<Meterin
     recordFailure: () => recordFailure,
     stop: (reason) => void (stopped ??= reason),
     close: async () => {
+      for (const c of inFlight) c.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
