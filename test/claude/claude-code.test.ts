@@ -248,6 +248,8 @@ describeClaudeCode('the claude-code engine', () => {
     expect(server.requests.map((r) => r.body.model as string)).toEqual(['claude-haiku-4-5']);
     expect(server.requests[0]!.headers['x-api-key']).toBe(key);
     expect(server.requests[0]!.body.stream).toBe(true);
+    // agent.maxOutputTokensPerTurn (8192 by default), as the builtin loop sends it.
+    expect(server.requests[0]!.body.max_tokens).toBe(8192);
     // Only BuildRunner's tools: no built-in Bash, Read, WebFetch… (Bash would run outside the sandbox).
     expect(server.requests[0]!.body.tools.map((t: { name: string }) => t.name).sort()).toEqual(
       ['edit_file', 'list_files', 'read_file', 'run_command', 'search_files', 'write_file'].map(mcpToolName),
@@ -267,6 +269,7 @@ describeClaudeCode('the claude-code engine', () => {
       proxyUrl: 'http://127.0.0.1:1',
       model: 'claude-sonnet-4-5',
       timeoutMs: 1000,
+      maxOutputTokens: 8192,
     });
     expect(JSON.stringify(env)).not.toContain(key);
     expect(JSON.stringify(env)).not.toContain('ghp_x');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
 import { FailureClass } from '../../../lib/failures';
 import { sandboxPolicy } from '../../../lib/sandbox/policy';
+import { findModel } from '../../../lib/models';
 import { secretValuesOf } from '../../../lib/secrets/redact';
 import { failure } from '../../failure';
 import { callKeyPrefix, cancellationSignal, heartbeat } from '../activity-context';
@@ -57,6 +58,7 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
   const { config, db } = deps;
   const catalog = config.models;
   requirePricedModel(catalog, input.model);
+  const model = findModel(catalog, input.model)!;
   const entry = findClaudeAgentSdk();
   if (!entry) throw claudeCodeMissing();
   if (!deps.apiKey) throw failure(FailureClass.AUTH, 'ANTHROPIC_API_KEY is not set for this worker.');
@@ -143,6 +145,7 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
           proxyUrl: proxy.url,
           model: input.model,
           timeoutMs: config.anthropic.timeoutMs,
+          maxOutputTokens: Math.min(config.agent.maxOutputTokensPerTurn, model.maxOutputTokens),
         }),
         // No user, project or local settings files: only what is passed here applies.
         settingSources: [],

@@ -13,6 +13,8 @@ export function claudeCodeEnv(options: {
   proxyUrl: string;
   model: string;
   timeoutMs: number;
+  /** Output tokens per answer, as the builtin loop's max_tokens. */
+  maxOutputTokens: number;
 }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of MINIMAL_ENV) {
@@ -30,6 +32,7 @@ export function claudeCodeEnv(options: {
     // The workflow owns retries and fallback: Claude Code must surface every API error at once.
     CLAUDE_CODE_MAX_RETRIES: '0',
     API_TIMEOUT_MS: String(options.timeoutMs),
+    CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(options.maxOutputTokens),
     // Every model slot is the attempt's model: model changes are the workflow's fallback decisions.
     ANTHROPIC_MODEL: options.model,
     ANTHROPIC_SMALL_FAST_MODEL: options.model,
