@@ -28,6 +28,8 @@ export interface ClaudeActivityDeps {
   repoRoot?: string;
   /** Environment the agent's allowed commands start from (scrubbed of secrets); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** The claude-code engine's binary instead of the one the Claude Agent SDK ships. */
+  claudeCodeExecutable?: string;
 }
 
 /**
@@ -106,7 +108,14 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
       return withKeepAlive(() =>
         engine === 'claude-code'
           ? runClaudeCode(
-              { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
+              {
+                client: anthropic(),
+                db: deps.db,
+                config: deps.config,
+                apiKey: deps.apiKey,
+                env: deps.env,
+                ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
+              },
               resolved,
             )
           : runAgentLoop(

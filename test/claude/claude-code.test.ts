@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
 import type { RunAgentInput } from '../../lib/contracts';
@@ -10,6 +10,7 @@ import { errors, reply, startFakeAnthropic, type FakeAnthropic, type Step } from
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { claudeCodeEnv } from '../../activities/claude/code/env';
 import { PLACEHOLDER_KEY } from '../../activities/claude/code/proxy';
+import { findClaudeAgentSdk } from '../../activities/claude/code/sdk';
 import { mcpToolName } from '../../activities/claude/code/tools';
 import { call, describeClaudeCode, finish, steps } from './engines';
 import { failureOf, makeTestKey, tempDir, testConfig } from './support';
@@ -21,6 +22,15 @@ const git = (cwd: string, ...args: string[]) =>
     cwd,
     encoding: 'utf8',
   }).trim();
+
+const hasStrace = (() => {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 /** Claude Code's built-in list prices for these two models (USD per million tokens). */
 const LIST_PRICED = {
@@ -255,6 +265,54 @@ describeClaudeCode('the claude-code engine', () => {
       ['edit_file', 'list_files', 'read_file', 'run_command', 'search_files', 'write_file'].map(mcpToolName),
     );
   });
+
+  (hasStrace ? it : it.skip)(
+    'opens no network connection of its own: only the proxy on loopback',
+    async () => {
+      const dir = tempDir('br-cc-trace-');
+      try {
+        const trace = path.join(dir.dir, 'trace');
+        const wrapper = path.join(dir.dir, 'claude');
+        const binary = path.join(
+          path.dirname(findClaudeAgentSdk()!),
+          '..',
+          'claude-agent-sdk-linux-x64',
+          'claude',
+        );
+        writeFileSync(
+          wrapper,
+          `#!/bin/sh\nexec strace -f -qq -e trace=connect -o ${trace} ${binary} "$@"\n`,
+          { mode: 0o755 },
+        );
+        server.enqueue(...steps('claude-code', [call('list_files', {}), finish('ok')]));
+        const traced = createClaudeActivities({
+          db,
+          config: testConfig(server.url, {
+            anthropic: { baseUrl: server.url, timeoutMs: 20_000 },
+            models: LIST_PRICED,
+            agent: { engine: 'claude-code' },
+          }),
+          apiKey: key,
+          env: { PATH: process.env.PATH },
+          claudeCodeExecutable: wrapper,
+        });
+        await traced.runAgent(input());
+        const connects = readFileSync(trace, 'utf8')
+          .split('\n')
+          .filter((l) => /connect\(\d+, \{sa_family=AF_INET6?/.test(l));
+        expect(connects.length).toBeGreaterThan(0);
+        const fakePort = new URL(server.url).port;
+        for (const c of connects) {
+          expect(c).toContain('inet_addr("127.0.0.1")');
+          // Through the proxy, never straight to the API (here the scripted server), never DNS.
+          expect(c).not.toContain(`htons(${fakePort})`);
+          expect(c).not.toContain('htons(53)');
+        }
+      } finally {
+        dir.cleanup();
+      }
+    },
+  );
 
   it('starts Claude Code with an allow-listed environment: no worker secret, no key, no user config', () => {
     const env = claudeCodeEnv({

@@ -31,6 +31,8 @@ export interface AgentDeps {
   apiKey?: string;
   /** The worker's environment (process.env by default): allow-listed names reach the sandbox, secrets are masked. */
   env?: NodeJS.ProcessEnv;
+  /** The claude-code engine's binary instead of the SDK's own (a wrapper that traces it, in a test). */
+  claudeCodeExecutable?: string;
 }
 
 export interface AgentProgress {

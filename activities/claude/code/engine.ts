@@ -160,6 +160,7 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
         maxTurns: config.agent.maxTurns,
         includePartialMessages: true,
         stderr: () => undefined,
+        ...(deps.claudeCodeExecutable ? { pathToClaudeCodeExecutable: deps.claudeCodeExecutable } : {}),
       },
     });
     for await (const message of q) if (message.type === 'result') result = message;
