@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClaudeActivities } from '../../activities/claude';
 import type { RunAgentInput } from '../../lib/contracts';
@@ -273,12 +273,10 @@ describeClaudeCode('the claude-code engine', () => {
       try {
         const trace = path.join(dir.dir, 'trace');
         const wrapper = path.join(dir.dir, 'claude');
-        const binary = path.join(
-          path.dirname(findClaudeAgentSdk()!),
-          '..',
-          'claude-agent-sdk-linux-x64',
-          'claude',
-        );
+        // The SDK's per-platform package beside it (claude-agent-sdk-linux-x64, …-linux-arm64, …).
+        const scope = path.join(path.dirname(findClaudeAgentSdk()!), '..');
+        const platform = readdirSync(scope).find((d) => existsSync(path.join(scope, d, 'claude')))!;
+        const binary = path.join(scope, platform, 'claude');
         writeFileSync(
           wrapper,
           `#!/bin/sh\nexec strace -f -qq -e trace=connect -o ${trace} ${binary} "$@"\n`,
