@@ -102,6 +102,11 @@ export const configSchema = z.strictObject({
     .prefault({}),
   agent: z
     .strictObject({
+      /**
+       * Which coding agent runs a task attempt: BuildRunner's own loop, or Claude Code through the Claude
+       * Agent SDK (an opt-in install, scripts/install-claude-code.sh). Same contract either way.
+       */
+      engine: z.enum(['builtin', 'claude-code']).default('builtin'),
       maxTurns: z.number().int().min(1).max(500).default(40),
       maxOutputTokensPerTurn: z.number().int().min(256).default(8192),
       /** Commands the agent may run, matched exactly or as a prefix followed by arguments. */

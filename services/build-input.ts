@@ -3,7 +3,7 @@ import type { BuildRunnerConfig } from '../lib/config';
 import type { DtcgGroup } from '../lib/design/dtcg';
 import { resolveDesign, type DesignRequest } from '../lib/design/request';
 import { UserError } from '../lib/errors';
-import type { QualityGateSettings } from '../lib/contracts';
+import type { AgentEngine, QualityGateSettings } from '../lib/contracts';
 import type { Plan } from '../lib/plan';
 import { gateSettings } from '../lib/quality/gate';
 import type { BuildWorkflowInput } from '../workflows/core/types';
@@ -54,6 +54,8 @@ export interface StartBuildOptions {
   repo?: string;
   /** Build on the checkout itself, on this machine, even when it has a remote. */
   local?: boolean;
+  /** The coding-agent engine for this build; default: agent.engine of the configuration. */
+  engine?: AgentEngine;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -112,6 +114,7 @@ export function makeBuildInput(args: {
     alertThresholds: config.budget.alertThresholds,
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
     ...qualityGateOf(config),
+    ...agentEngineOf(options.engine, config.agent.engine),
     ...designOf(config, args.specContent, args.brand),
   };
 }
@@ -119,6 +122,15 @@ export function makeBuildInput(args: {
 function qualityGateOf(config: BuildRunnerConfig): { qualityGate?: QualityGateSettings } {
   const qualityGate = gateSettings(config.quality, config.gaps.testResults);
   return qualityGate ? { qualityGate } : {};
+}
+
+/** Pinned on the build when chosen for it or not the default, so builds that keep the builtin engine look as before. */
+function agentEngineOf(
+  chosen: AgentEngine | undefined,
+  configured: AgentEngine,
+): { agentEngine?: AgentEngine } {
+  const engine = chosen ?? configured;
+  return chosen || engine !== 'builtin' ? { agentEngine: engine } : {};
 }
 
 function designOf(

@@ -182,6 +182,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     checks.push(database, temporal);
     const { checkSandbox } = await import('./doctor-sandbox');
     checks.push(checkSandbox(loaded.config.agent.sandbox, loaded.config.agent.network));
+    const { checkEngine } = await import('./doctor-engine');
+    checks.push(checkEngine(loaded.config.agent.engine));
   }
   checks.push(checkApiKey(env, cwd));
   return { ok: checks.every((c) => c.status !== 'fail'), checks };

@@ -10,6 +10,7 @@ import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { callKeyPrefix } from './activity-context';
 import { withKeepAlive } from './activity-context';
 import { runAgentLoop } from './agent/loop';
+import { runClaudeCode } from './code/engine';
 import { createAnthropicClient } from './client';
 import { failure } from '../failure';
 import { estimateWithClaude } from './estimator';
@@ -27,6 +28,8 @@ export interface ClaudeActivityDeps {
   repoRoot?: string;
   /** Environment the agent's allowed commands start from (scrubbed of secrets); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** The claude-code engine's binary instead of the one the Claude Agent SDK ships. */
+  claudeCodeExecutable?: string;
 }
 
 /**
@@ -99,11 +102,29 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
     },
 
     async runAgent(input: RunAgentInput) {
+      const resolved = {
+        ...input,
+        worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath),
+      };
+      // The engine is chosen here, inside the activity, so the workflows' commands are the same for both.
+      const engine = input.engine ?? deps.config.agent.engine;
       return withKeepAlive(() =>
-        runAgentLoop(
-          { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
-          { ...input, worktreePath: path.resolve(deps.repoRoot ?? process.cwd(), input.worktreePath) },
-        ),
+        engine === 'claude-code'
+          ? runClaudeCode(
+              {
+                client: anthropic(),
+                db: deps.db,
+                config: deps.config,
+                apiKey: deps.apiKey,
+                env: deps.env,
+                ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
+              },
+              resolved,
+            )
+          : runAgentLoop(
+              { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
+              resolved,
+            ),
       );
     },
   };

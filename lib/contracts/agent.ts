@@ -1,4 +1,6 @@
 /** The coding-agent activity: arguments and result. */
+export type AgentEngine = 'builtin' | 'claude-code';
+
 import type { TokenUsage } from '../models';
 import type { PlannedTask } from '../plan';
 import type { RemoteTask } from './git';
@@ -20,6 +22,8 @@ export interface RunAgentInput {
   maxTokens?: number;
   /** A remote build's task: the worker running the agent makes its own worktree from it. */
   remote?: RemoteTask;
+  /** The build's engine choice; absent: the worker's configured agent.engine. */
+  engine?: AgentEngine;
 }
 
 export interface RunAgentResult {
@@ -30,4 +34,9 @@ export interface RunAgentResult {
   costUsd: string;
   /** The model the API actually served (may carry a date suffix). */
   servedModel: string;
+  /**
+   * The claude-code engine's own figure (its total_cost_usd, its price table), kept for comparison only:
+   * budgets and reports use BuildRunner's cost rows (costUsd).
+   */
+  engineCostUsd?: string;
 }

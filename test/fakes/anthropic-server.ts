@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
  *   expect(server.requests[0].body.model).toBe('claude-sonnet-5-5');
  *   await server.close();
  *
- * Each POST /v1/messages takes the next step from the queue. An empty queue answers 500 with
+ * Requests with `stream: true` are answered with server-sent events (as the API streams), others with
+ * one JSON message; error steps are plain JSON error responses either way, as the API sends them before
+ * a stream starts. Each POST /v1/messages takes the next step from the queue. An empty queue answers 500 with
  * "fake server: script exhausted", so an unexpected extra call fails the test loudly. Every request
  * is recorded with its headers and parsed body (SDK 1.12 sends the key as `authorization: Bearer …`).
  */
@@ -37,6 +39,8 @@ export interface MessageStep {
   id?: string;
   /** Defaults to the requested model. */
   model?: string;
+  /** Streaming requests only: the stream breaks off after the first block with this `error` event. */
+  streamError?: { type: string; message: string };
 }
 
 export interface ErrorStep {
@@ -176,19 +180,73 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         ? { type: 'tool_use', id: b.id ?? `toolu_fake_${counter}_${i}`, name: b.name, input: b.input }
         : b,
     );
+    const message = {
+      id: step.id ?? `msg_fake_${counter}`,
+      type: 'message',
+      role: 'assistant',
+      model: step.model ?? request.body?.model ?? 'unknown',
+      content,
+      stop_reason: step.stopReason ?? 'end_turn',
+      stop_sequence: null,
+      usage: { ...DEFAULT_USAGE, ...step.usage },
+    };
+    if (request.body?.stream === true) return sendStream(res, message, step.streamError);
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake_${counter}` });
-    res.end(
-      JSON.stringify({
-        id: step.id ?? `msg_fake_${counter}`,
-        type: 'message',
-        role: 'assistant',
-        model: step.model ?? request.body?.model ?? 'unknown',
-        content,
-        stop_reason: step.stopReason ?? 'end_turn',
+    res.end(JSON.stringify(message));
+  };
+
+  /**
+   * The message as server-sent events, the way the API streams it: message_start carries the input and
+   * cache usage (output 1), one start/delta/stop per block (tool input as one input_json_delta), then
+   * message_delta with the stop reason and the final cumulative usage, then message_stop. With
+   * `streamError` the stream breaks off after the first block with an `error` event (HTTP 200 already sent).
+   */
+  const sendStream = (
+    res: ServerResponse,
+    message: { content: ({ type: string } & Record<string, unknown>)[]; usage: FakeUsage } & Record<
+      string,
+      unknown
+    >,
+    streamError?: { type: string; message: string },
+  ): void => {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'request-id': `req_fake_${counter}`,
+    });
+    const event = (type: string, data: Record<string, unknown>) =>
+      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    const { content, usage, stop_reason, stop_sequence, ...rest } = message;
+    event('message_start', {
+      message: {
+        ...rest,
+        content: [],
+        stop_reason: null,
         stop_sequence: null,
-        usage: { ...DEFAULT_USAGE, ...step.usage },
-      }),
-    );
+        usage: { ...usage, output_tokens: 1 },
+      },
+    });
+    for (const [index, block] of content.entries()) {
+      if (block.type === 'tool_use') {
+        event('content_block_start', { index, content_block: { ...block, input: {} } });
+        event('content_block_delta', {
+          index,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) },
+        });
+      } else {
+        event('content_block_start', { index, content_block: { type: 'text', text: '' } });
+        event('content_block_delta', { index, delta: { type: 'text_delta', text: block.text } });
+      }
+      event('content_block_stop', { index });
+      if (streamError) {
+        event('error', { error: streamError });
+        res.end();
+        return;
+      }
+    }
+    event('message_delta', { delta: { stop_reason, stop_sequence }, usage });
+    event('message_stop', {});
+    res.end();
   };
 
   const server: Server = createServer((req, res) => {

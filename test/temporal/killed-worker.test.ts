@@ -3,6 +3,7 @@
  * are inside the agent loop; a new worker process finishes the build. Finished tasks' agents never run
  * again, no Claude call is costed twice, no task branch or worktree is left behind, and the killed
  * in-flight agent runs again once the heartbeat timeout (AGENT_HEARTBEAT) notices the dead worker.
+ * Once per engine: with agent.engine "claude-code" the killed agent is a Claude Code session.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { progressQuery } from '../../workflows/messages';
 import { taskWorkflowId } from '../../workflows/core/port';
 import { recordServerFixture } from './history/server-fixtures';
 import { runBr } from '../helpers/cli';
+import { ENGINES } from '../claude/engines';
 import { connectClient, describeServer } from '../helpers/temporal';
 import {
   setupRealBuild,
@@ -34,102 +36,106 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-describeServer('a killed worker', () => {
-  let build: RealBuild;
-  const workers: WorkerProcess[] = [];
+for (const engine of ENGINES)
+  describeServer(`a killed worker (${engine} engine)`, () => {
+    let build: RealBuild;
+    const workers: WorkerProcess[] = [];
 
-  beforeAll(async () => {
-    // Each Claude answer takes 1.5 s, so a task spends ~3 s inside the agent loop.
-    build = await setupRealBuild({ database: 'embedded', turnDelayMs: 1500 });
-  }, 120_000);
+    beforeAll(async () => {
+      // Each Claude answer takes 1.5 s, so a task spends ~3 s inside the agent loop.
+      build = await setupRealBuild({ database: 'embedded', turnDelayMs: 1500, engine });
+    }, 120_000);
 
-  afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-    await build?.close();
-  });
-
-  it('loses nothing: SIGKILL during the agent loop, a new worker completes the build', async () => {
-    const first = spawnWorker(build);
-    workers.push(first);
-    await workerReady(first);
-    const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-    const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
-      cwd: build.repo,
-      env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
+    afterAll(async () => {
+      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+      await build?.close();
     });
-    expect(started.code).toBe(0);
-    const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
-    const { client, close } = await connectClient();
-    try {
-      const handle = client.workflow.getHandle(buildId);
-      // Kill once one task has finished and another is mid-conversation (its first turn answered or pending).
-      const { finished, inFlight } = await until(
-        'a finished task and one inside the agent loop',
-        async () => {
-          const progress = await handle.query(progressQuery);
-          const finished = progress.tasks.filter((t) => t.state === 'SUCCEEDED').map((t) => t.id);
-          const perTask = build.requestsPerTask();
-          const inFlight = [...perTask].filter(([, n]) => n === 1).map(([task]) => task);
-          return finished.length >= 1 && inFlight.length >= 1 ? { finished, inFlight } : undefined;
-        },
-        120_000,
-      );
-      const before = build.requestsPerTask();
-      first.child.kill('SIGKILL');
-      const killedAt = Date.now();
-      expect(await first.exited).toBe('SIGKILL');
 
-      const second = spawnWorker(build);
-      workers.push(second);
-      await workerReady(second);
-      const secondReadyAt = Date.now();
-      const result = (await Promise.race([
-        handle.result(),
-        new Promise((_, reject) =>
-          setTimeout(
-            () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
-            150_000,
+    it('loses nothing: SIGKILL during the agent loop, a new worker completes the build', async () => {
+      const first = spawnWorker(build);
+      workers.push(first);
+      await workerReady(first);
+      const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
+      const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
+        cwd: build.repo,
+        env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
+      });
+      expect(started.code).toBe(0);
+      const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+      const { client, close } = await connectClient();
+      try {
+        const handle = client.workflow.getHandle(buildId);
+        // Kill once one task has finished and another is mid-conversation (its first turn answered or pending).
+        const { finished, inFlight } = await until(
+          'a finished task and one inside the agent loop',
+          async () => {
+            const progress = await handle.query(progressQuery);
+            const finished = progress.tasks.filter((t) => t.state === 'SUCCEEDED').map((t) => t.id);
+            const perTask = build.requestsPerTask();
+            const inFlight = [...perTask].filter(([, n]) => n === 1).map(([task]) => task);
+            return finished.length >= 1 && inFlight.length >= 1 ? { finished, inFlight } : undefined;
+          },
+          120_000,
+        );
+        const before = build.requestsPerTask();
+        first.child.kill('SIGKILL');
+        const killedAt = Date.now();
+        expect(await first.exited).toBe('SIGKILL');
+
+        const second = spawnWorker(build);
+        workers.push(second);
+        await workerReady(second);
+        const secondReadyAt = Date.now();
+        const result = (await Promise.race([
+          handle.result(),
+          new Promise((_, reject) =>
+            setTimeout(
+              () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
+              150_000,
+            ),
           ),
-        ),
-      ])) as BuildResult;
-      expect(result.outcome).toBe('SUCCEEDED');
+        ])) as BuildResult;
+        expect(result.outcome).toBe('SUCCEEDED');
 
-      // The in-flight agent ran again (a new conversation), and soon.
-      const pickedUp = build.arrivals.find((a) => a.first && a.at > killedAt && inFlight.includes(a.task));
-      expect(pickedUp).toBeDefined();
-      const pickupMs = pickedUp!.at - killedAt;
-      console.log(
-        `killed worker: in-flight agent (${pickedUp!.task}) re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${AGENT_HEARTBEAT})`,
-      );
-      // The server reschedules it after the heartbeat timeout and the 5 s backoff; it runs as soon as a
-      // worker polls (the new one takes a while to start on a loaded machine). 15 s of slack for load.
-      const due = Math.max(HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
-      expect(pickupMs).toBeLessThan(due + 15_000);
+        // The in-flight agent ran again (a new conversation), and soon.
+        const pickedUp = build.arrivals.find((a) => a.first && a.at > killedAt && inFlight.includes(a.task));
+        expect(pickedUp).toBeDefined();
+        const pickupMs = pickedUp!.at - killedAt;
+        console.log(
+          `killed worker: in-flight agent (${pickedUp!.task}) re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${AGENT_HEARTBEAT})`,
+        );
+        // The server reschedules it after the heartbeat timeout and the 5 s backoff; it runs as soon as a
+        // worker polls (the new one takes a while to start on a loaded machine). 15 s of slack for load.
+        const due = Math.max(HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
+        expect(pickupMs).toBeLessThan(due + 15_000);
 
-      const after = build.requestsPerTask();
-      const conversations = build.conversationsPerTask();
-      for (const task of finished) {
-        expect([task, after.get(task)]).toEqual([task, before.get(task)]);
-        expect([task, conversations.get(task)]).toEqual([task, 1]);
+        const after = build.requestsPerTask();
+        const conversations = build.conversationsPerTask();
+        for (const task of finished) {
+          expect([task, after.get(task)]).toEqual([task, before.get(task)]);
+          expect([task, conversations.get(task)]).toEqual([task, 1]);
+        }
+        expect([...after.keys()].sort()).toHaveLength(5);
+
+        const db = await build.db();
+        const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
+        // Never more cost rows than answered calls; finished tasks exactly one per call.
+        for (const [task, requests] of after)
+          expect(rows.filter((r) => r.taskKey === task).length).toBeLessThanOrEqual(requests);
+        for (const task of finished) expect(rows.filter((r) => r.taskKey === task)).toHaveLength(2);
+        const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
+        expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
+        expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
+        // The engine is chosen inside the agent activity: both engines' histories have the same commands.
+        if (engine === 'builtin') {
+          await recordServerFixture(client, buildId, 'killed-worker-build');
+          await recordServerFixture(client, taskWorkflowId(buildId, pickedUp!.task), 'killed-worker-task');
+        }
+      } finally {
+        await close();
       }
-      expect([...after.keys()].sort()).toHaveLength(5);
-
-      const db = await build.db();
-      const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
-      // Never more cost rows than answered calls; finished tasks exactly one per call.
-      for (const [task, requests] of after)
-        expect(rows.filter((r) => r.taskKey === task).length).toBeLessThanOrEqual(requests);
-      for (const task of finished) expect(rows.filter((r) => r.taskKey === task)).toHaveLength(2);
-      const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
-      expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
-      expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
-      await recordServerFixture(client, buildId, 'killed-worker-build');
-      await recordServerFixture(client, taskWorkflowId(buildId, pickedUp!.task), 'killed-worker-task');
-    } finally {
-      await close();
-    }
-  }, 300_000);
-});
+    }, 300_000);
+  });
 
 /** Running pre-merge-commit hooks of the test repository, by the task commit each is merging. */
 function mergeHooksRunning(): string[] {

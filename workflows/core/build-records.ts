@@ -143,5 +143,6 @@ export function taskWorkflowInput(
     ...(input.verifyCommand ? { verifyCommand: input.verifyCommand } : {}),
     ...(input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: input.verifyTimeoutSeconds } : {}),
     ...(input.qualityGate ? { qualityGate: input.qualityGate } : {}),
+    ...(input.agentEngine ? { agentEngine: input.agentEngine } : {}),
   };
 }

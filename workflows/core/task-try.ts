@@ -43,6 +43,8 @@ export async function tryOnce(
       ...(repairFeedback !== undefined ? { repairFeedback } : {}),
       budgetUsd,
       ...onRemote(prepared.branch),
+      // Only an argument: the engine runs inside the agent activity, so the commands are the same for both.
+      ...(input.agentEngine ? { engine: input.agentEngine } : {}),
     });
     spent = agent.costUsd;
     const commit = await a.commitTask({

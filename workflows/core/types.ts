@@ -3,7 +3,13 @@
  * the Temporal workflow bundle. Nothing here ever holds a secret: the Anthropic key lives only in
  * the worker's activities. Money is a decimal string ("12.50"), never a float.
  */
-import type { BuildOutcome, ComplexityEstimate, QualityGateSettings, TaskOutcome } from '../../lib/contracts';
+import type {
+  AgentEngine,
+  BuildOutcome,
+  ComplexityEstimate,
+  QualityGateSettings,
+  TaskOutcome,
+} from '../../lib/contracts';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
@@ -59,6 +65,8 @@ export interface BuildWorkflowInput {
   /** Increasing fractions in (0, 1], default [0.5, 0.8, 1]. Each fires one BUDGET_ALERT, once. */
   alertThresholds: number[];
   verifyCommand?: string;
+  /** The coding-agent engine of this build (`br build start --engine`); absent: each worker's agent.engine. */
+  agentEngine?: AgentEngine;
   /** Default 600. */
   verifyTimeoutSeconds?: number;
   /** quality.gate: checked on every task's change before its merge. Absent: no gate, no activity. */
@@ -123,6 +131,7 @@ export interface TaskWorkflowInput {
   verifyCommand?: string;
   verifyTimeoutSeconds?: number;
   qualityGate?: QualityGateSettings;
+  agentEngine?: AgentEngine;
 }
 
 export interface TaskResult {

@@ -31,6 +31,8 @@ export interface AgentDeps {
   apiKey?: string;
   /** The worker's environment (process.env by default): allow-listed names reach the sandbox, secrets are masked. */
   env?: NodeJS.ProcessEnv;
+  /** The claude-code engine's binary instead of the SDK's own (a wrapper that traces it, in a test). */
+  claudeCodeExecutable?: string;
 }
 
 export interface AgentProgress {
@@ -56,7 +58,11 @@ export function designNote(root: string, outDir: string): string | null {
   );
 }
 
-function taskPrompt(input: RunAgentInput, allowed: readonly string[], design: string | null = null): string {
+export function taskPrompt(
+  input: RunAgentInput,
+  allowed: readonly string[],
+  design: string | null = null,
+): string {
   const t = input.task;
   return [
     `Task ${t.id}: ${t.title}`,

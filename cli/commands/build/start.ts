@@ -58,6 +58,10 @@ export class BuildStartCommand extends BrCommand {
     description: 'Plan offline from headings and checklists (the default without a key)',
   });
   aiEstimate = Option.Boolean('--ai-estimate', false, { description: 'Estimate complexity with Claude' });
+  engine = Option.String('--engine', {
+    description: 'Coding agent: builtin or claude-code (default: agent.engine in the config)',
+    validator: t.isEnum(['builtin', 'claude-code'] as const),
+  });
   watch = Option.Boolean('--watch', false, { description: 'Follow the build and exit with its outcome' });
   json = Option.Boolean('--json', false, { description: 'Print the started build as JSON' });
 
@@ -87,6 +91,7 @@ export class BuildStartCommand extends BrCommand {
       plan: planned.plan,
       planningCostUsd: planned.spentUsd,
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
+      ...(this.engine ? { engine: this.engine } : {}),
     });
     const summary = startSummary(started, planned);
     if (summary.warnings.length && !this.json) {
