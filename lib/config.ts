@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from './models';
 import type { Complexity } from './plan';
 import { UserError } from './errors';
+import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
 import { qualitySchema } from './quality/config';
 
 /**
@@ -150,7 +151,7 @@ export const configSchema = z.strictObject({
       namespace: z.string().min(1).default('default'),
       taskQueue: z.string().min(1).default('buildrunner'),
       /** Claude activities for model M run on `${prefix}${M}`: a per-model rate limit is a queue setting. */
-      modelTaskQueuePrefix: z.string().min(1).default('buildrunner-claude-'),
+      modelTaskQueuePrefix: z.string().min(1).default(DEFAULT_MODEL_QUEUE_PREFIX),
       webUiUrl: z.string().url().default('http://localhost:8233'),
     })
     .prefault({}),

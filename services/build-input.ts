@@ -4,6 +4,7 @@ import type { DtcgGroup } from '../lib/design/dtcg';
 import { resolveDesign, type DesignRequest } from '../lib/design/request';
 import { UserError } from '../lib/errors';
 import type { AgentEngine, QualityGateSettings } from '../lib/contracts';
+import { buildBranchName } from '../lib/ids';
 import type { Plan } from '../lib/plan';
 import { gateSettings } from '../lib/quality/gate';
 import type { BuildWorkflowInput } from '../workflows/core/types';
@@ -93,7 +94,7 @@ export function makeBuildInput(args: {
     // A remote build's workers have no checkout: the spec rides along for the planner.
     ...(args.repoUrl ? { repoUrl: args.repoUrl, specContent: args.specContent } : {}),
     baseBranch,
-    buildBranch: `br/${buildId}`,
+    buildBranch: buildBranchName(buildId),
     specPath: args.specPathInRepo,
     specHash: specHash(args.specContent),
     ...(options.plan ? { plan: options.plan } : {}),

@@ -1,5 +1,6 @@
 import type { BuildRunnerConfig } from '../lib/config';
 import { UserError } from '../lib/errors';
+import { modelQueueName } from '../lib/ids';
 
 /** The queues a `br worker` polls, from the config: one build queue, one queue per catalog model. */
 
@@ -14,7 +15,7 @@ export interface QueuePlan {
 }
 
 export function modelTaskQueue(config: BuildRunnerConfig, model: string): string {
-  return `${config.temporal.modelTaskQueuePrefix}${model}`;
+  return modelQueueName(config.temporal.modelTaskQueuePrefix, model);
 }
 
 export function parseQueueKinds(value: string | undefined): QueueKind[] {

@@ -6,6 +6,7 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { BuildActivities } from '../lib/contracts';
 import { FailureClass } from '../lib/failures';
+import { DEFAULT_MODEL_QUEUE_PREFIX, modelQueueName } from '../lib/ids';
 import { MEMO } from './messages';
 
 type Activities = BuildActivities;
@@ -69,12 +70,12 @@ const local = proxyActivities<Activities>(LOCAL);
 const record = proxyActivities<Activities>(RECORD);
 
 /** config.ts's default `temporal.modelTaskQueuePrefix`, for builds started without the memo. */
-export const DEFAULT_MODEL_QUEUE_PREFIX = 'buildrunner-claude-';
+export { DEFAULT_MODEL_QUEUE_PREFIX };
 
 function modelQueue(model: string): string {
   const memo = workflowInfo().memo?.[MEMO.modelTaskQueuePrefix];
   const prefix = typeof memo === 'string' && memo ? memo : DEFAULT_MODEL_QUEUE_PREFIX;
-  return `${prefix}${model}`;
+  return modelQueueName(prefix, model);
 }
 
 function claude(model: string | undefined, summary: string, extra: ActivityOptions = {}): Activities {

@@ -16,6 +16,7 @@ import type {
   CleanupTaskInput,
 } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
+import { TASK_BRANCH_PREFIX, taskBranchName } from '../../lib/ids';
 import { failure } from '../failure';
 import { withRepoLock } from './lock';
 import { commonGitDir, git, refExists, runGit } from './run';
@@ -25,12 +26,10 @@ export const WORKTREES_DIR = path.join('.buildrunner', 'worktrees');
  * Task branches live under br/tasks/: the build branch is br/<buildId>, and git cannot hold both a ref
  * br/<buildId> and refs below it (br/<buildId>/<task> would fail with "cannot lock ref").
  */
-export const BRANCH_PREFIX = 'br/tasks/';
+export const BRANCH_PREFIX = TASK_BRANCH_PREFIX;
 const EXCLUDE_LINE = '/.buildrunner/worktrees/';
 
-export function taskBranch(buildId: string, taskId: string, attempt: number): string {
-  return `${BRANCH_PREFIX}${buildId}/${taskId}-a${attempt}`;
-}
+export const taskBranch = taskBranchName;
 
 export function taskWorktreePath(repoPath: string, buildId: string, taskId: string): string {
   return path.join(repoPath, WORKTREES_DIR, safeSegment(buildId, 'build id'), safeSegment(taskId, 'task id'));

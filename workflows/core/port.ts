@@ -156,7 +156,4 @@ export interface TaskPort extends RuntimePort {
   reportCost(msg: CostReport): Promise<void>;
 }
 
-/** Readable, deterministic task workflow id: the Web UI shows which build and task it is. */
-export function taskWorkflowId(buildId: string, taskId: string): string {
-  return `${buildId}/task-${taskId}`;
-}
+export { taskWorkflowId } from '../../lib/ids';

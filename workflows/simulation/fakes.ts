@@ -14,6 +14,7 @@ import type {
 import type { FailureDetails } from '../../lib/failures';
 import { estimateTasks } from '../../lib/estimate/heuristic';
 import type { Complexity, Plan } from '../../lib/plan';
+import { buildBranchName, taskBranchName } from '../../lib/ids';
 import { DEFAULT_CATALOG } from '../../lib/models';
 import { DEFAULT_TIERS, type BuildWorkflowInput } from '../core/types';
 import { SimFailure, type SimActivities, type SimCall } from './runtime';
@@ -104,7 +105,7 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
         const worktreePath = `/sim/worktrees/${input.taskId}-${input.attempt}`;
         store.worktrees.add(worktreePath);
         store.worktreesCreated += 1;
-        const branch = `br/${input.buildId}/${input.taskId}-${input.attempt}`;
+        const branch = taskBranchName(input.buildId, input.taskId, input.attempt);
         pathOfBranch.set(branch, worktreePath);
         return { worktreePath, branch, baseCommit: 'base' };
       }),
@@ -184,7 +185,7 @@ export function simulationInput(plan: Plan, overrides: Partial<BuildWorkflowInpu
     project: plan.project,
     repoPath: '/sim/repo',
     baseBranch: 'main',
-    buildBranch: 'br/sim',
+    buildBranch: buildBranchName('sim'),
     specPath: 'PROJECT_SPEC.md',
     specHash: 'sim',
     plan,
