@@ -105,8 +105,8 @@ for (const engine of ENGINES)
           `killed worker: in-flight agent (${pickedUp!.task}) re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${AGENT_HEARTBEAT})`,
         );
         // The server reschedules it after the heartbeat timeout and the 5 s backoff; it runs as soon as a
-        // worker polls (the new one takes a while to start on a loaded machine). ~35 s in runs from a working
-        // checkout, ~61 s in the clean-clone CI runs here (likely: the task workflow's next workflow tasks wait out
+        // worker polls (the new one takes a while to start on a loaded machine). ~35 s in most runs, ~61 s
+        // in two clean-clone CI runs here (likely: the task workflow's next workflow tasks wait out
         // the dead worker's sticky queue and poll first), so the bound is two periods: still seconds, never
         // the 90 minutes of the start-to-close timeout.
         const due = Math.max(2 * HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
