@@ -18,7 +18,9 @@ export const SERVER_RECORD_COMMAND =
 export async function recordServerFixture(client: Client, workflowId: string, name: string): Promise<void> {
   if (!process.env.BR_RECORD_SERVER_FIXTURES) return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const parsed = JSON.parse(historyToJSON(history)) as Pick<HistoryFixture, 'events'>;
+  // Stack traces name files under this checkout: committed, they say paths relative to the repository.
+  const root = `${path.resolve(__dirname, '../../..')}/`;
+  const parsed = JSON.parse(historyToJSON(history).split(root).join('')) as Pick<HistoryFixture, 'events'>;
   const fixture: HistoryFixture = { workflowId, events: parsed.events };
   const decoded = JSON.stringify(fixture).replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_m, b64: string) =>
     Buffer.from(b64, 'base64').toString('utf8'),
