@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadConfig, type RuntimeContext } from '../lib/config';
 import { openDatabase, type Database } from '../lib/db/connection';
 import { migrate } from '../lib/db/migrate';
@@ -19,6 +20,15 @@ export function createContext(
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   return { ...loadConfig({ cwd, env, file: options.configFile }), env, cwd };
+}
+
+/**
+ * True when this folder's embedded database was never created: nothing was ever recorded here, so a
+ * reader answers "nothing" at once instead of creating and migrating a database to read nothing.
+ */
+export function embeddedDatabaseMissing(ctx: ServiceContext): boolean {
+  const target = resolveDatabaseTarget(ctx);
+  return target.kind === 'pglite' && !!target.dataDir && !existsSync(target.dataDir);
 }
 
 /** Opens the database, bringing its schema up to date first (idempotent, cheap when nothing is pending). */

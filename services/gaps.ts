@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { collectGapInput, gapsOfBuild, loadBuildEvidence, type SummaryGaps } from '../activities/evidence';
-import { resolveDatabaseTarget } from '../lib/db/target';
 import { UserError } from '../lib/errors';
 import { analyzeGaps, type GapReport } from '../lib/gaps';
-import { withDatabase, type ServiceContext } from './context';
+import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
 
 /**
  * `br gaps analyze`: the traceability matrix of a spec, either planned offline against the working
@@ -64,8 +63,7 @@ export async function analyzeSpecGaps(ctx: ServiceContext, options: GapsOptions 
  * machine's database does not hold the build (an embedded database that was never created is not opened).
  */
 export async function recordedBuildGaps(ctx: ServiceContext, buildId: string): Promise<SummaryGaps | null> {
-  const target = resolveDatabaseTarget(ctx);
-  if (target.kind === 'pglite' && target.dataDir && !existsSync(target.dataDir)) return null;
+  if (embeddedDatabaseMissing(ctx)) return null;
   try {
     return await withDatabase(ctx, async (db) => {
       const row = await db.prisma.build.findUnique({ where: { id: buildId }, select: { summary: true } });

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import Decimal from 'decimal.js';
 import type { Database } from '../lib/db/connection';
-import { resolveDatabaseTarget } from '../lib/db/target';
 import { UserError } from '../lib/errors';
-import { withDatabase, type ServiceContext } from './context';
+import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
 
 /**
  * The data behind `br costs`, `br metrics` and `br telemetry`: plain JSON-ready values (money as
@@ -231,17 +229,8 @@ export async function telemetryEvents(
 
 // ---- entry points for front ends ------------------------------------------------------------------
 
-/**
- * True when the embedded database of this folder was never created: nothing has been recorded, so a
- * report is empty, answered at once instead of creating and migrating a database to read nothing.
- */
-function noEmbeddedDatabase(ctx: ServiceContext): boolean {
-  const target = resolveDatabaseTarget(ctx);
-  return target.kind === 'pglite' && !!target.dataDir && !existsSync(target.dataDir);
-}
-
 export const costs = async (ctx: ServiceContext, options: Parameters<typeof costReport>[1] = {}) =>
-  noEmbeddedDatabase(ctx)
+  embeddedDatabaseMissing(ctx)
     ? costReportOf([], { ...options, by: options?.by ?? 'model' })
     : withDatabase(ctx, (db) => costReport(db, options));
 export const metrics = (ctx: ServiceContext, options: Parameters<typeof metricsReport>[1]) =>

@@ -1,10 +1,9 @@
-import { recordBuild, recordTask } from '../../activities/persistence/records';
 import { collectGapInput } from '../../activities/evidence';
 import { analyzeGaps, type GapReport } from '../../lib/gaps';
 import { gapsOfBuild, loadBuildEvidence } from '../../activities/evidence';
 import { runBr } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { expectedPlanted, makeShop, type ShopFixture } from './shop-fixture';
+import { expectedPlanted, makeShop, recordShopBuild, type ShopFixture } from './shop-fixture';
 
 // Real git repositories, an embedded database and the real tools: slow on a loaded machine.
 jest.setTimeout(240_000);
@@ -19,39 +18,9 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 async function analyzeBuild(shop: ShopFixture, buildId: string): Promise<GapReport> {
-  {
-    await recordBuild(db, {
-      buildId,
-      project: 'shop',
-      specPath: 'PROJECT_SPEC.md',
-      specHash: 'x',
-      repoPath: shop.repo.dir,
-      baseBranch: 'main',
-      buildBranch: shop.branch,
-      status: 'SUCCEEDED',
-      budgetUsd: '10',
-      costUsd: '1',
-      parallel: 2,
-      taskCount: shop.tasks.length,
-      startedAt: Date.UTC(2026, 10, 27),
-    });
-    for (const t of shop.tasks)
-      await recordTask(db, {
-        buildId,
-        taskId: t.id,
-        title: t.title,
-        status: t.status,
-        attempts: 1,
-        costUsd: '0.1',
-        dependsOn: [],
-        files: t.files,
-        requirementIds: t.requirementIds,
-        features: t.features,
-        ...(t.mergeCommit ? { mergeCommit: t.mergeCommit, verification: 'npm test' } : {}),
-      });
-    const evidence = await loadBuildEvidence(db, buildId);
-    return gapsOfBuild(evidence!, { resultsFile: '.buildrunner/test-results.json' });
-  }
+  await recordShopBuild(db, shop, buildId);
+  const evidence = await loadBuildEvidence(db, buildId);
+  return gapsOfBuild(evidence!, { resultsFile: '.buildrunner/test-results.json' });
 }
 
 describe('br gaps analyze on a fixture shop with 13 requirements', () => {

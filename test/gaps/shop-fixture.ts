@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildTaskRow } from '../../activities/evidence';
+import { recordBuild, recordTask } from '../../activities/persistence/records';
+import type { Database } from '../../lib/db/connection';
 import { makeRepo, type TempRepo } from '../git/repo';
 
 /**
@@ -281,3 +283,36 @@ export function makeShop(options: { planted: boolean }): ShopFixture {
 
 export const gitIn = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+
+/** Records the shop's build and its task rows (merge commits included) as the persistence activities do. */
+export async function recordShopBuild(db: Database, shop: ShopFixture, buildId: string): Promise<void> {
+  await recordBuild(db, {
+    buildId,
+    project: 'shop',
+    specPath: 'PROJECT_SPEC.md',
+    specHash: 'x',
+    repoPath: shop.repo.dir,
+    baseBranch: 'main',
+    buildBranch: shop.branch,
+    status: 'SUCCEEDED',
+    budgetUsd: '10',
+    costUsd: '1',
+    parallel: 2,
+    taskCount: shop.tasks.length,
+    startedAt: Date.UTC(2026, 10, 27),
+  });
+  for (const t of shop.tasks)
+    await recordTask(db, {
+      buildId,
+      taskId: t.id,
+      title: t.title,
+      status: t.status,
+      attempts: 1,
+      costUsd: '0.1',
+      dependsOn: [],
+      files: t.files,
+      requirementIds: t.requirementIds,
+      features: t.features,
+      ...(t.mergeCommit ? { mergeCommit: t.mergeCommit, verification: 'npm test' } : {}),
+    });
+}

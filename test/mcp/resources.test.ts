@@ -6,7 +6,7 @@ import { migrate } from '../../lib/db/migrate';
 import { diffUri, gapsUri, patchPages } from '../../mcp/resources';
 import type { BuildDiff } from '../../services/build-diff';
 import { runBr } from '../helpers/cli';
-import { makeShop, type ShopFixture } from '../gaps/shop-fixture';
+import { makeShop, recordShopBuild, type ShopFixture } from '../gaps/shop-fixture';
 import { makeRepo } from '../git/repo';
 import { connectInMemory } from './support';
 
@@ -27,36 +27,7 @@ beforeAll(async () => {
   const db = await openDatabase({ kind: 'pglite', dataDir: path.join(shop.repo.dir, '.buildrunner/db') });
   try {
     await migrate(db);
-    const records = createPersistenceActivities({ db });
-    await records.recordBuild({
-      buildId: BUILD,
-      project: 'shop',
-      specPath: 'PROJECT_SPEC.md',
-      specHash: 'x',
-      repoPath: shop.repo.dir,
-      baseBranch: 'main',
-      buildBranch: shop.branch,
-      status: 'SUCCEEDED',
-      budgetUsd: '10',
-      costUsd: '1',
-      parallel: 2,
-      taskCount: shop.tasks.length,
-      startedAt: Date.UTC(2026, 10, 27),
-    });
-    for (const t of shop.tasks)
-      await records.recordTask({
-        buildId: BUILD,
-        taskId: t.id,
-        title: t.title,
-        status: t.status,
-        attempts: 1,
-        costUsd: '0.1',
-        dependsOn: [],
-        files: t.files,
-        requirementIds: t.requirementIds,
-        features: t.features,
-        ...(t.mergeCommit ? { mergeCommit: t.mergeCommit, verification: 'npm test' } : {}),
-      });
+    await recordShopBuild(db, shop, BUILD);
   } finally {
     await db.close();
   }

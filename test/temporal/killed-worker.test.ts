@@ -36,6 +36,20 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
+/** One `br worker` process, ready, and the 5-task build started by `br build start` (no key in the CLI). */
+async function startOnOneWorker(build: RealBuild, workers: WorkerProcess[]) {
+  const first = spawnWorker(build);
+  workers.push(first);
+  await workerReady(first);
+  const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
+  const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
+    cwd: build.repo,
+    env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
+  });
+  expect(started.code).toBe(0);
+  return { first, buildId: /Started build (\S+)/.exec(started.stdout)![1]! };
+}
+
 for (const engine of ENGINES)
   describeServer(`a killed worker (${engine} engine)`, () => {
     let build: RealBuild;
@@ -52,16 +66,7 @@ for (const engine of ENGINES)
     });
 
     it('loses nothing: SIGKILL during the agent loop, a new worker completes the build', async () => {
-      const first = spawnWorker(build);
-      workers.push(first);
-      await workerReady(first);
-      const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-      const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
-        cwd: build.repo,
-        env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
-      });
-      expect(started.code).toBe(0);
-      const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+      const { first, buildId } = await startOnOneWorker(build, workers);
       const { client, close } = await connectClient();
       try {
         const handle = client.workflow.getHandle(buildId);
@@ -171,16 +176,7 @@ describeServer('a worker killed during a merge', () => {
   });
 
   it('loses nothing: SIGKILL inside a merge, a new worker merges every task exactly once', async () => {
-    const first = spawnWorker(build);
-    workers.push(first);
-    await workerReady(first);
-    const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-    const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
-      cwd: build.repo,
-      env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
-    });
-    expect(started.code).toBe(0);
-    const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+    const { first, buildId } = await startOnOneWorker(build, workers);
     const { client, close } = await connectClient();
     try {
       const handle = client.workflow.getHandle(buildId);
