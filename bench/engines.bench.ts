@@ -6,8 +6,8 @@ import { createClaudeActivities } from '../activities/claude';
 import { findClaudeAgentSdk } from '../activities/claude/code/sdk';
 import { parseConfig } from '../lib/config';
 import { createTestDatabase } from '../test/helpers/db';
-import { startFakeAnthropic, type RecordedRequest, type Step } from '../test/fakes/anthropic-server';
-import { call, finish, steps, type Engine } from '../test/claude/engines';
+import { startFakeAnthropic, type RecordedRequest, type Step } from '../test/fixtures/anthropic-server';
+import { call, finish, steps, type Engine } from '../test/fixtures/engines';
 import type { BenchModule } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import { familyCorpus, scoreFamilies } from '../test/secrets/corpus/family-corpus';
+import { familyCorpus, scoreFamilies } from '../test/fixtures/secrets/corpus/family-corpus';
 import type { BenchModule } from './types';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -31,7 +31,7 @@ const bench: BenchModule = {
         `${families.length} families, ${samples.length} samples (${positives} planted tokens, ${samples.length - positives} look-alikes), scanned in ${ms.toFixed(0)} ms.`,
         `Overall recall ${pct(tp / positives)}, precision ${pct(tp / (tp + fp))}.`,
         '',
-        'Corpus (`test/secrets/corpus/families.ts`, `family-corpus.ts`, seed 7): 25 tokens per family from',
+        'Corpus (`test/fixtures/secrets/corpus/families.ts`, `family-corpus.ts`, seed 7): 25 tokens per family from',
         "generators written from each provider's documented format, independently of the rules' regexes,",
         'rendered as .env, TypeScript, YAML, JSON and Python assignments. Look-alikes, one per token, in turn:',
         'a placeholder (`xxxx…`) or a reference (`${NAME}`, `process.env.NAME`) in the same slot, an ordinary',

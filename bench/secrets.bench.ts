@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isBinary, scanText } from '../lib/secrets';
-import { score, type Reported, type Score } from '../test/secrets/corpus/evaluate';
-import { generateCorpus, type CorpusFile } from '../test/secrets/corpus/generate';
-import { loadSecretlint } from '../test/secrets/corpus/secretlint';
+import { score, type Reported, type Score } from '../test/fixtures/secrets/corpus/evaluate';
+import { generateCorpus, type CorpusFile } from '../test/fixtures/secrets/corpus/generate';
+import { loadSecretlint } from '../test/fixtures/secrets/corpus/secretlint';
 import type { BenchModule } from './types';
 
 const SEED = 20240605;

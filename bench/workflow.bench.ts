@@ -6,8 +6,8 @@ import { INSTALL_HINT, locateTemporalBinary } from '../lib/temporal/binaries';
 import { startDevServer } from '../lib/temporal/dev-server';
 import type { BuildResult } from '../workflows/core/types';
 import { startWorkers } from '../worker/run';
-import { buildInput, plannedTask } from '../test/temporal/fixtures/builds';
-import { fakeActivities } from '../test/temporal/fixtures/fake-activities';
+import { buildInput, plannedTask } from '../test/fixtures/temporal/builds';
+import { fakeActivities } from '../test/fixtures/temporal/fake-activities';
 import type { BenchModule } from './types';
 
 /**

@@ -2,7 +2,7 @@
  * The failure catalog: for every FailureClass, what causes it, what BuildRunner does about it and
  * what the user can do next. The CLI (text and --json), the services and the build's BUILD_FAILED
  * record all read this one table, so the same failure reads the same everywhere; the README's
- * catalog is this table, and test/failures/catalog.test.ts holds the retry column to the code.
+ * catalog is this table, and test/lib/failure-catalog.test.ts holds the retry column to the code.
  */
 import { FailureClass, isFailureClass } from './failures';
 

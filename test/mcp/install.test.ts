@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runBr } from '../helpers/cli';
 
-const golden = path.join(__dirname, 'fixtures/install');
+const golden = path.join(__dirname, '../fixtures/mcp/install');
 const read = (file: string) => readFileSync(file, 'utf8');
 
 function folders() {

@@ -6,8 +6,8 @@ import { migrate } from '../../lib/db/migrate';
 import { MAX_RESPONSE_BYTES } from '../../mcp/respond';
 import { preloadServices } from '../../mcp/server';
 import { runBr } from '../helpers/cli';
-import { seedHistory } from '../reports/seed';
-import { call, connectInMemory, data, exampleRepo } from './support';
+import { seedHistory } from '../fixtures/reports-seed';
+import { call, connectInMemory, data, exampleRepo } from '../fixtures/mcp/support';
 
 /** Walks a paged tool from offset 0 to the end, checking each response against the budgets. */
 async function allPages(

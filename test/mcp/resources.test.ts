@@ -6,9 +6,9 @@ import { migrate } from '../../lib/db/migrate';
 import { diffUri, gapsUri, patchPages } from '../../mcp/resources';
 import type { BuildDiff } from '../../services/build-diff';
 import { runBr } from '../helpers/cli';
-import { makeShop, recordShopBuild, type ShopFixture } from '../gaps/shop-fixture';
-import { makeRepo } from '../git/repo';
-import { connectInMemory } from './support';
+import { makeShop, recordShopBuild, type ShopFixture } from '../fixtures/shop';
+import { makeRepo } from '../fixtures/repo';
+import { connectInMemory } from '../fixtures/mcp/support';
 
 // Real git repositories and an embedded database: slow on a loaded machine.
 jest.setTimeout(120_000);

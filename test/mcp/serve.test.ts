@@ -7,8 +7,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { openDatabase } from '../../lib/db/connection';
 import { migrate } from '../../lib/db/migrate';
 import { MAX_RESPONSE_BYTES } from '../../mcp/respond';
-import { exampleRepo } from './support';
-import { exited, spawnBr, waitForStderr } from './spawn';
+import { exampleRepo } from '../fixtures/mcp/support';
+import { exited, spawnBr, waitForStderr } from '../fixtures/mcp/spawn';
 
 const CALL_BUDGET_MS = 2000;
 // No Temporal here on purpose: a refused connection must come back as an error result, quickly.
@@ -73,7 +73,7 @@ describe('a spawned `br mcp serve`', () => {
     const child = spawnBr(['mcp', 'serve'], {
       cwd: repo,
       env,
-      nodeArgs: ['--require', path.join(__dirname, 'fixtures/noisy-stdout.cjs')],
+      nodeArgs: ['--require', path.join(__dirname, '../fixtures/mcp/noisy-stdout.cjs')],
     });
     children.push(child);
     let stderr = '';

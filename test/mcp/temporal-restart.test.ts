@@ -13,9 +13,9 @@ import type { PlanBuildInput } from '../../lib/contracts';
 import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { createContext } from '../../services/context';
 import { bundleWorkflows, startWorkers, type RunningWorkers } from '../../worker/run';
-import { fakeActivities } from '../temporal/fixtures/fake-activities';
+import { fakeActivities } from '../fixtures/temporal/fake-activities';
 import { describeServer, serverAddress } from '../helpers/temporal';
-import { exampleRepo } from './support';
+import { exampleRepo } from '../fixtures/mcp/support';
 
 const root = path.join(__dirname, '../..');
 const terminal = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED', 'BUDGET_EXHAUSTED'];

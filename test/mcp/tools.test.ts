@@ -5,7 +5,7 @@ import { MAX_RESPONSE_BYTES } from '../../mcp/respond';
 import { preloadServices } from '../../mcp/server';
 import { runBr } from '../helpers/cli';
 import { createSimBuildBackend } from '../helpers/sim-builds';
-import { call, connectInMemory, data, exampleRepo, type Timed } from './support';
+import { call, connectInMemory, data, exampleRepo, type Timed } from '../fixtures/mcp/support';
 
 const CALL_BUDGET_MS = 2000;
 

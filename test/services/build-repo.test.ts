@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkRemoteBase, resolveRepoUrl } from '../../services/build-repo';
-import { useTempRepo } from '../git/repo';
+import { useTempRepo } from '../fixtures/repo';
 
 const repo = useTempRepo();
 

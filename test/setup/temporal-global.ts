@@ -18,7 +18,7 @@ export async function setup(): Promise<void> {
     process.env.BR_TEST_TEMPORAL_SKIP = `no \`temporal\` CLI found: ${INSTALL_HINT}`;
     return;
   }
-  // With the Web UI: test/temporal/web-ui.test.ts opens it in Chromium.
+  // With the Web UI: test/lib/temporal/web-ui.test.ts opens it in Chromium.
   const server = await startDevServer({
     binary: cli.path,
     uiPort: await freePort(),

@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PlanFile } from '../../../services/plan-source';
+import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../../fixtures/anthropic-server';
+import { makeTestKey } from '../../fixtures/claude';
+import { runBr } from '../../helpers/cli';
+import { createSimBuildBackend } from '../../helpers/sim-builds';
+
+/** One plan from preview to build: what `br plan` shows (and writes) is what `br build start` builds. */
+const SPEC =
+  '# Shop\n\n## Cart\n- [ ] Add items in `src/cart.ts`\n\n## Checkout\nDepends on: Cart\n- [ ] Pay\n';
+const claudePlan = {
+  tasks: [
+    {
+      id: 'cart',
+      title: 'Cart',
+      description: 'Cart.',
+      acceptance: ['adds'],
+      dependsOn: [],
+      files: ['src/cart.ts'],
+    },
+    { id: 'pay', title: 'Pay', description: 'Pay.', acceptance: ['pays'], dependsOn: ['cart'], files: [] },
+  ],
+};
+
+jest.setTimeout(120_000);
+
+describe('plan files and the planner choice', () => {
+  const key = makeTestKey();
+  let server: FakeAnthropic;
+  let dir: string;
+  const builds = createSimBuildBackend();
+
+  beforeAll(async () => {
+    server = await startFakeAnthropic();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'br-plan-file-'));
+    writeFileSync(path.join(dir, 'SPEC.md'), SPEC);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'spec');
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => expect(server.pending()).toBe(0));
+
+  const br = (args: string[], withKey = false) =>
+    runBr(args, {
+      cwd: dir,
+      services: { builds },
+      env: {
+        ANTHROPIC_API_KEY: withKey ? key : undefined,
+        ANTHROPIC_BASE_URL: server.url,
+        DATABASE_URL: undefined,
+      },
+    });
+
+  it('builds exactly the plan written by br plan --out, and both print its hash', async () => {
+    const planned = await br(['plan', 'SPEC.md', '--heuristic-plan', '--out', 'plan.json']);
+    expect(planned.code).toBe(0);
+    const hash = /^Plan hash: ([0-9a-f]{16})$/m.exec(planned.stdout)![1]!;
+    const file = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as PlanFile;
+    expect(file).toMatchObject({ format: 'buildrunner-plan/1', planHash: hash, planner: 'heuristic' });
+    expect(file.plan.project).toBe(path.basename(dir));
+
+    const started = await br(['build', 'start', 'SPEC.md', '--plan', 'plan.json', '--json']);
+    expect(started.stderr).toBe('');
+    const summary = JSON.parse(started.stdout) as { buildId: string; planHash: string; planSource: string };
+    expect(summary).toMatchObject({ planHash: hash, planSource: 'file', planner: 'heuristic', tasks: 2 });
+    expect(builds.builds.get(summary.buildId)!.plan).toEqual(file.plan);
+    const text = await br(['build', 'start', 'SPEC.md', '--plan', 'plan.json']);
+    expect(text.stdout).toContain(`plan ${hash} (heuristic planner from plan.json, 2 task(s))`);
+  });
+
+  it('refuses a plan file whose tasks were edited, or whose spec changed', async () => {
+    const file = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as PlanFile;
+    file.plan.tasks[0]!.title = 'Something else';
+    writeFileSync(path.join(dir, 'edited.json'), JSON.stringify(file));
+    const edited = await br(['build', 'start', 'SPEC.md', '--plan', 'edited.json', '--json']);
+    expect(edited.code).toBe(1);
+    expect(JSON.parse(edited.stderr)).toMatchObject({
+      code: 'ERROR',
+      message: expect.stringMatching(/do not match its hash/),
+    });
+
+    writeFileSync(path.join(dir, 'SPEC2.md'), `${SPEC}\n## Emails\n- [ ] Receipts\n`);
+    const changed = await br(['build', 'start', 'SPEC2.md', '--plan', 'plan.json']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/The spec changed since plan\.json was written/);
+  });
+
+  it('plans with Claude in br plan and br build start alike when a key is set, unless --heuristic-plan', async () => {
+    server.enqueue(toolUse('submit_plan', claudePlan), toolUse('submit_plan', claudePlan));
+    const preview = await br(['plan', 'SPEC.md', '--json'], true);
+    expect(preview.code).toBe(0);
+    const report = JSON.parse(preview.stdout) as { planner: string; planHash: string };
+    expect(report.planner).toBe('claude');
+    const started = await br(['build', 'start', 'SPEC.md', '--json', '--base', 'claude'], true);
+    const summary = JSON.parse(started.stdout) as {
+      buildId: string;
+      planHash: string;
+      planner: string;
+      planningCostUsd: string;
+    };
+    expect(summary).toMatchObject({ planner: 'claude', planHash: report.planHash, planSource: 'planned' });
+    expect(builds.builds.get(summary.buildId)!.plan.tasks.map((t) => t.id)).toEqual(['cart', 'pay']);
+    // What planning cost is charged to the build's budget, not only printed.
+    expect(Number(summary.planningCostUsd)).toBeGreaterThan(0);
+    expect(builds.builds.get(summary.buildId)!.input.planningCostUsd).toBe(summary.planningCostUsd);
+
+    const before = server.requests.length;
+    const offline = await br(
+      ['build', 'start', 'SPEC.md', '--heuristic-plan', '--json', '--base', 'offline'],
+      true,
+    );
+    expect(JSON.parse(offline.stdout)).toMatchObject({ planner: 'heuristic', planSource: 'planned' });
+    const offlineId = (JSON.parse(offline.stdout) as { buildId: string }).buildId;
+    expect(builds.builds.get(offlineId)!.input).not.toHaveProperty('planningCostUsd');
+    expect(server.requests.length).toBe(before);
+  });
+});

@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Prisma } from '@prisma/client';
+import { openDatabase } from '../../../lib/db/connection';
+import { startEmbeddedServer } from '../../../lib/db/embedded-server';
+import { embeddedServerFile, resolveDatabaseTarget } from '../../../lib/db/target';
+import { loadConfig } from '../../../lib/config';
+
+describe('the embedded database served to other processes', () => {
+  it('lets several clients read and write one PGlite through the PostgreSQL protocol', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'br-serve-'));
+    const server = await startEmbeddedServer({ root, dataDir: path.join(root, '.buildrunner', 'db') });
+    try {
+      expect(existsSync(embeddedServerFile(root))).toBe(true);
+      const target = resolveDatabaseTarget(loadConfig({ cwd: root, env: {} }));
+      expect(target).toEqual({ kind: 'postgres', url: server.url });
+      const a = await openDatabase(target);
+      const b = await openDatabase(target);
+      try {
+        const row = (key: string) => ({
+          idempotencyKey: key,
+          purpose: 'agent',
+          requestedModel: 'm',
+          model: 'm',
+          priceTableVersion: 'v',
+          inputTokens: 1,
+          outputTokens: 2,
+          usd: new Prisma.Decimal('0.25'),
+        });
+        await Promise.all([
+          a.prisma.costEntry.createMany({ data: [row('a1'), row('a2')], skipDuplicates: true }),
+          b.prisma.costEntry.createMany({ data: [row('b1'), row('a1')], skipDuplicates: true }),
+        ]);
+        const sum = await b.prisma.costEntry.aggregate({ _sum: { usd: true }, _count: true });
+        expect(sum._count).toBe(3);
+        expect(sum._sum.usd?.toString()).toBe('0.75');
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(embeddedServerFile(root))).toBe(false);
+    expect(resolveDatabaseTarget(loadConfig({ cwd: root, env: {} })).kind).toBe('pglite');
+  });
+});

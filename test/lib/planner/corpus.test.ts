@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { validatePlan, type Plan } from '../../../lib/plan';
+import { planFromMarkdown } from '../../../lib/planner/heuristic';
+import { renderPlan } from '../../fixtures/planner/corpus-render';
+
+/**
+ * Specs written in the styles teams actually use (test/fixtures/planner/corpus/*.md), each planned offline into
+ * a reviewed snapshot, plus properties that hold for every one of them.
+ */
+const dir = path.join(__dirname, '../../fixtures/planner/corpus');
+const specs = readdirSync(dir)
+  .filter((f) => f.endsWith('.md'))
+  .sort();
+const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+
+// Chosen by reading the specs, independently of the planner's own word lists.
+const DESCRIPTIVE_HEADINGS = new Set(
+  [
+    'Overview',
+    'Current State',
+    'Current state',
+    'Week 1 Target',
+    'Goals',
+    'Risks',
+    'Timeline',
+    'Background',
+    'Non-goals',
+    'Personas',
+    'Success Metrics',
+    'Open Questions',
+    'Introduction',
+    'User Scenarios & Testing',
+    'Core Features',
+    'User Experience',
+    'Technical Architecture',
+    'Logical Dependency Chain',
+    'Risks and Mitigations',
+    'Appendix',
+    'Future Enhancements',
+    "Won't fix",
+    'Installation',
+    'Usage',
+    'Contributing',
+    'License',
+    'Summary',
+    'Motivation',
+    'Drawbacks',
+    'Alternatives',
+    'Unresolved questions',
+    '5. Metrics',
+    'Notes',
+    'Out of scope',
+  ].map((h) => h.toLowerCase()),
+);
+
+function sections(markdown: string): { title: string; start: number; end: number }[] {
+  const lines = markdown.split('\n');
+  const heads = lines
+    .map((l, i) => ({ m: /^(#{1,6})\s+(.*)$/.exec(l), i }))
+    .filter((h) => h.m && lines.slice(0, h.i).filter((l) => l.startsWith('```')).length % 2 === 0);
+  return heads.map((h, k) => {
+    const level = h.m![1]!.length;
+    const next = heads.slice(k + 1).find((o) => o.m![1]!.length <= level);
+    return { title: h.m![2]!.trim(), start: h.i, end: next ? next.i : lines.length };
+  });
+}
+
+/** Declared edges: the project-wide acceptance task waits for whatever is last, whatever the spec says. */
+const edges = (plan: Plan) =>
+  new Set(
+    plan.tasks
+      .filter((t) => !t.id.startsWith('project-acceptance'))
+      .flatMap((t) => t.dependsOn.map((d) => `${t.id}<-${d}`)),
+  );
+const taskView = (plan: Plan) => JSON.stringify(plan.tasks);
+
+describe('the spec corpus', () => {
+  it('holds at least twelve spec styles, with descriptive sections and dependencies to check', () => {
+    expect(specs.length).toBeGreaterThanOrEqual(12);
+    const all = specs.map(read);
+    const descriptive = all.flatMap((m) =>
+      sections(m).filter((s) => DESCRIPTIVE_HEADINGS.has(s.title.toLowerCase())),
+    );
+    expect(descriptive.length).toBeGreaterThanOrEqual(30);
+    const declared = all.join('\n').match(/^\s*(?:\*\*)?(?:depends on|after)\b|\((?:depends on|after):/gim);
+    expect(declared?.length).toBeGreaterThanOrEqual(25);
+  });
+
+  describe.each(specs)('%s', (file) => {
+    const markdown = read(file);
+    const plan = planFromMarkdown(markdown);
+
+    it('plans offline into a valid DAG, as reviewed', () => {
+      expect(validatePlan(plan)).toEqual([]);
+      expect(plan.tasks.length).toBeGreaterThan(0);
+      expect(renderPlan(plan)).toMatchSnapshot();
+    });
+
+    it('gives byte-identical plans, also with CRLF line endings', () => {
+      expect(JSON.stringify(planFromMarkdown(markdown))).toBe(JSON.stringify(plan));
+      expect(JSON.stringify(planFromMarkdown(markdown.replace(/\n/g, '\r\n')))).toBe(JSON.stringify(plan));
+    });
+
+    it('takes no task from a descriptive section: removing one leaves the tasks unchanged', () => {
+      const lines = markdown.split('\n');
+      const descriptive = sections(markdown).filter((s) => DESCRIPTIVE_HEADINGS.has(s.title.toLowerCase()));
+      for (const s of descriptive) {
+        const without = [...lines.slice(0, s.start), ...lines.slice(s.end)].join('\n');
+        expect([s.title, taskView(planFromMarkdown(without))]).toEqual([s.title, taskView(plan)]);
+      }
+    });
+
+    it('turns every declared dependency into edges of the plan', () => {
+      const all = edges(plan);
+      const lines = markdown.split('\n');
+      const declared = lines
+        .map((line, i) => ({ line, i }))
+        .filter(({ line }) => /^\s*(?:\*\*)?(?:depends on|after)\b|\((?:depends on|after):/i.test(line));
+      for (const { line, i } of declared) {
+        const stripped = line.includes('(') ? line.replace(/\s*\((?:depends on|after):[^)]*\)/i, '') : '';
+        const without = planFromMarkdown([...lines.slice(0, i), stripped, ...lines.slice(i + 1)].join('\n'));
+        const fewer = edges(without);
+        expect([line, fewer.size < all.size]).toEqual([line, true]);
+        for (const e of fewer) expect(all.has(e)).toBe(true);
+      }
+    });
+  });
+});

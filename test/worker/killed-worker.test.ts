@@ -1,0 +1,245 @@
+/**
+ * A killed worker loses nothing: the worker is its own OS process (`br worker`), SIGKILLed while tasks
+ * are inside the agent loop; a new worker process finishes the build. Finished tasks' agents never run
+ * again, no Claude call is costed twice, no task branch or worktree is left behind, and the killed
+ * in-flight agent runs again once the heartbeat timeout (AGENT_HEARTBEAT) notices the dead worker.
+ * Once per engine: with agent.engine "claude-code" the killed agent is a Claude Code session.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BuildResult } from '../../workflows/core/types';
+import { AGENT_HEARTBEAT, GIT } from '../../workflows/activity-profiles';
+import { progressQuery } from '../../workflows/messages';
+import { taskWorkflowId } from '../../workflows/core/port';
+import { recordServerFixture } from '../fixtures/temporal/history/server-fixtures';
+import { runBr } from '../helpers/cli';
+import { ENGINES } from '../fixtures/engines';
+import { connectClient, describeServer } from '../helpers/temporal';
+import {
+  setupRealBuild,
+  spawnWorker,
+  workerReady,
+  type RealBuild,
+  type WorkerProcess,
+} from '../fixtures/temporal/real-build';
+
+const HEARTBEAT_MS = Number.parseInt(AGENT_HEARTBEAT, 10) * 1000;
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One `br worker` process, ready, and the 5-task build started by `br build start` (no key in the CLI). */
+async function startOnOneWorker(build: RealBuild, workers: WorkerProcess[]) {
+  const first = spawnWorker(build);
+  workers.push(first);
+  await workerReady(first);
+  const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
+  const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '2', '--budget', '5'], {
+    cwd: build.repo,
+    env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
+  });
+  expect(started.code).toBe(0);
+  return { first, buildId: /Started build (\S+)/.exec(started.stdout)![1]! };
+}
+
+for (const engine of ENGINES)
+  describeServer(`a killed worker (${engine} engine)`, () => {
+    let build: RealBuild;
+    const workers: WorkerProcess[] = [];
+
+    beforeAll(async () => {
+      // Each Claude answer takes 1.5 s, so a task spends ~3 s inside the agent loop.
+      build = await setupRealBuild({ database: 'embedded', turnDelayMs: 1500, engine });
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+      await build?.close();
+    });
+
+    it('loses nothing: SIGKILL during the agent loop, a new worker completes the build', async () => {
+      const { first, buildId } = await startOnOneWorker(build, workers);
+      const { client, close } = await connectClient();
+      try {
+        const handle = client.workflow.getHandle(buildId);
+        // Kill once one task has finished and another is mid-conversation (its first turn answered or pending).
+        const { finished, inFlight } = await until(
+          'a finished task and one inside the agent loop',
+          async () => {
+            const progress = await handle.query(progressQuery);
+            const finished = progress.tasks.filter((t) => t.state === 'SUCCEEDED').map((t) => t.id);
+            const perTask = build.requestsPerTask();
+            const inFlight = [...perTask].filter(([, n]) => n === 1).map(([task]) => task);
+            return finished.length >= 1 && inFlight.length >= 1 ? { finished, inFlight } : undefined;
+          },
+          120_000,
+        );
+        const before = build.requestsPerTask();
+        first.child.kill('SIGKILL');
+        const killedAt = Date.now();
+        expect(await first.exited).toBe('SIGKILL');
+
+        const second = spawnWorker(build);
+        workers.push(second);
+        await workerReady(second);
+        const secondReadyAt = Date.now();
+        const result = (await Promise.race([
+          handle.result(),
+          new Promise((_, reject) =>
+            setTimeout(
+              () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
+              150_000,
+            ),
+          ),
+        ])) as BuildResult;
+        expect(result.outcome).toBe('SUCCEEDED');
+
+        // The in-flight agent ran again (a new conversation), and soon.
+        const pickedUp = build.arrivals.find((a) => a.first && a.at > killedAt && inFlight.includes(a.task));
+        expect(pickedUp).toBeDefined();
+        const pickupMs = pickedUp!.at - killedAt;
+        console.log(
+          `killed worker: in-flight agent (${pickedUp!.task}) re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${AGENT_HEARTBEAT})`,
+        );
+        // The server reschedules it after the heartbeat timeout and the 5 s backoff; it runs as soon as a
+        // worker polls (the new one takes a while to start on a loaded machine). ~35 s in most runs, ~61 s
+        // in two clean-clone CI runs here (likely: the task workflow's next workflow tasks wait out
+        // the dead worker's sticky queue and poll first), so the bound is two periods: still seconds, never
+        // the 90 minutes of the start-to-close timeout.
+        const due = Math.max(2 * HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
+        expect(pickupMs).toBeLessThan(due + 15_000);
+
+        const after = build.requestsPerTask();
+        const conversations = build.conversationsPerTask();
+        for (const task of finished) {
+          expect([task, after.get(task)]).toEqual([task, before.get(task)]);
+          expect([task, conversations.get(task)]).toEqual([task, 1]);
+        }
+        expect([...after.keys()].sort()).toHaveLength(5);
+
+        const db = await build.db();
+        const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
+        // Never more cost rows than answered calls; finished tasks exactly one per call.
+        for (const [task, requests] of after)
+          expect(rows.filter((r) => r.taskKey === task).length).toBeLessThanOrEqual(requests);
+        for (const task of finished) expect(rows.filter((r) => r.taskKey === task)).toHaveLength(2);
+        const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
+        expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
+        expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
+        // The engine is chosen inside the agent activity: both engines' histories have the same commands.
+        if (engine === 'builtin') {
+          await recordServerFixture(client, buildId, 'killed-worker-build');
+          await recordServerFixture(client, taskWorkflowId(buildId, pickedUp!.task), 'killed-worker-task');
+        }
+      } finally {
+        await close();
+      }
+    }, 300_000);
+  });
+
+/** Running pre-merge-commit hooks of the test repository, by the task commit each is merging. */
+function mergeHooksRunning(): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', 'brmergehook'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /brmergehook ([0-9a-f]{40})/.exec(l)?.[1])
+      .filter((sha): sha is string => !!sha);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describeServer('a worker killed during a merge', () => {
+  let build: RealBuild;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    build = await setupRealBuild({ database: 'embedded' });
+    // Every merge waits 4 s in its pre-merge-commit hook (run in the sandbox while the merge is half
+    // done: MERGE_HEAD set, the repository's merge lock held), naming the commit it merges.
+    const hook = path.join(build.repo, '.git/hooks/pre-merge-commit');
+    writeFileSync(hook, `#!/bin/sh\nexec sh -c 'sleep 4' brmergehook "$(git rev-parse MERGE_HEAD)"\n`);
+    chmodSync(hook, 0o755);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await build?.close();
+  });
+
+  it('loses nothing: SIGKILL inside a merge, a new worker merges every task exactly once', async () => {
+    const { first, buildId } = await startOnOneWorker(build, workers);
+    const { client, close } = await connectClient();
+    try {
+      const handle = client.workflow.getHandle(buildId);
+      const merging = await until(
+        'a merge inside its pre-merge-commit hook',
+        async () => mergeHooksRunning()[0],
+        120_000,
+      );
+      const conversationsBefore = build.conversationsPerTask();
+      first.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      expect(await first.exited).toBe('SIGKILL');
+
+      const second = spawnWorker(build);
+      workers.push(second);
+      await workerReady(second);
+      const secondReadyAt = Date.now();
+      // The same merge starts again once the heartbeat timeout notices the dead worker.
+      await until(
+        'the killed merge to run again',
+        async () => (mergeHooksRunning().includes(merging) ? true : undefined),
+        150_000,
+      );
+      const pickupMs = Date.now() - killedAt;
+      console.log(
+        `killed worker during a merge: the merge re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${String(GIT.heartbeatTimeout)})`,
+      );
+      const due = Math.max(HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
+      expect(pickupMs).toBeLessThan(due + 15_000);
+
+      const result = (await Promise.race([
+        handle.result(),
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
+            150_000,
+          ),
+        ),
+      ])) as BuildResult;
+      expect(result.outcome).toBe('SUCCEEDED');
+
+      // Every task merged exactly once on the build branch, and the killed task's agent never ran again.
+      const merges = execFileSync('git', ['log', '--format=%s', `br/${buildId}`], {
+        cwd: build.repo,
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter((l) => l.startsWith('Merge task '));
+      const tasks = [...build.conversationsPerTask().keys()].sort();
+      expect(tasks).toHaveLength(5);
+      expect(merges.map((m) => /^Merge task (\S+)/.exec(m)![1]).sort()).toEqual(tasks);
+      for (const [task, n] of conversationsBefore)
+        expect([task, build.conversationsPerTask().get(task)]).toEqual([task, n]);
+      expect([...build.conversationsPerTask().values()].every((n) => n === 1)).toBe(true);
+
+      const db = await build.db();
+      const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
+      for (const task of tasks)
+        expect([task, rows.filter((r) => r.taskKey === task).length]).toEqual([task, 2]);
+      expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
+      await recordServerFixture(client, buildId, 'killed-merge-build');
+    } finally {
+      await close();
+    }
+  }, 400_000);
+});
