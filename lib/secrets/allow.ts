@@ -29,7 +29,7 @@ export function isAllowedValue(value: string): boolean {
 /** Repeated characters (`aaaa…`, `0000…`) or a straight run like `abcde`/`12345`. */
 export function isLowVariety(value: string): boolean {
   if (/(.)\1{5,}/.test(value)) return true;
-  if (new Set(value).size < Math.min(6, Math.ceil(value.length / 3))) return true;
+  if (distinctChars(value) < Math.min(6, Math.ceil(value.length / 3))) return true;
   let run = 1;
   for (let i = 1; i < value.length; i++) {
     run = value.charCodeAt(i) - value.charCodeAt(i - 1) === 1 ? run + 1 : 1;
@@ -38,14 +38,36 @@ export function isLowVariety(value: string): boolean {
   return false;
 }
 
-/** Shannon entropy in bits per character. */
+// Both run once per candidate secret, so for every line of key-shaped output: counting into a reused
+// array instead of a Set/Map of one-character strings keeps that cheap.
+const ASCII_COUNTS = new Int32Array(128);
+
+function charCounts(value: string): number[] {
+  const counts: number[] = [];
+  let wide: Map<string, number> | undefined;
+  ASCII_COUNTS.fill(0);
+  for (const ch of value) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && c < 128) ASCII_COUNTS[c]!++;
+    else (wide ??= new Map()).set(ch, (wide.get(ch) ?? 0) + 1);
+  }
+  for (const n of ASCII_COUNTS) if (n) counts.push(n);
+  if (wide) counts.push(...wide.values());
+  return counts;
+}
+
+function distinctChars(value: string): number {
+  return charCounts(value).length;
+}
+
+/** Shannon entropy in bits per character (characters are code points). */
 export function shannonEntropy(value: string): number {
   if (!value) return 0;
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const counts = charCounts(value);
+  const total = counts.reduce((a, b) => a + b, 0);
   let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
+  for (const n of counts) {
+    const p = n / total;
     bits -= p * Math.log2(p);
   }
   return bits;
