@@ -5,6 +5,7 @@ import { sandboxEnv, type SandboxMounts, type SandboxPolicy } from '../../lib/sa
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import { runGit } from '../git/run';
 import { createCgroup } from './cgroup';
+import { gitOverlays, type GitOverlays } from './gitconfig';
 import { detectSandbox, SandboxUnavailableError, systemLayout } from './detect';
 
 export interface SandboxRun extends CommandRun {
@@ -66,17 +67,36 @@ export async function runInSandbox(req: SandboxRequest): Promise<SandboxRun> {
     ...req.env,
   };
   let argv = [...req.argv];
+  let overlays: GitOverlays | undefined;
   if (policy.mode === 'bwrap') {
     const status = detectSandbox();
     if (!status.available) throw new SandboxUnavailableError(status.reason ?? 'bubblewrap is unavailable');
+    const git = await gitMounts(workdir);
+    overlays = await gitOverlays(git);
     const mounts: SandboxMounts = {
       workdir,
-      ...(await gitMounts(workdir)),
+      ...git,
       readOnly: req.readOnly,
       writable: req.writable,
+      gitOverlays: overlays.overlays,
     };
     argv = ['bwrap', ...bwrapArgs({ mounts, network: policy.network, ...layout, env }, argv)];
   }
+  try {
+    return await runConfined(req, workdir, env, argv);
+  } finally {
+    overlays?.release();
+  }
+}
+
+async function runConfined(
+  req: SandboxRequest,
+  workdir: string,
+  env: Record<string, string>,
+  argv: string[],
+): Promise<SandboxRun> {
+  const { policy } = req;
+  const workerEnv = req.workerEnv ?? process.env;
   const made = createCgroup(policy);
   // RLIMIT_NPROC binds only non-root workers; the cgroup (when made) binds everyone.
   const rlimits = [

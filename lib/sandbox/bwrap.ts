@@ -72,6 +72,7 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
   }
   if (mounts.gitDir && mounts.gitDir !== mounts.commonGitDir)
     args.push('--ro-bind', mounts.gitDir, mounts.gitDir);
+  for (const [source, target] of mounts.gitOverlays ?? []) args.push('--ro-bind', source, target);
   // A linked worktree's `.git` is a file naming its git folder: rewritten, it could point the git that
   // runs outside at a config of the model's choosing.
   if (mounts.gitDir) {

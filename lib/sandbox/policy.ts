@@ -35,6 +35,11 @@ export interface SandboxMounts {
   readOnly?: readonly (readonly [string, string])[];
   /** Extra writable folders, shown at the same path (a commit message file's folder). */
   writable?: readonly string[];
+  /**
+   * Files shown read-only over files inside the git folders, mounted after them: a sanitised git
+   * config over the real one, /dev/null over a credentials file.
+   */
+  gitOverlays?: readonly (readonly [string, string])[];
 }
 
 /** The throw-away home inside the sandbox: its own tmpfs, outside /tmp so a work folder there cannot hide it. */
