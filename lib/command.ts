@@ -50,6 +50,8 @@ export interface RunArgvOptions {
   maxOutputBytes?: number;
   /** Called once the command has exited or been killed, before the result is returned. */
   afterExit?: () => Promise<void> | void;
+  /** Kills the command's process group when aborted (a limit the caller watches, such as disk use). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -92,6 +94,8 @@ export function runArgv(argv: readonly string[], options: RunArgvOptions): Promi
       timedOut = true;
       killGroup();
     }, options.timeoutSeconds * 1000);
+    if (options.signal?.aborted) killGroup();
+    options.signal?.addEventListener('abort', killGroup, { once: true });
     const collect = (c: Buffer) => {
       if (outputLimited) return;
       printed += c.length;
@@ -110,6 +114,7 @@ export function runArgv(argv: readonly string[], options: RunArgvOptions): Promi
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', killGroup);
       if (child.pid) killGroup();
       await options.afterExit?.();
       resolve(run);

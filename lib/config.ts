@@ -131,6 +131,8 @@ export const configSchema = z.strictObject({
           processes: z.number().int().min(8).default(512),
           outputBytes: z.number().int().min(1024).default(4_000_000),
           fileSizeMb: z.number().int().min(1).default(1024),
+          /** Total size of a task's worktree; a command that grows it past this is killed (README: Security). */
+          diskMb: z.number().int().min(16).default(20480),
         })
         .prefault({}),
     })

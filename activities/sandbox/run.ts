@@ -5,6 +5,7 @@ import { sandboxEnv, type SandboxMounts, type SandboxPolicy } from '../../lib/sa
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import { runGit } from '../git/run';
 import { createCgroup } from './cgroup';
+import { diskUsage, watchDisk } from './disk';
 import { gitOverlays, type GitOverlays } from './gitconfig';
 import { detectSandbox, SandboxUnavailableError, systemLayout } from './detect';
 
@@ -15,6 +16,9 @@ export interface SandboxRun extends CommandRun {
   limits: 'cgroup-v1' | 'cgroup-v2' | 'rlimit';
   processLimited?: boolean;
   memoryLimited?: boolean;
+  /** Killed because the work folder grew past `diskMb`; how big it was then. */
+  diskLimited?: boolean;
+  diskUsedMb?: number;
   /** One line for a tool result or failure: exit code, or which limit stopped the command. */
   verdict: string;
 }
@@ -42,13 +46,20 @@ export interface SandboxRequest {
   writable?: SandboxMounts['writable'];
   /** The worker's environment: the source of the allow-listed names and of the values to mask. */
   workerEnv?: NodeJS.ProcessEnv;
+  /** false: rlimits only, as for a worker that is not root and has no delegated cgroups (tests). */
+  cgroups?: boolean;
 }
 
 function verdictOf(run: SandboxRun | Omit<SandboxRun, 'verdict'>, policy: SandboxPolicy): string {
   const forkBomb = run.processLimited ? `; the limit of ${policy.processes} processes was reached` : '';
   if (run.timedOut) return `timed out after ${policy.timeoutSeconds}s (time limit)${forkBomb}`;
   if (run.outputLimited) return `killed: printed more than ${policy.outputBytes} bytes (output limit)`;
-  if (run.memoryLimited) return `killed: memory limit of ${policy.memoryMb} MB reached`;
+  if (run.diskLimited)
+    return `killed: the worktree grew to ${run.diskUsedMb} MB, over the disk quota of ${policy.diskMb} MB (agent.limits.diskMb)`;
+  if (run.memoryLimited)
+    return run.limits === 'rlimit'
+      ? `failed: memory limit of ${policy.memoryMb} MB per process reached (RLIMIT_DATA; agent.limits.memoryMb)`
+      : `killed: memory limit of ${policy.memoryMb} MB reached`;
   return `exited with code ${run.code ?? 'null (killed)'}${run.code !== 0 ? forkBomb : ''}`;
 }
 
@@ -80,7 +91,8 @@ export async function runInSandbox(req: SandboxRequest): Promise<SandboxRun> {
       writable: req.writable,
       gitOverlays: overlays.overlays,
     };
-    argv = ['bwrap', ...bwrapArgs({ mounts, network: policy.network, ...layout, env }, argv)];
+    const tmpfsBytes = policy.memoryMb * 1024 * 1024;
+    argv = ['bwrap', ...bwrapArgs({ mounts, network: policy.network, ...layout, env, tmpfsBytes }, argv)];
   }
   try {
     return await runConfined(req, workdir, env, argv);
@@ -97,16 +109,22 @@ async function runConfined(
 ): Promise<SandboxRun> {
   const { policy } = req;
   const workerEnv = req.workerEnv ?? process.env;
-  const made = createCgroup(policy);
+  const made = req.cgroups === false ? { cgroup: null, reason: 'not asked for' } : createCgroup(policy);
   // RLIMIT_NPROC binds only non-root workers; the cgroup (when made) binds everyone.
   const rlimits = [
     `--nproc=${policy.processes}`,
     `--fsize=${policy.fileSizeMb * 1024 * 1024}`,
     '--core=0',
     '--nofile=4096',
+    // Without a cgroup, memory is limited per process by RLIMIT_DATA, not RLIMIT_AS: V8 reserves
+    // gigabytes of address space it never touches, so node cannot even start under an address-space
+    // limit, while RLIMIT_DATA counts only writable private memory (the heap, buffers, anonymous maps).
+    ...(made.cgroup ? [] : [`--data=${policy.memoryMb * 1024 * 1024}`]),
   ];
   const prefix = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', ...rlimits, '--'] : [];
   const join = made.cgroup ? made.cgroup.procsFiles.join(':') : '';
+  const disk = watchDisk(workdir, policy.diskMb * 1024 * 1024);
+  let diskUsed: number | null = null;
   // The first process joins the cgroup before it execs anything, so nothing it starts escapes the limits.
   let hits = { processes: false, memory: false };
   const script = 'IFS=:; for f in $1; do echo $$ > "$f" || exit 125; done; shift; exec "$@"';
@@ -116,19 +134,34 @@ async function runConfined(
     // bwrap itself (pid 1 of the sandbox, whose /proc/1/environ is readable inside) gets the same environment.
     env,
     maxOutputBytes: policy.outputBytes,
+    signal: disk.signal,
     afterExit: async () => {
+      disk.stop();
+      // Measured once more at the end: a command that wrote fast and exited between two looks is caught too.
+      const after = disk.over() ?? (await diskUsage(workdir));
+      if (after !== null && after > policy.diskMb * 1024 * 1024) diskUsed = after;
       if (!made.cgroup) return;
       hits = made.cgroup.hits();
       await made.cgroup.release();
     },
   });
+  const output = redactSecrets(run.output, secretValuesOf(workerEnv));
+  const rlimitMemory = !made.cgroup && run.code !== 0 && OUT_OF_MEMORY.test(output);
   const result = {
     ...run,
-    output: redactSecrets(run.output, secretValuesOf(workerEnv)),
+    output,
     sandbox: policy.mode,
     limits: made.cgroup ? made.kind : ('rlimit' as const),
     ...(hits.processes ? { processLimited: true } : {}),
-    ...(hits.memory ? { memoryLimited: true } : {}),
+    ...(hits.memory || rlimitMemory ? { memoryLimited: true } : {}),
+    ...(diskUsed !== null ? { diskLimited: true, diskUsedMb: Math.ceil(diskUsed / 2 ** 20) } : {}),
   };
   return { ...result, verdict: verdictOf(result, policy) };
 }
+
+/**
+ * How runtimes report a refused allocation (node, V8, Python, C++, glibc, the JVM): under RLIMIT_DATA
+ * nothing is killed from outside, the process fails its own allocation and says so.
+ */
+const OUT_OF_MEMORY =
+  /JavaScript heap out of memory|Array buffer allocation failed|Fatal process out of memory|Fatal process OOM|MemoryError|std::bad_alloc|Cannot allocate memory|OutOfMemoryError|out of memory/i;

@@ -33,6 +33,11 @@ export interface BwrapOptions {
   hiddenFiles: readonly string[];
   hiddenDirs: readonly string[];
   env: Record<string, string>;
+  /**
+   * Size cap of the private /tmp and home (RAM-backed tmpfs): without it, files written there are
+   * memory no RLIMIT counts, the one way round the memory limit of a worker without cgroups.
+   */
+  tmpfsBytes?: number;
 }
 
 const inside = (dir: string, p: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
@@ -59,7 +64,8 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
   for (const d of o.systemDirs) args.push('--ro-bind', d, d);
   for (const f of o.hiddenFiles) args.push('--ro-bind', '/dev/null', f);
   for (const d of o.hiddenDirs) args.push('--tmpfs', d);
-  args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  const size = o.tmpfsBytes ? ['--size', String(o.tmpfsBytes)] : [];
+  args.push('--dev', '/dev', '--proc', '/proc', ...size, '--tmpfs', '/tmp');
   for (const [source, target] of mounts.readOnly ?? []) args.push('--ro-bind', source, target);
   for (const d of mounts.writable ?? []) args.push('--bind', d, d);
   args.push('--bind', mounts.workdir, mounts.workdir);
@@ -81,7 +87,7 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
   }
   // The root is bwrap's own tmpfs (holding mount points): read-only, so a write anywhere else fails
   // loudly instead of landing somewhere that vanishes with the sandbox.
-  args.push('--tmpfs', SANDBOX_HOME, '--remount-ro', '/', '--clearenv');
+  args.push(...size, '--tmpfs', SANDBOX_HOME, '--remount-ro', '/', '--clearenv');
   for (const [k, v] of Object.entries(o.env)) args.push('--setenv', k, v);
   args.push('--chdir', mounts.workdir, '--', ...argv);
   return args;

@@ -8,6 +8,8 @@ export interface SandboxPolicy {
   processes: number;
   outputBytes: number;
   fileSizeMb: number;
+  /** Total size of the work folder; the command is killed once it grows past this. */
+  diskMb: number;
   timeoutSeconds: number;
   /** Worker environment variable names passed through, besides MINIMAL_ENV. */
   passEnv: readonly string[];
