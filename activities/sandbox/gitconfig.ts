@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sanitizedGitConfig } from '../../lib/sandbox/gitconfig';
@@ -15,6 +15,24 @@ const isFile = (p: string) => {
     return false;
   }
 };
+
+/** `config` files of submodules' git folders (`modules/<name>/…`, nested ones included), not following symlinks. */
+function submoduleConfigs(dir: string, depth = 0): string[] {
+  if (depth > 6) return [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isFile()) return e.name === 'config' || e.name === 'config.worktree' ? [p] : [];
+    return e.isDirectory() && !/^(?:objects|refs|logs|hooks|info)$/.test(e.name)
+      ? submoduleConfigs(p, depth + 1)
+      : [];
+  });
+}
 
 export interface GitOverlays {
   overlays: [string, string][];
@@ -33,6 +51,8 @@ export async function gitOverlays(
   const configs = [
     '/etc/gitconfig',
     ...dirs.flatMap((d) => [path.join(d, 'config'), path.join(d, 'config.worktree')]),
+    // Submodules keep their own git folders (and remote URLs) under modules/.
+    ...(mounts.commonGitDir ? submoduleConfigs(path.join(mounts.commonGitDir, 'modules')) : []),
   ].filter(isFile);
   const overlays: [string, string][] = [];
   let tmp: string | undefined;

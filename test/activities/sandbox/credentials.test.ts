@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runInSandbox } from '../../../activities/sandbox/run';
 import { parseConfig } from '../../../lib/config';
@@ -22,6 +22,7 @@ const tokens = {
   insteadOf: canary(),
   worktree: canary(),
   file: canary(),
+  submodule: canary(),
 };
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
@@ -35,6 +36,13 @@ beforeAll(async () => {
   git(repo, 'config', 'extensions.worktreeConfig', 'true');
   git(host.worktree, 'config', '--worktree', 'github.token', tokens.worktree);
   writeFileSync(path.join(host.commonGitDir, '.git-credentials'), `https://u:${tokens.file}@github.com\n`);
+  // A submodule's own git folder, with a token in its remote URL.
+  const sub = path.join(host.commonGitDir, 'modules', 'vendor');
+  mkdirSync(sub, { recursive: true });
+  writeFileSync(
+    path.join(sub, 'config'),
+    `[remote "origin"]\n\turl = https://u:${tokens.submodule}@github.com/o/v.git\n`,
+  );
 });
 afterAll(() => host.close());
 
@@ -47,6 +55,7 @@ describe('the sandbox sees the git folder without credentials', () => {
       `cat "${path.join(host.commonGitDir, 'worktrees')}"/*/config.worktree 2>&1`,
       `cat "$(git rev-parse --git-dir)/config.worktree"`,
       `cat "${path.join(host.commonGitDir, '.git-credentials')}"`,
+      `cat "${path.join(host.commonGitDir, 'modules', 'vendor', 'config')}"`,
       'git remote -v',
       'echo url | git credential fill 2>&1 </dev/null',
       'git status --short',
