@@ -26,50 +26,75 @@ export function isAllowedValue(value: string): boolean {
   return isLowVariety(value);
 }
 
-/** Repeated characters (`aaaa…`, `0000…`) or a straight run like `abcde`/`12345`. */
+// Both checks run once per candidate secret, so for every line of key-shaped output: ASCII characters
+// are counted in reused arrays (a stamp marks which entries belong to this call) instead of a Set or a
+// Map of one-character strings, which made them the largest cost of masking such output.
+const STAMP = new Uint32Array(128);
+const COUNT = new Uint32Array(128);
+let stamp = 0;
+
+function nextStamp(): number {
+  if (++stamp === 0xffffffff) {
+    STAMP.fill(0);
+    stamp = 1;
+  }
+  return stamp;
+}
+
+/** Repeated characters (`aaaaaa`, `000000`), few distinct ones, or a straight run like `abcde`/`12345`. */
 export function isLowVariety(value: string): boolean {
-  if (/(.)\1{5,}/.test(value)) return true;
-  if (distinctChars(value) < Math.min(6, Math.ceil(value.length / 3))) return true;
+  const id = nextStamp();
+  let distinct = 0;
+  let wide: Set<string> | undefined;
   let run = 1;
-  for (let i = 1; i < value.length; i++) {
-    run = value.charCodeAt(i) - value.charCodeAt(i - 1) === 1 ? run + 1 : 1;
-    if (run >= 5) return true;
+  let same = 1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128) {
+      if (STAMP[c] !== id) {
+        STAMP[c] = id;
+        distinct++;
+      }
+    } else (wide ??= new Set()).add(String.fromCodePoint(value.codePointAt(i)!));
+    if (i === 0) continue;
+    const d = c - value.charCodeAt(i - 1);
+    run = d === 1 ? run + 1 : 1;
+    same = d === 0 && c !== 10 && c !== 13 ? same + 1 : 1;
+    if (run >= 5 || same >= 6) return true;
   }
-  return false;
+  return distinct + (wide?.size ?? 0) < Math.min(6, Math.ceil(value.length / 3));
 }
 
-// Both run once per candidate secret, so for every line of key-shaped output: counting into a reused
-// array instead of a Set/Map of one-character strings keeps that cheap.
-const ASCII_COUNTS = new Int32Array(128);
-
-function charCounts(value: string): number[] {
-  const counts: number[] = [];
-  let wide: Map<string, number> | undefined;
-  ASCII_COUNTS.fill(0);
-  for (const ch of value) {
-    const c = ch.charCodeAt(0);
-    if (ch.length === 1 && c < 128) ASCII_COUNTS[c]!++;
-    else (wide ??= new Map()).set(ch, (wide.get(ch) ?? 0) + 1);
-  }
-  for (const n of ASCII_COUNTS) if (n) counts.push(n);
-  if (wide) counts.push(...wide.values());
-  return counts;
-}
-
-function distinctChars(value: string): number {
-  return charCounts(value).length;
-}
-
-/** Shannon entropy in bits per character (characters are code points). */
+/** Shannon entropy in bits per character (code points). */
 export function shannonEntropy(value: string): number {
   if (!value) return 0;
-  const counts = charCounts(value);
-  const total = counts.reduce((a, b) => a + b, 0);
+  const id = nextStamp();
+  const seen: number[] = [];
+  let wide: Map<string, number> | undefined;
+  let total = 0;
+  for (let i = 0; i < value.length; i++) {
+    total++;
+    const c = value.charCodeAt(i);
+    if (c < 128) {
+      if (STAMP[c] !== id) {
+        STAMP[c] = id;
+        COUNT[c] = 0;
+        seen.push(c);
+      }
+      COUNT[c]!++;
+    } else {
+      const ch = String.fromCodePoint(value.codePointAt(i)!);
+      i += ch.length - 1;
+      (wide ??= new Map()).set(ch, (wide.get(ch) ?? 0) + 1);
+    }
+  }
   let bits = 0;
-  for (const n of counts) {
+  const add = (n: number) => {
     const p = n / total;
     bits -= p * Math.log2(p);
-  }
+  };
+  for (const c of seen) add(COUNT[c]!);
+  for (const n of wide?.values() ?? []) add(n);
   return bits;
 }
 
