@@ -46,7 +46,7 @@ export class CachedRepo {
    */
   async fetch(branches: string[], refs: string[] = []): Promise<void> {
     const wanted = [...branches.map((b) => `refs/heads/${b}`), ...refs];
-    const listed = await git(this.gitDir, ['ls-remote', 'origin', ...wanted]);
+    const listed = await git(this.gitDir, ['ls-remote', 'origin', ...wanted], { network: true });
     const present = new Set(
       listed
         .split('\n')
@@ -56,20 +56,19 @@ export class CachedRepo {
     const local = (ref: string) =>
       ref.startsWith('refs/heads/') ? `refs/remotes/origin/${ref.slice('refs/heads/'.length)}` : ref;
     const specs = wanted.filter((r) => present.has(r)).map((r) => `+${r}:${local(r)}`);
-    if (specs.length) await git(this.gitDir, ['fetch', '--quiet', '--no-tags', 'origin', ...specs]);
+    if (specs.length)
+      await git(this.gitDir, ['fetch', '--quiet', '--no-tags', 'origin', ...specs], { network: true });
     for (const r of wanted.filter((w) => !present.has(w)))
       await runGit(this.gitDir, ['update-ref', '-d', local(r)], { allowFailure: true });
   }
 
   /** Fetches a remote branch to the same local branch name (for readers that name it as a branch). */
   async fetchAsLocal(branch: string): Promise<void> {
-    await git(this.gitDir, [
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      'origin',
-      `+refs/heads/${branch}:refs/heads/${branch}`,
-    ]);
+    await git(
+      this.gitDir,
+      ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`],
+      { network: true },
+    );
   }
 
   /** The fetched tip of a remote branch, or null when the remote does not have it. */
@@ -112,7 +111,10 @@ export class CachedRepo {
   }
 
   private push(args: string[]): Promise<GitResult> {
-    return runGit(this.gitDir, ['push', '--porcelain', 'origin', ...args], { allowFailure: true });
+    return runGit(this.gitDir, ['push', '--porcelain', 'origin', ...args], {
+      allowFailure: true,
+      network: true,
+    });
   }
 
   /** Ids come from the workflow: checked, so no path leaves this clone's worktrees folder. */

@@ -47,7 +47,6 @@ export async function commitTask(input: CommitTaskInput, policy: SandboxPolicy):
   await git(cwd, [...WITHOUT_HOOKS, 'commit', '--file=-', '--cleanup=verbatim'], {
     input: message,
     env: authorEnv,
-    scrubSecrets: true,
   });
   // STATUS.md is regenerated once on the build branch (markFeaturesDelivered), not in every task worktree,
   // where it would leak into the next commit and make parallel tasks touch the same file.

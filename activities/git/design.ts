@@ -43,7 +43,6 @@ export async function commitDesignIn(
   // Generated files, not code a model wrote: the repository's hooks check the tasks' commits instead.
   await git(dir, ['commit', '--quiet', '--no-verify', '-m', message], {
     env: authorEnv,
-    scrubSecrets: true,
   });
   return { commit: await git(dir, ['rev-parse', 'HEAD']) };
 }

@@ -42,7 +42,9 @@ export async function markFeaturesIn(
   await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);
   const ids = changed.map((f) => f.id);
   const message = `Mark features delivered: ${ids.join(', ')}\n\n${trailers({ buildId: input.buildId })}\n`;
-  const result = await runGit(dir, ['commit', '--file=-'], {
+  // Hooks off like every git run outside the sandbox (lib/git-safe.ts): this commit only changes
+  // BuildRunner's own files, and the user's hooks would run the model's code with the worker's secrets.
+  const result = await runGit(dir, ['commit', '--file=-', '--cleanup=verbatim'], {
     input: message,
     env: authorEnv,
     allowFailure: true,
@@ -52,7 +54,7 @@ export async function markFeaturesIn(
     const output = trimOutput(`${result.stderr}\n${result.stdout}`);
     throw failure(
       FailureClass.HOOK_REJECTED,
-      `A git hook rejected the features.json update on ${input.buildBranch}`,
+      `Git could not commit the features.json update on ${input.buildBranch}`,
       { output },
     );
   }

@@ -1,10 +1,14 @@
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { FailureClass } from '../../lib/failures';
+import { configuredHooksPath } from '../../lib/git-safe';
+import { readRegularFile, UnsafeFileError } from '../../lib/safe-fs';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { failure } from '../failure';
 import { runInSandbox, type SandboxRun } from '../sandbox/run';
 import { BUILDRUNNER_HOOK_ENV, buildRunnerMounts } from '../sandbox/self';
-import { git } from './run';
+import { commonGitDir } from './run';
 
 /**
  * Git hooks of task commits run in the sandbox, not inside `git commit`: git itself runs outside
@@ -12,8 +16,14 @@ import { git } from './run';
  * have run, in the same order with the same arguments, each in the sandbox against the worktree.
  */
 
-/** `-c core.hooksPath=/dev/null`: no hook can exist below it, so git outside the sandbox runs none. */
+/**
+ * `-c core.hooksPath=/dev/null`: no hook can exist below it. Every git run outside the sandbox has it
+ * already (lib/git-safe.ts); kept at the call sites that would run hooks, to say so where it matters.
+ */
 export const WITHOUT_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
+
+/** A commit message is a few KB; a hook that leaves more is refused rather than read into memory. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export interface HookOutcome {
   hook: string;
@@ -21,8 +31,14 @@ export interface HookOutcome {
 }
 
 async function hookFile(worktree: string, name: string): Promise<string | null> {
-  // --git-path honours core.hooksPath (local or global), as git would when committing here.
-  const dir = await git(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']);
+  // core.hooksPath (local or global) as the config files set it, relative to the worktree, as git
+  // would resolve it when committing here; otherwise the shared git dir's hooks.
+  const configured = await configuredHooksPath(worktree);
+  const dir = configured
+    ? configured.value.startsWith('~/')
+      ? path.join(homedir(), configured.value.slice(2))
+      : configured.value
+    : path.join(await commonGitDir(worktree), 'hooks');
   const file = path.resolve(worktree, dir, name);
   try {
     if (!statSync(file).isFile()) return null;
@@ -79,7 +95,19 @@ export async function runCommitHooks(
       if (outcome && (outcome.run.code !== 0 || outcome.run.timedOut || outcome.run.outputLimited))
         return { rejected: outcome };
     }
-    return { message: readFileSync(msgFile, 'utf8') };
+    // The hooks could write this folder: the message file may now be a symlink or a FIFO.
+    try {
+      return { message: readRegularFile(msgFile, MAX_MESSAGE_BYTES) ?? '' };
+    } catch (err) {
+      if (!(err instanceof UnsafeFileError)) throw err;
+      throw failure(
+        FailureClass.HOOK_REJECTED,
+        `The commit-msg hooks left a commit message BuildRunner will not read: ${err.message}`,
+        {
+          output: `The message file must stay a regular file of at most ${MAX_MESSAGE_BYTES} bytes: ${err.message}`,
+        },
+      );
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -80,7 +80,6 @@ export async function mergeInto(
   // Git merges outside the sandbox with hooks off; the pre-merge-commit hook runs inside (hooks.ts).
   const result = await runGit(dir, [...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-commit', taskRef], {
     env: authorEnv,
-    scrubSecrets: true,
     allowFailure: true,
   });
   if (result.code !== 0) {

@@ -180,7 +180,7 @@ export async function handOffWork(task: RemoteTask, cacheDir: string): Promise<v
 }
 
 async function remoteRef(repo: CachedRepo, ref: string): Promise<string | null> {
-  const line = await git(repo.gitDir, ['ls-remote', 'origin', ref]);
+  const line = await git(repo.gitDir, ['ls-remote', 'origin', ref], { network: true });
   return line ? line.split('\t')[0]! : null;
 }
 

@@ -17,6 +17,17 @@ export const featurePriority = z.enum(['critical', 'high', 'medium', 'low']);
 export type FeaturePriority = z.output<typeof featurePriority>;
 export const PRIORITIES: readonly FeaturePriority[] = featurePriority.options;
 
+/**
+ * A name, title or task id is one line of text: features.json arrives from worktrees the model wrote,
+ * and its text goes into STATUS.md and commit messages.
+ */
+function oneLine(max: number) {
+  return z
+    .string()
+    .max(max)
+    .regex(/^[^\r\n\u2028\u2029\0]*$/, 'expected one line of text');
+}
+
 export const featureId = z
   .string()
   .regex(
@@ -26,12 +37,12 @@ export const featureId = z
 
 export const featureSchema = z.strictObject({
   id: featureId,
-  title: z.string().min(1),
-  description: z.string().default(''),
+  title: oneLine(1000).min(1),
+  description: z.string().max(100_000).default(''),
   status: featureStatus.default('planned'),
   priority: featurePriority.default('medium'),
   required: z.boolean().default(false),
-  tasks: z.array(z.string().min(1)).default([]),
+  tasks: z.array(oneLine(200).min(1)).max(1000).default([]),
   updatedAt: z.iso.datetime(),
 });
 export type Feature = z.output<typeof featureSchema>;
@@ -60,8 +71,8 @@ export const featuresFileSchema = z
       })
       .optional()
       .transform(() => FEATURES_VERSION),
-    project: z.string().optional(),
-    features: z.array(featureSchema).default([]),
+    project: oneLine(200).optional(),
+    features: z.array(featureSchema).max(10_000).default([]),
   })
   .superRefine((file, ctx) => {
     const seen = new Map<string, string>();

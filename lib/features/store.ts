@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors';
+import { readRegularFile, UnsafeFileError, writeRegularFile } from '../safe-fs';
 import {
   FEATURES_FILE,
   FEATURES_VERSION,
@@ -23,11 +23,26 @@ export function featuresPath(root: string): string {
   return path.join(root, FEATURES_FILE);
 }
 
+/** features.json and STATUS.md are a few KB; a bigger one is not ours to read into memory. */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/** Reads a file below root that a model may have replaced (safe-fs.ts); refusals are user errors. */
+function readBelow(root: string, file: string): string | null {
+  try {
+    return readRegularFile(file, MAX_BYTES, root);
+  } catch (err) {
+    if (err instanceof UnsafeFileError)
+      throw new FeaturesFileError(`${err.message}. Fix the file, then retry.`);
+    throw err;
+  }
+}
+
 /** Reads features.json under root; a missing file is an empty list. */
 export function readFeatures(root: string): FeaturesFile {
   const file = featuresPath(root);
-  if (!existsSync(file)) return { version: FEATURES_VERSION, features: [] };
-  const parsed = parseFeatures(readFileSync(file, 'utf8'), FEATURES_FILE);
+  const text = readBelow(root, file);
+  if (text === null) return { version: FEATURES_VERSION, features: [] };
+  const parsed = parseFeatures(text, FEATURES_FILE);
   if (!parsed.ok)
     throw new FeaturesFileError(
       `${parsed.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n')}\nFix the file, then retry.`,
@@ -36,17 +51,32 @@ export function readFeatures(root: string): FeaturesFile {
 }
 
 export function writeFeatures(root: string, data: FeaturesFile): void {
-  const file = featuresPath(root);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, serializeFeatures(data));
+  writeBelow(root, featuresPath(root), serializeFeatures(data));
+}
+
+function writeBelow(root: string, file: string, text: string): void {
+  try {
+    writeRegularFile(root, file, text);
+  } catch (err) {
+    if (err instanceof UnsafeFileError)
+      throw new FeaturesFileError(`${err.message}. Fix the file, then retry.`);
+    throw err;
+  }
 }
 
 /** Writes STATUS.md from features.json; returns whether the file changed. */
 export function generateStatusFile(root: string): { file: string; changed: boolean } {
   const file = path.join(root, STATUS_FILE);
   const text = renderStatus(readFeatures(root));
-  const changed = !existsSync(file) || readFileSync(file, 'utf8') !== text;
-  if (changed) writeFileSync(file, text);
+  // A symlink or special file in STATUS.md's place is replaced, never read or followed.
+  let old: string | null = null;
+  try {
+    old = readRegularFile(file, MAX_BYTES, root);
+  } catch (err) {
+    if (!(err instanceof UnsafeFileError)) throw err;
+  }
+  const changed = old !== text;
+  if (changed) writeBelow(root, file, text);
   return { file, changed };
 }
 

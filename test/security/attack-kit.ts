@@ -60,7 +60,7 @@ export function makeVictim(): Victim {
     repo,
     home,
     leak,
-    mark: (tag) => `echo "${tag} GITHUB_TOKEN=$GITHUB_TOKEN" >> "${leak}"`,
+    mark: (tag) => `echo "${tag} GITHUB_TOKEN=$GITHUB_TOKEN parent=$(ps -o args= -p $PPID)" >> "${leak}"`,
     snapshot() {
       const m = new Map<string, string>();
       walk(home, m);
@@ -85,10 +85,11 @@ export function assertUntouched(victim: Victim, before: Map<string, string>, out
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
     (k) => before.get(k) !== after.get(k),
   );
-  expect(changed).toEqual([]);
+  // What ran outside first (it says which git command started it), then every file it changed.
   expect(existsSync(victim.leak) ? readFileSync(victim.leak, 'utf8') : '(no leak file)').toBe(
     '(no leak file)',
   );
+  expect(changed).toEqual([]);
   expect(output).not.toContain(CANARY);
 }
 

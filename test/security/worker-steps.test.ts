@@ -30,12 +30,15 @@ function exe(file: string, text: string): void {
 async function buildBranchWith(plant: (dir: string) => void): Promise<void> {
   await activities.ensureBuildBranch({ repoPath: v.repo.dir, baseBranch: 'main', buildBranch: 'br/b1' });
   const dir = path.join(path.dirname(v.repo.dir), 'plant');
-  v.repo.git('worktree', 'add', '-q', dir, 'br/b1');
+  // The planting itself runs with hooks off: only the step under test may fall for them.
+  const off = ['-c', 'core.hooksPath=/dev/null'];
+  v.repo.git(...off, 'worktree', 'add', '-q', dir, 'br/b1');
   plant(dir);
-  const g = (...a: string[]) => execFileSync('git', a, { cwd: dir, env: v.repo.env, stdio: 'pipe' });
+  const g = (...a: string[]) =>
+    execFileSync('git', [...off, ...a], { cwd: dir, env: v.repo.env, stdio: 'pipe' });
   g('add', '--all');
-  g('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'planted by an earlier task');
-  v.repo.git('worktree', 'remove', '--force', dir);
+  g('commit', '-q', '-m', 'planted by an earlier task');
+  v.repo.git(...off, 'worktree', 'remove', '--force', dir);
 }
 
 const FEATURES = (project: string) =>

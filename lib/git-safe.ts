@@ -1,0 +1,171 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { scrubEnv } from './child-env';
+
+/**
+ * The one way BuildRunner runs git outside the sandbox. The repositories it works on hold files the
+ * model wrote (worktrees, nested repositories, the build branch), and git can be made to run programs
+ * by what it reads, so every git run here:
+ * - runs no hook (the user's hooks run in the sandbox instead: activities/git/hooks.ts);
+ * - runs no program a repository could name: no fsmonitor, pager, editor, signing program or ext::
+ *   transport, and never recurses into nested repositories or submodules, whose config (written by
+ *   the model) would otherwise be read. `-c` settings reach nested git processes through
+ *   GIT_CONFIG_PARAMETERS and override every config file, so they hold there too;
+ * - gets the worker's environment without its secrets (child-env.ts), except for the commands that
+ *   talk to a remote, which need the user's credentials (ssh agent, credential helpers) and run no
+ *   repository code once hooks are off.
+ * Tests enforce that activities/, services/ and worker/ never spawn git themselves
+ * (test/security/one-git.test.ts).
+ */
+export const HARDENED_CONFIG: readonly string[] = [
+  'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.pager=cat',
+  'core.editor=true',
+  'sequence.editor=true',
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+  'log.showSignature=false',
+  'merge.verifySignatures=false',
+  'diff.external=',
+  'diff.ignoreSubmodules=all',
+  'status.submoduleSummary=false',
+  'submodule.recurse=false',
+  'fetch.recurseSubmodules=false',
+  'push.recurseSubmodules=no',
+  'protocol.ext.allow=never',
+].flatMap((kv) => ['-c', kv]);
+
+/** Environment variables through which a caller's environment could make git run a program. */
+const PROGRAM_VARS = [
+  'GIT_EXTERNAL_DIFF',
+  'GIT_PAGER',
+  'PAGER',
+  'GIT_EDITOR',
+  'VISUAL',
+  'EDITOR',
+  'GIT_SEQUENCE_EDITOR',
+];
+
+/** A git command that exited non-zero (or could not start); carries everything git printed. */
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(
+      `git ${args.join(' ')} failed (exit ${code ?? 'signal'}): ${(stderr || stdout).trim().slice(0, 2000)}`,
+    );
+    this.name = 'GitError';
+  }
+}
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Resolve with the exit code instead of throwing on a non-zero exit. */
+  allowFailure?: boolean;
+  /** A command that talks to a remote (fetch, push, ls-remote): keeps the credentials it may need. */
+  network?: boolean;
+}
+
+export function gitEnv(options: Pick<GitOptions, 'env' | 'network'> = {}): NodeJS.ProcessEnv {
+  const env = options.network ? { ...process.env } : scrubEnv(process.env);
+  for (const name of PROGRAM_VARS) delete env[name];
+  return {
+    ...env,
+    ...options.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_EDITOR: 'true',
+    GIT_SEQUENCE_EDITOR: 'true',
+    GIT_PAGER: 'cat',
+  };
+}
+
+/** Runs git without a shell, hardened as described above; prompts fail fast instead of hanging. */
+export function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...HARDENED_CONFIG, ...args], {
+      cwd,
+      env: gitEnv(options),
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (err) => reject(new GitError(args, null, '', `could not run git: ${err.message}`)));
+    child.on('close', (code) => {
+      const result = { code: code ?? 1, stdout, stderr };
+      if (code !== 0 && !options.allowFailure) reject(new GitError(args, code, stdout, stderr));
+      else resolve(result);
+    });
+    if (child.stdin) {
+      // A hook may exit without reading its input; that is its answer, not our error.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
+  });
+}
+
+/** Runs git and returns its trimmed stdout. */
+export async function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<string> {
+  return (await runGit(cwd, args, options)).stdout.trim();
+}
+
+/** The synchronous form, for the CLI's short queries (hooks install, init); never for a worker step. */
+export function gitSync(cwd: string, args: readonly string[], options: GitOptions = {}): GitResult {
+  const r = spawnSync('git', [...HARDENED_CONFIG, ...args], {
+    cwd,
+    env: gitEnv(options),
+    encoding: 'utf8',
+    input: options.input,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const result = { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? r.error?.message ?? '' };
+  if (result.code !== 0 && !options.allowFailure)
+    throw new GitError(args, r.status, result.stdout, result.stderr);
+  return result;
+}
+
+/**
+ * core.hooksPath as the repository's config files set it (HARDENED_CONFIG's own value left out), with
+ * the scope and origin it came from; null when unset.
+ */
+export async function configuredHooksPath(
+  cwd: string,
+): Promise<{ value: string; scope: string; origin: string } | null> {
+  const r = await runGit(cwd, ['config', '--show-scope', '--show-origin', '--get-all', 'core.hooksPath'], {
+    allowFailure: true,
+  });
+  return lastFromFiles(r.stdout);
+}
+
+export function configuredHooksPathSync(
+  cwd: string,
+): { value: string; scope: string; origin: string } | null {
+  const r = gitSync(cwd, ['config', '--show-scope', '--show-origin', '--get-all', 'core.hooksPath'], {
+    allowFailure: true,
+  });
+  return lastFromFiles(r.stdout);
+}
+
+function lastFromFiles(stdout: string): { value: string; scope: string; origin: string } | null {
+  const rows = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [scope = '', origin = '', ...rest] = line.split('\t');
+      return { scope, origin, value: rest.join('\t') };
+    })
+    .filter((r) => r.scope !== 'command');
+  return rows.at(-1) ?? null;
+}
