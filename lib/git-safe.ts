@@ -53,6 +53,7 @@ export class GitError extends Error {
     readonly code: number | null,
     readonly stdout: string,
     readonly stderr: string,
+    readonly tooLarge = false,
   ) {
     super(
       `git ${args.join(' ')} failed (exit ${code ?? 'signal'}): ${(stderr || stdout).trim().slice(0, 2000)}`,
@@ -74,6 +75,8 @@ export interface GitOptions {
   allowFailure?: boolean;
   /** A command that talks to a remote (fetch, push, ls-remote): keeps the credentials it may need. */
   network?: boolean;
+  /** Kill git and reject with a GitError whose `tooLarge` is set once it printed more than this. */
+  maxOutputBytes?: number;
 }
 
 export function gitEnv(options: Pick<GitOptions, 'env' | 'network'> = {}): NodeJS.ProcessEnv {
@@ -99,10 +102,24 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
     });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    let printed = 0;
+    let tooLarge = false;
+    const limit = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+    const collect = (into: 'out' | 'err') => (c: Buffer) => {
+      printed += c.length;
+      if (printed > limit) {
+        tooLarge = true;
+        child.kill('SIGKILL');
+        return;
+      }
+      if (into === 'out') stdout += c.toString();
+      else stderr += c.toString();
+    };
+    child.stdout!.on('data', collect('out'));
+    child.stderr!.on('data', collect('err'));
     child.on('error', (err) => reject(new GitError(args, null, '', `could not run git: ${err.message}`)));
     child.on('close', (code) => {
+      if (tooLarge) return reject(new GitError(args, code, '', `printed more than ${limit} bytes`, true));
       const result = { code: code ?? 1, stdout, stderr };
       if (code !== 0 && !options.allowFailure) reject(new GitError(args, code, stdout, stderr));
       else resolve(result);

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { UserError } from '../lib/errors';
+import { runGit } from '../lib/git-safe';
 import { withDatabase, type ServiceContext } from './context';
-
-const run = promisify(execFile);
 
 /**
  * `br build diff` and the MCP diff resource: what a build (from its base to its build branch) or one
@@ -72,10 +69,10 @@ export async function buildDiff(
   let range = found.range ?? found.buildBranch;
   const git = async (args: string[]) => {
     try {
-      return (await run('git', args, { cwd: repoPath, maxBuffer: MAX_PATCH_BYTES, encoding: 'utf8' })).stdout;
+      return (await runGit(repoPath, args, { maxOutputBytes: MAX_PATCH_BYTES })).stdout;
     } catch (err) {
-      const e = err as { stderr?: string; code?: string | number };
-      if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+      const e = err as { stderr?: string; tooLarge?: boolean };
+      if (e.tooLarge)
         throw new UserError(
           `The diff of ${range} is over ${MAX_PATCH_BYTES / 1024 / 1024} MB. Ask for one task with --task, or for --stat.`,
         );

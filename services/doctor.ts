@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { checkKeyFormat, findApiKey, maskKey } from '../lib/apikey';
 import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/connection';
 import { migrationState, readMigrations } from '../lib/db/migrate';
 import { resolveDatabaseTarget } from '../lib/db/target';
+import { git } from '../lib/git-safe';
 import type { DoctorCheck } from './doctor-check';
 
 /** `br doctor`: every check says what it found and, when it fails, what to do about it. */
@@ -49,8 +48,12 @@ export function checkNode(version: string): DoctorCheck {
 
 async function checkGit(env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
   try {
-    const { stdout } = await promisify(execFile)('git', ['--version'], { env });
-    return { name: 'git', status: 'ok', detail: stdout.trim() };
+    // The PATH being checked, so a missing git is reported as missing.
+    return {
+      name: 'git',
+      status: 'ok',
+      detail: await git(process.cwd(), ['--version'], { env: { PATH: env.PATH } }),
+    };
   } catch {
     return {
       name: 'git',

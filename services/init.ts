@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE, loadConfig } from '../lib/config';
 import { UserError } from '../lib/errors';
+import { gitSync } from '../lib/git-safe';
 import { FEATURES_FILE, FEATURES_VERSION, serializeFeatures } from '../lib/features/schema';
 import { readFeatures } from '../lib/features/store';
 import { SPEC_FILE, starterSpec } from '../lib/spec/render';
@@ -34,11 +34,7 @@ export const GITIGNORE_ENTRIES = [
 
 function gitRoot(cwd: string): string {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
+    return gitSync(cwd, ['rev-parse', '--show-toplevel']).stdout.trim();
   } catch {
     throw new UserError(
       `${cwd} is not inside a git repository. BuildRunner builds on git: run \`git init\` first.`,
@@ -92,7 +88,7 @@ function newProjectFolder(
   mkdirSync(dir, { recursive: true });
   if (existsSync(path.join(dir, '.git'))) record('.git', 'unchanged');
   else {
-    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    gitSync(dir, ['init', '-q', '-b', 'main']);
     record('.git', 'created');
   }
   return dir;

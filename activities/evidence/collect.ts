@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseFeatures } from '../../lib/features/schema';
 import { FEATURES_FILE } from '../../lib/features/schema';
@@ -6,6 +6,7 @@ import { UserError } from '../../lib/errors';
 import { citationsIn, indexResults, type GapInput, type TaskEvidence } from '../../lib/gaps';
 import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
+import { readRegularFile, UnsafeFileError } from '../../lib/safe-fs';
 import { git, refExists, runGit } from '../git/run';
 
 /**
@@ -45,10 +46,19 @@ async function filesAt(repo: string, ref: string | null): Promise<string[]> {
   return [...new Set(out.split('\0').filter(Boolean))].sort();
 }
 
+/** A source or spec file is well under this; larger ones (or results files) are not read. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
+
 async function readAt(repo: string, ref: string | null, file: string): Promise<string | null> {
   if (!ref) {
-    const full = path.join(repo, file);
-    return existsSync(full) ? readFileSync(full, 'utf8') : null;
+    // The working tree may hold what a model wrote: a symlink out of it or a FIFO is skipped, not read.
+    try {
+      return readRegularFile(path.join(repo, file), MAX_FILE_BYTES, repo);
+    } catch (err) {
+      if (err instanceof UnsafeFileError) return null;
+      throw err;
+    }
   }
   const r = await runGit(repo, ['show', `${ref}:${file}`], { allowFailure: true });
   return r.code === 0 ? r.stdout : null;
@@ -109,7 +119,7 @@ export async function collectGapInput(o: CollectOptions): Promise<GapInput> {
   let resultsFile: string | null = null;
   if (existsSync(resultsPath)) {
     try {
-      results = indexResults(JSON.parse(readFileSync(resultsPath, 'utf8')), repo);
+      results = indexResults(JSON.parse(readRegularFile(resultsPath, MAX_RESULTS_BYTES) ?? 'null'), repo);
       resultsFile = path.relative(repo, resultsPath).replace(/\\/g, '/');
     } catch (err) {
       throw new UserError(`Test results ${o.resultsFile} are not valid JSON (${(err as Error).message}).`);

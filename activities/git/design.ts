@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brandLayer } from '../../lib/design/brand';
 import { designFiles } from '../../lib/design/emit';
 import type { DesignRequest } from '../../lib/design/request';
 import { buildTheme } from '../../lib/design/theme';
+import { writeRegularFile } from '../../lib/safe-fs';
 import { withRepoLock } from './lock';
 import { mergeWorktree } from './merge';
 import { authorEnv, git, runGit, trailers } from './run';
@@ -34,8 +34,8 @@ export async function commitDesignIn(
   const brand = design.brand ? brandLayer(design.brand, design.brandName ?? 'brand') : undefined;
   const files = designFiles(buildTheme(design.profile, design.pattern, brand));
   const out = path.join(dir, design.outDir);
-  await mkdir(out, { recursive: true });
-  for (const f of files) await writeFile(path.join(out, f.path), f.content);
+  // The build branch may hold what earlier tasks wrote: no symlink on the way is followed.
+  for (const f of files) writeRegularFile(dir, path.join(out, f.path), f.content);
   await git(dir, ['add', '--', design.outDir]);
   const staged = await runGit(dir, ['diff', '--cached', '--quiet'], { allowFailure: true });
   if (staged.code === 0) return { commit: null };

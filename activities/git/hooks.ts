@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- writeFileSync only fills the folder it just made, before any hook runs
 import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- lock files live in the shared git dir, which the sandbox cannot write
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';

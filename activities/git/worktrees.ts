@@ -1,3 +1,4 @@
+/* eslint-disable no-restricted-imports -- only .git/info/exclude is read and appended, which the sandbox cannot write */
 import {
   appendFileSync,
   existsSync,
@@ -8,6 +9,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+/* eslint-enable no-restricted-imports */
 import path from 'node:path';
 import type {
   EnsureBuildBranchInput,

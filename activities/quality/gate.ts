@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CheckQualityGateInput } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
 import { gateFeedback, type GateReport } from '../../lib/quality';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
+import { readRegularFile } from '../../lib/safe-fs';
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import { failure } from '../failure';
 import { trimOutput } from '../git/run';
@@ -19,6 +20,9 @@ import { BUILDRUNNER_HOOK_ENV, brBin, buildRunnerMounts } from '../sandbox/self'
  * folder (plus a scratch folder for the report), no network, the same limits, output masked.
  * A failing gate is QUALITY_GATE_FAILED carrying the findings for the repair attempt.
  */
+/** A gate report is a few KB of findings; anything far larger is not read into the worker. */
+const MAX_REPORT_BYTES = 16 * 1024 * 1024;
+
 export async function checkQualityGate(input: CheckQualityGateInput, policy: SandboxPolicy): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'br-gate-'));
   const reportFile = path.join(scratch, 'gate.json');
@@ -49,7 +53,8 @@ export async function checkQualityGate(input: CheckQualityGateInput, policy: San
     });
     let report: GateReport | null = null;
     try {
-      report = JSON.parse(readFileSync(reportFile, 'utf8')) as GateReport;
+      // The sandbox could write the scratch folder: the report may be a symlink or a FIFO by now.
+      report = JSON.parse(readRegularFile(reportFile, MAX_REPORT_BYTES) ?? 'null') as GateReport | null;
     } catch {
       report = null;
     }

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { configuredHooksPathSync, gitSync } from '../git-safe';
 
 export type HooksScope = 'default' | 'local' | 'worktree' | 'global' | 'system' | 'command';
 
@@ -19,18 +19,8 @@ export interface HooksLocation {
 }
 
 function gitOut(cwd: string, args: string[]): { code: number; stdout: string } {
-  try {
-    const stdout = execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-    });
-    return { code: 0, stdout: stdout.trim() };
-  } catch (err) {
-    const e = err as { status?: number; stdout?: string };
-    return { code: e.status ?? 1, stdout: (e.stdout ?? '').trim() };
-  }
+  const r = gitSync(cwd, args, { allowFailure: true });
+  return { code: r.code, stdout: r.stdout.trim() };
 }
 
 /**
@@ -41,8 +31,8 @@ export function locateHooks(cwd: string): HooksLocation {
   const top = gitOut(cwd, ['rev-parse', '--show-toplevel']);
   if (top.code !== 0) throw new Error(`${cwd} is not inside a git working tree.`);
   const commonDir = gitOut(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir']).stdout;
-  const setting = gitOut(cwd, ['config', '--show-scope', '--show-origin', '--get', 'core.hooksPath']);
-  if (setting.code !== 0 || !setting.stdout)
+  const setting = configuredHooksPathSync(cwd);
+  if (!setting)
     return {
       dir: path.join(commonDir, 'hooks'),
       scope: 'default',
@@ -51,8 +41,7 @@ export function locateHooks(cwd: string): HooksLocation {
       commonDir,
       topLevel: top.stdout,
     };
-  const [scope, origin, ...rest] = setting.stdout.split('\t');
-  const configured = rest.join('\t');
+  const { scope, origin, value: configured } = setting;
   const expanded = configured.startsWith('~/') ? path.join(homedir(), configured.slice(2)) : configured;
   return {
     dir: path.resolve(top.stdout, expanded),

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { gitSync } from '../git-safe';
 import { FEATURES_FILE, parseFeatures } from '../features/schema';
 
 /** One line of pre-push stdin: `<local ref> <local sha> <remote ref> <remote sha>`. */
@@ -49,11 +49,7 @@ export interface PushBlock {
 
 function featuresAt(cwd: string, sha: string): string | null {
   try {
-    return execFileSync('git', ['show', `${sha}:${FEATURES_FILE}`], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    return gitSync(cwd, ['show', `${sha}:${FEATURES_FILE}`]).stdout;
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { gitSync } from '../git-safe';
 import { loadConfig } from '../config';
 import { FEATURES_FILE, parseFeatures } from '../features/schema';
 import { generateStatusFile } from '../features/store';
@@ -17,11 +17,7 @@ const BYPASS = 'To bypass deliberately: git commit --no-verify.';
 
 function stagedFeatures(top: string): string | null {
   try {
-    return execFileSync('git', ['show', `:${FEATURES_FILE}`], {
-      cwd: top,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    return gitSync(top, ['show', `:${FEATURES_FILE}`]).stdout;
   } catch {
     return null;
   }

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { FailureClass } from '../../../lib/failures';
+import { git } from '../../../lib/git-safe';
 import { failure } from '../../failure';
-
-const run = promisify(execFile);
 
 /**
  * Puts the worktree back at the attempt's base commit, so a retried attempt never starts from
@@ -14,8 +11,8 @@ export async function resetWorktree(worktreePath: string, baseCommit: string): P
   if (!/^[0-9a-f]{7,64}$/i.test(baseCommit))
     throw failure(FailureClass.INVALID_REQUEST, `baseCommit "${baseCommit}" is not a commit id.`);
   try {
-    await run('git', ['-C', worktreePath, 'reset', '--hard', '--quiet', baseCommit]);
-    await run('git', ['-C', worktreePath, 'clean', '-fdx', '--quiet']);
+    await git(worktreePath, ['reset', '--hard', '--quiet', baseCommit]);
+    await git(worktreePath, ['clean', '-fdx', '--quiet']);
   } catch (err) {
     throw failure(
       FailureClass.INVALID_REQUEST,
