@@ -6,8 +6,8 @@ import { scrubEnv } from './child-env';
  * model wrote (worktrees, nested repositories, the build branch), and git can be made to run programs
  * by what it reads, so every git run here:
  * - runs no hook (the user's hooks run in the sandbox instead: activities/git/hooks.ts);
- * - runs no program a repository could name: no fsmonitor, pager, editor, signing program or ext::
- *   transport, and never recurses into nested repositories or submodules, whose config (written by
+ * - runs no program a repository could name: no fsmonitor, pager, editor, signing program, external
+ *   diff or textconv, or ext:: transport, and never recurses into nested repositories or submodules, whose config (written by
  *   the model) would otherwise be read. `-c` settings reach nested git processes through
  *   GIT_CONFIG_PARAMETERS and override every config file, so they hold there too;
  * - gets the worker's environment without its secrets (child-env.ts), except for the commands that
@@ -26,7 +26,6 @@ export const HARDENED_CONFIG: readonly string[] = [
   'tag.gpgSign=false',
   'log.showSignature=false',
   'merge.verifySignatures=false',
-  'diff.external=',
   'diff.ignoreSubmodules=all',
   'status.submoduleSummary=false',
   'submodule.recurse=false',
@@ -34,6 +33,19 @@ export const HARDENED_CONFIG: readonly string[] = [
   'push.recurseSubmodules=no',
   'protocol.ext.allow=never',
 ].flatMap((kv) => ['-c', kv]);
+
+/** Commands that would run diff.external or a textconv filter from the config unless told not to. */
+const DIFFING = new Set(['diff', 'log', 'show', 'whatchanged']);
+
+/** `args` with --no-ext-diff --no-textconv after a diffing subcommand (git has no config to switch them off). */
+export function hardenedArgs(args: readonly string[]): string[] {
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-')) i += args[i] === '-c' || args[i] === '-C' ? 2 : 1;
+  const sub = args[i];
+  const rest = [...args];
+  if (sub && DIFFING.has(sub)) rest.splice(i + 1, 0, '--no-ext-diff', '--no-textconv');
+  return [...HARDENED_CONFIG, ...rest];
+}
 
 /** Environment variables through which a caller's environment could make git run a program. */
 const PROGRAM_VARS = [
@@ -95,7 +107,7 @@ export function gitEnv(options: Pick<GitOptions, 'env' | 'network'> = {}): NodeJ
 /** Runs git without a shell, hardened as described above; prompts fail fast instead of hanging. */
 export function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...HARDENED_CONFIG, ...args], {
+    const child = spawn('git', hardenedArgs(args), {
       cwd,
       env: gitEnv(options),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -139,7 +151,7 @@ export async function git(cwd: string, args: readonly string[], options: GitOpti
 
 /** The synchronous form, for the CLI's short queries (hooks install, init); never for a worker step. */
 export function gitSync(cwd: string, args: readonly string[], options: GitOptions = {}): GitResult {
-  const r = spawnSync('git', [...HARDENED_CONFIG, ...args], {
+  const r = spawnSync('git', hardenedArgs(args), {
     cwd,
     env: gitEnv(options),
     encoding: 'utf8',
