@@ -3,7 +3,7 @@ import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { failure } from '../failure';
 import { runCommitHooks, runHook, WITHOUT_HOOKS } from './hooks';
-import { authorEnv, git, runGit, trailers, trimOutput } from './run';
+import { authorEnv, git, runGit, stageAll, trailers, trimOutput } from './run';
 import { sandboxFailure } from './verify';
 
 /** True when HEAD is a commit this task already made (the activity is being retried after success). */
@@ -25,7 +25,7 @@ async function headIsOurs(input: CommitTaskInput): Promise<string | null> {
  */
 export async function commitTask(input: CommitTaskInput, policy: SandboxPolicy): Promise<CommitTaskResult> {
   const cwd = input.worktreePath;
-  await git(cwd, ['add', '--all']);
+  await stageAll(cwd);
   const staged = await runGit(cwd, ['diff', '--cached', '--quiet'], { allowFailure: true });
   if (staged.code === 0) return { commit: await headIsOurs({ ...input }).catch(() => null) };
   const trailerText = trailers(input);

@@ -1,7 +1,7 @@
 import { FailureClass } from '../../lib/failures';
 import { failure } from '../failure';
 import { FEATURES_FILE } from '../../lib/features/schema';
-import { generateStatusFile, setFeatureStatus } from '../../lib/features/store';
+import { FeaturesFileError, generateStatusFile, setFeatureStatus } from '../../lib/features/store';
 import { STATUS_FILE } from '../../lib/features/status-md';
 import { withRepoLock } from './lock';
 import { mergeWorktree } from './merge';
@@ -33,12 +33,23 @@ export async function markFeaturesIn(
   input: MarkFeaturesInput,
 ): Promise<{ commit: string | null; marked: string[] }> {
   if (!existsSync(path.join(dir, FEATURES_FILE))) return { commit: null, marked: [] };
-  const changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), {
-    ignoreUnknown: true,
-    matchTitles: true,
-  });
+  let changed: ReturnType<typeof setFeatureStatus>;
+  try {
+    changed = setFeatureStatus(dir, input.featureIds, 'complete', new Date(), {
+      ignoreUnknown: true,
+      matchTitles: true,
+    });
+    if (changed.length) generateStatusFile(dir);
+  } catch (err) {
+    // The build branch's features.json is invalid, or not a regular file: retrying cannot fix that.
+    if (err instanceof FeaturesFileError)
+      throw failure(
+        FailureClass.CONFIG_INVALID,
+        `${FEATURES_FILE} on ${input.buildBranch} cannot be updated: ${err.message}`,
+      );
+    throw err;
+  }
   if (!changed.length) return { commit: null, marked: [] };
-  generateStatusFile(dir);
   await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);
   const ids = changed.map((f) => f.id);
   const message = `Mark features delivered: ${ids.join(', ')}\n\n${trailers({ buildId: input.buildId })}\n`;

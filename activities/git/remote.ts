@@ -15,7 +15,7 @@ import { cachedRepo, type CachedRepo } from './cache';
 import { commitDesignIn } from './design';
 import { markFeaturesIn } from './features';
 import { mergeInto } from './merge';
-import { authorEnv, git, runGit } from './run';
+import { authorEnv, git, runGit, stageAll } from './run';
 import { BRANCH_PREFIX, isTaskBranch, taskBranch } from './worktrees';
 
 /**
@@ -164,7 +164,7 @@ export async function remoteTaskWorktree(task: RemoteTask, cacheDir: string): Pr
 export async function handOffWork(task: RemoteTask, cacheDir: string): Promise<void> {
   const repo = cachedRepo(task.url, cacheDir);
   const dir = repo.taskWorktreePath(task.buildId, task.taskId);
-  await git(dir, ['add', '--all']);
+  await stageAll(dir);
   const tree = await git(dir, ['write-tree']);
   await git(dir, ['reset', '--quiet']);
   if (tree === (await git(dir, ['rev-parse', 'HEAD^{tree}']))) return;

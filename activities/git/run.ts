@@ -9,6 +9,36 @@ export async function refExists(cwd: string, ref: string): Promise<boolean> {
   return r.code === 0;
 }
 
+/**
+ * `git add --all` without its look into nested repositories: for a gitlink already in the index, `git
+ * add` runs `git status` inside the nested repository, whose config the model wrote (a filter driver
+ * there would run outside the sandbox, and no `-c` can name every driver). `ls-files` and
+ * `update-index` only read the nested repository's HEAD.
+ */
+export async function stageAll(cwd: string): Promise<void> {
+  const listed = await git(cwd, [
+    'ls-files',
+    '-z',
+    '--modified',
+    '--deleted',
+    '--others',
+    '--exclude-standard',
+  ]);
+  // An untracked nested repository is listed as "dir/"; update-index adds it as a gitlink, like git add.
+  const paths = [
+    ...new Set(
+      listed
+        .split('\0')
+        .filter(Boolean)
+        .map((p) => p.replace(/\/$/, '')),
+    ),
+  ];
+  if (paths.length)
+    await git(cwd, ['update-index', '--add', '--remove', '-z', '--stdin'], {
+      input: `${paths.join('\0')}\0`,
+    });
+}
+
 /** The repository's shared git dir (the same for every worktree), absolute. */
 export async function commonGitDir(cwd: string): Promise<string> {
   return git(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
