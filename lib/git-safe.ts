@@ -14,7 +14,7 @@ import { scrubEnv } from './child-env';
  *   talk to a remote, which need the user's credentials (ssh agent, credential helpers) and run no
  *   repository code once hooks are off.
  * Tests enforce that activities/, services/ and worker/ never spawn git themselves
- * (test/security/one-git.test.ts).
+ * (test/lib/git-safe.test.ts).
  */
 export const HARDENED_CONFIG: readonly string[] = [
   'core.hooksPath=/dev/null',

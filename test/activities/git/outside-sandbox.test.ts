@@ -2,9 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createGitActivities } from '../../activities/git';
-import { parseConfig } from '../../lib/config';
-import { assertUntouched, errorText, longestStall, makeVictim, type Victim } from './attack-kit';
+import { createGitActivities } from '../../../activities/git';
+import { parseConfig } from '../../../lib/config';
+import { assertUntouched, errorText, longestStall, makeVictim, type Victim } from '../../fixtures/attack-kit';
 
 /**
  * The worker's own steps run outside the sandbox: commit, merge, features, hooks. Each case plants what

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { git, runGit } from '../../lib/git-safe';
-import { useTempRepo } from '../git/repo';
+import { useTempRepo } from '../fixtures/repo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CODE_DIRS = ['activities', 'services', 'worker', 'lib', 'cli', 'mcp'];

@@ -1,15 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createGitActivities, withRemoteWorktree } from '../../activities/git';
-import { parseConfig } from '../../lib/config';
-import type { RunAgentInput, RunAgentResult } from '../../lib/contracts';
-import { gateSettings } from '../../lib/quality';
-import { assertUntouched, errorText, longestStall, makeVictim, type Victim } from './attack-kit';
+import { createGitActivities, withRemoteWorktree } from '../../../activities/git';
+import { parseConfig } from '../../../lib/config';
+import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
+import { assertUntouched, errorText, longestStall, makeVictim, type Victim } from '../../fixtures/attack-kit';
 
-// The gate runs `br quality gate` from these sources in the real sandbox: slow on a loaded machine.
+// Real git, a bare remote, and the real sandbox: slow on a loaded machine.
 jest.setTimeout(240_000);
 
 let v: Victim;
@@ -17,56 +15,6 @@ beforeEach(() => {
   v = makeVictim();
 });
 afterEach(() => v.restore());
-
-/** Frees the worker if it does block on a FIFO matching `pattern`, so the test fails on the stall instead of hanging. */
-function unblocker(pattern: string) {
-  return spawn(
-    'sh',
-    [
-      '-c',
-      `for i in $(seq 1 600); do for f in ${pattern}; do [ -p "$f" ] && sleep 4 && echo null > "$f" && exit 0; done; sleep 0.2; done`,
-    ],
-    { stdio: 'ignore' },
-  );
-}
-
-describe('the quality gate', () => {
-  const saved = process.env.BR_FROM_SOURCE;
-  beforeAll(() => {
-    process.env.BR_FROM_SOURCE = '1';
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.BR_FROM_SOURCE;
-    else process.env.BR_FROM_SOURCE = saved;
-  });
-
-  it('does not freeze the worker when model code loaded by the gate turns its report into a FIFO', async () => {
-    // The repository's ESLint config is the model's code, loaded by the gate inside the sandbox: it
-    // finds the report path in its own argv and swaps the report for a FIFO as the gate exits.
-    v.repo.write(
-      'eslint.config.js',
-      `const fs = require('fs'); const cp = require('child_process');
-const out = process.argv[process.argv.indexOf('--output') + 1];
-process.on('exit', () => { try { fs.rmSync(out, { force: true }); cp.execFileSync('mkfifo', [out]); } catch {} });
-module.exports = [{ files: ['**/*.js'], rules: {} }];
-`,
-    );
-    const base = v.repo.commitAll('lint config');
-    v.repo.write('src/total.js', 'module.exports = 1;\n');
-    v.repo.commitAll('change');
-    const gate = gateSettings(parseConfig({ quality: { gate: { measure: ['lintErrors'] } } }).quality, '')!;
-    const acts = createGitActivities({ config: parseConfig({}) });
-    const before = v.snapshot();
-    const unblock = unblocker(path.join(tmpdir(), 'br-gate-*', 'gate.json'));
-    const { result, stallMs } = await longestStall(() =>
-      acts.checkQualityGate({ worktreePath: v.repo.dir, baseCommit: base, taskId: 't1', gate }),
-    );
-    unblock.kill();
-    expect(stallMs).toBeLessThan(2000);
-    expect(errorText(result)).toMatch(/quality gate/i);
-    assertUntouched(v, before, errorText(result));
-  });
-});
 
 describe('the hand-off of a remote build', () => {
   it('never runs the fsmonitor or hooks of a nested repository the agent left in its worktree', async () => {
