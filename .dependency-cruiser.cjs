@@ -1,7 +1,7 @@
 /**
  * The layers of ARCHITECTURE.md, enforced: imports point down only, and nothing imports in a circle.
  *
- *   cli/, mcp/  ->  services/  ->  worker/  workflows/  activities/  ->  lib/
+ *   cli/, mcp/, dashboard/  ->  services/  ->  worker/  workflows/  activities/  ->  lib/
  *
  * Type-only imports count too: a type that two layers share belongs in the lower one (lib/contracts
  * holds what workflows and activities share).
@@ -25,26 +25,31 @@ module.exports = {
     },
     layer(
       'lib',
-      ['cli', 'mcp', 'services', 'worker', 'workflows', 'activities'],
+      ['cli', 'mcp', 'dashboard', 'services', 'worker', 'workflows', 'activities'],
       'lib/ is pure shared code and imports only lib/.',
     ),
     layer(
       'activities',
-      ['cli', 'mcp', 'services', 'worker', 'workflows'],
+      ['cli', 'mcp', 'dashboard', 'services', 'worker', 'workflows'],
       'Activities do side effects with lib/ and libraries only.',
     ),
     layer(
       'workflows',
-      ['cli', 'mcp', 'services', 'worker', 'activities'],
+      ['cli', 'mcp', 'dashboard', 'services', 'worker', 'activities'],
       'Workflow code reaches activities through lib/contracts types only.',
     ),
     layer(
       'worker',
-      ['cli', 'mcp', 'services'],
+      ['cli', 'mcp', 'dashboard', 'services'],
       'The worker wires workflows and activities; it knows no front end.',
     ),
-    layer('services', ['cli', 'mcp'], 'Services serve every front end and know none of them.'),
+    layer('services', ['cli', 'mcp', 'dashboard'], 'Services serve every front end and know none of them.'),
     layer('cli', ['worker', 'workflows', 'activities'], 'The CLI parses, calls a service, renders.'),
+    layer(
+      'dashboard',
+      ['cli', 'mcp', 'worker', 'workflows', 'activities'],
+      'The dashboard is a front end like the CLI: it calls services/ and lib/ only.',
+    ),
     layer(
       'mcp',
       ['cli', 'worker', 'workflows', 'activities'],
@@ -60,7 +65,7 @@ module.exports = {
     {
       name: 'no-test-code-in-source',
       severity: 'error',
-      from: { path: '^(cli|mcp|services|worker|workflows|activities|lib)/' },
+      from: { path: '^(cli|mcp|dashboard|services|worker|workflows|activities|lib)/' },
       to: { path: '^(test|bench)/' },
     },
   ],

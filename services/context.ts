@@ -12,6 +12,11 @@ import type { BuildBackend } from './build-types';
 export interface ServiceContext extends RuntimeContext {
   /** Where builds run; Temporal unless a test swaps in the simulation. */
   builds?: BuildBackend;
+  /**
+   * A database a long-running front end (the dashboard) holds open for its lifetime; services use it
+   * instead of opening and migrating their own, and leave it open.
+   */
+  database?: Database;
 }
 
 export function createContext(
@@ -27,6 +32,7 @@ export function createContext(
  * reader answers "nothing" at once instead of creating and migrating a database to read nothing.
  */
 export function embeddedDatabaseMissing(ctx: ServiceContext): boolean {
+  if (ctx.database) return false;
   const target = resolveDatabaseTarget(ctx);
   return target.kind === 'pglite' && !!target.dataDir && !existsSync(target.dataDir);
 }
@@ -37,6 +43,7 @@ export async function withDatabase<T>(
   fn: (db: Database) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
+  if (ctx.database) return fn(ctx.database);
   const db = await openDatabase(resolveDatabaseTarget(ctx));
   try {
     if (options.migrate !== false) await migrate(db);

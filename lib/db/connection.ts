@@ -36,11 +36,21 @@ export function redactUrl(url: string): string {
 
 const SAFE_SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.schema);
+/**
+ * `readOnly` makes the server refuse every write in this connection's transactions
+ * (default_transaction_read_only), so a reader such as the dashboard cannot change data even by mistake.
+ */
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { readOnly?: boolean } = {},
+): Promise<Database> {
+  const readOnly = options.readOnly ?? false;
+  return target.kind === 'pglite'
+    ? openPglite(target.dataDir, readOnly)
+    : openPostgres(target.url, target.schema, readOnly);
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Database> {
   const [{ PGlite }, { PrismaPGlite }, { PrismaClient }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('pglite-prisma-adapter'),
@@ -54,6 +64,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     await release();
     throw err;
   }
+  // PGlite is one session, so a session setting covers Prisma's queries as well.
+  if (readOnly) await pglite.exec('SET default_transaction_read_only = on');
   // pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils; the wire contract is
   // the same (migrations and queries are tested on it), only the declaration files differ.
   const adapter = new PrismaPGlite(pglite) as unknown as import('@prisma/adapter-pg').PrismaPg;
@@ -83,7 +95,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+async function openPostgres(url: string, schema: string | undefined, readOnly: boolean): Promise<Database> {
   if (schema !== undefined && !SAFE_SCHEMA.test(schema)) {
     throw new Error(`Invalid PostgreSQL schema name "${schema}": use letters, digits and underscores.`);
   }
@@ -96,7 +108,16 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     connectionString: url,
     max: 5,
     connectionTimeoutMillis: 5_000,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(schema || readOnly
+      ? {
+          options: [
+            schema ? `-c search_path=${schema}` : '',
+            readOnly ? '-c default_transaction_read_only=on' : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+        }
+      : {}),
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});

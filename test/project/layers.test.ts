@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.join(__dirname, '../..');
-const LAYERS = ['cli', 'mcp', 'services', 'worker', 'workflows', 'activities', 'lib'];
+const LAYERS = ['cli', 'mcp', 'dashboard', 'services', 'worker', 'workflows', 'activities', 'lib'];
 const depcruise = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 
 function copyOfSources(): string {

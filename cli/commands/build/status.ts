@@ -22,19 +22,16 @@ export class BuildStatusCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the progress snapshot as JSON' });
 
   async execute(): Promise<number> {
-    const [{ buildBackend }, { renderFrame }, { colorsEnabled }] = await Promise.all([
-      import('../../../services/build-backend'),
+    const [{ buildStatus }, { renderFrame }, { colorsEnabled }] = await Promise.all([
+      import('../../../services/build-status'),
       import('../../render/progress'),
       import('../../main'),
     ]);
     const ctx = await this.serviceContext();
-    const progress = await buildBackend(ctx).progress(ctx, this.id);
-    const { isTerminal } = await import('../../render/progress');
-    const gaps = isTerminal(progress.status)
-      ? await (await import('../../../services/gaps')).recordedBuildGaps(ctx, this.id)
-      : null;
+    const status = await buildStatus(ctx, this.id);
+    const { gaps, ...progress } = status;
     if (this.json) {
-      this.printJson(gaps ? { ...progress, gaps } : progress);
+      this.printJson(status);
       return 0;
     }
     this.print(
