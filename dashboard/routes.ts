@@ -20,6 +20,7 @@ export interface RouteContext {
   db: Database;
   /** Set only with --allow-control: steering forms must carry it. */
   csrfToken: string | null;
+  now: () => Date;
 }
 
 export interface RouteRequest {
@@ -41,7 +42,7 @@ export async function routeRequest(rc: RouteContext, req: RouteRequest): Promise
   }
   if (req.method !== 'GET') return errorReply(405, 'Method not allowed', `${req.method} is not served here.`);
   if (pathname === '/' || pathname === '/api/overview') {
-    const data = await dashboardOverview(rc.ctx, rc.db);
+    const data = await dashboardOverview(rc.ctx, rc.db, rc.now());
     if (pathname === '/api/overview') return jsonReply(200, data);
     return htmlReply(200, partial ? overviewBody(data) : overviewPage(data));
   }

@@ -25,6 +25,8 @@ export interface DashboardOptions {
   allowControl?: boolean;
   /** How often the live feed asks the database whether anything changed. */
   pollMs?: number;
+  /** The clock of "today" and elapsed times; tests pin it. */
+  now?: () => Date;
 }
 
 export interface RunningDashboard {
@@ -73,7 +75,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
       return send(res, { status: 200, type: asset.type, body: asset.body, cache: 'max-age=300' });
     }
     const reply = await routeRequest(
-      { ctx: options.ctx, db: options.db, csrfToken },
+      { ctx: options.ctx, db: options.db, csrfToken, now: options.now ?? (() => new Date()) },
       { method: req.method ?? 'GET', url, headers: req.headers, body: () => readBody(req) },
     );
     send(res, reply ?? errorReply(404, 'Not found', `Nothing at ${url.pathname}.`));
