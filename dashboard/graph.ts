@@ -13,9 +13,9 @@ export interface GraphTask {
   dependsOn: string[];
 }
 
-const COL = 230;
+const COL = 290;
 const ROW = 46;
-const BOX_W = 200;
+const BOX_W = 260;
 const BOX_H = 34;
 
 export function depths(tasks: GraphTask[]): Map<string, number> {
@@ -68,13 +68,13 @@ export function taskGraph(tasks: GraphTask[]): Html {
   );
   const boxes = tasks.map((t) => {
     const p = pos.get(t.taskKey)!;
-    const label = t.title.length > 28 ? `${t.title.slice(0, 27)}…` : t.title;
+    const label = clip(t.title, 36);
     const waits = t.dependsOn.length > 0 ? `; waits on ${t.dependsOn.join(', ')}` : '';
     return html`<g class="${stateClass(t.status)}" data-task="${t.taskKey}"
       ><title>${t.taskKey}: ${t.title} (${t.status}${waits})</title>
       <rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="5" />
       <text x="${p.x + 8}" y="${p.y + 14}">${label}</text>
-      <text x="${p.x + 8}" y="${p.y + 28}">${t.taskKey} · ${t.status.toLowerCase()}</text></g
+      <text x="${p.x + 8}" y="${p.y + 28}">${clip(`${t.taskKey} · ${t.status.toLowerCase()}`, 38)}</text></g
     >`;
   });
   return html`<div class="graph">
@@ -105,3 +105,5 @@ export function taskGraph(tasks: GraphTask[]): Html {
     </svg>
   </div>`;
 }
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

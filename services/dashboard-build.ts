@@ -76,10 +76,7 @@ export async function dashboardBuild(ctx: ServiceContext, db: Database, id: stri
       [id],
     ),
     costReport(db, { by: 'day', buildId: id }),
-    buildStatus(ctx, id).then(
-      (status) => ({ status }),
-      (err: Error) => ({ error: err.message }),
-    ),
+    liveStatus(ctx, id),
   ]);
   return {
     id: build.id,
@@ -117,6 +114,30 @@ export async function dashboardBuild(ctx: ServiceContext, db: Database, id: stri
     costByWeek: weeksOf(costByDay),
     live,
   };
+}
+
+/** How long a page waits for Temporal before it shows the recorded state alone. */
+export const LIVE_STATUS_TIMEOUT_MS = 3000;
+
+async function liveStatus(ctx: ServiceContext, id: string): Promise<DashboardBuild['live']> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<DashboardBuild['live']>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ error: `Temporal did not answer within ${LIVE_STATUS_TIMEOUT_MS / 1000} s.` }),
+      LIVE_STATUS_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      buildStatus(ctx, id).then(
+        (status) => ({ status }),
+        (err: Error) => ({ error: err.message }),
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Daily rows folded into ISO weeks, each named by its Monday (UTC). */

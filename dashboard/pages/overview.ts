@@ -58,8 +58,7 @@ function repoRow(r: RepoOverview): Html {
     <td class="num">${usd(r.spend.last7dUsd)}</td>
     <td class="num">${usd(r.spend.last30dUsd)}</td>
     <td>
-      ${r.active.length === 0 ? html`<span class="muted">—</span>` : html`${usd(r.budget.activeSpentUsd)} of ${usd(r.budget.activeBudgetUsd)}`}
-      <span class="badge ${stateClass(r.budget.breaker)}">breaker ${r.budget.breaker}</span>
+      ${r.active.length === 0 ? html`<span class="muted">—</span>` : html`${usd(r.budget.activeSpentUsd)} of ${usd(r.budget.activeBudgetUsd)} <span class="badge ${stateClass(r.budget.breaker)}">breaker ${r.budget.breaker}</span>`}
     </td>
     <td class="num">${usd(r.costPerSucceededTaskUsd)}</td>
     <td class="num">

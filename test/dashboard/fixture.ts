@@ -230,7 +230,8 @@ export async function recordTodoBuild(db: Database): Promise<SimulatedRepo> {
   }
   const store = builds.builds.get(buildId)!.last!.store;
   const last = store.builds.at(-1)!;
-  await recordBuild(db, last);
+  // Recorded under a neutral path, as a worker elsewhere would: screenshots show no temporary folder.
+  await recordBuild(db, { ...last, repoPath: '/srv/repos/todo-api' });
   for (const t of store.tasks.values()) await recordTask(db, t);
   for (const a of store.attempts) await recordAttempt(db, a);
   await emitEvents(db, [...store.events.values()]);
