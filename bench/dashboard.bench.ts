@@ -21,7 +21,7 @@ const BUILDS = 200;
 const TASKS = 8;
 const ROUNDS = 20;
 
-async function seed(db: Database): Promise<void> {
+export async function seed(db: Database): Promise<void> {
   // The latest build of every fifth repository is running, of every seventh failed; every tenth is PARTIAL.
   await db.exec(`
     INSERT INTO "Build" (id, project, "specPath", "specHash", "repoPath", "baseBranch", "buildBranch", status,
@@ -29,9 +29,9 @@ async function seed(db: Database): Promise<void> {
     SELECT 'build-r' || r || '-' || b, 'repo' || r, 'PROJECT_SPEC.md', 'h', '/srv/repos/repo' || r, 'main', 'br/b',
       CASE WHEN b = ${BUILDS} AND r % 5 = 0 THEN 'RUNNING' WHEN b = ${BUILDS} AND r % 7 = 0 THEN 'FAILED'
            WHEN b % 10 = 0 THEN 'PARTIAL' ELSE 'SUCCEEDED' END,
-      20, 1.2, 4, ${TASKS}, now() - (${BUILDS} - b) * interval '3 hours' - r * interval '1 minute',
+      20, 1.2, 4, ${TASKS}, now() - (${BUILDS} - b) * interval '43 hours' - r * interval '1 minute',
       CASE WHEN b = ${BUILDS} AND r % 5 = 0 THEN NULL
-           ELSE now() - (${BUILDS} - b) * interval '3 hours' - r * interval '1 minute' + interval '40 minutes' END,
+           ELSE now() - (${BUILDS} - b) * interval '43 hours' - r * interval '1 minute' + interval '40 minutes' END,
       now()
     FROM generate_series(1, ${REPOS}) AS r, generate_series(1, ${BUILDS}) AS b;
     INSERT INTO "Task" (id, "buildId", "taskKey", title, status, attempts, "costUsd", "dependsOn", files,

@@ -68,13 +68,13 @@ export function taskGraph(tasks: GraphTask[]): Html {
   );
   const boxes = tasks.map((t) => {
     const p = pos.get(t.taskKey)!;
-    const label = clip(t.title, 36);
+    const label = clip(t.title, 33);
     const waits = t.dependsOn.length > 0 ? `; waits on ${t.dependsOn.join(', ')}` : '';
     return html`<g class="${stateClass(t.status)}" data-task="${t.taskKey}"
       ><title>${t.taskKey}: ${t.title} (${t.status}${waits})</title>
       <rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="5" />
       <text x="${p.x + 8}" y="${p.y + 14}">${label}</text>
-      <text x="${p.x + 8}" y="${p.y + 28}">${clip(`${t.taskKey} · ${t.status.toLowerCase()}`, 38)}</text></g
+      <text x="${p.x + 8}" y="${p.y + 28}">${clip(`${t.taskKey} · ${t.status.toLowerCase()}`, 35)}</text></g
     >`;
   });
   return html`<div class="graph">

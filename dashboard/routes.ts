@@ -95,6 +95,10 @@ async function steerBuild(rc: RouteContext, req: RouteRequest, id: string, actio
       'Read-only',
       'This dashboard is read-only. Start it with --allow-control to steer builds.',
     );
+  // A browser sends Origin on every cross-site POST: one that is not this dashboard is refused outright.
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== req.url.origin && new URL(origin).host !== req.headers.host)
+    return errorReply(403, 'Refused', 'Steering is accepted only from the dashboard’s own pages.');
   const form = new URLSearchParams(await req.body());
   const token = form.get('csrf') ?? String(req.headers['x-csrf-token'] ?? '');
   if (!sameToken(token, rc.csrfToken))

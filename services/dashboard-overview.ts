@@ -43,13 +43,15 @@ export interface RepoOverview {
   /** The active builds' budgets and spend; the breaker is open when one waits for budget. */
   budget: { activeBudgetUsd: string; activeSpentUsd: string; breaker: 'closed' | 'open' };
   tasks: { succeeded: number; failed: number; successRate: number | null };
-  /** All Claude spend of the repository's builds over its succeeded tasks; null when none succeeded. */
+  /** The Claude spend of the window's builds over their succeeded tasks; null when none succeeded. */
   costPerSucceededTaskUsd: string | null;
   duration: { n: number; p50Ms: number | null; p95Ms: number | null; smallSample: boolean };
 }
 
 export interface DashboardOverview {
   generatedAt: string;
+  /** Success rate, cost per succeeded task and durations cover the builds started since then (30 days). */
+  statsSince: string;
   repos: RepoOverview[];
 }
 
@@ -66,6 +68,19 @@ interface BuildRow {
   blocked: string;
 }
 
+interface TaskStats {
+  repoPath: string;
+  spent: string;
+  succeeded: string;
+  failed: string;
+  n: string;
+  p50: number;
+  p95: number;
+}
+
+const BUILD_COLUMNS = `b.id, b.project, b."repoPath", b.status, b."budgetUsd"::text AS "budgetUsd",
+  b."costUsd"::text AS "costUsd", b."taskCount", b."startedAt"`;
+
 const utcMidnight = (now: Date) =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
@@ -74,17 +89,25 @@ export async function dashboardOverview(
   db: Database,
   now: Date = new Date(),
 ): Promise<DashboardOverview> {
-  const [builds, running, spend, tasks] = await Promise.all([
-    // Every build's latest facts; the per-build task counts only for builds still active.
+  const since30d = new Date(now.getTime() - 30 * 86_400_000);
+  // Each query reads through an index or the Build table only: nothing scans every task or cost row.
+  const [repoCounts, latest, active, running, spend, tasks] = await Promise.all([
+    db.query<{ repoPath: string; builds: string; projects: string[] }>(
+      `SELECT "repoPath", count(*)::text AS builds, array_agg(DISTINCT project) AS projects
+       FROM "Build" GROUP BY "repoPath"`,
+    ),
+    // One index lookup per repository for its latest build.
     db.query<BuildRow>(
-      `SELECT b.id, b.project, b."repoPath", b.status, b."budgetUsd"::text AS "budgetUsd",
-         b."costUsd"::text AS "costUsd", b."taskCount", b."startedAt",
-         coalesce(t.merged, 0)::text AS merged, coalesce(t.blocked, 0)::text AS blocked
-       FROM "Build" b LEFT JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS merged,
-                count(*) FILTER (WHERE status IN ('BLOCKED', 'FAILED')) AS blocked
-         FROM "Task" WHERE "buildId" = b.id AND b.status = ANY($1::text[])) t ON true
-       ORDER BY b."startedAt" DESC, b.id`,
+      `SELECT ${BUILD_COLUMNS}, '0' AS merged, '0' AS blocked
+       FROM (SELECT DISTINCT "repoPath" FROM "Build") r
+       CROSS JOIN LATERAL (SELECT * FROM "Build" x WHERE x."repoPath" = r."repoPath"
+         ORDER BY x."startedAt" DESC, x.id LIMIT 1) b`,
+    ),
+    db.query<BuildRow>(
+      `SELECT ${BUILD_COLUMNS},
+         (SELECT count(*) FROM "Task" t WHERE t."buildId" = b.id AND t.status = 'SUCCEEDED')::text AS merged,
+         (SELECT count(*) FROM "Task" t WHERE t."buildId" = b.id AND t.status IN ('BLOCKED', 'FAILED'))::text AS blocked
+       FROM "Build" b WHERE b.status = ANY($1::text[]) ORDER BY b."startedAt" DESC, b.id`,
       [ACTIVE],
     ),
     db.query<{ buildId: string; taskKey: string; title: string }>(
@@ -92,33 +115,49 @@ export async function dashboardOverview(
        WHERE t.status = 'RUNNING' AND b.status = ANY($1::text[]) ORDER BY t."startedAt", t."taskKey"`,
       [ACTIVE],
     ),
-    db.query<{ repoPath: string; today: string; d7: string; d30: string; total: string }>(
+    db.query<{ repoPath: string; today: string; d7: string; d30: string }>(
       `SELECT b."repoPath",
          coalesce(sum(c.usd) FILTER (WHERE c."createdAt" >= $1), 0)::text AS today,
          coalesce(sum(c.usd) FILTER (WHERE c."createdAt" >= $2), 0)::text AS d7,
-         coalesce(sum(c.usd) FILTER (WHERE c."createdAt" >= $3), 0)::text AS d30,
-         coalesce(sum(c.usd), 0)::text AS total
-       FROM "CostEntry" c JOIN "Build" b ON b.id = c."buildId" GROUP BY b."repoPath"`,
-      [utcMidnight(now), new Date(now.getTime() - 7 * 86_400_000), new Date(now.getTime() - 30 * 86_400_000)],
+         coalesce(sum(c.usd), 0)::text AS d30
+       FROM "CostEntry" c JOIN "Build" b ON b.id = c."buildId" WHERE c."createdAt" >= $3 GROUP BY b."repoPath"`,
+      [utcMidnight(now), new Date(now.getTime() - 7 * 86_400_000), since30d],
     ),
-    db.query<{ repoPath: string; succeeded: string; failed: string; n: string; p50: number; p95: number }>(
-      `SELECT b."repoPath",
-         count(*) FILTER (WHERE t.status = 'SUCCEEDED')::text AS succeeded,
-         count(*) FILTER (WHERE t.status = 'FAILED')::text AS failed,
-         count(*) FILTER (WHERE t.status = 'SUCCEEDED' AND t."finishedAt" IS NOT NULL
-           AND t."startedAt" IS NOT NULL)::text AS n,
-         percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t."finishedAt" - t."startedAt") * 1000)
-           FILTER (WHERE t.status = 'SUCCEEDED') AS p50,
-         percentile_disc(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM t."finishedAt" - t."startedAt") * 1000)
-           FILTER (WHERE t.status = 'SUCCEEDED') AS p95
-       FROM "Task" t JOIN "Build" b ON b.id = t."buildId" GROUP BY b."repoPath"`,
+    // Rates and durations of the builds started in the window; their whole spend, whenever it was billed.
+    db.query<TaskStats>(
+      `WITH recent AS (SELECT id, "repoPath" FROM "Build" WHERE "startedAt" >= $1),
+       spent AS (SELECT r."repoPath", sum(c.usd) AS usd FROM recent r
+         CROSS JOIN LATERAL (SELECT sum(usd) AS usd FROM "CostEntry" WHERE "buildId" = r.id) c GROUP BY r."repoPath"),
+       -- OFFSET 0 keeps the lateral a per-build index lookup instead of a hash of every task.
+       done AS (SELECT r."repoPath", t.status, extract(epoch FROM t."finishedAt" - t."startedAt") * 1000 AS ms
+         FROM recent r CROSS JOIN LATERAL (SELECT status, "startedAt", "finishedAt" FROM "Task"
+           WHERE "buildId" = r.id OFFSET 0) t)
+       SELECT d."repoPath", coalesce(max(s.usd), 0)::text AS spent,
+         count(*) FILTER (WHERE d.status = 'SUCCEEDED')::text AS succeeded,
+         count(*) FILTER (WHERE d.status = 'FAILED')::text AS failed,
+         count(d.ms) FILTER (WHERE d.status = 'SUCCEEDED')::text AS n,
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY d.ms) FILTER (WHERE d.status = 'SUCCEEDED') AS p50,
+         percentile_disc(0.95) WITHIN GROUP (ORDER BY d.ms) FILTER (WHERE d.status = 'SUCCEEDED') AS p95
+       FROM done d LEFT JOIN spent s ON s."repoPath" = d."repoPath" GROUP BY d."repoPath"`,
+      [since30d],
     ),
   ]);
   const runningOf = groupBy(running, (r) => r.buildId);
   const spendOf = new Map(spend.map((s) => [s.repoPath, s]));
   const tasksOf = new Map(tasks.map((t) => [t.repoPath, t]));
-  const repos = [...groupBy(builds, (b) => b.repoPath)].map(([repoPath, rows]) =>
-    repoRow(ctx, now, repoPath, rows, runningOf, spendOf.get(repoPath), tasksOf.get(repoPath)),
+  const latestOf = new Map(latest.map((b) => [b.repoPath, b]));
+  const activeOf = groupBy(active, (b) => b.repoPath);
+  const repos = repoCounts.map((r) =>
+    repoRow(ctx, now, {
+      repoPath: r.repoPath,
+      builds: Number(r.builds),
+      projects: [...r.projects].sort(),
+      last: latestOf.get(r.repoPath)!,
+      active: activeOf.get(r.repoPath) ?? [],
+      runningOf,
+      spend: spendOf.get(r.repoPath),
+      stats: tasksOf.get(r.repoPath),
+    }),
   );
   repos.sort(
     (a, b) =>
@@ -126,20 +165,22 @@ export async function dashboardOverview(
       b.lastBuild.startedAt.localeCompare(a.lastBuild.startedAt) ||
       a.repoPath.localeCompare(b.repoPath),
   );
-  return { generatedAt: now.toISOString(), repos };
+  return { generatedAt: now.toISOString(), statsSince: since30d.toISOString(), repos };
 }
 
-function repoRow(
-  ctx: ServiceContext,
-  now: Date,
-  repoPath: string,
-  rows: BuildRow[],
-  runningOf: Map<string, { taskKey: string; title: string }[]>,
-  spend: { today: string; d7: string; d30: string; total: string } | undefined,
-  t: { succeeded: string; failed: string; n: string; p50: number; p95: number } | undefined,
-): RepoOverview {
-  const last = rows[0]!;
-  const active = rows.filter((b) => ACTIVE.includes(b.status));
+interface RepoFacts {
+  repoPath: string;
+  builds: number;
+  projects: string[];
+  last: BuildRow;
+  active: BuildRow[];
+  runningOf: Map<string, { taskKey: string; title: string }[]>;
+  spend: { today: string; d7: string; d30: string } | undefined;
+  stats: TaskStats | undefined;
+}
+
+function repoRow(ctx: ServiceContext, now: Date, f: RepoFacts): RepoOverview {
+  const { repoPath, last, active, runningOf, spend, stats: t } = f;
   const attention: RepoOverview['attention'] = [];
   // A failure counts while it is the repository's latest word: a later build supersedes it.
   if (FAILED.includes(last.status))
@@ -152,12 +193,12 @@ function repoRow(
   const succeeded = Number(t?.succeeded ?? 0);
   const failed = Number(t?.failed ?? 0);
   const n = Number(t?.n ?? 0);
-  const sum = (f: (b: BuildRow) => string) =>
-    active.reduce((a, b) => a.plus(f(b)), new Decimal(0)).toString();
+  const sum = (pick: (b: BuildRow) => string) =>
+    active.reduce((a, b) => a.plus(pick(b)), new Decimal(0)).toString();
   return {
     repoPath,
-    projects: [...new Set(rows.map((b) => b.project))].sort(),
-    builds: rows.length,
+    projects: f.projects,
+    builds: f.builds,
     lastBuild: {
       id: last.id,
       status: last.status,
@@ -194,9 +235,7 @@ function repoRow(
       successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
     },
     costPerSucceededTaskUsd:
-      succeeded > 0
-        ? new Decimal(spend?.total ?? 0).dividedBy(succeeded).toDecimalPlaces(10).toString()
-        : null,
+      succeeded > 0 ? new Decimal(t!.spent).dividedBy(succeeded).toDecimalPlaces(10).toString() : null,
     duration: {
       n,
       p50Ms: n > 0 ? Math.round(Number(t!.p50)) : null,

@@ -196,7 +196,7 @@ export async function addBlogCost(db: Database, key: string, usd: string): Promi
   await costs(db, [{ key, buildId: 'build-blog-live', taskKey: 'b2', usd, at: at(-1 * MIN) }]);
 }
 
-function todoRepo(): string {
+export function todoRepo(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'br-dashboard-'));
   cpSync(path.join(__dirname, '../../examples/todo-api'), dir, { recursive: true });
   writeFileSync(path.join(dir, 'buildrunner.config.json'), JSON.stringify({ project: 'todo-api' }));
