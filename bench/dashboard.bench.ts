@@ -136,10 +136,16 @@ const bench: BenchModule = {
         ),
         '',
         `Data: ${REPOS} repositories × ${BUILDS} builds (${(REPOS * BUILDS).toLocaleString('en-US')} builds), ${TASKS} tasks each`,
-        `(${(REPOS * BUILDS * TASKS).toLocaleString('en-US')} tasks) and two cost rows per task, generated in SQL; 10 builds running.`,
+        `(${(REPOS * BUILDS * TASKS).toLocaleString('en-US')} tasks) and two cost rows per task, generated in SQL; 10 builds running;`,
+        "each repository's builds 43 h apart (about a year), so about 17 per repository fall in the 30-day window.",
+        'The machine is shared and loaded (the load average is printed below); the figures vary from run to run.',
         `${ROUNDS} requests each, after one warm-up, against the running server with its database held open`,
         '(PGlite in memory, in-process; PostgreSQL over a pool on loopback). The baseline is the single',
         'aggregate `br costs --json` runs, on the same rows, timed in the same loop.',
+        `Load average at the end: ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' / ')} on ${os.cpus().length} cores.`,
       ].join('\n'),
     };
   },

@@ -43,7 +43,7 @@ export interface RepoOverview {
   /** The active builds' budgets and spend; the breaker is open when one waits for budget. */
   budget: { activeBudgetUsd: string; activeSpentUsd: string; breaker: 'closed' | 'open' };
   tasks: { succeeded: number; failed: number; successRate: number | null };
-  /** The Claude spend of the window's builds over their succeeded tasks; null when none succeeded. */
+  /** The last 30 days' spend over the tasks that succeeded in builds started then; null when none did. */
   costPerSucceededTaskUsd: string | null;
   duration: { n: number; p50Ms: number | null; p95Ms: number | null; smallSample: boolean };
 }
@@ -70,7 +70,6 @@ interface BuildRow {
 
 interface TaskStats {
   repoPath: string;
-  spent: string;
   succeeded: string;
   failed: string;
   n: string;
@@ -91,15 +90,12 @@ export async function dashboardOverview(
 ): Promise<DashboardOverview> {
   const since30d = new Date(now.getTime() - 30 * 86_400_000);
   // Each query reads through an index or the Build table only: nothing scans every task or cost row.
-  const [repoCounts, latest, active, running, spend, tasks] = await Promise.all([
-    db.query<{ repoPath: string; builds: string; projects: string[] }>(
-      `SELECT "repoPath", count(*)::text AS builds, array_agg(DISTINCT project) AS projects
-       FROM "Build" GROUP BY "repoPath"`,
-    ),
-    // One index lookup per repository for its latest build.
-    db.query<BuildRow>(
-      `SELECT ${BUILD_COLUMNS}, '0' AS merged, '0' AS blocked
-       FROM (SELECT DISTINCT "repoPath" FROM "Build") r
+  const [latest, active, running, spend, tasks] = await Promise.all([
+    // The repositories with their counts, and one index lookup each for the latest build.
+    db.query<BuildRow & { builds: string; projects: string[] }>(
+      `SELECT ${BUILD_COLUMNS}, '0' AS merged, '0' AS blocked, r.builds, r.projects
+       FROM (SELECT "repoPath", count(*)::text AS builds, array_agg(DISTINCT project) AS projects
+             FROM "Build" GROUP BY "repoPath") r
        CROSS JOIN LATERAL (SELECT * FROM "Build" x WHERE x."repoPath" = r."repoPath"
          ORDER BY x."startedAt" DESC, x.id LIMIT 1) b`,
     ),
@@ -116,43 +112,42 @@ export async function dashboardOverview(
       [ACTIVE],
     ),
     db.query<{ repoPath: string; today: string; d7: string; d30: string }>(
-      `SELECT b."repoPath",
-         coalesce(sum(c.usd) FILTER (WHERE c."createdAt" >= $1), 0)::text AS today,
-         coalesce(sum(c.usd) FILTER (WHERE c."createdAt" >= $2), 0)::text AS d7,
-         coalesce(sum(c.usd), 0)::text AS d30
-       FROM "CostEntry" c JOIN "Build" b ON b.id = c."buildId" WHERE c."createdAt" >= $3 GROUP BY b."repoPath"`,
+      // Summed per build first (a few hundred rows), then per repository.
+      `SELECT b."repoPath", coalesce(sum(c.today), 0)::text AS today, coalesce(sum(c.d7), 0)::text AS d7,
+         coalesce(sum(c.d30), 0)::text AS d30
+       FROM (SELECT "buildId", sum(usd) FILTER (WHERE "createdAt" >= $1) AS today,
+               sum(usd) FILTER (WHERE "createdAt" >= $2) AS d7, sum(usd) AS d30
+             FROM "CostEntry" WHERE "createdAt" >= $3 GROUP BY "buildId") c
+       JOIN "Build" b ON b.id = c."buildId" GROUP BY b."repoPath"`,
       [utcMidnight(now), new Date(now.getTime() - 7 * 86_400_000), since30d],
     ),
-    // Rates and durations of the builds started in the window; their whole spend, whenever it was billed.
+    // Rates and durations of the builds started in the window.
     db.query<TaskStats>(
       `WITH recent AS (SELECT id, "repoPath" FROM "Build" WHERE "startedAt" >= $1),
-       spent AS (SELECT r."repoPath", sum(c.usd) AS usd FROM recent r
-         CROSS JOIN LATERAL (SELECT sum(usd) AS usd FROM "CostEntry" WHERE "buildId" = r.id) c GROUP BY r."repoPath"),
        -- OFFSET 0 keeps the lateral a per-build index lookup instead of a hash of every task.
        done AS (SELECT r."repoPath", t.status, extract(epoch FROM t."finishedAt" - t."startedAt") * 1000 AS ms
          FROM recent r CROSS JOIN LATERAL (SELECT status, "startedAt", "finishedAt" FROM "Task"
            WHERE "buildId" = r.id OFFSET 0) t)
-       SELECT d."repoPath", coalesce(max(s.usd), 0)::text AS spent,
+       SELECT d."repoPath",
          count(*) FILTER (WHERE d.status = 'SUCCEEDED')::text AS succeeded,
          count(*) FILTER (WHERE d.status = 'FAILED')::text AS failed,
          count(d.ms) FILTER (WHERE d.status = 'SUCCEEDED')::text AS n,
          percentile_disc(0.5) WITHIN GROUP (ORDER BY d.ms) FILTER (WHERE d.status = 'SUCCEEDED') AS p50,
          percentile_disc(0.95) WITHIN GROUP (ORDER BY d.ms) FILTER (WHERE d.status = 'SUCCEEDED') AS p95
-       FROM done d LEFT JOIN spent s ON s."repoPath" = d."repoPath" GROUP BY d."repoPath"`,
+       FROM done d GROUP BY d."repoPath"`,
       [since30d],
     ),
   ]);
   const runningOf = groupBy(running, (r) => r.buildId);
   const spendOf = new Map(spend.map((s) => [s.repoPath, s]));
   const tasksOf = new Map(tasks.map((t) => [t.repoPath, t]));
-  const latestOf = new Map(latest.map((b) => [b.repoPath, b]));
   const activeOf = groupBy(active, (b) => b.repoPath);
-  const repos = repoCounts.map((r) =>
+  const repos = latest.map((r) =>
     repoRow(ctx, now, {
       repoPath: r.repoPath,
       builds: Number(r.builds),
       projects: [...r.projects].sort(),
-      last: latestOf.get(r.repoPath)!,
+      last: r,
       active: activeOf.get(r.repoPath) ?? [],
       runningOf,
       spend: spendOf.get(r.repoPath),
@@ -235,7 +230,7 @@ function repoRow(ctx: ServiceContext, now: Date, f: RepoFacts): RepoOverview {
       successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
     },
     costPerSucceededTaskUsd:
-      succeeded > 0 ? new Decimal(t!.spent).dividedBy(succeeded).toDecimalPlaces(10).toString() : null,
+      succeeded > 0 ? new Decimal(spend?.d30 ?? 0).dividedBy(succeeded).toDecimalPlaces(10).toString() : null,
     duration: {
       n,
       p50Ms: n > 0 ? Math.round(Number(t!.p50)) : null,

@@ -34,9 +34,9 @@ function reposTable(repos: RepoOverview[]): Html {
         <th scope="col" class="num">7 d</th>
         <th scope="col" class="num">30 d</th>
         <th scope="col">Budget (active)</th>
-        <th scope="col" class="num">Per succeeded task</th>
-        <th scope="col" class="num">Success</th>
-        <th scope="col" class="num">Task p50 / p95</th>
+        <th scope="col" class="num">Per succeeded task, 30 d</th>
+        <th scope="col" class="num">Success, 30 d</th>
+        <th scope="col" class="num">Task p50 / p95, 30 d</th>
         <th scope="col">Last build</th>
       </tr>
     </thead>
