@@ -4,7 +4,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server';
 import { createContext, type ServiceContext } from '../../services/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { addBlogCost, NOW, recordTodoBuild, seedShopAndBlog, XSS_TITLE, type SimulatedRepo } from './fixture';
+import {
+  addBlogCost,
+  NOW,
+  recordTodoBuild,
+  seedShopAndBlog,
+  XSS_TITLE,
+  type SimulatedRepo,
+} from '../fixtures/dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);

@@ -7,7 +7,7 @@ import { migrate } from '../../lib/db/migrate';
 import { createContext } from '../../services/context';
 import { openDashboardDatabase } from '../../services/dashboard-build';
 import { createTestDatabase, postgresUrl } from '../helpers/db';
-import { seedShopAndBlog } from './fixture';
+import { seedShopAndBlog } from '../fixtures/dashboard';
 
 const WRITE = `INSERT INTO "Feature" (id, title, status, "updatedAt") VALUES ('f', 't', 'planned', now())`;
 

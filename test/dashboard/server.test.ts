@@ -4,7 +4,14 @@ import { startDashboard, type RunningDashboard } from '../../dashboard/server';
 import { createContext } from '../../services/context';
 import { runBr } from '../helpers/cli';
 import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
-import { addBlogCost, NOW, recordTodoBuild, seedShopAndBlog, XSS_TITLE, type SimulatedRepo } from './fixture';
+import {
+  addBlogCost,
+  NOW,
+  recordTodoBuild,
+  seedShopAndBlog,
+  XSS_TITLE,
+  type SimulatedRepo,
+} from '../fixtures/dashboard';
 
 describe.each(testTargets)('br dashboard over the three-repository fixture (%s)', (target) => {
   let db: TestDatabase;
@@ -20,7 +27,8 @@ describe.each(testTargets)('br dashboard over the three-repository fixture (%s)'
     const res = await fetch(`${dashboard.url}${path}`, { headers, redirect: 'manual' });
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
   };
-  const json = async (path: string) => JSON.parse((await get(path)).body);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read back in assertions
+  const json = async (path: string): Promise<any> => JSON.parse((await get(path)).body);
 
   beforeAll(async () => {
     db = await createTestDatabase(target);

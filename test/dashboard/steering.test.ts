@@ -4,7 +4,7 @@ import { createContext } from '../../services/context';
 import { runBr } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createSimBuildBackend, type SimBuildBackend } from '../helpers/sim-builds';
-import { todoRepo } from './fixture';
+import { todoRepo } from '../fixtures/dashboard';
 
 describe('steering from the dashboard', () => {
   let db: TestDatabase;
