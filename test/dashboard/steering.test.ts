@@ -29,7 +29,7 @@ describe('steering from the dashboard', () => {
     buildId = (JSON.parse(started.stdout) as { buildId: string }).buildId;
     expect(JSON.parse((await br('build', 'status', buildId, '--json')).stdout).status).toBe('RUNNING');
     await recordBuild(db, builds.builds.get(buildId)!.last!.store.builds.at(-1)!);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await db?.close();
   });
@@ -82,5 +82,5 @@ describe('steering from the dashboard', () => {
     } finally {
       await dashboard?.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openDatabase } from '../../lib/db/connection';
+import { migrate } from '../../lib/db/migrate';
+import { seedShopAndBlog } from '../fixtures/dashboard';
+
+// The CLI's TypeScript entry under tsx, as bin/br.js runs it from a checkout: one process to signal.
+const ENTRY = path.join(__dirname, '../../cli/bin.ts');
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+
+function withoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return env;
+}
+
+describe('br dashboard as a process', () => {
+  it('serves the embedded database of its folder, read-only, and lets it go on SIGINT', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'br-dash-cli-'));
+    const dataDir = path.join(root, '.buildrunner', 'db');
+    try {
+      const db = await openDatabase({ kind: 'pglite', dataDir });
+      await migrate(db);
+      await seedShopAndBlog(db);
+      await db.close();
+
+      const child = spawn(
+        process.execPath,
+        ['--import', TSX, ENTRY, 'dashboard', '--port', '0', '--no-open'],
+        {
+          cwd: root,
+          env: withoutDatabaseUrl(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /Dashboard on (http:\/\/127\.0\.0\.1:\d+) \(read-only\)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+      });
+      const page = await (await fetch(`${url}/`)).text();
+      expect(page).toContain('/srv/repos/shop');
+      expect(page).not.toContain('<form');
+      expect(existsSync(`${dataDir}.lock`)).toBe(true);
+
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', resolve);
+        child.kill('SIGINT');
+      });
+      expect(code).toBe(0);
+      expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
