@@ -65,6 +65,13 @@ describe('the layer lint (npm run lint:layers)', () => {
     expect(output).toMatch(/mcp-imports-down-only: mcp\/server\.ts → workflows\/messages\.ts/);
   });
 
+  it('fails when the dashboard reaches past the services into the worker', () => {
+    appendFileSync(path.join(dir, 'dashboard/open.ts'), "\nexport { runWorker } from '../worker/run';\n");
+    const { status, output } = lintLayers(dir);
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/dashboard-imports-down-only: dashboard\/open\.ts → worker\/run\.ts/);
+  });
+
   it('fails when a service imports the MCP front end', () => {
     appendFileSync(path.join(dir, 'services/plan.ts'), "\nexport { INSTRUCTIONS } from '../mcp/server';\n");
     const { status, output } = lintLayers(dir);
