@@ -6,6 +6,7 @@ import type { Complexity } from './plan';
 import { UserError } from './errors';
 import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
 import { qualitySchema } from './quality/config';
+import { positiveUsdSchema, usdSchema } from './usd-schema';
 
 /**
  * buildrunner.config.json plus environment variables, validated at the boundary. Unknown keys and bad
@@ -14,14 +15,11 @@ import { qualitySchema } from './quality/config';
 
 export const CONFIG_FILE = 'buildrunner.config.json';
 
-const decimalString = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal string such as "3.00"');
 const priceBand = z.strictObject({
-  input: decimalString,
-  output: decimalString,
-  cacheWrite: decimalString,
-  cacheRead: decimalString,
+  input: usdSchema,
+  output: usdSchema,
+  cacheWrite: usdSchema,
+  cacheRead: usdSchema,
 });
 const tier = z.enum(TIER_ORDER as [ModelTier, ...ModelTier[]]);
 
@@ -80,7 +78,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   budget: z
     .strictObject({
-      defaultUsd: z.number().positive().default(20),
+      defaultUsd: positiveUsdSchema().default('20'),
       alertThresholds: thresholds.default([0.5, 0.8, 1]),
     })
     .prefault({}),

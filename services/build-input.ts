@@ -7,6 +7,7 @@ import type { AgentEngine, QualityGateSettings } from '../lib/contracts';
 import { buildBranchName } from '../lib/ids';
 import type { Plan } from '../lib/plan';
 import { gateSettings } from '../lib/quality/gate';
+import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 
 /** "My Shop!" → "my-shop": the project part of a readable workflow id. */
@@ -42,7 +43,8 @@ export function decideStart(existing: { status: string } | null): StartDecision 
 
 export interface StartBuildOptions {
   specPath: string;
-  budgetUsd?: number | string;
+  /** A positive decimal such as "20" or "7.50" (lib/usd.ts); default: the config's budget.defaultUsd. */
+  budgetUsd?: string;
   parallel?: number;
   baseBranch?: string;
   planner?: 'heuristic' | 'claude';
@@ -81,9 +83,9 @@ export function makeBuildInput(args: {
   const estimatorModel = estimator === 'ai' ? modelOf('haiku') : undefined;
   const { maxAttemptsPerTask, ...tiers } = config.routing;
   // The workflow reads this as an exact decimal: "Infinity", "-5" or "1e3" must not get that far.
-  const budgetUsd = String(options.budgetUsd ?? config.budget.defaultUsd);
-  if (!/^\d+(\.\d+)?$/.test(budgetUsd) || /^[0.]+$/.test(budgetUsd))
-    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`, {
+  const budgetUsd = options.budgetUsd ?? config.budget.defaultUsd;
+  if (!isPositiveUsd(budgetUsd))
+    throw new UserError(`--budget ${positiveUsdProblem(budgetUsd)}.`, {
       code: 'CONFIG_INVALID',
       hint: 'Pass --budget with a positive amount, or fix budget.defaultUsd in buildrunner.config.json.',
     });
@@ -99,10 +101,7 @@ export function makeBuildInput(args: {
     specHash: specHash(args.specContent),
     ...(options.plan ? { plan: options.plan } : {}),
     // An exact non-zero decimal only: the workflow adds it to the ledger with Decimal.
-    ...(options.plan &&
-    options.planningCostUsd &&
-    /^\d+(\.\d+)?$/.test(options.planningCostUsd) &&
-    /[1-9]/.test(options.planningCostUsd)
+    ...(options.plan && options.planningCostUsd && isPositiveUsd(options.planningCostUsd)
       ? { planningCostUsd: options.planningCostUsd }
       : {}),
     planner,

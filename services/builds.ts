@@ -4,6 +4,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { DtcgGroup } from '../lib/design/dtcg';
 import { UserError, userFailure } from '../lib/errors';
 import { FailureClass } from '../lib/failures';
+import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 import type { SteeringState } from '../workflows/messages';
@@ -214,10 +215,8 @@ export async function signalBuild(ctx: ServiceContext, id: string, action: Build
   });
 }
 
-export async function raiseBudget(ctx: ServiceContext, id: string, usd: string | number) {
-  const amount = String(usd);
-  if (!/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0)
-    throw new UserError(`--raise needs a positive amount in USD such as 5 or 12.50, not "${amount}".`);
+export async function raiseBudget(ctx: ServiceContext, id: string, amount: string) {
+  if (!isPositiveUsd(amount)) throw new UserError(`--raise ${positiveUsdProblem(amount, '5 or 12.50')}.`);
   const messages = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const info = await requireBuild(client, id);

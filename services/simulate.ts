@@ -9,6 +9,7 @@ import Decimal from 'decimal.js';
 import type { BuildOutcome } from '../lib/contracts';
 import { catalogOf } from '../lib/config';
 import { UserError } from '../lib/errors';
+import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import { estimateTasks } from '../lib/estimate/heuristic';
 import { validatePlan, type Complexity } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
@@ -88,9 +89,8 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
     throw new UserError('--runs must be a whole number from 1 to 10000.');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)
     throw new UserError('--parallel must be a whole number from 1 to 256.');
-  const budgetUsd = options.budgetUsd ?? String(ctx.config.budget.defaultUsd);
-  if (!/^\d+(\.\d+)?$/.test(budgetUsd) || new Decimal(budgetUsd).lte(0))
-    throw new UserError(`--budget must be a positive amount in USD such as 20 or 7.50, not "${budgetUsd}".`);
+  const budgetUsd = options.budgetUsd ?? ctx.config.budget.defaultUsd;
+  if (!isPositiveUsd(budgetUsd)) throw new UserError(`--budget ${positiveUsdProblem(budgetUsd)}.`);
   const seed = options.seed ?? 1;
 
   // The same project name as `br plan` and `br build start`: config, else the repository folder.

@@ -26,6 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { FailureDetails } from '../lib/failures';
 import { FailureClass } from '../lib/failures';
+import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import { buildActivities } from './activity-profiles';
 import {
   taskWorkflowId,
@@ -140,8 +141,7 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
       setHandler(messages.raiseBudgetUpdate, (usd) => (h.raiseBudget(usd), state()), {
         validator: (usd: string) => {
           steerable();
-          if (!/^\d+(\.\d+)?$/.test(usd) || !/[1-9]/.test(usd))
-            throw new Error(`raise needs a positive USD amount such as "5" or "12.50", not "${usd}"`);
+          if (!isPositiveUsd(usd)) throw new Error(`the raise ${positiveUsdProblem(usd, '5 or 12.50')}`);
         },
       });
       // `temporal workflow cancel` (or the Web UI's cancel) means the same as the cancel signal: the body

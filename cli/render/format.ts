@@ -1,8 +1,9 @@
-import Decimal from 'decimal.js';
+import { formatUsd } from '../../lib/usd';
 
 /** Terminal formatting for reports; `--json` keeps the exact values. */
 
-export const usd = (value: string, places = 4) => `$${new Decimal(value).toFixed(places)}`;
+/** Report rows compare cents of cents, so always 4 places. */
+export const usd = (value: string) => formatUsd(value, 4);
 
 export const count = (n: number) => n.toLocaleString('en-US');
 

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { hintFor } from '../../lib/failure-hints';
+import { formatUsd } from '../../lib/usd';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from '../../services/build-types';
 import { failureLines } from './failure';
 
@@ -35,11 +36,6 @@ export function formatDuration(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
-}
-
-export function formatUsd(value: string): string {
-  const n = Number(value);
-  return `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
 }
 
 function bar(fraction: number, width: number): string {

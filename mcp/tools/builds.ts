@@ -1,5 +1,6 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { positiveUsdSchema } from '../../lib/usd-schema';
 import type { ProgressSnapshot } from '../../services/build-types';
 import type { ServiceContext } from '../../services/context';
 import type { ContextFactory } from '../context';
@@ -39,7 +40,9 @@ export function registerBuildTools(
           'Start a build; returns its id at once. The same spec and base, or the same clientKey, give the same build.',
         inputSchema: {
           spec: z.string(),
-          budgetUsd: z.number().positive().optional(),
+          budgetUsd: positiveUsdSchema()
+            .optional()
+            .describe('Budget in USD, e.g. "20" (default from config)'),
           parallel: z.number().int().min(1).optional(),
           base: z.string().optional().describe('Base branch, default main'),
           planner: z
@@ -136,7 +139,7 @@ export function registerBuildTools(
         inputSchema: {
           buildId: z.string(),
           action: z.enum(['pause', 'resume', 'cancel', 'raise_budget']),
-          usd: z.string().optional().describe('USD to add, e.g. "10"'),
+          usd: positiveUsdSchema('5 or 12.50').optional().describe('USD to add, e.g. "10"'),
           reason: z.string().optional(),
         },
         outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
@@ -159,10 +162,8 @@ export function registerBuildTools(
               await withinDeadline(ctx, backend.signal(ctx, buildId, action, reason), `The ${action}`),
             );
           const { UserError } = await import('../../lib/errors');
-          if (!usd || !/^\d+(\.\d+)?$/.test(usd) || Number(usd) <= 0)
-            throw new UserError(
-              `raise_budget needs usd, a positive amount such as "5" or "12.50", not "${usd ?? ''}".`,
-            );
+          if (!usd)
+            throw new UserError('raise_budget needs usd, a positive amount in USD such as "5" or "12.50".');
           return ok(await withinDeadline(ctx, backend.raiseBudget(ctx, buildId, usd), 'Raising the budget'));
         }),
     ),

@@ -182,6 +182,21 @@ describe('br mcp serve, in memory (builds on the simulation runtime)', () => {
     expect(JSON.stringify(noUsd.result.content)).toContain('raise_budget needs usd');
   });
 
+  it('takes money the same way in both tools, and refuses 0 in both', async () => {
+    const id = data(await timed('br_build_start', { spec: 'PROJECT_SPEC.md', budgetUsd: '5.50' })).buildId;
+    expect(
+      data(await timed('br_build_control', { buildId: id, action: 'raise_budget', usd: 2 })),
+    ).toMatchObject({
+      raisedUsd: '2',
+    });
+    const zeroBudget = await timed('br_build_start', { spec: 'PROJECT_SPEC.md', budgetUsd: 0 });
+    const zeroRaise = await timed('br_build_control', { buildId: id, action: 'raise_budget', usd: '0' });
+    for (const refused of [zeroBudget, zeroRaise]) {
+      expect(refused.result.isError).toBe(true);
+      expect(JSON.stringify(refused.result.content)).toMatch(/must be a positive amount in USD such as/);
+    }
+  });
+
   it('keeps features the way `br feature` does', async () => {
     const added = await timed('br_feature', {
       action: 'add',

@@ -54,7 +54,7 @@ describe('the build input', () => {
       repoPath: '/repo',
       specPathInRepo: 'PROJECT_SPEC.md',
       specContent: 'spec',
-      options: { specPath: 'PROJECT_SPEC.md', budgetUsd: 12.5, planner: 'claude' },
+      options: { specPath: 'PROJECT_SPEC.md', budgetUsd: '12.5', planner: 'claude' },
     });
     expect(input).toMatchObject({
       buildId: buildWorkflowId('shop', 'spec', 'main'),

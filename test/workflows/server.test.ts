@@ -128,7 +128,7 @@ describeServer('a build on a real Temporal server', () => {
       const rejected = await handle
         .executeUpdate(raiseBudgetUpdate, { args: ['0'] })
         .catch((e: WorkflowUpdateFailedError) => e);
-      expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/positive USD amount.*"0"/);
+      expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/positive amount in USD.*"0"/);
       expect((await handle.query(progressQuery)).budget.limitUsd).toBe('25');
 
       expect((await runBr(['build', 'resume', workflowId], { cwd: tmpdir(), env })).code).toBe(0);

@@ -14,6 +14,7 @@ import type {
 import { explainFailure, failedStep, type ExplainedFailure } from '../../lib/failure-hints';
 import { isFailureClass } from '../../lib/failures';
 import type { Plan } from '../../lib/plan';
+import { isPositiveUsd, isUsd } from '../../lib/usd';
 import { BudgetLedger } from './budget';
 import {
   buildRecord,
@@ -88,7 +89,9 @@ class BuildRun {
       resume: () => ((this.paused = false), this.ledger.resetQuota(), bump()),
       cancel: () => ((this.cancelRequested = true), bump()),
       raiseBudget: (usd) => {
-        if (!/^\d+(\.\d+)?$/.test(usd)) return;
+        if (!isUsd(usd)) return;
+        // A raise of 0 means nothing (lib/usd.ts); histories from before the rule took it as a no-op raise.
+        if (!isPositiveUsd(usd) && port.patched('zero-raise-ignored')) return;
         this.ledger.raise(usd);
         bump();
       },

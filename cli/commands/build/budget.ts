@@ -1,4 +1,5 @@
 import { Option } from 'clipanion';
+import { isPositiveUsdOption } from '../../../lib/usd';
 import { BrCommand, Category } from '../../base';
 
 export class BuildBudgetCommand extends BrCommand {
@@ -10,14 +11,14 @@ export class BuildBudgetCommand extends BrCommand {
   });
 
   id = Option.String({ name: 'build-id' });
-  raise = Option.String('--raise', { required: true, description: 'USD to add, e.g. 10 or 12.50' });
+  raise = Option.String('--raise', {
+    required: true,
+    description: 'USD to add, e.g. 10 or 12.50',
+    validator: isPositiveUsdOption('5 or 12.50'),
+  });
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    if (!/^\d+(\.\d+)?$/.test(this.raise) || Number(this.raise) <= 0) {
-      const { UsageError } = await import('clipanion');
-      throw new UsageError(`--raise needs a positive amount in USD such as 5 or 12.50, not "${this.raise}".`);
-    }
     const { buildBackend } = await import('../../../services/build-backend');
     const ctx = await this.serviceContext();
     const result = await buildBackend(ctx).raiseBudget(ctx, this.id, this.raise);

@@ -1,4 +1,5 @@
 import { Option, UsageError } from 'clipanion';
+import { isPositiveUsdOption } from '../../../lib/usd';
 import { BrCommand, Category } from '../../base';
 
 export class BuildSimulateCommand extends BrCommand {
@@ -29,7 +30,10 @@ export class BuildSimulateCommand extends BrCommand {
   parallel = Option.String('--parallel', {
     description: 'Tasks running at once (default: config "parallel")',
   });
-  budget = Option.String('--budget', { description: 'Budget in USD (default: config budget.defaultUsd)' });
+  budget = Option.String('--budget', {
+    description: 'Budget in USD (default: config budget.defaultUsd)',
+    validator: isPositiveUsdOption(),
+  });
   runs = Option.String('--runs', '100', { description: 'Monte-Carlo runs' });
   seed = Option.String('--seed', '1', { description: 'Random seed (same seed, same forecast)' });
   json = Option.Boolean('--json', false, { description: 'Print the forecast as JSON' });

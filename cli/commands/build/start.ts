@@ -1,5 +1,6 @@
 import { Option } from 'clipanion';
 import * as t from 'typanion';
+import { isPositiveUsdOption } from '../../../lib/usd';
 import { BrCommand, Category } from '../../base';
 
 export class BuildStartCommand extends BrCommand {
@@ -36,7 +37,7 @@ export class BuildStartCommand extends BrCommand {
   spec = Option.String({ name: 'spec' });
   budget = Option.String('--budget', {
     description: 'Budget in USD (default from config)',
-    validator: t.isNumber(),
+    validator: isPositiveUsdOption(),
   });
   parallel = Option.String('--parallel', {
     description: 'Tasks at once (default from config)',

@@ -49,14 +49,14 @@ describe('br build start refuses a mistake before the build starts', () => {
     });
   });
 
-  it('refuses a missing spec and a budget of zero, each with its class', async () => {
+  it('refuses a missing spec with its class, and a budget of zero as a usage error', async () => {
     const missing = await start('NOPE.md', '--json');
     expect(JSON.parse(missing.stderr)).toMatchObject({ code: 'SPEC_MISSING', hint: expect.any(String) });
     const budget = await start('PROJECT_SPEC.md', '--budget', '0', '--json');
+    expect(budget.code).toBe(2);
     expect(JSON.parse(budget.stderr)).toMatchObject({
-      code: 'CONFIG_INVALID',
-      message: expect.stringContaining('--budget must be a positive amount'),
-      hint: expect.stringContaining('--budget'),
+      code: 'USAGE',
+      message: 'Invalid value for --budget: must be a positive amount in USD such as 20 or 7.50, not "0"',
     });
   });
 });
