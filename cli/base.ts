@@ -1,8 +1,13 @@
 import { Command, Option, type BaseContext } from 'clipanion';
 import type { ServiceContext } from '../services/context';
 
-/** The clipanion context, plus service overrides that in-process tests may pass to runCli. */
+/**
+ * The clipanion context (its `env` included), plus the folder the command runs in and service
+ * overrides that in-process tests may pass to runCli. Commands read both from here, never from
+ * `process`, so a test runs `br` anywhere without changing its own process.
+ */
 export interface BrContext extends BaseContext {
+  cwd: string;
   services?: Partial<ServiceContext>;
 }
 
@@ -38,7 +43,8 @@ export abstract class BrCommand extends Command {
 
   protected async serviceContext(): Promise<ServiceContext> {
     const { createContext } = await import('../services/context');
-    const ctx = createContext({ configFile: this.configFile, cwd: process.cwd(), env: process.env });
+    const { cwd, env } = this.context as BrContext;
+    const ctx = createContext({ configFile: this.configFile, cwd, env });
     // Tests running the CLI in-process may swap services (e.g. builds on the simulation runtime).
     const overrides = (this.context as BrContext).services;
     return overrides ? { ...ctx, ...overrides } : ctx;

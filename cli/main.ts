@@ -1,32 +1,24 @@
-import path from 'node:path';
 import type { Cli, Command, CommandClass } from 'clipanion';
 import { packageVersion } from '../lib/paths';
 import type { BrContext } from './base';
+import { colorsEnabled } from './colors';
 import { isGeneralHelp, modulesFor, readManifest } from './manifest';
 
-export function colorsEnabled(
-  env: NodeJS.ProcessEnv = process.env,
-  stream: { isTTY?: boolean } = process.stdout,
-): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  return Boolean(stream.isTTY);
-}
-
 /** Every command (tests and the manifest generator); `br` itself loads only what argv needs. */
-export function createCli(): Cli {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createCli: create } = require('./registry') as typeof import('./registry');
-  return create(colorsEnabled());
+export async function createCli(colors = false): Promise<Cli> {
+  const { createCli: create, loadCommands } = await import('./registry');
+  return create(
+    colors,
+    (await loadCommands()).map((f) => f.command),
+  );
 }
 
 /** The commands argv needs: its command's module when the manifest knows it, else all of them. */
-async function commandsFor(argv: string[]): Promise<CommandClass[] | undefined> {
+async function commandsFor(argv: string[]): Promise<CommandClass[]> {
   const manifest = readManifest();
   const modules = manifest ? modulesFor(argv, manifest) : null;
-  if (!modules) return undefined;
-  const { commandsIn } = await import('./registry');
-  return modules.flatMap((m) => commandsIn(path.join(__dirname, 'commands', m)));
+  const { loadCommands } = await import('./registry');
+  return (await loadCommands(modules ?? undefined)).map((f) => f.command);
 }
 
 /**
@@ -34,7 +26,8 @@ async function commandsFor(argv: string[]): Promise<CommandClass[] | undefined> 
  * reported here, on stderr like every other error; a group name (`br build`) lists its commands.
  */
 export async function runCli(argv: string[], context: Partial<BrContext> = {}): Promise<number> {
-  const colors = colorsEnabled(process.env, process.stdout);
+  const env = context.env ?? process.env;
+  const colors = colorsEnabled(env, (context.stdout ?? process.stdout) as { isTTY?: boolean });
   const manifest = isGeneralHelp(argv) ? readManifest() : null;
   if (manifest) {
     // The general help without loading clipanion or any command: the start-up cost of `br --help`.
@@ -45,7 +38,8 @@ export async function runCli(argv: string[], context: Partial<BrContext> = {}): 
   const { Cli } = await import('clipanion');
   const { createCli: create } = await import('./registry');
   const cli = create(colors, await commandsFor(argv));
-  const ctx = { ...Cli.defaultContext, ...context };
+  // The folder and environment a command works in travel on its context (tests pass their own).
+  const ctx: BrContext = { ...Cli.defaultContext, cwd: process.cwd(), env, ...context };
   const json = argv.includes('--json');
   let command: Command;
   try {

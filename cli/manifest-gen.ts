@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { packageVersion } from '../lib/paths';
 import type { CliManifest } from './manifest';
-import { createCli, discoverCommands } from './registry';
+import { createCli, loadCommands } from './registry';
 
-export function buildManifest(): CliManifest {
-  const found = discoverCommands();
+export async function buildManifest(): Promise<CliManifest> {
+  const found = await loadCommands();
   const classes = found.map((f) => f.command);
   const version = packageVersion();
   const render = (colors: boolean) =>
@@ -25,5 +25,5 @@ export function buildManifest(): CliManifest {
 if (require.main === module) {
   const out = process.argv[2];
   if (!out) throw new Error('usage: manifest-gen OUT.json');
-  writeFileSync(out, `${JSON.stringify(buildManifest(), null, 2)}\n`);
+  void buildManifest().then((manifest) => writeFileSync(out, `${JSON.stringify(manifest, null, 2)}\n`));
 }

@@ -1,7 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
+import { Builtins, Cli, type CommandClass } from 'clipanion';
 import { packageVersion } from '../lib/paths';
+import { COMMAND_MODULES } from './commands';
 
 export interface FoundCommand {
   command: CommandClass;
@@ -9,40 +8,19 @@ export interface FoundCommand {
   file: string;
 }
 
-/** Every command class under cli/commands, found on disk so adding a command is adding a file. */
-export function discoverCommands(dir = path.join(__dirname, 'commands'), base = dir): FoundCommand[] {
-  const found: FoundCommand[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) {
-      found.push(...discoverCommands(full, base));
-      continue;
-    }
-    if (!/\.(ts|js)$/.test(entry) || /\.d\.ts$|\.test\./.test(entry)) continue;
-    const file = path
-      .relative(base, full)
-      .replace(/\.(ts|js)$/, '')
-      .split(path.sep)
-      .join('/');
-    found.push(...commandsIn(full).map((command) => ({ command, file })));
-  }
-  return found;
-}
-
-/** The command classes a module exports. */
-export function commandsIn(modulePath: string): CommandClass[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(modulePath) as Record<string, unknown>;
-  return Object.values(mod).filter(
-    (value): value is CommandClass =>
-      typeof value === 'function' && value.prototype instanceof Command && 'paths' in value,
+/** The commands of the named modules (cli/commands/index.ts), or of all of them. */
+export async function loadCommands(files: string[] = Object.keys(COMMAND_MODULES)): Promise<FoundCommand[]> {
+  const loaded = await Promise.all(
+    files.map(async (file) => {
+      const load = COMMAND_MODULES[file];
+      if (!load) throw new Error(`No command module ${file} in cli/commands/index.ts`);
+      return (await load()).map((command) => ({ command, file }));
+    }),
   );
+  return loaded.flat();
 }
 
-export function createCli(
-  colors: boolean,
-  commands: CommandClass[] = discoverCommands().map((f) => f.command),
-): Cli {
+export function createCli(colors: boolean, commands: CommandClass[]): Cli {
   const cli = new Cli({
     binaryLabel: 'BuildRunner',
     binaryName: 'br',

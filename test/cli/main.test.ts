@@ -8,7 +8,7 @@ describe('the br command line', () => {
   it('lists every registered command in --help, each with a description', async () => {
     const { code, stdout } = await runBr(['--help']);
     expect(code).toBe(0);
-    const definitions = createCli().definitions();
+    const definitions = (await createCli()).definitions();
     const commands = definitions.filter(
       (d) => !['br -h', 'br -v'].some((b) => d.path.startsWith(b)) && d.path !== 'br',
     );
@@ -19,8 +19,8 @@ describe('the br command line', () => {
     }
   });
 
-  it('gives every command a category and at least one example', () => {
-    for (const d of createCli().definitions()) {
+  it('gives every command a category and at least one example', async () => {
+    for (const d of (await createCli()).definitions()) {
       if (d.path === 'br' || d.path.startsWith('br -')) continue;
       expect({ path: d.path, category: d.category }).toEqual({ path: d.path, category: expect.any(String) });
       expect({ path: d.path, examples: d.examples?.length ?? 0 }).toEqual({

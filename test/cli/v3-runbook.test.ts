@@ -14,11 +14,12 @@ const PENDING: Record<string, string> = {
   'quality check': 'issue 15',
   'design generate': 'issue 17',
 };
-const registered = new Set(
-  createCli()
-    .definitions()
-    .map((d) => d.path.replace(/^br /, '').split(' [')[0]!),
-);
+let registered = new Set<string>();
+beforeAll(async () => {
+  registered = new Set(
+    (await createCli()).definitions().map((d) => d.path.replace(/^br /, '').split(' [')[0]!),
+  );
+});
 const has = (command: string) => [...registered].some((p) => p === command || p.startsWith(`${command} `));
 
 describe('BuildRunner 3 command names', () => {
@@ -33,7 +34,7 @@ describe('BuildRunner 3 command names', () => {
       '`br parallel status` (the BuildRunner 3 name)',
     ],
   ])('br %j runs the same command as br %j and says so in --help', async (alias, original, args, note) => {
-    const cli = createCli();
+    const cli = await createCli();
     const viaAlias = cli.process([...alias, ...args]);
     const viaOriginal = cli.process([...original, ...args]);
     expect(viaAlias.constructor).toBe(viaOriginal.constructor);
@@ -47,8 +48,8 @@ describe('BuildRunner 3 command names', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(note);
   });
 
-  it('br routing costs groups by model, as br costs --by model does', () => {
-    expect(createCli().process(['routing', 'costs'])).toMatchObject({ by: 'model' });
+  it('br routing costs groups by model, as br costs --by model does', async () => {
+    expect((await createCli()).process(['routing', 'costs'])).toMatchObject({ by: 'model' });
   });
 });
 

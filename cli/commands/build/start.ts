@@ -124,7 +124,7 @@ export class BuildStartCommand extends BrCommand {
       return 0;
     }
     const { watchBuild } = await import('../../render/watch-build');
-    const { colorsEnabled } = await import('../../main');
+    const { colorsEnabled } = await import('../../colors');
     return watchBuild(ctx, backend, started.buildId, {
       stdout: this.context.stdout,
       stderr: this.context.stderr,

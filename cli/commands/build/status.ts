@@ -25,7 +25,7 @@ export class BuildStatusCommand extends BrCommand {
     const [{ buildStatus }, { renderFrame }, { colorsEnabled }] = await Promise.all([
       import('../../../services/build-status'),
       import('../../render/progress'),
-      import('../../main'),
+      import('../../colors'),
     ]);
     const ctx = await this.serviceContext();
     const status = await buildStatus(ctx, this.id);

@@ -29,7 +29,7 @@ export class BuildWatchCommand extends BrCommand {
     const [{ buildBackend }, { watchBuild }, { colorsEnabled }] = await Promise.all([
       import('../../../services/build-backend'),
       import('../../render/watch-build'),
-      import('../../main'),
+      import('../../colors'),
     ]);
     const ctx = await this.serviceContext();
     return watchBuild(ctx, buildBackend(ctx), this.id, {

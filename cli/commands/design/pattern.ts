@@ -1,5 +1,5 @@
 import { BrCommand, Category } from '../../base';
-import { DesignLayerCommand } from '../../design-layer-command';
+import { DesignLayerCommand } from './layer-command';
 
 export class DesignPatternCommand extends DesignLayerCommand {
   protected readonly kind = 'pattern';

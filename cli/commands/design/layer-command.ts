@@ -1,8 +1,7 @@
-/* Not under cli/commands: the command discovery would register this abstract base as a command. */
 import { Option } from 'clipanion';
 import * as t from 'typanion';
-import { UserError } from '../lib/errors';
-import { BrCommand } from './base';
+import { UserError } from '../../../lib/errors';
+import { BrCommand } from '../../base';
 
 /** Shared body of `br design profile` and `br design pattern`: list, or show one by name. */
 export abstract class DesignLayerCommand extends BrCommand {
@@ -16,8 +15,8 @@ export abstract class DesignLayerCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const [{ listDesignLayers, showDesignLayer }, { renderTable }] = await Promise.all([
-      import('../services/design'),
-      import('./render/table'),
+      import('../../../services/design'),
+      import('../../render/table'),
     ]);
     if ((this.action ?? 'list') === 'list') {
       const layers = listDesignLayers(this.kind);

@@ -1,0 +1,67 @@
+import type { CommandClass } from 'clipanion';
+
+/**
+ * Every `br` command, by the module that holds it (its path under cli/commands). Adding a command is
+ * adding its line here. Each module loads only when asked for, so `br <command>` loads just its own
+ * (the manifest, cli/manifest.ts, maps command paths to these names).
+ */
+export const COMMAND_MODULES: Record<string, () => Promise<CommandClass[]>> = {
+  'build/budget': async () => [(await import('./build/budget')).BuildBudgetCommand],
+  'build/cancel': async () => [(await import('./build/cancel')).BuildCancelCommand],
+  'build/diff': async () => [(await import('./build/diff')).BuildDiffCommand],
+  'build/list': async () => [(await import('./build/list')).BuildListCommand],
+  'build/logs': async () => [(await import('./build/logs')).BuildLogsCommand],
+  'build/pause': async () => [(await import('./build/pause')).BuildPauseCommand],
+  'build/resume': async () => [(await import('./build/resume')).BuildResumeCommand],
+  'build/simulate': async () => [(await import('./build/simulate')).BuildSimulateCommand],
+  'build/start': async () => [(await import('./build/start')).BuildStartCommand],
+  'build/status': async () => [(await import('./build/status')).BuildStatusCommand],
+  'build/watch': async () => [(await import('./build/watch')).BuildWatchCommand],
+  'config/show': async () => [(await import('./config/show')).ConfigShowCommand],
+  costs: async () => [(await import('./costs')).CostsCommand],
+  'db/migrate': async () => [(await import('./db/migrate')).DbMigrateCommand],
+  'db/status': async () => [(await import('./db/status')).DbStatusCommand],
+  'design/generate': async () => [(await import('./design/generate')).DesignGenerateCommand],
+  'design/pattern': async () => [(await import('./design/pattern')).DesignPatternCommand],
+  'design/profile': async () => [(await import('./design/profile')).DesignProfileCommand],
+  dev: async () => [(await import('./dev')).DevCommand],
+  doctor: async () => [(await import('./doctor')).DoctorCommand],
+  'feature/add': async () => [(await import('./feature/add')).FeatureAddCommand],
+  'feature/complete': async () => [(await import('./feature/complete')).FeatureCompleteCommand],
+  'feature/list': async () => [(await import('./feature/list')).FeatureListCommand],
+  'feature/remove': async () => [(await import('./feature/remove')).FeatureRemoveCommand],
+  'feature/start': async () => [(await import('./feature/start')).FeatureStartCommand],
+  'gaps/analyze': async () => [(await import('./gaps/analyze')).GapsAnalyzeCommand],
+  generate: async () => [(await import('./generate')).GenerateCommand],
+  'hooks/install': async () => [(await import('./hooks/install')).HooksInstallCommand],
+  'hooks/run': async () => [(await import('./hooks/run')).HooksRunCommand],
+  'hooks/status': async () => [(await import('./hooks/status')).HooksStatusCommand],
+  'hooks/uninstall': async () => [(await import('./hooks/uninstall')).HooksUninstallCommand],
+  init: async () => [(await import('./init')).InitCommand],
+  'maintenance/aggregate': async () => [
+    (await import('./maintenance/aggregate')).MaintenanceAggregateCommand,
+  ],
+  'maintenance/retention': async () => [
+    (await import('./maintenance/retention')).MaintenanceRetentionCommand,
+  ],
+  'mcp/install': async () => [(await import('./mcp/install')).McpInstallCommand],
+  'mcp/serve': async () => [(await import('./mcp/serve')).McpServeCommand],
+  metrics: async () => [(await import('./metrics')).MetricsCommand],
+  plan: async () => [(await import('./plan')).PlanCommand],
+  'quality/check': async () => [(await import('./quality/check')).QualityCheckCommand],
+  'quality/gate': async () => [(await import('./quality/gate')).QualityGateCommand],
+  'sandbox/run': async () => [(await import('./sandbox/run')).SandboxRunCommand],
+  'schedules/apply': async () => [(await import('./schedules/apply')).SchedulesApplyCommand],
+  'schedules/list': async () => [(await import('./schedules/list')).SchedulesListCommand],
+  'schedules/pause': async () => [(await import('./schedules/pause')).SchedulesPauseCommand],
+  'schedules/trigger': async () => [(await import('./schedules/trigger')).SchedulesTriggerCommand],
+  'security/scan': async () => [(await import('./security/scan')).SecurityScanCommand],
+  'spec/wizard': async () => [(await import('./spec/wizard')).SpecWizardCommand],
+  status: async () => [(await import('./status')).StatusCommand],
+  'telemetry/calibration': async () => [
+    (await import('./telemetry/calibration')).TelemetryCalibrationCommand,
+  ],
+  'telemetry/events': async () => [(await import('./telemetry/events')).TelemetryEventsCommand],
+  'telemetry/summary': async () => [(await import('./telemetry/summary')).TelemetrySummaryCommand],
+  worker: async () => [(await import('./worker')).WorkerCommand],
+};
