@@ -41,10 +41,19 @@ export abstract class BrCommand extends Command {
     }
   }
 
+  /** The folder the command runs in: the context's (runCli fills it in), never the process's. */
+  protected get cwd(): string {
+    return (this.context as Partial<BrContext>).cwd ?? process.cwd();
+  }
+
+  /** The environment the command runs with: the context's. */
+  protected get env(): NodeJS.ProcessEnv {
+    return this.context.env;
+  }
+
   protected async serviceContext(): Promise<ServiceContext> {
     const { createContext } = await import('../services/context');
-    const { cwd, env } = this.context as BrContext;
-    const ctx = createContext({ configFile: this.configFile, cwd, env });
+    const ctx = createContext({ configFile: this.configFile, cwd: this.cwd, env: this.env });
     // Tests running the CLI in-process may swap services (e.g. builds on the simulation runtime).
     const overrides = (this.context as BrContext).services;
     return overrides ? { ...ctx, ...overrides } : ctx;

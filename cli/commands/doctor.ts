@@ -22,7 +22,7 @@ export class DoctorCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { runDoctor } = await import('../../services/doctor');
-    const report = await runDoctor({ configFile: this.configFile });
+    const report = await runDoctor({ configFile: this.configFile, cwd: this.cwd, env: this.env });
     if (this.json) {
       this.printJson(report);
       return report.ok ? 0 : 1;

@@ -26,7 +26,7 @@ export class GenerateCommand extends BrCommand {
     const { generateStatusFile, readFeatures } = await import('../../lib/features/store');
     const { renderStatus, STATUS_FILE } = await import('../../lib/features/status-md');
     const { projectRoot } = await import('../../lib/features/root');
-    const root = projectRoot(process.cwd());
+    const root = projectRoot(this.cwd);
     if (this.check) {
       const file = path.join(root, STATUS_FILE);
       const upToDate = existsSync(file) && readFileSync(file, 'utf8') === renderStatus(readFeatures(root));

@@ -1,5 +1,5 @@
 import { Option } from 'clipanion';
-import { BrCommand, Category } from '../base';
+import { BrCommand, Category, type BrContext } from '../base';
 
 export class InitCommand extends BrCommand {
   static override paths = [['init']];
@@ -31,20 +31,15 @@ export class InitCommand extends BrCommand {
   async execute(): Promise<number> {
     const { initProject } = await import('../../services/init');
     const result = initProject({
-      cwd: process.cwd(),
+      cwd: this.cwd,
       project: this.project,
       name: this.name,
       force: this.force,
     });
     let hooks: number | null = null;
     if (this.hooks) {
-      const previous = process.cwd();
-      process.chdir(result.root); // br hooks install works on the repository it runs in
-      try {
-        hooks = await this.cli.run(['hooks', 'install'], this.context);
-      } finally {
-        process.chdir(previous);
-      }
+      // br hooks install works on the repository it runs in: the new project's.
+      hooks = await this.cli.run(['hooks', 'install'], { ...this.context, cwd: result.root } as BrContext);
     }
     if (this.json) {
       this.printJson(result);

@@ -22,7 +22,7 @@ export class StatusCommand extends BrCommand {
     const { summarize, completionText } = await import('../../lib/features/status-md');
     const { PRIORITIES } = await import('../../lib/features/schema');
     const { projectRoot } = await import('../../lib/features/root');
-    const s = summarize(readFeatures(projectRoot(process.cwd())));
+    const s = summarize(readFeatures(projectRoot(this.cwd)));
     const code = s.required.incomplete.length ? 1 : 0;
     if (this.json) {
       this.printJson(s);

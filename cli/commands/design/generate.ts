@@ -54,7 +54,7 @@ export class DesignGenerateCommand extends BrCommand {
       brandFile: this.brand,
       outDir: this.dryRun ? null : this.out,
       tailwind3: this.tailwind3,
-      cwd: process.cwd(),
+      cwd: this.cwd,
     });
     if (this.json) {
       this.printJson(result);

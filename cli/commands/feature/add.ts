@@ -41,7 +41,7 @@ export class FeatureAddCommand extends BrCommand {
       throw new UsageError('Give the id either with --id or as the first argument, not both.');
     const { addFeature } = await import('../../../lib/features/store');
     const { projectRoot } = await import('../../../lib/features/root');
-    const feature = addFeature(projectRoot(process.cwd()), {
+    const feature = addFeature(projectRoot(this.cwd), {
       id: this.legacyTitle === undefined ? this.id : this.title,
       title: this.legacyTitle ?? this.title,
       description: this.description,

@@ -29,7 +29,7 @@ export class FeatureCompleteCommand extends BrCommand {
       this.printError(`Unknown status "${this.status}": use planned, in_progress or complete.`);
       return 1;
     }
-    const changed = setFeatureStatus(projectRoot(process.cwd()), this.ids, status.data);
+    const changed = setFeatureStatus(projectRoot(this.cwd), this.ids, status.data);
     if (this.json) this.printJson(changed);
     else
       this.print(

@@ -24,7 +24,7 @@ export class FeatureListCommand extends BrCommand {
     const { byPriorityThenId, summarize, completionText } = await import('../../../lib/features/status-md');
     const { PRIORITIES } = await import('../../../lib/features/schema');
     const { renderTable } = await import('../../render/table');
-    const file = readFeatures(projectRoot(process.cwd()));
+    const file = readFeatures(projectRoot(this.cwd));
     if (this.json) {
       this.printJson(file.features);
       return 0;

@@ -14,7 +14,7 @@ export class FeatureRemoveCommand extends BrCommand {
   async execute(): Promise<number> {
     const { removeFeature } = await import('../../../lib/features/store');
     const { projectRoot } = await import('../../../lib/features/root');
-    const removed = removeFeature(projectRoot(process.cwd()), this.id);
+    const removed = removeFeature(projectRoot(this.cwd), this.id);
     this.print(`Removed ${removed.id} (${removed.title}).`);
     return 0;
   }

@@ -18,7 +18,7 @@ export class FeatureStartCommand extends BrCommand {
   async execute(): Promise<number> {
     const { setFeatureStatus } = await import('../../../lib/features/store');
     const { projectRoot } = await import('../../../lib/features/root');
-    const changed = setFeatureStatus(projectRoot(process.cwd()), this.ids, 'in_progress');
+    const changed = setFeatureStatus(projectRoot(this.cwd), this.ids, 'in_progress');
     if (this.json) this.printJson(changed);
     else
       this.print(

@@ -26,7 +26,7 @@ export class HooksInstallCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { installHooks } = await import('../../../lib/hooks/install');
-    const result = installHooks(process.cwd());
+    const result = installHooks(this.cwd);
     if (this.json) {
       this.printJson(result);
       return 0;

@@ -29,11 +29,11 @@ export class HooksRunCommand extends BrCommand {
   async execute(): Promise<number> {
     const run = await import('../../../lib/hooks/run');
     let outcome;
-    if (this.hook === 'pre-commit') outcome = await run.runPreCommit(process.cwd());
-    else if (this.hook === 'post-commit') outcome = run.runPostCommit(process.cwd());
+    if (this.hook === 'pre-commit') outcome = await run.runPreCommit(this.cwd);
+    else if (this.hook === 'post-commit') outcome = run.runPostCommit(this.cwd);
     else if (this.hook === 'pre-push') {
       const { runPrePushChecks } = await import('../../../services/hooks');
-      outcome = await runPrePushChecks(process.cwd(), await this.readStdin());
+      outcome = await runPrePushChecks(this.cwd, await this.readStdin(), this.env);
     } else {
       this.printError(`Unknown hook "${this.hook}": use pre-commit, post-commit or pre-push.`);
       return 1;

@@ -19,7 +19,7 @@ export class HooksStatusCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { hooksStatus } = await import('../../../lib/hooks/install');
-    const status = hooksStatus(process.cwd());
+    const status = hooksStatus(this.cwd);
     if (this.json) {
       this.printJson(status);
       return status.ok ? 0 : 1;

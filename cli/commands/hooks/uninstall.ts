@@ -19,7 +19,7 @@ export class HooksUninstallCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { uninstallHooks } = await import('../../../lib/hooks/install');
-    const result = uninstallHooks(process.cwd());
+    const result = uninstallHooks(this.cwd);
     if (this.json) {
       this.printJson(result);
       return 0;

@@ -42,7 +42,7 @@ export class QualityGateCommand extends BrCommand {
       import('../../../services/quality-gate'),
       import('../../../lib/quality'),
     ]);
-    let root = process.cwd();
+    let root = this.cwd;
     let settings;
     if (this.settings) {
       // A build's task: its settings are fixed at the build's start, whatever the worktree's config says.
@@ -64,7 +64,7 @@ export class QualityGateCommand extends BrCommand {
     }
     const report = await runQualityGate({ root, base: this.base, settings, committedOnly: this.committed });
     if (this.output)
-      writeFileSync(path.resolve(process.cwd(), this.output), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(path.resolve(this.cwd, this.output), `${JSON.stringify(report, null, 2)}\n`);
     if (this.json) this.printJson(report);
     else this.print(gateFeedback(report));
     return report.passed ? 0 : 1;

@@ -28,7 +28,7 @@ export class SandboxRunCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { runSandboxCommand } = await import('../../../services/sandbox');
-    const report = await runSandboxCommand({ cwd: process.cwd(), dir: this.dir, argv: this.argv });
+    const report = await runSandboxCommand({ cwd: this.cwd, env: this.env, dir: this.dir, argv: this.argv });
     const code = report.code === 0 && !report.timedOut && !report.outputLimited ? 0 : (report.code ?? 1) || 1;
     if (this.json) {
       this.printJson(report);

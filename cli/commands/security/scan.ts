@@ -43,7 +43,7 @@ export class SecurityScanCommand extends BrCommand {
   async execute(): Promise<number> {
     const { securityScan } = await import('../../../services/security');
     const { formatFindings } = await import('../../../lib/secrets');
-    const report = await securityScan({ cwd: process.cwd(), paths: this.targets, staged: this.staged });
+    const report = await securityScan({ cwd: this.cwd, paths: this.targets, staged: this.staged });
     const failed = report.findings.length > 0 ? 1 : 0;
     if (this.json) {
       this.printJson(report);

@@ -87,7 +87,7 @@ export class SpecWizardCommand extends BrCommand {
         answers,
         design,
         { input: this.context.stdin, output: this.context.stdout },
-        { project: path.basename(projectRoot(process.cwd())) },
+        { project: path.basename(projectRoot(this.cwd)) },
       );
     const missing = spec.missingAnswers(answers);
     if (missing.length) {
@@ -118,7 +118,7 @@ export class SpecWizardCommand extends BrCommand {
       answers[key] = match;
     }
     const result = writeSpec({
-      cwd: process.cwd(),
+      cwd: this.cwd,
       answers: answers as Parameters<typeof writeSpec>[0]['answers'],
       out: this.out,
       force: this.force,
@@ -127,7 +127,7 @@ export class SpecWizardCommand extends BrCommand {
       this.printJson(result);
       return 0;
     }
-    const rel = path.relative(process.cwd(), result.spec.file) || result.spec.file;
+    const rel = path.relative(this.cwd, result.spec.file) || result.spec.file;
     this.print(`${result.spec.outcome.padEnd(9)} ${rel}`);
     if (result.features.added.length)
       this.print(`tracked   ${result.features.added.join(', ')} in .buildrunner/features.json`);
@@ -138,7 +138,7 @@ export class SpecWizardCommand extends BrCommand {
   private whyNotInteractive(): string | null {
     if (!this.input) return '--no-input';
     const set = NON_INTERACTIVE_ENV.find((name) => {
-      const v = process.env[name];
+      const v = this.env[name];
       return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
     });
     if (set) return `${set} is set`;
