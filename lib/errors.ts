@@ -19,6 +19,15 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A bad option value, wrong on its face (format, range, choice): a usage error, so the CLI exits 2
+ * as for clipanion's own (README, "Exit codes"). A well-formed value naming something that does not
+ * exist (a file, a git ref, a build) is a failure instead.
+ */
+export function badValue(message: string): UserError {
+  return new UserError(message, { code: 'USAGE' });
+}
+
 /** A user-fixable failure of a class in the catalog: its hint comes from lib/failure-hints.ts. */
 export function userFailure(code: FailureClass, message: string): UserError {
   return new UserError(message, { code });

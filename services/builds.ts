@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { DtcgGroup } from '../lib/design/dtcg';
-import { UserError, userFailure } from '../lib/errors';
+import { badValue, UserError, userFailure } from '../lib/errors';
 import { FailureClass } from '../lib/failures';
 import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import type { ProgressSnapshot } from '../workflows/core/progress';
@@ -148,7 +148,7 @@ export async function listBuilds(
 ): Promise<BuildListEntry[]> {
   const status = filter.status?.toUpperCase();
   if (status && !TEMPORAL_STATUS.test(status))
-    throw new UserError(
+    throw badValue(
       `Unknown status "${filter.status}". Use one of: running, completed, failed, cancelled, terminated.`,
     );
   const query = [`WorkflowType = 'buildWorkflow'`];
@@ -216,7 +216,7 @@ export async function signalBuild(ctx: ServiceContext, id: string, action: Build
 }
 
 export async function raiseBudget(ctx: ServiceContext, id: string, amount: string) {
-  if (!isPositiveUsd(amount)) throw new UserError(`--raise ${positiveUsdProblem(amount, '5 or 12.50')}.`);
+  if (!isPositiveUsd(amount)) throw badValue(`--raise ${positiveUsdProblem(amount, '5 or 12.50')}.`);
   const messages = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const info = await requireBuild(client, id);

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { Database } from '../lib/db/connection';
-import { UserError } from '../lib/errors';
+import { badValue } from '../lib/errors';
 import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
 
 /**
@@ -22,7 +22,7 @@ export function parseSince(value: string | undefined, now: number = Date.now()):
     const at = new Date(iso);
     if (!Number.isNaN(at.getTime())) return at;
   }
-  throw new UserError(
+  throw badValue(
     `Cannot read --since "${value}": use a span such as 7d, 24h, 2w or a date such as 2026-11-01.`,
   );
 }

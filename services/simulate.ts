@@ -8,7 +8,7 @@ import path from 'node:path';
 import Decimal from 'decimal.js';
 import type { BuildOutcome } from '../lib/contracts';
 import { catalogOf } from '../lib/config';
-import { UserError } from '../lib/errors';
+import { badValue, UserError } from '../lib/errors';
 import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import { estimateTasks } from '../lib/estimate/heuristic';
 import { validatePlan, type Complexity } from '../lib/plan';
@@ -86,11 +86,11 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
   const runs = options.runs ?? 100;
   const parallel = options.parallel ?? ctx.config.parallel;
   if (!Number.isInteger(runs) || runs < 1 || runs > 10_000)
-    throw new UserError('--runs must be a whole number from 1 to 10000.');
+    throw badValue('--runs must be a whole number from 1 to 10000.');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)
-    throw new UserError('--parallel must be a whole number from 1 to 256.');
+    throw badValue('--parallel must be a whole number from 1 to 256.');
   const budgetUsd = options.budgetUsd ?? ctx.config.budget.defaultUsd;
-  if (!isPositiveUsd(budgetUsd)) throw new UserError(`--budget ${positiveUsdProblem(budgetUsd)}.`);
+  if (!isPositiveUsd(budgetUsd)) throw badValue(`--budget ${positiveUsdProblem(budgetUsd)}.`);
   const seed = options.seed ?? 1;
 
   // The same project name as `br plan` and `br build start`: config, else the repository folder.

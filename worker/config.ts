@@ -1,5 +1,5 @@
 import type { BuildRunnerConfig } from '../lib/config';
-import { UserError } from '../lib/errors';
+import { badValue } from '../lib/errors';
 import { modelQueueName } from '../lib/ids';
 
 /** The queues a `br worker` polls, from the config: one build queue, one queue per catalog model. */
@@ -26,7 +26,7 @@ export function parseQueueKinds(value: string | undefined): QueueKind[] {
     .filter(Boolean);
   const bad = kinds.filter((k) => !QUEUE_KINDS.includes(k as QueueKind));
   if (bad.length || kinds.length === 0)
-    throw new UserError(
+    throw badValue(
       `Unknown queue kind(s) ${bad.map((b) => `"${b}"`).join(', ') || '(none)'}: use --queues build,claude, or one of them.`,
     );
   return [...new Set(kinds as QueueKind[])];
@@ -43,7 +43,7 @@ export function parseModels(config: BuildRunnerConfig, value: string | undefined
     .filter(Boolean)) {
     const matches = catalog.filter((m) => m.id === name || m.tier === name);
     if (!matches.length)
-      throw new UserError(
+      throw badValue(
         `Unknown model "${name}": use a model id or tier from the catalog (${catalog.map((m) => `${m.id} (${m.tier})`).join(', ')}).`,
       );
     for (const m of matches) picked.add(m.id);

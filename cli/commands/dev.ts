@@ -1,4 +1,5 @@
 import { Option } from 'clipanion';
+import * as t from 'typanion';
 import { BrCommand, Category } from '../base';
 
 export class DevCommand extends BrCommand {
@@ -18,14 +19,20 @@ export class DevCommand extends BrCommand {
     ],
   });
 
-  port = Option.String('--port', { description: 'Temporal gRPC port (default 7233)' });
-  uiPort = Option.String('--ui-port', { description: 'Temporal Web UI port (default 8233)' });
+  port = Option.String('--port', {
+    description: 'Temporal gRPC port (default 7233)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 65535)]),
+  });
+  uiPort = Option.String('--ui-port', {
+    description: 'Temporal Web UI port (default 8233)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 65535)]),
+  });
 
   async execute(): Promise<number> {
     const { startDevStack } = await import('../../services/dev');
     const stack = await startDevStack(await this.serviceContext(), {
-      grpcPort: this.port ? Number(this.port) : undefined,
-      uiPort: this.uiPort ? Number(this.uiPort) : undefined,
+      grpcPort: this.port,
+      uiPort: this.uiPort,
       log: (line) => this.print(line),
     });
     this.print('');

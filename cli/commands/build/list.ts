@@ -1,4 +1,5 @@
 import { Option } from 'clipanion';
+import * as t from 'typanion';
 import { BrCommand, Category } from '../../base';
 
 export class BuildListCommand extends BrCommand {
@@ -14,7 +15,10 @@ export class BuildListCommand extends BrCommand {
 
   status = Option.String('--status', { description: 'running, completed, failed, cancelled or terminated' });
   project = Option.String('--project', { description: 'Only builds of this project' });
-  limit = Option.String('--limit', '50', { description: 'At most this many builds' });
+  limit = Option.String('--limit', '50', {
+    description: 'At most this many builds',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 10_000)]),
+  });
   json = Option.Boolean('--json', false, { description: 'Print the list as JSON' });
 
   async execute(): Promise<number> {
@@ -26,7 +30,7 @@ export class BuildListCommand extends BrCommand {
     const builds = await buildBackend(ctx).list(ctx, {
       status: this.status,
       project: this.project,
-      limit: Number(this.limit),
+      limit: this.limit,
     });
     if (this.json) {
       this.printJson(builds);

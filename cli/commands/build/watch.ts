@@ -1,4 +1,5 @@
 import { Option } from 'clipanion';
+import * as t from 'typanion';
 import { BrCommand, Category } from '../../base';
 
 export class BuildWatchCommand extends BrCommand {
@@ -23,6 +24,7 @@ export class BuildWatchCommand extends BrCommand {
   interval = Option.String('--interval', '1000', {
     description: 'Milliseconds between progress queries',
     hidden: true,
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
   });
 
   async execute(): Promise<number> {
@@ -37,7 +39,7 @@ export class BuildWatchCommand extends BrCommand {
       stderr: this.context.stderr,
       color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),
       json: this.json,
-      intervalMs: Number(this.interval),
+      intervalMs: this.interval,
     });
   }
 }

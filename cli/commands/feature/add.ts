@@ -39,6 +39,12 @@ export class FeatureAddCommand extends BrCommand {
   async execute(): Promise<number> {
     if (this.legacyTitle !== undefined && this.id !== undefined)
       throw new UsageError('Give the id either with --id or as the first argument, not both.');
+    if (this.id !== undefined) {
+      const { featureId } = await import('../../../lib/features/schema');
+      const checked = featureId.safeParse(this.id);
+      if (!checked.success)
+        throw new UsageError(`Invalid value for --id: ${checked.error.issues[0]?.message ?? 'not an id'}`);
+    }
     const { addFeature } = await import('../../../lib/features/store');
     const { projectRoot } = await import('../../../lib/features/root');
     const feature = addFeature(projectRoot(this.cwd), {

@@ -1,4 +1,4 @@
-import { Option } from 'clipanion';
+import { Option, UsageError } from 'clipanion';
 import { BrCommand, Category } from '../../base';
 
 export class FeatureCompleteCommand extends BrCommand {
@@ -25,10 +25,8 @@ export class FeatureCompleteCommand extends BrCommand {
     const { setFeatureStatus } = await import('../../../lib/features/store');
     const { projectRoot } = await import('../../../lib/features/root');
     const status = featureStatus.safeParse(this.status);
-    if (!status.success) {
-      this.printError(`Unknown status "${this.status}": use planned, in_progress or complete.`);
-      return 1;
-    }
+    if (!status.success)
+      throw new UsageError(`Unknown status "${this.status}": use planned, in_progress or complete.`);
     const changed = setFeatureStatus(projectRoot(this.cwd), this.ids, status.data);
     if (this.json) this.printJson(changed);
     else
