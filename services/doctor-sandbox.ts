@@ -2,7 +2,11 @@ import { detectSandbox } from '../activities/sandbox/detect';
 import type { DoctorCheck } from './doctor-check';
 
 /** The `br doctor` line: which sandbox model-written code runs in here, or why it would be refused. */
-export function checkSandbox(mode: 'bwrap' | 'off', network: boolean): DoctorCheck {
+export function checkSandbox(
+  mode: 'bwrap' | 'off',
+  network: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): DoctorCheck {
   if (mode === 'off')
     return {
       name: 'sandbox',
@@ -10,7 +14,7 @@ export function checkSandbox(mode: 'bwrap' | 'off', network: boolean): DoctorChe
       detail: 'off (agent.sandbox is "off"): model-written code runs with your user\'s permissions',
       fix: 'Install bubblewrap and remove "sandbox": "off" from the agent section of buildrunner.config.json.',
     };
-  const status = detectSandbox();
+  const status = detectSandbox(env);
   if (!status.available)
     return {
       name: 'sandbox',

@@ -184,7 +184,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     ]);
     checks.push(database, temporal);
     const { checkSandbox } = await import('./doctor-sandbox');
-    checks.push(checkSandbox(loaded.config.agent.sandbox, loaded.config.agent.network));
+    checks.push(checkSandbox(loaded.config.agent.sandbox, loaded.config.agent.network, env));
     const { checkEngine } = await import('./doctor-engine');
     checks.push(checkEngine(loaded.config.agent.engine));
   }

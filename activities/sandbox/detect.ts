@@ -28,39 +28,43 @@ export function systemLayout(): { systemDirs: string[]; hiddenFiles: string[]; h
   };
 }
 
-let cached: SandboxStatus | undefined;
+/** By PATH: bwrap is looked up on the PATH of the environment asked about. */
+const cached = new Map<string, SandboxStatus>();
 
 /**
  * Tries bubblewrap once per process with the very arguments a task's command gets (namespaces, no
  * network, the system layout), so "available" means "a sandboxed command can run here".
  */
-export function detectSandbox(): SandboxStatus {
-  if (cached) return cached;
-  // The environment is passed explicitly: bwrap is looked up on the PATH the worker runs with now.
-  const version = spawnSync('bwrap', ['--version'], { encoding: 'utf8', timeout: 10_000, env: process.env });
-  if (version.error || version.status !== 0) {
-    cached = { available: false, reason: 'bubblewrap (bwrap) is not installed' };
-    return cached;
-  }
+export function detectSandbox(env: NodeJS.ProcessEnv = process.env): SandboxStatus {
+  const known = cached.get(env.PATH ?? '');
+  if (known) return known;
+  const status = probeSandbox(env);
+  cached.set(env.PATH ?? '', status);
+  return status;
+}
+
+function probeSandbox(env: NodeJS.ProcessEnv): SandboxStatus {
+  // The environment is passed explicitly: bwrap is looked up on the PATH the worker runs with.
+  const version = spawnSync('bwrap', ['--version'], { encoding: 'utf8', timeout: 10_000, env });
+  if (version.error || version.status !== 0)
+    return { available: false, reason: 'bubblewrap (bwrap) is not installed' };
   const dir = mkdtempSync(path.join(tmpdir(), 'br-sandbox-probe-'));
   try {
     const args = bwrapArgs(
       { mounts: { workdir: dir }, network: false, ...systemLayout(), env: { PATH: '/usr/bin:/bin' } },
       ['true'],
     );
-    const probe = spawnSync('bwrap', args, { encoding: 'utf8', timeout: 10_000, env: process.env });
-    cached =
-      probe.status === 0
-        ? { available: true, version: version.stdout.trim() }
-        : {
-            available: false,
-            version: version.stdout.trim(),
-            reason: `bubblewrap could not create a sandbox: ${(probe.stderr || probe.error?.message || '').trim()}`,
-          };
+    const probe = spawnSync('bwrap', args, { encoding: 'utf8', timeout: 10_000, env });
+    return probe.status === 0
+      ? { available: true, version: version.stdout.trim() }
+      : {
+          available: false,
+          version: version.stdout.trim(),
+          reason: `bubblewrap could not create a sandbox: ${(probe.stderr || probe.error?.message || '').trim()}`,
+        };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return cached;
 }
 
 export class SandboxUnavailableError extends UserError {

@@ -80,7 +80,7 @@ export async function runInSandbox(req: SandboxRequest): Promise<SandboxRun> {
   let argv = [...req.argv];
   let overlays: GitOverlays | undefined;
   if (policy.mode === 'bwrap') {
-    const status = detectSandbox();
+    const status = detectSandbox(workerEnv);
     if (!status.available) throw new SandboxUnavailableError(status.reason ?? 'bubblewrap is unavailable');
     const git = await gitMounts(workdir);
     overlays = await gitOverlays(git);

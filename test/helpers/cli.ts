@@ -8,7 +8,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `br` in-process with captured output, in the given working folder and environment. */
+/**
+ * Runs `br` in-process with captured output, in the given working folder and environment. Both travel
+ * on the CLI context (cli/base.ts), so the test's own process is left as it was: no chdir, and
+ * process.env untouched. `env` adds to (or, with undefined, removes from) the test's environment.
+ */
 export async function runBr(
   argv: string[],
   options: {
@@ -24,28 +28,20 @@ export async function runBr(
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const previousCwd = process.cwd();
-  const previousEnv = { ...process.env };
-  if (options.cwd) process.chdir(options.cwd);
-  if (options.env) {
-    for (const [k, v] of Object.entries(options.env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
   }
-  try {
-    if (options.isTTY) Object.assign(stdout, { isTTY: true, columns: 120 });
-    const code = await runCli(argv, {
-      stdout,
-      stderr,
-      stdin: process.stdin,
-      colorDepth: 1,
-      services: options.services,
-    });
-    return { code, stdout: out, stderr: err };
-  } finally {
-    process.chdir(previousCwd);
-    for (const k of Object.keys(process.env)) if (!(k in previousEnv)) delete process.env[k];
-    Object.assign(process.env, previousEnv);
-  }
+  if (options.isTTY) Object.assign(stdout, { isTTY: true, columns: 120 });
+  const code = await runCli(argv, {
+    stdout,
+    stderr,
+    stdin: process.stdin,
+    colorDepth: 1,
+    cwd: options.cwd ?? process.cwd(),
+    env,
+    services: options.services,
+  });
+  return { code, stdout: out, stderr: err };
 }

@@ -5,8 +5,8 @@ import { runDoctor } from '../../services/doctor';
 import { checkSandbox } from '../../services/doctor-sandbox';
 import { runBr } from '../helpers/cli';
 
-// A PATH without bwrap: how a worker on a machine without bubblewrap sees the world. The detection is
-// cached per process (per test file under jest), so every test here sees "no bubblewrap".
+// A PATH without bwrap: how a worker on a machine without bubblewrap sees the world. The detection
+// looks bwrap up on the PATH of the environment it is given (cached per PATH).
 const NO_BWRAP = { PATH: '/nonexistent' };
 
 describe('without bubblewrap', () => {
@@ -40,17 +40,11 @@ describe('without bubblewrap', () => {
   }, 90_000);
 
   it('br doctor reports that there is no sandbox and that commands will be refused', () => {
-    const previous = process.env.PATH;
-    process.env.PATH = NO_BWRAP.PATH;
-    try {
-      // The same check runDoctor adds (see the test above), without a database and Temporal probe.
-      expect(checkSandbox('bwrap', false)).toMatchObject({
-        status: 'fail',
-        detail: expect.stringContaining('not installed'),
-        fix: expect.stringContaining('apt-get install bubblewrap'),
-      });
-    } finally {
-      process.env.PATH = previous;
-    }
+    // The same check runDoctor adds (see the test above), without a database and Temporal probe.
+    expect(checkSandbox('bwrap', false, { ...process.env, ...NO_BWRAP })).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('not installed'),
+      fix: expect.stringContaining('apt-get install bubblewrap'),
+    });
   });
 });

@@ -67,7 +67,7 @@ export class SpecWizardCommand extends BrCommand {
     let answers;
     try {
       const fromFile = this.answersFile
-        ? spec.parseAnswers(readFileSync(path.resolve(this.answersFile), 'utf8'), this.answersFile)
+        ? spec.parseAnswers(readFileSync(path.resolve(this.cwd, this.answersFile), 'utf8'), this.answersFile)
         : {};
       const fromFlags = spec.specAnswersSchema.parse({
         project: this.project,
