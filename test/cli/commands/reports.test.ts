@@ -135,9 +135,9 @@ total           4  25,000   5,500        1,000       5,000  $0.1159
     ]);
   });
 
-  it('explains a --since it cannot read', async () => {
+  it('explains a --since it cannot read, as a usage error', async () => {
     const { code, stdout, stderr } = await br('costs', '--since', 'yesterday');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout + stderr).toContain('use a span such as 7d');
   });
 });
