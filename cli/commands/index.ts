@@ -24,6 +24,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandClass[]>> = {
   'design/generate': async () => [(await import('./design/generate')).DesignGenerateCommand],
   'design/pattern': async () => [(await import('./design/pattern')).DesignPatternCommand],
   'design/profile': async () => [(await import('./design/profile')).DesignProfileCommand],
+  dashboard: async () => [(await import('./dashboard')).DashboardCommand],
   dev: async () => [(await import('./dev')).DevCommand],
   doctor: async () => [(await import('./doctor')).DoctorCommand],
   'feature/add': async () => [(await import('./feature/add')).FeatureAddCommand],

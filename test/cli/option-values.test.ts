@@ -77,6 +77,8 @@ const TABLE: Record<string, Row> = {
   'costs --since': since,
   'costs --build': id,
   'design generate --brand': file,
+  'dashboard --host': { any: 'an address: one that cannot be bound is a failure (exit 1)' },
+  'dashboard --port': number('--port'),
   'design generate --out': file,
   'dev --port': number('--port'),
   'dev --ui-port': {
