@@ -25,8 +25,8 @@ export interface WorkerOptions {
   cacheDir?: string;
   /** Replaces the real activities (tests: fakes). */
   activities?: object;
-  /** A pre-built bundle (tests share one); built from workflows/index.ts otherwise. */
-  workflowBundle?: { code: string };
+  /** A pre-built bundle (tests share one); bundleWorkflows() otherwise. */
+  workflowBundle?: WorkflowBundle;
   log?: (line: string) => void;
 }
 
@@ -38,7 +38,17 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
-export async function bundleWorkflows(): Promise<{ code: string }> {
+/** The workflow code in memory, or a file bundleWorkflowCode wrote ahead of time. */
+export type WorkflowBundle = { code: string } | { codePath: string };
+
+/**
+ * The build queue's workflow code: the file BR_WORKFLOW_BUNDLE names when set (a bundle built ahead of
+ * time, as Temporal advises for production; the test run builds one for all its workers), else built
+ * now from workflows/index.ts (seconds of webpack per worker process).
+ */
+export async function bundleWorkflows(): Promise<WorkflowBundle> {
+  const prebuilt = process.env.BR_WORKFLOW_BUNDLE;
+  if (prebuilt) return { codePath: prebuilt };
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   return bundleWorkflowCode({ workflowsPath: require.resolve(path.join(__dirname, '../workflows/index')) });
 }

@@ -5,6 +5,7 @@
  * (test/setup/server-skips-reporter.js) can fail the run if one was skipped anyway.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { WorkflowBundle } from '../../worker/run';
 
 export const SERVER_MARK = '[temporal server]';
 
@@ -16,7 +17,16 @@ function skipReason(): string {
   return process.env.BR_TEST_TEMPORAL_SKIP ?? 'no Temporal server for this test run';
 }
 
+/** A unit-project file (test/setup/unit-guard.ts) that reaches for the server is misfiled: say so. */
+function refuseInUnitProject(what: string): void {
+  if (process.env.BR_TEST_PROJECT === 'unit')
+    throw new Error(
+      `${what} in the unit project: this file belongs to the server project (test/setup/projects.js)`,
+    );
+}
+
 export function describeServer(name: string, fn: () => void, options: { available?: boolean } = {}): void {
+  refuseInUnitProject(`describeServer('${name}')`);
   const title = `${name} ${SERVER_MARK}`;
   if (options.available ?? temporalAddress()) return describe(title, fn);
   if (process.env.CI === 'true' || process.env.CI === '1') {
@@ -49,10 +59,14 @@ export function uniqueQueue(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
 }
 
-let bundle: Promise<{ code: string }> | undefined;
+let bundle: Promise<WorkflowBundle> | undefined;
 
-/** The production workflow bundle (worker/run.ts), built once per test file; worker logs at WARN and up. */
-export function serverBundle(): Promise<{ code: string }> {
+/**
+ * The production workflow bundle (worker/run.ts): the run's, built once in globalSetup
+ * (test/setup/workflow-bundles.ts, BR_WORKFLOW_BUNDLE); worker logs at WARN and up.
+ */
+export function serverBundle(): Promise<WorkflowBundle> {
+  refuseInUnitProject('the workflow bundle');
   bundle ??= (async () => {
     const { DefaultLogger, Runtime } = await import('@temporalio/worker');
     try {
@@ -76,6 +90,7 @@ export function serverBundle(): Promise<{ code: string }> {
 export async function startTimeSkipping(): Promise<
   import('@temporalio/testing').TestWorkflowEnvironment | null
 > {
+  refuseInUnitProject('the time-skipping test server');
   const { locateTemporalBinary } = await import('../../lib/temporal/binaries');
   const binary = locateTemporalBinary('test-server');
   if (!binary) return null;

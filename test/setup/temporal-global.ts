@@ -3,15 +3,22 @@
  * started here (not by the SDK, whose ~5 s start-up wait is too short on a loaded 2-core machine).
  * Its address reaches the test files as BR_TEST_TEMPORAL_ADDRESS (test/helpers/temporal.ts reads it).
  * BR_TEST_TEMPORAL_ADDRESS set beforehand means "use that server"; BR_TEST_TEMPORAL=off starts none.
+ * The workflow bundles are built meanwhile (test/setup/workflow-bundles.ts), with or without a server:
+ * the replay tests need them too.
  */
 import { freePort } from '../../lib/free-port';
 import { INSTALL_HINT, locateTemporalBinary } from '../../lib/temporal/binaries';
 import { startDevServer, type DevServer } from '../../lib/temporal/dev-server';
 import { TEST_NAMESPACES } from '../helpers/temporal-namespaces';
+import { buildWorkflowBundles, removeWorkflowBundles } from './workflow-bundles';
 
 const holder = globalThis as { __brTemporalServer?: DevServer };
 
 export async function setup(): Promise<void> {
+  await Promise.all([buildWorkflowBundles(), startServer()]);
+}
+
+async function startServer(): Promise<void> {
   if (process.env.BR_TEST_TEMPORAL_ADDRESS || process.env.BR_TEST_TEMPORAL === 'off') return;
   const cli = locateTemporalBinary('cli');
   if (!cli) {
@@ -33,4 +40,5 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await holder.__brTemporalServer?.stop();
+  removeWorkflowBundles();
 }

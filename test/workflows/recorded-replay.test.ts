@@ -13,6 +13,7 @@ import {
 } from '../fixtures/temporal/history/record-fixtures';
 import { RECORDED_SCENARIOS } from '../fixtures/temporal/history/scenarios';
 import { SERVER_FIXTURE_DIR, SERVER_RECORD_COMMAND } from '../fixtures/temporal/history/server-fixtures';
+import { bundleWorkflows, type WorkflowBundle } from '../../worker/run';
 
 const fixtureNames = readdirSync(FIXTURE_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -27,7 +28,7 @@ const GUARD_ADVICE =
   `or, if no build can be in flight, re-record with ${RECORD_COMMAND}`;
 
 /** Replays one fixture; a determinism failure is rethrown with what to do about it. */
-async function replayFixture(workflowBundle: { code: string }, name: string): Promise<void> {
+async function replayFixture(workflowBundle: WorkflowBundle, name: string): Promise<void> {
   const fixture = loadFixture(name);
   try {
     await Worker.runReplayHistory({ workflowBundle }, { events: fixture.events }, fixture.workflowId);
@@ -42,7 +43,7 @@ async function replayFixture(workflowBundle: { code: string }, name: string): Pr
 const bundleOf = async (workflowsPath: string) =>
   bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
 
-let current: { code: string };
+let current: WorkflowBundle;
 let drifted: { code: string };
 
 beforeAll(async () => {
@@ -52,7 +53,7 @@ beforeAll(async () => {
     telemetryOptions: { logging: { filter: 'ERROR', forward: {} } },
   });
   // The same entry point the worker bundles (worker/run.ts): no test interceptors.
-  current = await bundleOf(path.join(__dirname, '../../workflows/index.ts'));
+  current = await bundleWorkflows(); // the run's production bundle (test/setup/workflow-bundles.ts)
   drifted = await bundleOf(path.join(__dirname, '../fixtures/temporal/drifted-workflows.ts'));
 }, 240_000);
 

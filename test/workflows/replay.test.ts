@@ -7,8 +7,9 @@ import {
   taskFallbackAfterOverloaded,
 } from '../fixtures/temporal/history/scenarios';
 import { bundleForReplay } from '../fixtures/temporal/replay-setup';
+import type { WorkflowBundle } from '../../worker/run';
 
-let bundle: { code: string };
+let bundle: WorkflowBundle;
 beforeAll(async () => void (bundle = await bundleForReplay()), 120_000);
 
 async function generateAndReplay(script: HistoryScript) {

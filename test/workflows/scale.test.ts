@@ -7,11 +7,12 @@
 import { generateHistory, type HistoryScript, type SignalSent } from '../fixtures/temporal/history/generate';
 import { buildActivity, buildInput, plannedTask, succeeded } from '../fixtures/temporal/builds';
 import { bundleForReplay } from '../fixtures/temporal/replay-setup';
+import type { WorkflowBundle } from '../../worker/run';
 
 const EVENT_LIMIT = 51_200;
 const BYTE_LIMIT = 50 * 1024 * 1024;
 
-let bundle: { code: string };
+let bundle: WorkflowBundle;
 beforeAll(async () => void (bundle = await bundleForReplay()), 120_000);
 
 /** A build of n independent-ish tasks where every child reserves budget once and reports its cost. */

@@ -9,13 +9,13 @@ import { startBuild } from '../../services/builds';
 import { progressQuery, raiseBudgetUpdate } from '../../workflows/messages';
 import { runBr } from '../helpers/cli';
 import type { BuildResult } from '../../workflows/core/types';
-import { startWorkers } from '../../worker/run';
+import { startWorkers, type WorkflowBundle } from '../../worker/run';
 import { connectClient, describeServer, serverAddress, serverBundle, uniqueQueue } from '../helpers/temporal';
 import { buildInput, plannedTask } from '../fixtures/temporal/builds';
 import { fakeActivities } from '../fixtures/temporal/fake-activities';
 import { makeRepo } from '../fixtures/repo';
 
-let bundle: { code: string };
+let bundle: WorkflowBundle;
 
 function context(taskQueue: string, cwd = tmpdir()): ServiceContext {
   const ctx = createContext({ cwd, env: { TEMPORAL_ADDRESS: serverAddress() } });

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanFile } from '../../../services/plan-source';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../../fixtures/anthropic-server';
 import { makeTestKey } from '../../fixtures/claude';
+import { makeRepo, type TempRepo } from '../../fixtures/repo';
 import { runBr } from '../../helpers/cli';
 import { createSimBuildBackend } from '../../helpers/sim-builds';
 
@@ -30,21 +29,18 @@ jest.setTimeout(120_000);
 describe('plan files and the planner choice', () => {
   const key = makeTestKey();
   let server: FakeAnthropic;
+  let repo: TempRepo;
   let dir: string;
   const builds = createSimBuildBackend();
 
   beforeAll(async () => {
     server = await startFakeAnthropic();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'br-plan-file-'));
-    writeFileSync(path.join(dir, 'SPEC.md'), SPEC);
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'spec');
+    repo = makeRepo({ files: { 'SPEC.md': SPEC } });
+    dir = repo.dir;
   });
   afterAll(async () => {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    repo.cleanup();
   });
   afterEach(() => expect(server.pending()).toBe(0));
 

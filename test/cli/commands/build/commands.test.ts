@@ -1,22 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { makeRepo } from '../../../fixtures/repo';
 import { runBr } from '../../../helpers/cli';
 import { createSimBuildBackend, type SimBuildBackend } from '../../../helpers/sim-builds';
 
 const example = path.join(__dirname, '../../../../examples/todo-api');
 
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((cleanup) => cleanup()));
+
+/** The example project committed in a repository of its own. */
 function exampleRepo(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'br-build-cli-'));
-  cpSync(example, dir, { recursive: true });
-  writeFileSync(path.join(dir, 'buildrunner.config.json'), JSON.stringify({ project: 'todo-api' }));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'example');
-  return dir;
+  const repo = makeRepo({ copyFrom: example, files: { 'buildrunner.config.json': { project: 'todo-api' } } });
+  cleanups.push(repo.cleanup);
+  return repo.dir;
 }
 
 const money = z.string().regex(/^\d+(\.\d+)?$/);
