@@ -15,10 +15,9 @@ import { createContext } from '../../services/context';
 import { startWorkers } from '../../worker/run';
 import type { BuildResult } from '../../workflows/core/types';
 import { runBr } from '../helpers/cli';
-import { describeServer, temporalAddress } from '../helpers/temporal';
+import { describeServer, serverBundle, temporalAddress } from '../helpers/temporal';
 import { makeRepo } from '../fixtures/repo';
 import { fakeActivities } from '../fixtures/temporal/fake-activities';
-import { bundleForReplay } from '../fixtures/temporal/replay-setup';
 
 let address = '';
 beforeAll(() => {
@@ -62,7 +61,7 @@ describeServer('a base branch deleted after the build started', () => {
         },
         emitEvents: async (batch: TelemetryEventInput[]) => void events.push(...batch),
       },
-      workflowBundle: await bundleForReplay(),
+      workflowBundle: await serverBundle(),
     });
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address });
@@ -140,7 +139,7 @@ describeServer('a base branch deleted after the build started', () => {
     ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
     const workers = await startWorkers(ctx, {
       activities: fakeActivities().activities,
-      workflowBundle: await bundleForReplay(),
+      workflowBundle: await serverBundle(),
     });
     const { Client, Connection } = await import('@temporalio/client');
     const { temporal } = await import('@temporalio/proto');
