@@ -55,6 +55,10 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
     '--unshare-ipc',
     '--unshare-uts',
     '--unshare-cgroup-try',
+    // A user namespace of the sandbox's own could mount tmpfs file systems without any size cap: memory
+    // no RLIMIT counts. bwrap ≥ 0.8 refuses it inside (detect.ts's probe fails clearly on an older one).
+    '--unshare-user',
+    '--disable-userns',
     ...(o.network ? [] : ['--unshare-net']),
     '--cap-drop',
     'ALL',
@@ -65,7 +69,10 @@ export function bwrapArgs(o: BwrapOptions, argv: readonly string[]): string[] {
   for (const f of o.hiddenFiles) args.push('--ro-bind', '/dev/null', f);
   for (const d of o.hiddenDirs) args.push('--tmpfs', d);
   const size = o.tmpfsBytes ? ['--size', String(o.tmpfsBytes)] : [];
-  args.push('--dev', '/dev', '--proc', '/proc', ...size, '--tmpfs', '/tmp');
+  // --dev is a tmpfs of its own without a size (half the RAM): /dev/shm gets the cap too, and /dev
+  // itself is made read-only, or files there would hold memory past every limit of a worker without cgroups.
+  args.push('--dev', '/dev', ...size, '--tmpfs', '/dev/shm', '--remount-ro', '/dev');
+  args.push('--proc', '/proc', ...size, '--tmpfs', '/tmp');
   for (const [source, target] of mounts.readOnly ?? []) args.push('--ro-bind', source, target);
   for (const d of mounts.writable ?? []) args.push('--bind', d, d);
   args.push('--bind', mounts.workdir, mounts.workdir);

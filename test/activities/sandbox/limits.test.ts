@@ -83,6 +83,31 @@ describe('total limits on a sandboxed command', () => {
     expect(r.output).toContain('rc=1');
   }, 90_000);
 
+  // bwrap's --dev is a tmpfs of its own (half the RAM, no --size): /dev/shm, or /dev itself, held
+  // files as memory past every cap of /tmp.
+  it.each(['/dev/shm/big', '/dev/big'])(
+    'keeps %s from holding more than the memory limit in files',
+    async (file) => {
+      const r = await run(
+        ['/bin/sh', '-c', `head -c 200000000 /dev/zero > ${file}; echo rc=$?; rm -f ${file}`],
+        { memoryMb: 64, fileSizeMb: 512 },
+        false,
+      );
+      expect(r.output).toMatch(/No space left on device|Read-only file system|Permission denied/);
+      expect(r.output).not.toContain('rc=0');
+    },
+    90_000,
+  );
+
+  // As root the nested namespace fails anyway; a worker that is not root needs bwrap's --disable-userns.
+  it('keeps a nested user namespace from mounting a tmpfs of its own past the memory limit', async () => {
+    const nested =
+      'unshare -Urm /bin/sh -c "mount -t tmpfs none /tmp && head -c 200000000 /dev/zero > /tmp/big; echo rc=\\$?"; echo done';
+    const r = await run(['/bin/sh', '-c', nested], { memoryMb: 64, fileSizeMb: 512 }, false);
+    expect(r.output).toContain('done');
+    expect(r.output).not.toContain('rc=0');
+  }, 90_000);
+
   it('leaves the worker able to run the next command normally after both limits were hit', async () => {
     const r = await run(['node', '-e', 'console.log("fine")'], { memoryMb: 128, diskMb: 16 }, false);
     expect(r.verdict).toBe('exited with code 0');

@@ -31,6 +31,7 @@ describe('bubblewrap arguments', () => {
       '--ro-bind /etc /etc',
       '--ro-bind /dev/null /etc/shadow',
       '--tmpfs /etc/ssh',
+      '--tmpfs /dev/shm',
       '--tmpfs /tmp',
       `--bind ${wt} ${wt}`,
       '--ro-bind /r/.git /r/.git',
@@ -56,5 +57,16 @@ describe('bubblewrap arguments', () => {
     expect(args).toEqual(
       expect.arrayContaining(['--clearenv', '--setenv', 'PATH', '/usr/bin', '--cap-drop', 'ALL']),
     );
+  });
+
+  it('caps every tmpfs a command can write, /dev/shm included, and lets it make no user namespace of its own', () => {
+    const args = bwrapArgs({ ...base, mounts: { workdir: '/w' }, tmpfsBytes: 1024 }, ['x']);
+    for (const dir of ['/dev/shm', '/tmp', '/sandbox-home'])
+      expect(args.slice(args.indexOf(dir) - 3, args.indexOf(dir))).toEqual(['--size', '1024', '--tmpfs']);
+    expect(args.slice(args.indexOf('/dev/shm') + 1, args.indexOf('/dev/shm') + 3)).toEqual([
+      '--remount-ro',
+      '/dev',
+    ]);
+    expect(args).toEqual(expect.arrayContaining(['--unshare-user', '--disable-userns']));
   });
 });
