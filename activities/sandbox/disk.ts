@@ -8,16 +8,22 @@ import { spawn } from 'node:child_process';
  * RLIMIT_FSIZE still caps each file.
  */
 
-/** Bytes the folder uses on disk (hard links once, symlinks not followed, one file system), or null. */
-export function diskUsage(dir: string): Promise<number | null> {
+/**
+ * Bytes the folders use on disk together (hard links once, symlinks not followed, one file system per
+ * folder), or null. Every folder the command can write counts: a scratch folder outside the worktree
+ * (the quality gate's) is disk all the same.
+ */
+export function diskUsage(dirs: string | readonly string[]): Promise<number | null> {
   return new Promise((resolve) => {
-    const du = spawn('du', ['-s', '-x', '-B1', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const du = spawn('du', ['-s', '-x', '-B1', '-c', '--', ...[dirs].flat()], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     du.stdout.on('data', (c: Buffer) => (out += c.toString()));
     du.on('error', () => resolve(null));
     // du exits 1 when a file vanished mid-walk (a build deleting its temp files); its total still counts.
     du.on('close', () => {
-      const bytes = Number(/^(\d+)/.exec(out)?.[1]);
+      const bytes = Number(/^(\d+)\ttotal$/m.exec(out)?.[1]);
       resolve(Number.isFinite(bytes) ? bytes : null);
     });
   });
@@ -30,15 +36,15 @@ export interface DiskWatch {
   stop(): void;
 }
 
-/** Measures `dir` about every `intervalMs` (longer when a measurement is slow) until stopped. */
-export function watchDisk(dir: string, quotaBytes: number, intervalMs = 500): DiskWatch {
+/** Measures `dirs` about every `intervalMs` (longer when a measurement is slow) until stopped. */
+export function watchDisk(dirs: string | readonly string[], quotaBytes: number, intervalMs = 500): DiskWatch {
   const controller = new AbortController();
   let over: number | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     const started = Date.now();
-    const used = await diskUsage(dir);
+    const used = await diskUsage(dirs);
     if (stopped) return;
     if (used !== null && used > quotaBytes) {
       over = used;

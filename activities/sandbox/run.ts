@@ -123,7 +123,8 @@ async function runConfined(
   ];
   const prefix = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', ...rlimits, '--'] : [];
   const join = made.cgroup ? made.cgroup.procsFiles.join(':') : '';
-  const disk = watchDisk(workdir, policy.diskMb * 1024 * 1024);
+  const written = [workdir, ...(req.writable ?? [])];
+  const disk = watchDisk(written, policy.diskMb * 1024 * 1024);
   let diskUsed: number | null = null;
   // The first process joins the cgroup before it execs anything, so nothing it starts escapes the limits.
   let hits = { processes: false, memory: false };
@@ -138,7 +139,7 @@ async function runConfined(
     afterExit: async () => {
       disk.stop();
       // Measured once more at the end: a command that wrote fast and exited between two looks is caught too.
-      const after = disk.over() ?? (await diskUsage(workdir));
+      const after = disk.over() ?? (await diskUsage(written));
       if (after !== null && after > policy.diskMb * 1024 * 1024) diskUsed = after;
       if (!made.cgroup) return;
       hits = made.cgroup.hits();

@@ -1,4 +1,5 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runInSandbox } from '../../../activities/sandbox/run';
 import { parseConfig } from '../../../lib/config';
@@ -106,6 +107,24 @@ describe('total limits on a sandboxed command', () => {
     const r = await run(['/bin/sh', '-c', nested], { memoryMb: 64, fileSizeMb: 512 }, false);
     expect(r.output).toContain('done');
     expect(r.output).not.toContain('rc=0');
+  }, 90_000);
+
+  it("counts the extra writable folders (the gate's scratch folder) against the disk quota too", async () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'br-scratch-'));
+    try {
+      const fill = FILL.replace(/> fill\$i/, `> ${scratch}/fill$i`);
+      const r = await runInSandbox({
+        argv: ['/bin/sh', '-c', fill],
+        dir: host.worktree,
+        policy: policy({ fileSizeMb: 1, diskMb: 16 }),
+        workerEnv: host.workerEnv,
+        writable: [scratch],
+      });
+      expect(r.diskLimited).toBe(true);
+      expect(r.timedOut).toBe(false);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it('leaves the worker able to run the next command normally after both limits were hit', async () => {
