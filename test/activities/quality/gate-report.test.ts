@@ -63,4 +63,32 @@ module.exports = [{ files: ['**/*.js'], rules: {} }];
     expect(errorText(result)).toMatch(/quality gate/i);
     assertUntouched(v, before, errorText(result));
   });
+
+  it('does not mask (and stall on, or overflow the stack with) a report of many megabytes the model wrote', async () => {
+    // A report is a few KB of findings; this one is 15 MB of percent-encoding the masking decodes.
+    v.repo.write(
+      'eslint.config.js',
+      `const fs = require('fs');
+const out = process.argv[process.argv.indexOf('--output') + 1];
+process.on('exit', () => {
+  const failed = ['%41%42'.repeat(2_500_000)];
+  fs.writeFileSync(out, JSON.stringify({ passed: false, base: 'x', files: 0, score: null, threshold: 0, failed, subScores: [], findings: [] }));
+});
+module.exports = [{ files: ['**/*.js'], rules: {} }];
+`,
+    );
+    const base = v.repo.commitAll('lint config');
+    v.repo.write('src/total.js', 'module.exports = 1;\n');
+    v.repo.commitAll('change');
+    const gate = gateSettings(parseConfig({ quality: { gate: { measure: ['lintErrors'] } } }).quality, '')!;
+    const acts = createGitActivities({ config: parseConfig({}) });
+    const before = v.snapshot();
+    const { result, stallMs } = await longestStall(() =>
+      acts.checkQualityGate({ worktreePath: v.repo.dir, baseCommit: base, taskId: 't1', gate }),
+    );
+    expect(errorText(result)).toMatch(/quality gate/i);
+    expect(errorText(result)).not.toMatch(/call stack/);
+    expect(stallMs).toBeLessThan(2000);
+    assertUntouched(v, before, errorText(result));
+  });
 });
