@@ -36,7 +36,10 @@ export async function commitDesignIn(
   const out = path.join(dir, design.outDir);
   // The build branch may hold what earlier tasks wrote: no symlink on the way is followed.
   for (const f of files) writeRegularFile(dir, path.join(out, f.path), f.content);
-  await git(dir, ['add', '--', design.outDir]);
+  // The files by name, never the folder: `git add <folder>` runs `git status` in a nested repository
+  // there (a gitlink an earlier task committed), whose config (a filter driver) the model wrote.
+  const written = files.map((f) => path.posix.join(design.outDir.split(path.sep).join('/'), f.path));
+  await git(dir, ['update-index', '--add', '-z', '--stdin'], { input: `${written.join('\0')}\0` });
   const staged = await runGit(dir, ['diff', '--cached', '--quiet'], { allowFailure: true });
   if (staged.code === 0) return { commit: null };
   const message = `Design system: ${design.profile} × ${design.pattern} (br design generate)\n\nThe coding agent follows ${design.outDir}/DESIGN.md.\n\n${trailers({ buildId: args.buildId })}\n`;
