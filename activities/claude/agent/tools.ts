@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { RE2JS } from 're2js';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureClass } from '../../../lib/failures';
 import type { SandboxPolicy } from '../../../lib/sandbox/policy';
@@ -186,11 +187,16 @@ async function runTool(name: string, rawInput: unknown, ctx: ToolContext): Promi
         return { content: `Edited ${displayPath(ctx.root, file)}.`, isError: false };
       }
       case 'search_files': {
-        let regex: RegExp;
+        // RE2's linear-time matching: the model's pattern runs on the worker's thread, where a
+        // backtracking one such as (a+)+$ held the event loop for 23 s on four short lines.
+        let regex: RE2JS;
         try {
-          regex = new RegExp(field(input, 'pattern'));
+          regex = RE2JS.compile(field(input, 'pattern'));
         } catch (err) {
-          throw new ToolError(`Invalid regular expression: ${(err as Error).message}`);
+          if (err instanceof ToolError) throw err;
+          throw new ToolError(
+            `Invalid regular expression (RE2 syntax: no lookaround or backreferences): ${(err as Error).message}`,
+          );
         }
         const dir = await resolveInside(ctx.root, input.path ?? '.');
         const files: string[] = [];
@@ -204,7 +210,7 @@ async function runTool(name: string, rawInput: unknown, ctx: ToolContext): Promi
           if (!info?.isFile() || info.size > 1_000_000) continue;
           const lines = (await readFile(full, 'utf8')).split('\n');
           lines.forEach((line, i) => {
-            if (matches.length < MAX_MATCHES && regex.test(line))
+            if (matches.length < MAX_MATCHES && regex.matcher(line).find())
               matches.push(`${rel}:${i + 1}: ${line.slice(0, 300)}`);
           });
         }

@@ -1,0 +1,36 @@
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { executeTool, type ToolContext } from '../../../../activities/claude/agent/tools';
+import { longestStall } from '../../../fixtures/attack-kit';
+import { testPolicy } from '../../../fixtures/sandbox/policy';
+
+/** search_files runs the model's regular expression on the worker's own thread. */
+describe("the agent's search tool", () => {
+  let base: string;
+  let ctx: ToolContext;
+  beforeEach(() => {
+    base = mkdtempSync(path.join(tmpdir(), 'br-review-tools-'));
+    ctx = { root: realpathSync(base), allowedCommands: [], sandbox: testPolicy() };
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it('keeps the worker responsive on a pattern that backtracks catastrophically', async () => {
+    // A backtracking engine takes seconds per line here (and forever on a longer one).
+    writeFileSync(path.join(base, 'a.txt'), `${'a'.repeat(26)}!\n`.repeat(4));
+    const { result, stallMs } = await longestStall(() =>
+      executeTool('search_files', { pattern: '(a+)+$' }, ctx),
+    );
+    expect(result).toEqual({ content: 'No matches.', isError: false });
+    expect(stallMs).toBeLessThan(1000);
+  }, 120_000);
+
+  it('still finds what an ordinary pattern matches, and refuses what it cannot run with a clear message', async () => {
+    writeFileSync(path.join(base, 'b.ts'), 'const x = 1;\nexport function total() {}\n');
+    const found = await executeTool('search_files', { pattern: '^export\\s+function\\s+(\\w+)' }, ctx);
+    expect(found).toEqual({ content: 'b.ts:2: export function total() {}', isError: false });
+    const bad = await executeTool('search_files', { pattern: '(' }, ctx);
+    expect(bad.isError).toBe(true);
+    expect(bad.content).toMatch(/^Invalid regular expression/);
+  });
+});
