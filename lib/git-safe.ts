@@ -91,6 +91,14 @@ export interface GitOptions {
   maxOutputBytes?: number;
 }
 
+/**
+ * The cap when a caller names none. Git's output is one string in the worker, and V8 throws past ~512M
+ * characters from inside the stream's handler, which nothing catches: 140,000 empty files under a long
+ * folder path the model made (42 MB on disk) had `ls-files --others` kill the whole worker, and its
+ * retry the next one. 128 MiB is far above any listing or patch BuildRunner reads.
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = 128 * 1024 * 1024;
+
 export function gitEnv(options: Pick<GitOptions, 'env' | 'network'> = {}): NodeJS.ProcessEnv {
   const env = options.network ? { ...process.env } : scrubEnv(process.env);
   for (const name of PROGRAM_VARS) delete env[name];
@@ -116,7 +124,7 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
     let stderr = '';
     let printed = 0;
     let tooLarge = false;
-    const limit = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+    const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const collect = (into: 'out' | 'err') => (c: Buffer) => {
       printed += c.length;
       if (printed > limit) {

@@ -7,7 +7,7 @@ import { citationsIn, indexResults, type GapInput, type TaskEvidence } from '../
 import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { readRegularFile, UnsafeFileError } from '../../lib/safe-fs';
-import { git, refExists, runGit } from '../git/run';
+import { git, GitError, refExists, runGit } from '../git/run';
 
 /**
  * Reads the evidence of a gap analysis from a repository: the spec and the tests (at the build branch,
@@ -60,8 +60,15 @@ async function readAt(repo: string, ref: string | null, file: string): Promise<s
       throw err;
     }
   }
-  const r = await runGit(repo, ['show', `${ref}:${file}`], { allowFailure: true });
-  return r.code === 0 ? r.stdout : null;
+  // A committed file can be as large as fileSizeMb (1 GB): past the cap it is skipped like one in the tree.
+  const r = await runGit(repo, ['show', `${ref}:${file}`], {
+    allowFailure: true,
+    maxOutputBytes: MAX_FILE_BYTES,
+  }).catch((err: unknown) => {
+    if (err instanceof GitError && err.tooLarge) return null;
+    throw err;
+  });
+  return r?.code === 0 ? r.stdout : null;
 }
 
 /** Files a commit changed against its first parent; null when it is not on the branch. */

@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
-import { git, runGit } from '../../lib/git-safe';
+import { DEFAULT_MAX_OUTPUT_BYTES, git, GitError, runGit } from '../../lib/git-safe';
 import { useTempRepo } from '../fixtures/repo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -72,5 +80,18 @@ describe('git outside the sandbox', () => {
       expect(env(gitEnv()).trim()).toBe('unset');
       expect(env(gitEnv({ network: true })).trim()).toBe('token-that-must-not-leak');
     });
+
+    it('rejects output past its default cap instead of growing one string until the worker dies', async () => {
+      // Untracked files under a 3.8 KB folder path: `ls-files --others` prints ~150 MB for 40,000 empty
+      // files (1,600 times more such files, 42 MB on disk, crashed the worker with "Invalid string length").
+      let dir = repo.dir;
+      for (let i = 0; i < 15; i++) dir = path.join(dir, String.fromCharCode(97 + i).repeat(250));
+      mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < 40_000; i++) writeFileSync(path.join(dir, `${i}`.padStart(7, '0')), '');
+      const listed = await runGit(repo.dir, ['ls-files', '-z', '--others']).catch((e: unknown) => e);
+      expect(listed).toBeInstanceOf(GitError);
+      expect((listed as GitError).tooLarge).toBe(true);
+      expect(DEFAULT_MAX_OUTPUT_BYTES).toBeLessThan(512 * 1024 * 1024);
+    }, 120_000);
   });
 });
