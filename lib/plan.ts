@@ -1,6 +1,12 @@
 /** A build plan: tasks with dependencies and the files they expect to touch. Pure types and validation. */
 
 export type Complexity = 'simple' | 'moderate' | 'complex' | 'critical';
+const LEVELS: readonly Complexity[] = ['simple', 'moderate', 'complex', 'critical'];
+
+/** The level above `level`; null above critical. */
+export function nextComplexity(level: Complexity): Complexity | null {
+  return LEVELS[LEVELS.indexOf(level) + 1] ?? null;
+}
 
 export interface PlannedTask {
   id: string;

@@ -5,7 +5,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CostReport, ReservationGrant, ReservationRequest } from './core/port';
-import type { BudgetProgress, BuildStatus, ProgressSnapshot } from './core/progress';
+import type { ProgressSnapshot } from './core/progress';
+import type { SteeringState } from './core/steering';
 
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -14,13 +15,7 @@ export const cancelSignal = defineSignal<[reason?: string]>('cancel');
 export const raiseBudgetSignal = defineSignal<[usd: string]>('raiseBudget');
 export const progressQuery = defineQuery<ProgressSnapshot>('progress');
 
-/** What a steering update answers: the build's state once the change is applied. */
-export interface SteeringState {
-  status: BuildStatus;
-  paused: boolean;
-  running: number;
-  budget: BudgetProgress;
-}
+export type { SteeringState } from './core/steering';
 /** Pause as an Update: the caller gets the accepted state, or the reason it was rejected. */
 export const pauseUpdate = defineUpdate<SteeringState>('pauseBuild');
 /** Raise the budget by this many USD as an Update; a malformed or non-positive amount is rejected. */

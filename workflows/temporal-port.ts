@@ -26,7 +26,6 @@ import {
 } from '@temporalio/workflow';
 import type { FailureDetails } from '../lib/failures';
 import { FailureClass } from '../lib/failures';
-import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import { buildActivities } from './activity-profiles';
 import {
   taskWorkflowId,
@@ -36,6 +35,7 @@ import {
   type TaskPort,
 } from './core/port';
 import type { ProgressSnapshot } from './core/progress';
+import { steeringUpdates } from './core/steering';
 import type { BuildResult, BuildWorkflowInput, TaskResult, TaskState, TaskWorkflowInput } from './core/types';
 import * as messages from './messages';
 
@@ -84,9 +84,6 @@ function runtimePort(): RuntimePort {
   };
 }
 
-/** States in which pause and budget raises still mean something. */
-const STEERABLE: readonly string[] = ['PLANNING', 'RUNNING', 'PAUSED', 'WAITING_FOR_BUDGET', 'DRAINING'];
-
 // "USD", not "$": the Web UI renders details as markdown, where two dollar signs open a math span.
 function renderCounts(status: string, c: Record<TaskState, number>, spent: string, limit: string): string {
   return (
@@ -129,20 +126,10 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
       setHandler(messages.progressQuery, () => h.progress());
       progress = () => h.progress();
       // Updates for the steering a caller needs an answer to; rejected ones never reach the history.
-      const state = (): messages.SteeringState => {
-        const p = h.progress();
-        return { status: p.status, paused: p.paused, running: p.counts.RUNNING, budget: p.budget };
-      };
-      const steerable = () => {
-        const { status } = h.progress();
-        if (!STEERABLE.includes(status)) throw new Error(`the build is ${status.toLowerCase()}`);
-      };
-      setHandler(messages.pauseUpdate, () => (h.pause(), state()), { validator: steerable });
-      setHandler(messages.raiseBudgetUpdate, (usd) => (h.raiseBudget(usd), state()), {
-        validator: (usd: string) => {
-          steerable();
-          if (!isPositiveUsd(usd)) throw new Error(`the raise ${positiveUsdProblem(usd, '5 or 12.50')}`);
-        },
+      const { pause, raiseBudget } = steeringUpdates(h);
+      setHandler(messages.pauseUpdate, () => pause.apply(), { validator: () => pause.validate() });
+      setHandler(messages.raiseBudgetUpdate, (usd) => raiseBudget.apply(usd), {
+        validator: (usd: string) => raiseBudget.validate(usd),
       });
       // `temporal workflow cancel` (or the Web UI's cancel) means the same as the cancel signal: the body
       // stops cleanly, cancels its tasks and records the outcome, instead of dying mid-step.

@@ -5,7 +5,7 @@
  */
 import { FailureClass, isFailureClass, type FailureDetails } from '../../lib/failures';
 import type { ModelCatalog, ModelEntry } from '../../lib/models';
-import type { Complexity } from '../../lib/plan';
+import { nextComplexity, type Complexity } from '../../lib/plan';
 import { alternateModel, fasterModel, largerContextModel, modelById, strongerModel } from './routing';
 
 /** What a repair attempt is fed, by the failure that asked for it. */
@@ -42,12 +42,6 @@ export interface FallbackState {
    * higher each time an attempt spends its whole share without finishing.
    */
   shareLevel: Complexity;
-}
-
-const LEVELS: readonly Complexity[] = ['simple', 'moderate', 'complex', 'critical'];
-
-function nextLevel(level: Complexity): Complexity | null {
-  return LEVELS[LEVELS.indexOf(level) + 1] ?? null;
 }
 
 export type FallbackAction =
@@ -232,7 +226,7 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
     case FailureClass.AGENT_INCOMPLETE: {
       // Running out of money says the task is bigger than estimated, not that the model is too weak:
       // a share sized for the estimated level cuts an underestimated task off on every tier.
-      const bigger = input.budgetShareSpent ? nextLevel(s.shareLevel) : null;
+      const bigger = input.budgetShareSpent ? nextComplexity(s.shareLevel) : null;
       if (bigger) {
         s.shareLevel = bigger;
         return go(

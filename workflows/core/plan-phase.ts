@@ -1,18 +1,12 @@
 import type { ComplexityEstimate } from '../../lib/contracts';
-import { failedStep } from '../../lib/failure-hints';
 import { validatePlan, type Plan } from '../../lib/plan';
 import type { BuildPort } from './port';
+import { stepFailure, type StepFailure } from './step';
 import type { BuildWorkflowInput } from './types';
-
-/** Why the plan phase ended the build: the failure's class (when typed) and its message. */
-export interface PhaseFailure {
-  code?: string;
-  message: string;
-}
 
 export type PlanPhaseResult =
   | { ok: true; plan: Plan; estimates: Record<string, ComplexityEstimate> }
-  | { ok: false; plan?: Plan; problems: string[]; failure?: PhaseFailure };
+  | { ok: false; plan?: Plan; problems: string[]; failure?: StepFailure };
 
 /**
  * The first phase of a build: the plan (given, or from the planner activity), its validation, the
@@ -24,20 +18,15 @@ export async function planPhase(
   input: BuildWorkflowInput,
   spent: (usd: string) => void,
 ): Promise<PlanPhaseResult> {
-  type Step<T> = { value: T; failure?: undefined } | { failure: PhaseFailure };
+  type Step<T> = { value: T; failure?: undefined } | { failure: StepFailure };
   const step = async <T>(name: string, run: () => Promise<T>): Promise<Step<T>> => {
     try {
       return { value: await run() };
     } catch (err) {
-      const d = port.describeError(err);
-      // A cancel or an error of the workflow code itself is the host's to handle; a failed step ends
-      // the build with its reason.
-      if (d.cancelled || d.internal) throw err;
-      const message = failedStep(name, d.type, d.message);
-      return { failure: { ...(d.type ? { code: d.type } : {}), message } };
+      return { failure: stepFailure(port, name, err) };
     }
   };
-  const failed = (f: PhaseFailure, plan?: Plan): PlanPhaseResult => ({
+  const failed = (f: StepFailure, plan?: Plan): PlanPhaseResult => ({
     ok: false,
     ...(plan ? { plan } : {}),
     problems: [f.message],

@@ -16,7 +16,9 @@ import type {
   TaskPort,
 } from '../core/port';
 import { taskWorkflowId } from '../core/port';
+import { steeringUpdates, type SteeringUpdates } from '../core/steering';
 import type { BuildResult, BuildWorkflowInput, TaskResult, TaskWorkflowInput } from '../core/types';
+import { Execution } from './execution';
 import { VirtualLoop } from './loop';
 
 /** A scripted activity: how long it takes in virtual ms, and what it does when it completes. */
@@ -62,11 +64,13 @@ export interface TraceEvent {
   outcome?: TaskResult['outcome'];
 }
 
+export type SimControl = { afterMs: number; apply: (h: BuildHandlers, updates: SteeringUpdates) => void };
+
 export interface SimulationOptions {
   input: BuildWorkflowInput;
   activities: SimActivities;
-  /** Signals sent at virtual times (ms after the start). */
-  controls?: { afterMs: number; apply: (h: BuildHandlers) => void }[];
+  /** Signals at virtual times (ms after the start); `updates` carry the steering rules Temporal validates by. */
+  controls?: SimControl[];
   /** Suggest continue-as-new after this many task starts in one run (exercises carry-over). */
   continueAsNewAfterStarts?: number;
   /** Changes (patched() ids) this run behaves as if made before, as a replayed older history does. */
@@ -81,31 +85,6 @@ export interface SimulationRun {
   endedAt: number;
   runs: number;
   loop: VirtualLoop;
-}
-
-/** One workflow execution's cancellation state. */
-class Execution {
-  cancelled = false;
-  shield = 0;
-  private readonly cancels = new Set<() => void>();
-  done = false;
-
-  track(cancel: () => void): () => void {
-    if (this.shield > 0) return () => undefined;
-    this.cancels.add(cancel);
-    return () => void this.cancels.delete(cancel);
-  }
-
-  cancel(): void {
-    if (this.cancelled || this.done) return;
-    this.cancelled = true;
-    for (const c of [...this.cancels]) c();
-    this.cancels.clear();
-  }
-
-  get cancellable(): boolean {
-    return this.cancelled && this.shield === 0;
-  }
 }
 
 export const SIM_EPOCH = Date.UTC(2026, 0, 1);
@@ -223,8 +202,9 @@ export async function simulateBuild(options: SimulationOptions): Promise<Simulat
       },
     );
   };
+  const control = (h: BuildHandlers | undefined, c: SimControl) => h && c.apply(h, steeringUpdates(h));
   for (const c of options.controls ?? [])
-    loop.schedule(startedAt + c.afterMs, () => buildHandlers && c.apply(buildHandlers));
+    loop.schedule(startedAt + c.afterMs, () => control(buildHandlers, c));
   runOnce(options.input);
   await loop.run(() => final !== undefined || failure !== undefined);
   if (failure !== undefined)

@@ -1,4 +1,4 @@
-import { LATE_FAILURE_HINT } from '../../../workflows/core/build-body';
+import { LATE_FAILURE_HINT } from '../../../workflows/core/build-end';
 import type { BuildHandlers } from '../../../workflows/core/port';
 import { createFakeActivities, simulationInput } from '../../../workflows/simulation/fakes';
 import { SimFailure, simulateBuild, type SimActivities } from '../../../workflows/simulation/runtime';

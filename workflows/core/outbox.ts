@@ -1,0 +1,52 @@
+/**
+ * What the build has to write down and has not yet: task records and telemetry events, kept in the
+ * order they happened and written when the build loop comes round (`flush`).
+ */
+import type { RecordTaskInput, TelemetryEventInput, TelemetryType } from '../../lib/contracts';
+import type { RuntimePort } from './port';
+import { FailedStep } from './step';
+import { telemetryEvent } from './telemetry';
+
+export class Outbox {
+  private events: TelemetryEventInput[] = [];
+  private records: RecordTaskInput[] = [];
+
+  constructor(
+    private readonly buildId: string,
+    private readonly now: () => number,
+  ) {}
+
+  record(task: RecordTaskInput): void {
+    this.records.push(task);
+  }
+
+  /** `scope` makes the event's idempotency key (one BUDGET_ALERT per threshold); `model` is for per-model metrics. */
+  event(
+    type: TelemetryType,
+    taskId: string | undefined,
+    data: Record<string, unknown>,
+    scope: string = type,
+    model?: string,
+  ): void {
+    const at = this.now();
+    this.events.push(telemetryEvent({ type, buildId: this.buildId, taskId, model, at, scope, data }));
+  }
+
+  /** Writes the pending task records, then the pending events; a failure names the step that broke. */
+  async flush(port: Pick<RuntimePort, 'activities'>): Promise<void> {
+    const records = this.records.splice(0);
+    // The awaits stay in this function (no wrapper): an extra promise hop would reorder the body's
+    // reactions within one workflow activation, and running builds replay this order.
+    try {
+      if (records.length) await Promise.all(records.map((r) => port.activities.recordTask(r)));
+    } catch (err) {
+      throw new FailedStep('Recording task results', err);
+    }
+    const events = this.events.splice(0);
+    try {
+      if (events.length) await port.activities.emitEvents(events);
+    } catch (err) {
+      throw new FailedStep('Writing build events', err);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The build's tasks: the compact state of each (for progress, records and carry-over) kept in step with
+ * the scheduler's. Every task that settles here is recorded, and every task a failure blocks gets a
+ * TASK_BLOCKED event, through the outbox.
+ */
+import type { BuildOutcome, ComplexityEstimate } from '../../lib/contracts';
+import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
+import Decimal from 'decimal.js';
+import { isFailureClass } from '../../lib/failures';
+import { carryOver, taskRecord } from './build-records';
+import { countStates, decideOutcome, levelOf, schedulable } from './build-report';
+import type { Outbox } from './outbox';
+import { DagScheduler } from './scheduler';
+import type { DescribedError, ReservationGrant, TaskHandle } from './port';
+import type { BuildCarryOver, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
+
+export class TaskBook {
+  readonly tasks = new Map<string, CompactTaskState>();
+  private readonly scheduler: DagScheduler;
+  /** The running tasks' workflows. */
+  private readonly handles = new Map<string, TaskHandle>();
+
+  constructor(
+    private readonly input: BuildWorkflowInput,
+    readonly plan: Plan,
+    readonly estimates: Record<string, ComplexityEstimate>,
+    private readonly outbox: Outbox,
+    private readonly now: () => number,
+  ) {
+    const finished = input.carried?.finished ?? {};
+    for (const t of plan.tasks)
+      this.tasks.set(t.id, finished[t.id] ?? { state: 'PENDING', attempts: 0, costUsd: '0' });
+    const carriedStates = Object.fromEntries(Object.entries(finished).map(([id, s]) => [id, s.state]));
+    this.scheduler = new DagScheduler(schedulable(plan, estimates), carriedStates);
+    this.syncBlocked();
+  }
+
+  get isFinished(): boolean {
+    return this.scheduler.isFinished();
+  }
+
+  get runningCount(): number {
+    return this.scheduler.runningCount;
+  }
+
+  pickStartable(parallel: number): string[] {
+    return this.scheduler.pickStartable(parallel);
+  }
+
+  /** A task's share of a cost report, so progress shows it while the task runs. */
+  addCost(id: string, usd: string): void {
+    const task = this.tasks.get(id);
+    if (task) task.costUsd = new Decimal(task.costUsd).plus(usd).toString();
+  }
+
+  /** The result of a task whose workflow failed or was terminated (it could not report its own). */
+  resultOfError(id: string, d: DescribedError): TaskResult {
+    const state = this.tasks.get(id)!;
+    return {
+      taskId: id,
+      outcome: d.cancelled ? 'CANCELLED' : 'FAILED',
+      attempts: state.attempts,
+      costUsd: state.costUsd,
+      error: d.message,
+      ...(isFailureClass(d.type) ? { failureClass: d.type } : {}),
+    };
+  }
+
+  /** What the next run starts from after continue-as-new (running tasks were drained first). */
+  carryOver(run: Omit<Parameters<typeof carryOver>[0], 'plan' | 'estimates' | 'tasks'>): BuildCarryOver {
+    return carryOver({ plan: this.plan, estimates: this.estimates, tasks: this.tasks, ...run });
+  }
+
+  /** Marks `id` running; returns its planned task and complexity level. */
+  start(id: string): { task: PlannedTask; level: Complexity; state: CompactTaskState } {
+    const task = this.plan.tasks.find((t) => t.id === id)!;
+    this.scheduler.start(id);
+    const state = this.tasks.get(id)!;
+    Object.assign(state, { state: 'RUNNING', startedAt: this.now() });
+    return { task, level: levelOf(this.estimates, this.plan, id), state };
+  }
+
+  /** A started task's workflow; cancelled at once when the build stopped while it was starting. */
+  track(handle: TaskHandle, stopped: boolean): void {
+    this.handles.set(handle.taskId, handle);
+    if (stopped) handle.cancel();
+  }
+
+  /** Cancels every running task (each still cleans up and reports). */
+  cancelAll(): void {
+    for (const h of this.handles.values()) h.cancel();
+  }
+
+  /** Books a granted attempt; false when the task no longer runs, so nobody waits for the answer. */
+  granted(g: ReservationGrant): boolean {
+    const task = this.tasks.get(g.taskId);
+    if (g.granted && task) task.attempts = Math.max(task.attempts, g.attempt);
+    return this.handles.has(g.taskId);
+  }
+
+  /** Settles a task with its result; its dependents may now be ready, or blocked. */
+  end(id: string, result: TaskResult): void {
+    this.handles.delete(id);
+    const outcome =
+      result.outcome === 'SUCCEEDED' || result.outcome === 'CANCELLED' ? result.outcome : 'FAILED';
+    const state = this.tasks.get(id)!;
+    Object.assign(state, {
+      state: outcome,
+      attempts: result.attempts,
+      costUsd: result.costUsd,
+      finishedAt: this.now(),
+    });
+    if (result.model) state.model = result.model;
+    if (result.failureClass) state.failureClass = result.failureClass;
+    if (result.error) state.error = result.error;
+    if (result.mergeCommit) state.mergeCommit = result.mergeCommit;
+    if (result.verification) state.verification = result.verification;
+    this.record(id, state);
+    this.scheduler.finish(id, outcome);
+    this.syncBlocked();
+  }
+
+  /** The build stops: no pending task will start. */
+  abandonPending(): void {
+    this.scheduler.abandonPending('CANCELLED');
+    this.syncBlocked();
+  }
+
+  /** The build failed late: running tasks count as cancelled (their handles were cancelled), and no more start. */
+  cancelRunning(): void {
+    for (const [id, t] of this.tasks)
+      if (t.state === 'RUNNING') {
+        Object.assign(t, { state: 'CANCELLED', finishedAt: this.now() });
+        this.record(id, t);
+      }
+    this.abandonPending();
+  }
+
+  outcome(stopped: 'CANCELLED' | 'BUDGET_EXHAUSTED' | undefined): BuildOutcome {
+    return decideOutcome(countStates([...this.tasks.values()].map((t) => t.state)), stopped);
+  }
+
+  /** Mirrors scheduler-side BLOCKED (and CANCELLED) into the compact state, with a record and an event each. */
+  private syncBlocked(): void {
+    for (const [id, s] of this.scheduler.states) {
+      const t = this.tasks.get(id)!;
+      if ((s === 'BLOCKED' || s === 'CANCELLED') && t.state === 'PENDING') {
+        t.state = s;
+        t.finishedAt = this.now();
+        this.record(id, t);
+        if (s === 'BLOCKED')
+          this.outbox.event('TASK_BLOCKED', id, {
+            dependsOn: this.plan.tasks.find((x) => x.id === id)?.dependsOn ?? [],
+          });
+      }
+    }
+  }
+
+  private record(id: string, t: CompactTaskState): void {
+    this.outbox.record(taskRecord(this.input, this.plan, this.estimates, id, t));
+  }
+}
+
+/** The tasks of a build, none before its tasks are booked. */
+export function tasksOf(book: TaskBook | undefined): Map<string, CompactTaskState> {
+  return book?.tasks ?? new Map<string, CompactTaskState>();
+}
