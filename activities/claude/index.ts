@@ -9,8 +9,7 @@ import type { Plan } from '../../lib/plan';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { callKeyPrefix } from './activity-context';
 import { withKeepAlive } from './activity-context';
-import { runAgentLoop } from './agent/loop';
-import { runClaudeCode } from './code/engine';
+import { ENGINES } from './engines';
 import { createAnthropicClient } from './client';
 import { failure } from '../failure';
 import { estimateWithClaude } from './estimator';
@@ -108,23 +107,19 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
       };
       // The engine is chosen here, inside the activity, so the workflows' commands are the same for both.
       const engine = input.engine ?? deps.config.agent.engine;
+      const run = ENGINES[engine];
       return withKeepAlive(() =>
-        engine === 'claude-code'
-          ? runClaudeCode(
-              {
-                client: anthropic(),
-                db: deps.db,
-                config: deps.config,
-                apiKey: deps.apiKey,
-                env: deps.env,
-                ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
-              },
-              resolved,
-            )
-          : runAgentLoop(
-              { client: anthropic(), db: deps.db, config: deps.config, apiKey: deps.apiKey, env: deps.env },
-              resolved,
-            ),
+        run(
+          {
+            client: anthropic(),
+            db: deps.db,
+            config: deps.config,
+            apiKey: deps.apiKey,
+            env: deps.env,
+            ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
+          },
+          resolved,
+        ),
       );
     },
   };

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SdkUsage } from './sdk';
+import { entriesOf, jsonOrText, passHeaders, readBody } from './proxy-http';
+import { jsonMessage, StreamMeter } from './stream-meter';
 
 /**
  * A loopback pass-through between Claude Code and the Anthropic API, owned by one agent attempt. Claude
@@ -55,241 +57,192 @@ export interface MeteringProxy {
 /** What Claude Code sends instead of the key: the proxy replaces it (a key-shaped value would be masked in logs anyway). */
 export const PLACEHOLDER_KEY = 'buildrunner-proxy-sets-the-key';
 
-const HOP_BY_HOP = new Set([
-  'host',
-  'connection',
-  'content-length',
-  'transfer-encoding',
-  'keep-alive',
-  'accept-encoding',
-  'authorization',
-  'x-api-key',
-]);
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => resolve(raw));
-    req.on('error', reject);
-  });
-}
-
-function mergeUsage(a: SdkUsage, b: SdkUsage | undefined): SdkUsage {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b ?? {}))
-    if (typeof v === 'number') (out as Record<string, number>)[k] = v;
-  return out;
-}
-
-/** Follows one SSE stream's message_start / message_delta / message_stop / error events. */
-class StreamMeter {
-  private buffer = '';
-  message: { id: string; model: string; usage: SdkUsage } | undefined;
-  done = false;
-  error: { type?: string; message?: string } | undefined;
-
-  push(chunk: string): void {
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const event = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const data = event
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).trimStart())
-        .join('\n');
-      if (data) this.onData(data);
-    }
-  }
-
-  private onData(data: string): void {
-    let parsed: {
-      type?: string;
-      message?: { id: string; model: string; usage: SdkUsage };
-      usage?: SdkUsage;
-      error?: { type?: string; message?: string };
-    };
-    try {
-      parsed = JSON.parse(data) as typeof parsed;
-    } catch {
-      return;
-    }
-    if (parsed.type === 'message_start' && parsed.message)
-      this.message = {
-        id: parsed.message.id,
-        model: parsed.message.model,
-        usage: parsed.message.usage ?? {},
-      };
-    else if (parsed.type === 'message_delta' && this.message)
-      // The delta's usage is cumulative: it replaces what message_start said.
-      this.message.usage = mergeUsage(this.message.usage, parsed.usage);
-    else if (parsed.type === 'message_stop') this.done = true;
-    else if (parsed.type === 'error') this.error = parsed.error ?? {};
-  }
-}
-
 /** A call to the model (POST /v1/messages), as opposed to token counting or any other endpoint. */
 export function isModelCall(method: string | undefined, path: string): boolean {
   return method === 'POST' && /^\/v1\/messages(\?|$)/.test(path);
 }
 
-export async function startMeteringProxy(options: ProxyOptions): Promise<MeteringProxy> {
-  let firstError: UpstreamError | undefined;
-  let stopped: string | undefined;
-  let recordFailure: unknown;
-  const inFlight = new Set<AbortController>();
-  // The cost of the previous message is recorded (and the limits checked) before the next request goes out.
-  let recording: Promise<void> = Promise.resolve();
-  const upstream = options.upstream.replace(/\/+$/, '');
+/** The proxy's state over the attempt. */
+interface ProxyState {
+  options: ProxyOptions;
+  upstream: string;
+  firstError: UpstreamError | undefined;
+  stopped: string | undefined;
+  recordFailure: unknown;
+  inFlight: Set<AbortController>;
+  /** The cost of the previous message is recorded (and the limits checked) before the next request goes out. */
+  recording: Promise<void>;
+}
 
-  const refuse = (res: ServerResponse, status: number, type: string, message: string): void => {
+function refuse(res: ServerResponse, status: number, type: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+}
+
+async function handle(s: ProxyState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req);
+  await s.recording;
+  if (!gate(s, res)) return;
+  const path = req.url ?? '/';
+  // Model calls: priced, and their failures decide the attempt. Other calls (token counting, …) pass through.
+  const metered = isModelCall(req.method, path);
+  const body = metered && raw ? withModel(raw, s.options.model) : raw;
+  const forwarded = await forward(s, req, res, path, body, metered);
+  if (forwarded) await meter(s, res, forwarded, path, metered);
+}
+
+/** Lets a request through, or answers it here: the attempt stopped, or an earlier call already failed. */
+function gate(s: ProxyState, res: ServerResponse): boolean {
+  if (s.stopped) {
+    refuse(res, 400, 'invalid_request_error', s.stopped);
+    return false;
+  }
+  if (s.firstError) {
+    const status = s.firstError.status ?? 529;
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'error', error: { type, message } }));
-  };
+    const body = s.firstError.body ?? {
+      type: 'error',
+      error: { type: 'api_error', message: s.firstError.message },
+    };
+    res.end(JSON.stringify(body));
+    return false;
+  }
+  return true;
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const raw = await readBody(req);
-    await recording;
-    if (stopped) return refuse(res, 400, 'invalid_request_error', stopped);
-    if (firstError) {
-      const status = firstError.status ?? 529;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify(
-          firstError.body ?? { type: 'error', error: { type: 'api_error', message: firstError.message } },
-        ),
-      );
-      return;
-    }
-    const path = req.url ?? '/';
-    // Model calls: priced, and their failures decide the attempt. Other calls (token counting, …) pass through.
-    const metered = isModelCall(req.method, path);
-    let body = raw;
-    if (metered && raw) {
-      try {
-        const parsed = JSON.parse(raw) as { model?: string };
-        if (parsed.model !== options.model) body = JSON.stringify({ ...parsed, model: options.model });
-      } catch {
-        // Not JSON: forwarded as it is; the API answers 400, which is classified like any other error.
-      }
-    }
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers))
-      if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers.set(name, value);
-    headers.set('x-api-key', options.apiKey);
-    headers.set('accept-encoding', 'identity');
+/** The request with the attempt's model: model changes are the workflow's. */
+function withModel(raw: string, model: string): string {
+  try {
+    const parsed = JSON.parse(raw) as { model?: string };
+    return parsed.model === model ? raw : JSON.stringify({ ...parsed, model });
+  } catch {
+    // Not JSON: forwarded as it is; the API answers 400, which is classified like any other error.
+    return raw;
+  }
+}
 
-    // Claude Code gave up on the request (its timeout) or the attempt ended: stop reading the API's answer.
-    const aborted = new AbortController();
-    inFlight.add(aborted);
-    res.on('close', () => {
-      aborted.abort();
-      inFlight.delete(aborted);
+/**
+ * Sends the request upstream with the real key. Returns the API's successful answer to relay; answers
+ * a failure itself (kept as the attempt's first error when the call was a model call).
+ */
+async function forward(
+  s: ProxyState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  body: string,
+  metered: boolean,
+): Promise<{ up: Response; aborted: AbortSignal } | undefined> {
+  const headers = new Headers(passHeaders(Object.entries(req.headers), 'request'));
+  headers.set('x-api-key', s.options.apiKey);
+  headers.set('accept-encoding', 'identity');
+  // Claude Code gave up on the request (its timeout) or the attempt ended: stop reading the API's answer.
+  const aborted = new AbortController();
+  s.inFlight.add(aborted);
+  res.on('close', () => {
+    aborted.abort();
+    s.inFlight.delete(aborted);
+  });
+  let up: Response;
+  try {
+    up = await fetch(`${s.upstream}${path}`, {
+      method: req.method,
+      headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+      signal: aborted.signal,
     });
-    let up: Response;
-    try {
-      up = await fetch(`${upstream}${path}`, {
-        method: req.method,
-        headers,
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
-        signal: aborted.signal,
-      });
-    } catch (err) {
-      if (aborted.signal.aborted || !metered) return void res.destroy();
-      firstError = {
-        kind: 'network',
-        headers: new Headers(),
-        body: undefined,
-        message: String((err as Error).message),
-      };
-      return refuse(res, 502, 'api_error', 'BuildRunner proxy: could not reach the API');
+  } catch (err) {
+    if (aborted.signal.aborted || !metered) return void res.destroy();
+    s.firstError = {
+      kind: 'network',
+      headers: new Headers(),
+      body: undefined,
+      message: String((err as Error).message),
+    };
+    refuse(res, 502, 'api_error', 'BuildRunner proxy: could not reach the API');
+    return undefined;
+  }
+  if (up.ok) return { up, aborted: aborted.signal };
+  const text = await up.text();
+  if (metered)
+    s.firstError = {
+      kind: 'http',
+      status: up.status,
+      headers: up.headers,
+      body: jsonOrText(text),
+      message: text.slice(0, 500),
+    };
+  res.writeHead(up.status, passHeaders(entriesOf(up.headers), 'response'));
+  res.end(text);
+  return undefined;
+}
+
+/**
+ * Relays the API's answer chunk by chunk and, for a model call, meters it: the message's id and usage
+ * go to onMessage (awaited before the answer ends), an error event inside the stream becomes the first error.
+ */
+async function meter(
+  s: ProxyState,
+  res: ServerResponse,
+  { up, aborted }: { up: Response; aborted: AbortSignal },
+  path: string,
+  metered: boolean,
+): Promise<void> {
+  res.writeHead(up.status, passHeaders(entriesOf(up.headers), 'response'));
+  const isStream = (up.headers.get('content-type') ?? '').includes('text/event-stream');
+  const stream = new StreamMeter();
+  let json = '';
+  const decoder = new TextDecoder();
+  const reader = up.body?.getReader();
+  try {
+    for (;;) {
+      const next = reader ? await reader.read() : { done: true as const, value: undefined };
+      if (next.done) break;
+      const chunk = next.value;
+      const text = decoder.decode(chunk, { stream: true });
+      if (metered && isStream) stream.push(text);
+      else if (metered) json += text;
+      // Written after metering, so a broken-off stream's usage is known before Claude Code reacts to it.
+      if (!res.destroyed) res.write(chunk);
     }
-    const responseHeaders: Record<string, string> = {};
-    up.headers.forEach((value, name) => {
-      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(name))
-        responseHeaders[name] = value;
-    });
-    if (!up.ok) {
-      const text = await up.text();
-      if (!metered) {
-        res.writeHead(up.status, responseHeaders);
-        res.end(text);
-        return;
-      }
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // kept as text
-      }
-      firstError = {
-        kind: 'http',
-        status: up.status,
+  } catch (err) {
+    // Claude Code closed the connection (its timeout): what was metered so far is still recorded below.
+    if (!aborted.aborted) throw err;
+  }
+  if (metered) {
+    const found = isStream ? stream.message : jsonMessage(json, s.options.model);
+    if (stream.error && !s.firstError)
+      s.firstError = {
+        kind: 'stream',
         headers: up.headers,
-        body: parsed,
-        message: text.slice(0, 500),
+        body: { type: 'error', error: stream.error },
+        message: stream.error.message ?? 'stream error',
       };
-      res.writeHead(up.status, responseHeaders);
-      res.end(text);
-      return;
+    // Billed even when the stream broke off: the input was processed.
+    if (found) {
+      s.recording = s.options.onMessage({ ...found, path }).catch((err: unknown) => {
+        s.stopped ??= 'BuildRunner could not record the cost of the last call';
+        s.recordFailure ??= err;
+      });
+      await s.recording;
     }
-    res.writeHead(up.status, responseHeaders);
-    const isStream = (up.headers.get('content-type') ?? '').includes('text/event-stream');
-    const meter = new StreamMeter();
-    let json = '';
-    const decoder = new TextDecoder();
-    const reader = up.body?.getReader();
-    try {
-      for (;;) {
-        const next = reader ? await reader.read() : { done: true as const, value: undefined };
-        if (next.done) break;
-        const chunk = next.value;
-        const text = decoder.decode(chunk, { stream: true });
-        if (metered && isStream) meter.push(text);
-        else if (metered) json += text;
-        // Written after metering, so a broken-off stream's usage is known before Claude Code reacts to it.
-        if (!res.destroyed) res.write(chunk);
-      }
-    } catch (err) {
-      // Claude Code closed the connection (its timeout): what was metered so far is still recorded below.
-      if (!aborted.signal.aborted) throw err;
-    }
-    if (metered) {
-      let message: ProxiedMessage | undefined;
-      if (isStream && meter.message) message = { ...meter.message, path };
-      else if (!isStream) {
-        try {
-          const m = JSON.parse(json) as { id?: string; model?: string; usage?: SdkUsage };
-          if (m.id && m.usage) message = { id: m.id, model: m.model ?? options.model, usage: m.usage, path };
-        } catch {
-          // not a message
-        }
-      }
-      if (meter.error && !firstError)
-        firstError = {
-          kind: 'stream',
-          headers: up.headers,
-          body: { type: 'error', error: meter.error },
-          message: meter.error.message ?? 'stream error',
-        };
-      // Billed even when the stream broke off: the input was processed.
-      if (message) {
-        recording = options.onMessage(message).catch((err: unknown) => {
-          stopped ??= 'BuildRunner could not record the cost of the last call';
-          recordFailure ??= err;
-        });
-        await recording;
-      }
-    }
-    res.end();
-  };
+  }
+  res.end();
+}
 
+export async function startMeteringProxy(options: ProxyOptions): Promise<MeteringProxy> {
+  const s: ProxyState = {
+    options,
+    upstream: options.upstream.replace(/\/+$/, ''),
+    firstError: undefined,
+    stopped: undefined,
+    recordFailure: undefined,
+    inFlight: new Set(),
+    recording: Promise.resolve(),
+  };
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      firstError ??= { kind: 'network', headers: new Headers(), body: undefined, message: String(err) };
+    handle(s, req, res).catch((err: unknown) => {
+      s.firstError ??= { kind: 'network', headers: new Headers(), body: undefined, message: String(err) };
       if (!res.headersSent) refuse(res, 500, 'api_error', 'BuildRunner proxy failed');
       else res.destroy();
     });
@@ -298,11 +251,11 @@ export async function startMeteringProxy(options: ProxyOptions): Promise<Meterin
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    error: () => firstError,
-    recordFailure: () => recordFailure,
-    stop: (reason) => void (stopped ??= reason),
+    error: () => s.firstError,
+    recordFailure: () => s.recordFailure,
+    stop: (reason) => void (s.stopped ??= reason),
     close: async () => {
-      for (const c of inFlight) c.abort();
+      for (const c of s.inFlight) c.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
