@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { packageVersion } from '../lib/paths';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, NativeConnection, Worker } from '@temporalio/worker';
 import { findApiKey } from '../lib/apikey';
 import type { Database } from '../lib/db/connection';
 import type { RuntimeContext } from '../lib/config';
 import { TemporalUnreachableError } from '../lib/errors';
-import { createAllActivities, createClaude, defaultCacheDir } from './activities';
+import { defaultCacheDir } from '../activities/git/cache-dir';
 import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
 
 export interface WorkerOptions {
@@ -84,12 +84,17 @@ export async function startWorkers(
   try {
     let activities = options.activities;
     let claude: object | undefined = options.activities;
+    // Only the worker's own activities get the keep-alive; activities a caller passes in run as given.
+    let interceptors: { activity: ActivityInterceptorsFactory[] } | undefined;
     if (!activities) {
-      const [{ openDatabase }, { resolveDatabaseTarget }, { migrate }] = await Promise.all([
-        import('../lib/db/connection'),
-        import('../lib/db/target'),
-        import('../lib/db/migrate'),
-      ]);
+      const [{ openDatabase }, { resolveDatabaseTarget }, { migrate }, wiring, { keepAliveInterceptor }] =
+        await Promise.all([
+          import('../lib/db/connection'),
+          import('../lib/db/target'),
+          import('../lib/db/migrate'),
+          import('./activities'),
+          import('./interceptors'),
+        ]);
       db = await openDatabase(resolveDatabaseTarget(ctx));
       await migrate(db);
       const deps = {
@@ -99,12 +104,14 @@ export async function startWorkers(
         apiKey: findApiKey({ env: ctx.env, cwd: ctx.root })?.key,
         cacheDir: options.cacheDir ?? defaultCacheDir(ctx.env),
       };
-      activities = await createAllActivities(deps);
+      const all = wiring.createActivities(deps);
+      activities = all;
+      claude = wiring.claudeActivitiesOf(all);
+      interceptors = { activity: [keepAliveInterceptor(wiring.KEPT_ALIVE)] };
       // Worktrees a previous run of this worker left behind; the remote holds what they held.
       const { pruneCache } = await import('../activities/git/cache');
       const pruned = await pruneCache(deps.cacheDir).catch(() => []);
       if (pruned.length) options.log?.(`Cache ${deps.cacheDir}: removed ${pruned.length} stale worktree(s)`);
-      claude = await createClaude(deps);
     }
     const needsWorkflows = plan.some((q) => q.kind === 'build');
     // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.
@@ -120,6 +127,7 @@ export async function startWorkers(
           namespace: ctx.config.temporal.namespace,
           taskQueue: q.taskQueue,
           ...(q.kind === 'build' ? { workflowBundle, activities } : { activities: claude }),
+          ...(interceptors ? { interceptors } : {}),
           maxConcurrentActivityTaskExecutions: limitOf(q.kind),
           identity,
           shutdownGraceTime:

@@ -8,7 +8,6 @@ import { FailureClass } from '../../lib/failures';
 import type { Plan } from '../../lib/plan';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
 import { callKeyPrefix } from './activity-context';
-import { withKeepAlive } from './activity-context';
 import { ENGINES } from './engines';
 import { createAnthropicClient } from './client';
 import { failure } from '../failure';
@@ -107,19 +106,16 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
       };
       // The engine is chosen here, inside the activity, so the workflows' commands are the same for both.
       const engine = input.engine ?? deps.config.agent.engine;
-      const run = ENGINES[engine];
-      return withKeepAlive(() =>
-        run(
-          {
-            client: anthropic(),
-            db: deps.db,
-            config: deps.config,
-            apiKey: deps.apiKey,
-            env: deps.env,
-            ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
-          },
-          resolved,
-        ),
+      return ENGINES[engine](
+        {
+          client: anthropic(),
+          db: deps.db,
+          config: deps.config,
+          apiKey: deps.apiKey,
+          env: deps.env,
+          ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
+        },
+        resolved,
       );
     },
   };

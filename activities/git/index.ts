@@ -1,9 +1,8 @@
-import { homedir } from 'node:os';
-import path from 'node:path';
 import type { BuildActivities, RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { checkQualityGate } from '../quality/gate';
+import { defaultCacheDir } from './cache-dir';
 import { commitTask } from './commit';
 import { commitDesign } from './design';
 import { markFeaturesDelivered } from './features';
@@ -37,7 +36,7 @@ export interface GitActivityDeps {
   config: BuildRunnerConfig;
   /**
    * This worker's own folder for cache clones and task worktrees of remote builds (input.repoUrl).
-   * Never shared with another worker. Default: ~/.cache/buildrunner.
+   * Never shared with another worker. Default: defaultCacheDir().
    */
   cacheDir?: string;
 }
@@ -50,7 +49,7 @@ export interface GitActivityDeps {
  * steps work on repoPath, a repository on this machine.
  */
 export function createGitActivities(deps: GitActivityDeps): GitActivities {
-  const cacheDir = deps.cacheDir ?? path.join(homedir(), '.cache', 'buildrunner');
+  const cacheDir = deps.cacheDir ?? defaultCacheDir();
   return {
     async ensureBuildBranch(input) {
       if (input.repoUrl) return ensureRemoteBuildBranch({ ...input, repoUrl: input.repoUrl }, cacheDir);

@@ -3,6 +3,7 @@ import type { Database } from '../../lib/db/connection';
 import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
 import { summaryGaps } from '../evidence';
 import { cachedRepo } from '../git/cache';
+import { defaultCacheDir } from '../git/cache-dir';
 import { recordedRun } from './maintenance';
 import { emitEvents, recordAttempt, recordBuild, recordTask } from './records';
 import { cleanupRetention } from './retention';
@@ -17,7 +18,7 @@ export type PersistenceActivities = Pick<
 export function createPersistenceActivities(deps: {
   db: Database;
   config?: BuildRunnerConfig;
-  /** The worker's cache dir: a remote build's gap report reads the build branch from its cache clone. */
+  /** The worker's cache dir (default: defaultCacheDir()): a remote build's gap report reads the build branch from its cache clone. */
   cacheDir?: string;
 }): PersistenceActivities {
   const { db } = deps;
@@ -37,7 +38,7 @@ export function createPersistenceActivities(deps: {
                 ...input.summary,
                 gaps: await boundedGaps(db, input.buildId, {
                   ...gaps,
-                  ...(await remoteRepoPath(input, deps.cacheDir)),
+                  ...(await remoteRepoPath(input, deps.cacheDir ?? defaultCacheDir())),
                 }),
               },
             }
@@ -54,9 +55,9 @@ export function createPersistenceActivities(deps: {
 /** A remote build's branch, fetched into this worker's cache clone, where the gap analysis reads it. */
 async function remoteRepoPath(
   input: { repoUrl?: string; buildBranch: string },
-  cacheDir: string | undefined,
+  cacheDir: string,
 ): Promise<{ repoPath?: string }> {
-  if (!input.repoUrl || !cacheDir) return {};
+  if (!input.repoUrl) return {};
   try {
     const repo = cachedRepo(input.repoUrl, cacheDir);
     await repo.locked(() => repo.fetchAsLocal(input.buildBranch));
