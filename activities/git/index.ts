@@ -1,4 +1,4 @@
-import type { BuildActivities, RunAgentInput, RunAgentResult } from '../../lib/contracts';
+import type { BuildActivities, RemoteTask, RunAgentInput, RunAgentResult } from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { checkQualityGate } from '../quality/gate';
@@ -50,58 +50,58 @@ export interface GitActivityDeps {
  */
 export function createGitActivities(deps: GitActivityDeps): GitActivities {
   const cacheDir = deps.cacheDir ?? defaultCacheDir();
+  const policy = () => sandboxPolicy(deps.config);
+  // A step of a task of a remote build runs in this worker's own worktree of the task.
+  const worktreeOf = async (input: { worktreePath: string; remote?: RemoteTask }) =>
+    input.remote ? remoteTaskWorktree(input.remote, cacheDir) : input.worktreePath;
   return {
-    async ensureBuildBranch(input) {
-      if (input.repoUrl) return ensureRemoteBuildBranch({ ...input, repoUrl: input.repoUrl }, cacheDir);
-      await ensureBuildBranch(input);
-      if (input.design && input.buildId) {
-        await commitDesign({ ...input, buildId: input.buildId, design: input.design });
-      }
-    },
-    prepareWorktree: (input) =>
-      input.repoUrl
-        ? prepareRemoteWorktree({ ...input, repoUrl: input.repoUrl }, cacheDir)
-        : prepareWorktree(input),
+    ensureBuildBranch: byRepo(
+      async (input) => {
+        await ensureBuildBranch(input);
+        if (input.design && input.buildId)
+          await commitDesign({ ...input, buildId: input.buildId, design: input.design });
+      },
+      (input) => ensureRemoteBuildBranch(input, cacheDir),
+    ),
+    prepareWorktree: byRepo(prepareWorktree, (input) => prepareRemoteWorktree(input, cacheDir)),
     async commitTask(input) {
-      if (!input.remote) return commitTask(input, sandboxPolicy(deps.config));
+      if (!input.remote) return commitTask(input, policy());
       const worktreePath = await remoteTaskWorktree(input.remote, cacheDir);
-      const result = await commitTask({ ...input, worktreePath }, sandboxPolicy(deps.config));
+      const result = await commitTask({ ...input, worktreePath }, policy());
       if (result.commit) await pushTaskCommit(input.remote, result.commit, cacheDir);
       return result;
     },
     async verifyTask(input) {
       const command = input.command.trim() || deps.config.agent.verifyCommand;
       if (!command) return;
-      const worktreePath = input.remote
-        ? await remoteTaskWorktree(input.remote, cacheDir)
-        : input.worktreePath;
-      await verifyTask(
-        {
-          ...input,
-          worktreePath,
-          command,
-          timeoutSeconds: input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds,
-        },
-        sandboxPolicy(deps.config),
-      );
+      const worktreePath = await worktreeOf(input);
+      const timeoutSeconds = input.timeoutSeconds || deps.config.agent.commandTimeoutSeconds;
+      await verifyTask({ ...input, worktreePath, command, timeoutSeconds }, policy());
     },
     async checkQualityGate(input) {
-      const worktreePath = input.remote
-        ? await remoteTaskWorktree(input.remote, cacheDir)
-        : input.worktreePath;
-      await checkQualityGate({ ...input, worktreePath }, sandboxPolicy(deps.config));
+      await checkQualityGate({ ...input, worktreePath: await worktreeOf(input) }, policy());
     },
-    mergeTask: (input) =>
-      input.repoUrl
-        ? mergeRemoteTask({ ...input, repoUrl: input.repoUrl }, sandboxPolicy(deps.config), cacheDir)
-        : mergeTask(input, sandboxPolicy(deps.config)),
-    cleanupTask: (input) =>
-      input.repoUrl ? cleanupRemoteTask({ ...input, repoUrl: input.repoUrl }, cacheDir) : cleanupTask(input),
-    async markFeaturesDelivered(input) {
-      if (input.repoUrl) return markRemoteFeatures({ ...input, repoUrl: input.repoUrl }, cacheDir);
-      await markFeaturesDelivered(input);
-    },
+    mergeTask: byRepo(
+      (input) => mergeTask(input, policy()),
+      (input) => mergeRemoteTask(input, policy(), cacheDir),
+    ),
+    cleanupTask: byRepo(cleanupTask, (input) => cleanupRemoteTask(input, cacheDir)),
+    markFeaturesDelivered: byRepo(
+      async (input) => void (await markFeaturesDelivered(input)),
+      (input) => markRemoteFeatures(input, cacheDir),
+    ),
   };
+}
+
+/**
+ * The repository an activity works on, chosen once from its input: with a repoUrl, this worker's cache
+ * clone of the remote; without one, repoPath, a repository on this machine.
+ */
+function byRepo<I extends { repoUrl?: string }, R>(
+  local: (input: I) => Promise<R>,
+  remote: (input: I & { repoUrl: string }) => Promise<R>,
+): (input: I) => Promise<R> {
+  return (input) => (input.repoUrl ? remote({ ...input, repoUrl: input.repoUrl }) : local(input));
 }
 
 /**
