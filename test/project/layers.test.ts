@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -95,4 +95,32 @@ describe('the layer lint (npm run lint:layers)', () => {
     expect(status).not.toBe(0);
     expect(output).toMatch(/workflow-code-has-no-io: workflows\/core\/budget\.ts → (node:)?fs/);
   });
+
+  it('fails when a lib/ module reads files, starts processes or opens sockets', () => {
+    appendFileSync(
+      path.join(dir, 'lib/models.ts'),
+      "\nexport { readFileSync } from 'node:fs';\nexport { spawn } from 'node:child_process';\nexport { createServer } from 'node:net';\n",
+    );
+    const { status, output } = lintLayers(dir);
+    expect(status).not.toBe(0);
+    for (const module of ['fs', 'child_process', 'net'])
+      expect(output).toMatch(new RegExp(`lib-has-no-io: lib/models\\.ts → (node:)?${module}\\b`));
+  });
+});
+
+describe('the lib/ modules that still do I/O', () => {
+  const rule = (
+    require(path.join(root, '.dependency-cruiser.cjs')) as {
+      forbidden: { name: string; from: { pathNot?: string } }[];
+    }
+  ).forbidden.find((r) => r.name === 'lib-has-no-io')!;
+  const listed = /\^lib\/\((.*)\)/.exec(rule.from.pathNot!)![1]!.split('|');
+
+  it.each(listed)(
+    'lib/%s.ts still imports fs, child_process or net (remove it from the list once moved)',
+    (m) => {
+      const text = readFileSync(path.join(root, 'lib', `${m}.ts`), 'utf8');
+      expect(text).toMatch(/from '(node:)?(fs|fs\/promises|child_process|net)'/);
+    },
+  );
 });
