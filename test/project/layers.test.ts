@@ -109,12 +109,14 @@ describe('the layer lint (npm run lint:layers)', () => {
 });
 
 describe('the lib/ modules that still do I/O', () => {
-  const rule = (
-    require(path.join(root, '.dependency-cruiser.cjs')) as {
-      forbidden: { name: string; from: { pathNot?: string } }[];
-    }
-  ).forbidden.find((r) => r.name === 'lib-has-no-io')!;
-  const listed = /\^lib\/\((.*)\)/.exec(rule.from.pathNot!)![1]!.split('|');
+  const config = readFileSync(path.join(root, '.dependency-cruiser.cjs'), 'utf8');
+  const block = /const LIB_IO_STILL_TO_MOVE = \[([^\]]*)\]/.exec(config)![1]!;
+  const listed = [...block.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+
+  it('lists the modules the rule exempts', () => {
+    expect(listed.length).toBeGreaterThan(0);
+    expect(config).toContain("pathNot: `^lib/(${LIB_IO_STILL_TO_MOVE.join('|')})\\\\.ts$`");
+  });
 
   it.each(listed)(
     'lib/%s.ts still imports fs, child_process or net (remove it from the list once moved)',
