@@ -33,10 +33,10 @@ async function steerAt(times: number[], apply: (u: SteeringUpdates, h: BuildHand
 
 describe('steering rules, shared by the Temporal updates and the simulation', () => {
   it.each([
-    ['0', 'raise needs a positive USD amount such as "5" or "12.50", not "0"'],
-    ['0.00', 'raise needs a positive USD amount such as "5" or "12.50", not "0.00"'],
-    ['-3', 'raise needs a positive USD amount such as "5" or "12.50", not "-3"'],
-    ['five', 'raise needs a positive USD amount such as "5" or "12.50", not "five"'],
+    ['0', 'the raise must be a positive amount in USD such as 5 or 12.50, not "0"'],
+    ['0.00', 'the raise must be a positive amount in USD such as 5 or 12.50, not "0.00"'],
+    ['-3', 'the raise must be a positive amount in USD such as 5 or 12.50, not "-3"'],
+    ['five', 'the raise must be a positive amount in USD such as 5 or 12.50, not "five"'],
   ])('refuses a raise of "%s" and leaves the budget as it was', async (usd, reason) => {
     const { run, answers } = await steerAt([MIN], (u) => steer(u.raiseBudget, usd));
     expect(answers).toEqual([reason]);
