@@ -6,6 +6,7 @@ import type { Complexity } from './plan';
 import { UserError } from './errors';
 import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
 import { qualitySchema } from './quality/config';
+import { DEFAULT_MAX_SPEC_BYTES } from './planner/spec-input';
 import { positiveUsdSchema, usdSchema } from './usd-schema';
 
 /**
@@ -133,6 +134,12 @@ export const configSchema = z.strictObject({
           diskMb: z.number().int().min(16).default(20480),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  planner: z
+    .strictObject({
+      /** Specs over this many bytes are refused by every command before any planner reads them (README: Spec size). */
+      maxSpecBytes: z.number().int().min(1024).default(DEFAULT_MAX_SPEC_BYTES),
     })
     .prefault({}),
   gaps: z

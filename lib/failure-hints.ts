@@ -166,7 +166,25 @@ export interface ExplainedFailure {
   hint?: string;
 }
 
+/**
+ * Hints for a spec no planner can read (lib/planner/spec-input.ts). Not failure classes: they are
+ * refused before a build exists, so no workflow ever branches on them.
+ */
+export const SPEC_INPUT_HINTS = {
+  SPEC_TOO_LARGE:
+    'Split the spec into smaller specs and plan or build them one at a time, or raise planner.maxSpecBytes in buildrunner.config.json.',
+  SPEC_NOT_TEXT: 'Pass the markdown spec (for example PROJECT_SPEC.md), not a binary file.',
+  SPEC_NOT_UTF8:
+    'Save the spec as UTF-8 (for example `iconv -f latin1 -t utf-8 spec.md > spec.utf8.md`), then plan again.',
+  SPEC_EMPTY:
+    'Write the work as headings (`## Feature 1: Sign-up`) or checklist items (`- [ ] Add the sign-up form`); `br spec wizard` writes a spec with you.',
+  SPEC_NO_TASKS:
+    'Every section reads as description (overview, goals, notes…). Put the work under a heading such as `## Tasks` or `## Feature 1: …`, or as `- [ ]` items.',
+} as const;
+
 export function hintFor(code: string | undefined): string | undefined {
+  if (code !== undefined && code in SPEC_INPUT_HINTS)
+    return SPEC_INPUT_HINTS[code as keyof typeof SPEC_INPUT_HINTS];
   return isFailureClass(code) ? FAILURE_CATALOG[code].hint : undefined;
 }
 

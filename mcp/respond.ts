@@ -52,10 +52,14 @@ export async function run(body: () => Promise<CallToolResult>): Promise<CallTool
     return await body();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return {
-      isError: true,
-      content: [{ type: 'text', text: err instanceof UserError ? message : `Internal error: ${message}` }],
-    };
+    // The hint is what the CLI prints under the message: what to do next.
+    const text =
+      err instanceof UserError
+        ? err.hint
+          ? `${message}\n${err.hint}`
+          : message
+        : `Internal error: ${message}`;
+    return { isError: true, content: [{ type: 'text', text }] };
   }
 }
 

@@ -3,11 +3,12 @@ import { temporal } from '@temporalio/proto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { userFailure } from '../lib/errors';
+import { UserError, userFailure } from '../lib/errors';
 import type { ExplainedFailure } from '../lib/failure-hints';
 import { FailureClass } from '../lib/failures';
 import { validatePlan } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
+import { planProblemCode } from '../lib/planner/spec-input';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 import type { ServiceContext } from './context';
 
@@ -27,11 +28,13 @@ export async function checkBuildStart(input: BuildWorkflowInput): Promise<void> 
   if (input.planner !== 'heuristic') return;
   const spec = readFileSync(path.resolve(input.repoPath, input.specPath), 'utf8');
   const plan = planFromMarkdown(spec, input.project);
-  const problems = validatePlan(plan).map((p) => p.message);
+  const problems = validatePlan(plan);
   if (problems.length)
-    throw userFailure(
-      FailureClass.INVALID_PLAN,
-      `The spec ${input.specPath} does not plan:\n  ${problems.join('\n  ')}`,
+    throw new UserError(
+      `The spec ${input.specPath} does not plan:\n  ${problems.map((p) => p.message).join('\n  ')}`,
+      {
+        code: planProblemCode(problems),
+      },
     );
 }
 

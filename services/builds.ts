@@ -10,6 +10,7 @@ import type { BuildWorkflowInput } from '../workflows/core/types';
 import type { SteeringState } from '../workflows/messages';
 import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
 import { checkBuildStart, workerWarnings } from './build-preflight';
+import { readSpecFile } from './spec-file';
 import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import { projectName } from './plan-source';
@@ -43,7 +44,7 @@ export function prepareBuild(
       `The spec ${specFile} is outside the repository ${repoPath}. Run br from the repository.`,
     );
   const project = projectName(ctx);
-  const specContent = readFileSync(specFile, 'utf8');
+  const specContent = readSpecFile(ctx, options.specPath);
   const brand = readDesignBrand(ctx);
   return makeBuildInput({
     config: ctx.config,

@@ -4,6 +4,7 @@ import { collectGapInput, gapsOfBuild, loadBuildEvidence, type SummaryGaps } fro
 import { UserError } from '../lib/errors';
 import { analyzeGaps, type GapReport } from '../lib/gaps';
 import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
+import { readSpecFile } from './spec-file';
 
 /**
  * `br gaps analyze`: the traceability matrix of a spec, either planned offline against the working
@@ -47,6 +48,8 @@ export async function analyzeSpecGaps(ctx: ServiceContext, options: GapsOptions 
     });
   }
   const specPath = specInRepo(options.specPath ?? ctx.config.gaps.defaultSpec);
+  // The size limit and the text checks before anything plans it; a missing spec keeps its own message.
+  if (existsSync(path.resolve(ctx.root, specPath))) readSpecFile(ctx, specPath, { base: ctx.root });
   return analyzeGaps(
     await collectGapInput({
       repoPath: ctx.root,

@@ -8,7 +8,9 @@ import { validatePlan, type Plan } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
 import { attachRequirements, parseRequirements } from '../lib/requirements';
 import { failedStep } from '../lib/failure-hints';
+import { planProblemCode } from '../lib/planner/spec-input';
 import { withDatabase, type ServiceContext } from './context';
+import { readSpecFile } from './spec-file';
 
 /**
  * One plan from preview to build: the rule that picks the planner (Claude when a key is set, unless
@@ -139,13 +141,7 @@ export async function producePlan(
   ctx: ServiceContext,
   options: { specPath: string; planner?: PlannerChoice; notice?: (line: string) => void },
 ): Promise<ProducedPlan & { spec: string }> {
-  const specFile = path.resolve(ctx.cwd, options.specPath);
-  if (!existsSync(specFile))
-    throw new UserError(
-      `Spec not found: ${options.specPath}. Pass the path of your project spec, e.g. \`br plan PROJECT_SPEC.md\`.`,
-      { code: 'SPEC_MISSING' },
-    );
-  const spec = readFileSync(specFile, 'utf8');
+  const spec = readSpecFile(ctx, options.specPath);
   const project = projectName(ctx);
   const { planner, note } = choosePlanner(ctx, options.planner);
   if (planner === 'heuristic') {
@@ -154,10 +150,10 @@ export async function producePlan(
       parseRequirements(spec),
     );
     const problems = validatePlan(plan);
-    if (problems.length)
-      throw new UserError(failedStep('Planning', 'INVALID_PLAN', problems.map((p) => p.message).join(' ')), {
-        code: 'INVALID_PLAN',
-      });
+    if (problems.length) {
+      const code = planProblemCode(problems);
+      throw new UserError(failedStep('Planning', code, problems.map((p) => p.message).join(' ')), { code });
+    }
     return { plan, planHash: planHash(plan), planner, note, spentUsd: '0', spec };
   }
   const apiKey = requireApiKey({ env: ctx.env, cwd: ctx.cwd }).key;

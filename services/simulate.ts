@@ -3,7 +3,7 @@
  * Monte-Carlo runs of the real build/task bodies on the virtual-clock runtime with a stochastic agent.
  * Never calls Claude, never writes a cost row. The assumptions are returned with the figures.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Decimal from 'decimal.js';
 import type { BuildOutcome } from '../lib/contracts';
@@ -13,6 +13,7 @@ import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import { estimateTasks } from '../lib/estimate/heuristic';
 import { validatePlan, type Complexity } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
+import { planProblemCode } from '../lib/planner/spec-input';
 import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
 import {
   FAILURE_MIX,
@@ -29,6 +30,7 @@ import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../wor
 import { criticalPathWeights } from '../workflows/core/scheduler';
 import type { ServiceContext } from './context';
 import { projectName } from './plan-source';
+import { readSpecFile } from './spec-file';
 
 export interface SimulateOptions {
   specPath: string;
@@ -80,8 +82,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions): Promise<SimulateReport> {
-  const file = path.resolve(ctx.cwd, options.specPath);
-  if (!existsSync(file))
+  if (!existsSync(path.resolve(ctx.cwd, options.specPath)))
     throw new UserError(`Spec file ${options.specPath} not found; pass the path of your PROJECT_SPEC.md.`);
   const runs = options.runs ?? 100;
   const parallel = options.parallel ?? ctx.config.parallel;
@@ -95,11 +96,12 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
 
   // The same project name as `br plan` and `br build start`: config, else the repository folder.
   const project = projectName(ctx);
-  const plan = { ...planFromMarkdown(readFileSync(file, 'utf8'), project), project };
+  const plan = { ...planFromMarkdown(readSpecFile(ctx, options.specPath), project), project };
   const problems = validatePlan(plan);
   if (problems.length)
     throw new UserError(
       `The spec's plan is not valid: ${problems.map((p) => p.message).join(' ')} Fix the spec and run again.`,
+      { code: planProblemCode(problems) },
     );
   const estimates = estimateTasks(plan.tasks);
   const byComplexity: Record<Complexity, number> = { simple: 0, moderate: 0, complex: 0, critical: 0 };

@@ -3,6 +3,7 @@
  * they name, and "Depends on" references turned into task dependencies, or into one error that lists
  * every reference that names nothing.
  */
+import AhoCorasick from 'modern-ahocorasick';
 import { UserError } from '../errors';
 import type { PlannedTask } from '../plan';
 import type { DependsLine, SpecNode } from './markdown';
@@ -25,7 +26,9 @@ export interface Draft {
 
 /**
  * Document-level success criteria go to the sections they mention ("Build A parses …"); the ones that
- * name no section are returned (they are about the whole project).
+ * name no section are returned (they are about the whole project). Sections are found through an
+ * index of their labels and one Aho–Corasick automaton of their names, so a spec with thousands of
+ * features and as many criteria is not read criterion × section.
  */
 export function attachDocAcceptance(
   criteria: string[],
@@ -33,25 +36,67 @@ export function attachDocAcceptance(
   drafts: Draft[],
 ): string[] {
   const byId = new Map(drafts.map((d) => [d.task.id, d.task]));
+  const sections = new SectionFinder([...produced].filter(([, ids]) => ids.length > 0));
   const unnamed: string[] = [];
+  const seenUnnamed = new Set<string>();
   for (const criterion of criteria) {
-    const lower = criterion.toLowerCase();
-    let attached = false;
-    for (const [node, ids] of produced) {
-      const label = node.kindWord && node.label ? `${node.kindWord} ${node.label}`.toLowerCase() : null;
-      const named =
-        (label && new RegExp(`\\b${label.replace(/[.]/g, '\\.')}\\b`).test(lower)) ||
-        (node.name.length >= 6 && lower.includes(node.name.toLowerCase()));
-      if (!named || !ids.length) continue;
-      attached = true;
+    const named = sections.named(criterion.toLowerCase());
+    for (const ids of named)
       for (const id of ids) {
         const task = byId.get(id)!;
         if (!task.acceptance.includes(criterion)) task.acceptance.push(criterion);
       }
+    if (!named.size && !seenUnnamed.has(criterion)) {
+      seenUnnamed.add(criterion);
+      unnamed.push(criterion);
     }
-    if (!attached && !unnamed.includes(criterion)) unnamed.push(criterion);
   }
   return unnamed;
+}
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+
+/** Which sections a lower-cased sentence names: "feature 2" as a whole word, or a name of 6+ characters in it. */
+class SectionFinder {
+  private readonly byLabel = new Map<string, string[][]>();
+  private readonly kinds = new Set<string>();
+  private readonly byName = new Map<string, string[][]>();
+  private readonly names: AhoCorasick<string> | null;
+
+  constructor(sections: [SpecNode, string[]][]) {
+    for (const [node, ids] of sections) {
+      if (node.kindWord && node.label) {
+        this.kinds.add(node.kindWord.toLowerCase());
+        push(this.byLabel, `${node.kindWord} ${node.label}`.toLowerCase(), ids);
+      }
+      if (node.name.length >= 6) push(this.byName, node.name.toLowerCase(), ids);
+    }
+    this.names = this.byName.size ? new AhoCorasick([...this.byName.keys()]) : null;
+  }
+
+  named(lower: string): Set<string[]> {
+    const out = new Set<string[]>();
+    for (const kind of this.kinds) {
+      for (let at = lower.indexOf(`${kind} `); at >= 0; at = lower.indexOf(`${kind} `, at + 1)) {
+        if (isWordChar(lower[at - 1])) continue;
+        const from = at + kind.length + 1;
+        for (let end = from + 1; end <= lower.length && !/\s/.test(lower[end - 1]!); end++) {
+          const list = this.byLabel.get(lower.slice(at, end));
+          if (list && isWordChar(lower[end - 1]) !== isWordChar(lower[end]))
+            for (const ids of list) out.add(ids);
+        }
+      }
+    }
+    for (const match of this.names?.search(lower) ?? [])
+      for (const ids of this.byName.get(match.pattern)!) out.add(ids);
+    return out;
+  }
+}
+
+function push(map: Map<string, string[][]>, key: string, ids: string[]): void {
+  const list = map.get(key) ?? [];
+  list.push(ids);
+  map.set(key, list);
 }
 
 /**
