@@ -25,7 +25,8 @@ export async function checkBuildStart(input: BuildWorkflowInput): Promise<void> 
       FailureClass.BASE_BRANCH_MISSING,
       `Base branch "${input.baseBranch}" does not exist in ${input.repoPath}.`,
     );
-  if (input.planner !== 'heuristic') return;
+  // An inline plan was planned (and checked) before the start, or comes from a plan file or an import.
+  if (input.planner !== 'heuristic' || input.plan) return;
   const spec = readFileSync(path.resolve(input.repoPath, input.specPath), 'utf8');
   const plan = planFromMarkdown(spec, input.project);
   const problems = validatePlan(plan);

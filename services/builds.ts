@@ -44,7 +44,7 @@ export function prepareBuild(
       `The spec ${specFile} is outside the repository ${repoPath}. Run br from the repository.`,
     );
   const project = projectName(ctx);
-  const specContent = readSpecFile(ctx, options.specPath);
+  const specContent = readSpecFile(ctx, options.specPath, { requireWork: !options.plan });
   const brand = readDesignBrand(ctx);
   return makeBuildInput({
     config: ctx.config,

@@ -12,7 +12,8 @@ import type { ServiceContext } from './context';
 export function readSpecFile(
   ctx: Pick<ServiceContext, 'cwd' | 'config'>,
   specPath: string,
-  options: { base?: string } = {},
+  /** requireWork false: the spec is not planned (a build of a plan file, which may come from a tasks.json). */
+  options: { base?: string; requireWork?: boolean } = {},
 ): string {
   const file = path.resolve(options.base ?? ctx.cwd, specPath);
   if (!existsSync(file))
@@ -21,5 +22,5 @@ export function readSpecFile(
       { code: 'SPEC_MISSING' },
     );
   checkSpecSize(specPath, statSync(file).size, ctx.config.planner.maxSpecBytes);
-  return specText(specPath, readFileSync(file));
+  return specText(specPath, readFileSync(file), { requireWork: options.requireWork ?? true });
 }

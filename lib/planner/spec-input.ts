@@ -81,7 +81,7 @@ const HEADING_OR_ITEM = /^\s{0,3}#{1,6}\s+\S|^\s*(?:[-*+]|\d+[.)])\s+\S/m;
  * a planner could read as work. A byte-order mark is kept, as `readFileSync(…, 'utf8')` keeps it,
  * so the spec hash stays the one earlier plan files recorded.
  */
-export function specText(name: string, bytes: Uint8Array): string {
+export function specText(name: string, bytes: Uint8Array, options: { requireWork?: boolean } = {}): string {
   const nul = bytes.subarray(0, 8000).indexOf(0);
   if (nul >= 0)
     throw new UserError(
@@ -96,7 +96,7 @@ export function specText(name: string, bytes: Uint8Array): string {
       { code: 'SPEC_NOT_UTF8' },
     );
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  if (!HEADING_OR_ITEM.test(text))
+  if (options.requireWork !== false && !HEADING_OR_ITEM.test(text))
     throw new UserError(
       `The spec ${name} ${text.trim() ? 'has' : 'is empty: it has'} no headings or checklist items, so there is nothing to plan.`,
       { code: 'SPEC_EMPTY' },
