@@ -54,7 +54,7 @@ export function readTaskmaster(content: string, sourcePath: string, wantedTag?: 
   let tag = 'master';
   let list: Json = root;
   if (tagged) {
-    const tags = Object.keys(root).filter((k) => isObject(root[k]) && Array.isArray((root[k]).tasks));
+    const tags = Object.keys(root).filter((k) => isObject(root[k]) && Array.isArray(root[k].tasks));
     if (!tags.length)
       throw new ImportError(
         'IMPORT_BAD_SHAPE',
