@@ -13,7 +13,7 @@ const PHASE = /^#{2,4}\s+phase\s+([\d.]+)\s*[:.–—-]?\s*(.*?)\s*$/i;
 const HEADING = /^(#{1,4})\s+(.*?)\s*$/;
 const NOT_WORK = /format|example|notes?|validation|checklist|execution flow|gate/i;
 const PATH =
-  /`?((?:[\w@.-]+\/)+[\w@.-]+\.[A-Za-z0-9]{1,8}|[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|md|json|ya?ml|sql|css|html|swift|cs))(?![\w/])`?/g;
+  /`?(?<![\w./@-])((?:[\w@.-]+\/)+[\w@.-]+\.[A-Za-z0-9]{1,8}|[\w.-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|md|json|ya?ml|sql|css|html|swift|cs))(?![\w/])`?/g;
 
 export interface SpeckitSource {
   model: ImportModel;

@@ -14,6 +14,8 @@ import { attachDocAcceptance, projectAcceptanceTask, resolveDependencies, type D
 import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
 import { pathsIn, slugify } from './slug';
+import { checkModel, toPlan } from '../import/model';
+import { readSpeckit } from '../import/speckit';
 
 export { SpecReferenceError } from './dependencies';
 export { pathsIn, slugify } from './slug';
@@ -49,6 +51,7 @@ function titleOf(text: string): string {
 }
 
 export function planFromMarkdown(markdown: string, fallbackProject = 'project'): Plan {
+  if (isSpeckitTasks(markdown)) return planSpeckitTasks(markdown, fallbackProject);
   const { project, root } = parseSpec(markdown);
   const drafts: Draft[] = [];
   const index = new ReferenceIndex();
@@ -256,6 +259,26 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
     tasks: last ? [...tasks, last] : tasks,
     source: 'heuristic',
   };
+}
+
+/**
+ * A Spec Kit tasks.md (`# Tasks: …` over `- [ ] T001 …` lines) is read the way `br import speckit`
+ * reads it: [P], phases and its Dependencies section give the edges; Format, Parallel Example, Notes
+ * and Validation Checklist are not work.
+ */
+function isSpeckitTasks(markdown: string): boolean {
+  return (
+    /^#\s+Tasks\s*:/im.test(markdown) &&
+    (markdown.match(/^\s*[-*]\s+\[[ xX]\]\s+T\d{3}\b/gm)?.length ?? 0) >= 3 &&
+    !/\((?:depends on|after):/i.test(markdown)
+  );
+}
+
+function planSpeckitTasks(markdown: string, fallbackProject: string): Plan {
+  const read = readSpeckit(markdown, 'the spec');
+  checkModel(read.model, 'the spec');
+  const { plan } = toPlan(read.model, read.title ? slugify(read.title) : fallbackProject, new Date(0));
+  return plan;
 }
 
 /** "MVP requirements" above "F001: …", "F002: …": a heading that only groups labelled features. */

@@ -71,12 +71,34 @@ export function splitRefs(list: string): string[] {
     .filter((s) => s && !NONE.test(s));
 }
 
+// "Needs accounts (feature 1).", "Builds on channels (feature 2).", "Requires feature 3.": prose that
+// names a labelled section, in brackets or as the whole object. Other prose ("After the user signs
+// in …") names nothing and stays text.
+const PROSE_DEPENDS =
+  /^\s*(?:[-*+]\s+)?(?:it\s+)?(needs|requires|builds on|depends on|comes after)\s+(.+?)\s*\.?\s*$/i;
+const LABEL_REF = /^(?:feature|build|phase|step|stage|story|milestone|part)\s*#?\s*[\w.-]+$/i;
+
+function parseProseDepends(raw: string, line: number): DependsLine | null {
+  const m = PROSE_DEPENDS.exec(raw);
+  if (!m) return null;
+  const object = m[2]!.replace(/[*_`]/g, '');
+  const bracketed = [...object.matchAll(/\(([^)]+)\)/g)]
+    .map((b) => b[1]!.trim())
+    .filter((r) => LABEL_REF.test(r));
+  const refs = bracketed.length
+    ? bracketed
+    : object.split(/\s*(?:,|\band\b)\s*/).every((r) => LABEL_REF.test(r.trim()))
+      ? object.split(/\s*(?:,|\band\b)\s*/).map((r) => r.trim())
+      : [];
+  return refs.length ? { refs, line, raw: raw.trim(), strict: false } : null;
+}
+
 function parseDepends(raw: string, line: number): DependsLine | null {
   const m = DEPENDS.exec(raw);
-  if (!m) return null;
+  if (!m) return parseProseDepends(raw, line);
   const word = m[1]!.toLowerCase();
   // "After the user signs in …" is prose; only "After:" is a dependency line.
-  if (!m[2] && word !== 'depends on' && word !== 'blocked by') return null;
+  if (!m[2] && word !== 'depends on' && word !== 'blocked by') return parseProseDepends(raw, line);
   return {
     refs: splitRefs(m[3]!),
     line,

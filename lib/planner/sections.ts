@@ -118,6 +118,18 @@ const DESCRIPTIVE = [
   'technical architecture',
   'system architecture',
   'logical dependency chain',
+  // A week plan's day-by-day schedule and its testing approach restate the work; spec-kit's notes on
+  // its own format and its parallel examples are about the file.
+  'execution plan',
+  'execution schedule',
+  'daily plan',
+  'day-by-day plan',
+  'day by day',
+  'testing strategy',
+  'test strategy',
+  'testing approach',
+  'format',
+  'parallel examples?',
 ];
 
 const ACCEPTANCE_TITLES = [
@@ -200,7 +212,12 @@ export function isTaskList(title: string): boolean {
 
 export function classifyHeading(title: string): SectionKind {
   const c = core(title);
-  if (ACCEPTANCE_RE.test(c) || /\b(?:acceptance|review)\b.*\bchecklist$|^acceptance \w+$/.test(c))
+  if (
+    ACCEPTANCE_RE.test(c) ||
+    /\b(?:acceptance|review|completion|validation|verification|final|launch|release)\b.*\bchecklist$|^acceptance \w+$/.test(
+      c,
+    )
+  )
     return 'acceptance';
   if (CONTAINER_RE.test(c) || /^(?:week|sprint|phase) \d+ (?:tasks|plan|work)$/.test(c)) return 'container';
   const labelled = splitLabel(stripTime(title).title);

@@ -51,6 +51,11 @@ const DESCRIPTIVE_HEADINGS = new Set(
     '5. Metrics',
     'Notes',
     'Out of scope',
+    'Execution Plan',
+    'Testing Strategy',
+    'Parallel Example',
+    'Format: `[ID] [P?] Description`',
+    'Validation Checklist',
   ].map((h) => h.toLowerCase()),
 );
 
@@ -85,6 +90,34 @@ describe('the spec corpus', () => {
     expect(descriptive.length).toBeGreaterThanOrEqual(30);
     const declared = all.join('\n').match(/^\s*(?:\*\*)?(?:depends on|after)\b|\((?:depends on|after):/gim);
     expect(declared?.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('reads prose dependencies, a Spec Kit tasks.md and a week plan the way their authors meant', () => {
+    const deps = (file: string) =>
+      Object.fromEntries(planFromMarkdown(read(file)).tasks.map((t) => [t.id, t.dependsOn]));
+    expect(deps('14-prose-dependencies.md')).toEqual({
+      'accounts-1': [],
+      'accounts-2': [],
+      'channels-1': ['accounts-1', 'accounts-2'],
+      'messages-1': ['channels-1'],
+      'search-1': ['messages-1'],
+      // Needs only feature 1: it runs beside channels, messages and search.
+      'emoji-reactions-1': ['accounts-1', 'accounts-2'],
+    });
+    const speckit = deps('15-speckit-tasks.md');
+    expect(Object.keys(speckit)).toHaveLength(11);
+    expect(speckit['sk-T002']).toEqual([]);
+    expect(speckit['sk-T004']).toEqual(['sk-T001', 'sk-T002']);
+    expect(speckit['sk-T010']).toEqual(expect.arrayContaining(['sk-T005']));
+    expect(speckit['sk-T008']).toEqual(expect.arrayContaining(['sk-T007']));
+    // The Completion Checklist restates the tasks: neither tasks nor a project-wide acceptance task.
+    const week = planFromMarkdown(read('16-week-plan-checklist.md'));
+    expect(week.tasks.map((t) => t.id)).toEqual([
+      'delivery-1',
+      'delivery-2',
+      'preferences-1',
+      'email-digest-1',
+    ]);
   });
 
   describe.each(specs)('%s', (file) => {
