@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { estimateTasks } from '../lib/estimate/heuristic';
 import { validatePlan } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
@@ -69,6 +70,7 @@ const bench: BenchModule = {
   name: 'planner-scale',
   async run() {
     const rows: string[] = [];
+    const load = os.loadavg()[0]!.toFixed(1);
     for (const [shape, make] of [
       ['checklist', checklistSpec],
       ['features', featureSpec],
@@ -93,6 +95,7 @@ const bench: BenchModule = {
       title: 'Offline planner scale (issue 34 item 1: linear in the spec, 10,000 items under 2 s)',
       command: 'npm run bench -- planner-scale',
       markdown: [
+        `Load average when it started: ${load} on ${os.cpus().length} cores (other work shares the machine).`,
         'Median of 3 runs (1 run at 100k items), in one process. "Plan" is what `br plan --heuristic-plan`',
         'computes (plan, requirements, validation, estimates) without reading the file; "parse" is the',
         'baseline, one markdown pass over the same spec. Growth is the plan time over that of the size',
