@@ -131,6 +131,47 @@ function makeNode(title: string, level: number, line: number, parent: SpecNode |
   };
 }
 
+const cellsOf = (raw: string) =>
+  raw
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
+
+/** A roadmap table with a "Depends on" column: its first column is the row's id, the next its title. */
+function headerOf(raw: string): { id: number; title: number; depends: number } | null {
+  const cells = cellsOf(raw).map((c) => c.replace(/[*_`]/g, '').toLowerCase());
+  const depends = cells.findIndex((c) => /^(?:depends on|dependencies|blocked by|after|needs)$/.test(c));
+  return depends > 1 ? { id: 0, title: 1, depends } : null;
+}
+
+/**
+ * A table line: 'header' for a roadmap table's header, an item for one of its rows, undefined for
+ * its separator or a line of another table (kept as text by the caller), null for a line that is
+ * not a table row.
+ */
+function tableRow(
+  raw: string,
+  line: number,
+  table: { id: number; title: number; depends: number } | null,
+): SpecItem | 'header' | undefined | null {
+  const cells = cellsOf(raw);
+  if (cells.every((c) => /^:?-{2,}:?$/.test(c))) return undefined;
+  if (!table) return headerOf(raw) ? 'header' : null;
+  const id = cells[table.id]?.replace(/[*_`]/g, '');
+  const title = cells[table.title];
+  if (!id || !title) return undefined;
+  const refs = splitRefs(cells[table.depends] ?? '').filter((r) => !/^[—–]$/.test(r));
+  return {
+    text: `${id}: ${title}`,
+    line,
+    numbered: false,
+    nested: [],
+    acceptance: [],
+    depends: refs.length ? [{ refs, line, raw: `Depends on: ${refs.join(', ')}`, strict: true }] : [],
+  };
+}
+
 export function parseSpec(markdown: string): SpecTree {
   let project: string | null = null;
   const root = makeNode('', 0, 0, null);
@@ -138,9 +179,19 @@ export function parseSpec(markdown: string): SpecTree {
   let acceptanceMode = false;
   let last: SpecItem | null = null;
   let fence: string | null = null;
+  let table: { id: number; title: number; depends: number } | null = null;
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   lines.forEach((raw, index) => {
     const line = index + 1;
+    if (fence === null && /^\s*\|/.test(raw)) {
+      const row = tableRow(raw, line, table);
+      if (row === 'header') table = headerOf(raw);
+      else if (row) {
+        current.items.push(row);
+        last = null;
+      }
+      if (row !== null) return;
+    } else table = null;
     const fenceMark = /^\s*(```+|~~~+)/.exec(raw)?.[1];
     if (fence !== null) {
       if (fenceMark && fenceMark[0] === fence[0]) fence = null;

@@ -92,7 +92,7 @@ describe('the spec corpus', () => {
     expect(declared?.length).toBeGreaterThanOrEqual(25);
   });
 
-  it('reads prose dependencies, a Spec Kit tasks.md and a week plan the way their authors meant', () => {
+  it('reads prose dependencies, a Spec Kit tasks.md, a week plan and a roadmap table the way their authors meant', () => {
     const deps = (file: string) =>
       Object.fromEntries(planFromMarkdown(read(file)).tasks.map((t) => [t.id, t.dependsOn]));
     expect(deps('14-prose-dependencies.md')).toEqual({
@@ -110,6 +110,14 @@ describe('the spec corpus', () => {
     expect(speckit['sk-T004']).toEqual(['sk-T001', 'sk-T002']);
     expect(speckit['sk-T010']).toEqual(expect.arrayContaining(['sk-T005']));
     expect(speckit['sk-T008']).toEqual(expect.arrayContaining(['sk-T007']));
+    // The "Depends on" column of a roadmap table: W2 and W3 both wait only for W1, so they run together.
+    expect(deps('17-roadmap-table.md')).toEqual({
+      'roadmap-1': [],
+      'roadmap-2': ['roadmap-1'],
+      'roadmap-3': ['roadmap-1'],
+      'roadmap-4': ['roadmap-2', 'roadmap-3'],
+      'roadmap-5': ['roadmap-2'],
+    });
     // The Completion Checklist restates the tasks: neither tasks nor a project-wide acceptance task.
     const week = planFromMarkdown(read('16-week-plan-checklist.md'));
     expect(week.tasks.map((t) => t.id)).toEqual([
