@@ -38,6 +38,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandClass[]>> = {
   'hooks/run': async () => [(await import('./hooks/run')).HooksRunCommand],
   'hooks/status': async () => [(await import('./hooks/status')).HooksStatusCommand],
   'hooks/uninstall': async () => [(await import('./hooks/uninstall')).HooksUninstallCommand],
+  'import/speckit': async () => [(await import('./import/speckit')).ImportSpeckitCommand],
+  'import/taskmaster': async () => [(await import('./import/taskmaster')).ImportTaskmasterCommand],
   init: async () => [(await import('./init')).InitCommand],
   'maintenance/aggregate': async () => [
     (await import('./maintenance/aggregate')).MaintenanceAggregateCommand,

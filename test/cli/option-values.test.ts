@@ -107,6 +107,9 @@ const TABLE: Record<string, Row> = {
   'gaps analyze --results': file,
   'gaps analyze --output': file,
   'init --project': text,
+  'import speckit --out': file,
+  'import taskmaster --out': file,
+  'import taskmaster --tag': { any: 'a tag name: one the file does not hold is a failure (exit 1)' },
   'maintenance retention --days': {
     bad: '0',
     message: 'Invalid value for --days: expected to be at least 1 (got 0)',
