@@ -159,7 +159,11 @@ export const configSchema = z.strictObject({
       taskQueue: z.string().min(1).default('buildrunner'),
       /** Claude activities for model M run on `${prefix}${M}`: a per-model rate limit is a queue setting. */
       modelTaskQueuePrefix: z.string().min(1).default(DEFAULT_MODEL_QUEUE_PREFIX),
-      webUiUrl: z.string().url().default('http://localhost:8233'),
+      /**
+       * The Temporal Web UI serving this namespace. Unset: the one `br dev` started here, if it serves the
+       * configured address; otherwise links are left out rather than pointing at a port nothing serves.
+       */
+      webUiUrl: z.string().url().optional(),
     })
     .prefault({}),
   database: z

@@ -1,5 +1,5 @@
 import { explainFailure, hintFor, type ExplainedFailure } from '../lib/failure-hints';
-import type { BuildBackend, StartedBuild } from './build-types';
+import type { BuildBackend, ProgressSnapshot, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import type { PlannerChoice, ProducedPlan } from './plan-source';
 
@@ -32,17 +32,7 @@ export function buildBackend(ctx: ServiceContext): BuildBackend {
 function withHints(backend: BuildBackend): BuildBackend {
   return {
     ...backend,
-    progress: async (ctx, id) => {
-      const p = await backend.progress(ctx, id);
-      return {
-        ...p,
-        tasks: p.tasks.map((t) => {
-          const hint = hintFor(t.failureClass);
-          return hint ? { ...t, hint } : t;
-        }),
-        ...(p.failure ? { failure: explainFailure(p.failure.code, p.failure.message) } : {}),
-      };
-    },
+    progress: async (ctx, id) => withProgressHints(await backend.progress(ctx, id)),
     logs: async (ctx, id, options) =>
       (await backend.logs(ctx, id, options)).map((line) => {
         const hint = hintFor(line.failureClass);
@@ -51,11 +41,22 @@ function withHints(backend: BuildBackend): BuildBackend {
   };
 }
 
+export function withProgressHints<P extends ProgressSnapshot>(p: P): P {
+  return {
+    ...p,
+    tasks: p.tasks.map((t) => {
+      const hint = hintFor(t.failureClass);
+      return hint ? { ...t, hint } : t;
+    }),
+    ...(p.failure ? { failure: explainFailure(p.failure.code, p.failure.message) } : {}),
+  };
+}
+
 /** What `br build start --json` prints and what every front end returns for a started build. */
 export interface StartSummary {
   buildId: string;
   attached: boolean;
-  webUiUrl: string;
+  webUiUrl: string | null;
   buildBranch: string;
   /** A remote build's repository: the build branch is pushed there (absent: this checkout). */
   repoUrl?: string;

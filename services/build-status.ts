@@ -1,22 +1,206 @@
-import type { SummaryGaps } from '../activities/evidence';
-import { buildBackend } from './build-backend';
-import type { BuildStatus, ProgressSnapshot } from './build-types';
-import type { ServiceContext } from './context';
-
 /**
- * What `br build status --json` prints and the dashboard's build endpoint returns: the live progress
- * snapshot, plus the gap report a finished build recorded. One function, so the two cannot differ.
+ * A build as `br build watch`, `br build status --json`, MCP's br_build_status and the dashboard show
+ * it: the progress snapshot, what each task is doing now (model, attempt, elapsed, current step; what
+ * a pending one waits for), a forecast of what is left (the `br build simulate` model), and the Web UI
+ * link. One source for every front end. A session keeps one Temporal connection for repeated reads.
  */
-export type BuildStatusReport = ProgressSnapshot & { webUiUrl: string; gaps?: SummaryGaps };
+import type { Client, Connection } from '@temporalio/client';
+import { UserError } from '../lib/errors';
+import { withProgressHints, buildBackend } from './build-backend';
+import type { SummaryGaps } from '../activities/evidence';
+import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types';
+import type { ServiceContext } from './context';
+import { forecastRemaining, type BuildShape, type RemainingForecast } from './forecast';
+import { initialModel } from '../workflows/core/routing';
+import { pendingTaskNow, type TaskNow } from './task-step';
+import { connectTemporal, webUiLink } from './temporal-client';
 
-const FINISHED: readonly BuildStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED', 'BUDGET_EXHAUSTED'];
+export type { TaskNow, TaskStep } from './task-step';
+export type { RemainingForecast } from './forecast';
 
-export function isFinished(status: BuildStatus): boolean {
-  return FINISHED.includes(status);
+export interface TaskStatus extends TaskProgress {
+  /** Running and pending tasks: what they are doing or waiting for. */
+  now?: TaskNow;
 }
 
-export async function buildStatus(ctx: ServiceContext, id: string): Promise<BuildStatusReport> {
-  const progress = await buildBackend(ctx).progress(ctx, id);
-  const gaps = isFinished(progress.status) ? await (await import('./gaps')).recordedBuildGaps(ctx, id) : null;
-  return gaps ? { ...progress, gaps } : progress;
+export interface BuildStatusReport extends Omit<ProgressSnapshot, 'tasks'> {
+  tasks: TaskStatus[];
+  webUiUrl: string | null;
+  /** What is left, from the simulate model; null once nothing is left (or while the first is computed). */
+  forecast: RemainingForecast | null;
+  /** The build's parallel limit, when known. */
+  parallel?: number;
+  /** The gap report a finished build recorded (one-shot reads only: buildStatus). */
+  gaps?: SummaryGaps;
+}
+
+export interface StatusSession {
+  read(): Promise<BuildStatusReport>;
+  close(): Promise<void>;
+}
+
+export interface StatusOptions {
+  /** `await`: each read waits for a fresh forecast; `background`: reads carry the last one finished. */
+  forecast?: 'await' | 'background' | 'off';
+  forecastRuns?: number;
+}
+
+const FORECAST_RUNS = 50;
+
+const TERMINAL = new Set<BuildStatus>(['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED', 'BUDGET_EXHAUSTED']);
+
+export function isFinished(status: BuildStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+interface Source {
+  progress(): Promise<ProgressSnapshot & { webUiUrl: string | null }>;
+  running(taskId: string): Promise<TaskNow | undefined>;
+  shape(): Promise<BuildShape | null>;
+  close(): Promise<void>;
+}
+
+async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> {
+  const [{ progressQuery }, { WorkflowNotFoundError }, reader] = await Promise.all([
+    import('../workflows/messages'),
+    import('@temporalio/client'),
+    import('./task-reader'),
+  ]);
+  const { client, connection }: { client: Client; connection: Connection } = await connectTemporal(ctx);
+  try {
+    await client.workflow.getHandle(id).describe();
+  } catch (err) {
+    await connection.close();
+    if (err instanceof WorkflowNotFoundError)
+      throw new UserError(`No build "${id}" on this Temporal namespace. List builds with \`br build list\`.`);
+    throw err;
+  }
+  const handle = client.workflow.getHandle(id);
+  let shape: Promise<BuildShape | null> | undefined;
+  return {
+    progress: async () => {
+      const p = await handle.query(progressQuery);
+      // A query sees the workflow's clock, which stands still between its activations: elapsed time
+      // and waits are measured on this clock instead while the build runs.
+      const now = TERMINAL.has(p.status) ? p.now : Date.now();
+      return { ...p, now, elapsedMs: now - p.startedAt, webUiUrl: webUiLink(ctx, id) };
+    },
+    // A task that ended between the progress query and this read has nothing more to say.
+    running: (taskId) => reader.readRunningTask(client, id, taskId).catch(() => undefined),
+    shape: () => (shape ??= reader.readBuildShape(client, id).catch(() => null)),
+    close: () => connection.close(),
+  };
+}
+
+/** Another backend (the simulation in tests): its snapshot, the configured routing, no per-task reads. */
+function backendSource(ctx: ServiceContext, id: string): Source {
+  const backend = buildBackend(ctx);
+  const r = ctx.config.routing;
+  return {
+    progress: () => backend.progress(ctx, id),
+    running: () => Promise.resolve(undefined),
+    shape: () =>
+      Promise.resolve({
+        parallel: ctx.config.parallel,
+        routing: {
+          tiers: { simple: r.simple, moderate: r.moderate, complex: r.complex, critical: r.critical },
+          maxAttemptsPerTask: r.maxAttemptsPerTask,
+          catalog: ctx.config.models,
+        },
+        alertThresholds: ctx.config.budget.alertThresholds,
+      }),
+    close: async () => {},
+  };
+}
+
+export async function openStatusSession(
+  ctx: ServiceContext,
+  id: string,
+  options: StatusOptions = {},
+): Promise<StatusSession> {
+  const source = ctx.builds ? backendSource(ctx, id) : await temporalSource(ctx, id);
+  const mode = options.forecast ?? 'await';
+  let forecast: { key: string; value: RemainingForecast | null } | undefined;
+  let computing: { key: string; done: Promise<RemainingForecast | null> } | undefined;
+
+  const forecastFor = async (p: ProgressSnapshot): Promise<RemainingForecast | null> => {
+    if (mode === 'off' || TERMINAL.has(p.status)) return null;
+    // New figures when a task starts or ends, not on every refresh.
+    const key = p.tasks.map((t) => `${t.id}:${t.state}`).join(',');
+    if (forecast?.key === key) return forecast.value;
+    if (computing?.key !== key) {
+      const done = (async () => {
+        const shape = await source.shape();
+        if (!shape) return null;
+        return forecastRemaining(p.tasks, shape, p.budget.leftUsd, p.now, {
+          runs: options.forecastRuns ?? FORECAST_RUNS,
+        });
+      })().catch(() => null);
+      computing = { key, done };
+      void done.then((value) => {
+        if (computing?.key === key) forecast = { key, value };
+      });
+    }
+    if (mode === 'await') return computing.done;
+    return forecast?.value ?? null;
+  };
+
+  return {
+    async read() {
+      const progress = withProgressHints(await source.progress());
+      const byId = new Map(progress.tasks.map((t) => [t.id, t]));
+      const breakerOpen = progress.budget.breaker !== 'closed';
+      const shape = await source.shape();
+      const tasks = await Promise.all(
+        progress.tasks.map(async (t): Promise<TaskStatus> => {
+          if (t.state === 'PENDING')
+            return { ...t, now: pendingTaskNow(t, byId, { paused: progress.paused, breakerOpen }) };
+          if (t.state !== 'RUNNING') return t;
+          const now = await source.running(t.id);
+          return now ? { ...t, now: firstTry(now, t, shape) } : t;
+        }),
+      );
+      return {
+        ...progress,
+        tasks,
+        forecast: await forecastFor(progress),
+        ...(shape ? { parallel: shape.parallel } : {}),
+      };
+    },
+    close: () => source.close(),
+  };
+}
+
+/**
+ * A task whose workflow has only just started has no try on record yet: it is about to run its first,
+ * on the model routing gives its complexity (the workflow's own first choice).
+ */
+function firstTry(now: TaskNow, t: TaskProgress, shape: BuildShape | null): TaskNow {
+  if (now.model && now.attempt) return now;
+  let model = now.model ?? t.model;
+  if (!model && shape && t.complexity) {
+    try {
+      model = initialModel(shape.routing, t.complexity).id;
+    } catch {
+      // no model for the tier: the task will fail with that, and say so
+    }
+  }
+  return { ...now, ...(model ? { model } : {}), attempt: now.attempt ?? Math.max(1, t.attempts) };
+}
+
+/** One read: `br build status`, MCP's br_build_status, the dashboard's build page. */
+export async function buildStatus(
+  ctx: ServiceContext,
+  id: string,
+  options: StatusOptions = {},
+): Promise<BuildStatusReport> {
+  const session = await openStatusSession(ctx, id, options);
+  let report: BuildStatusReport;
+  try {
+    report = await session.read();
+  } finally {
+    await session.close();
+  }
+  const gaps = isFinished(report.status) ? await (await import('./gaps')).recordedBuildGaps(ctx, id) : null;
+  return gaps ? { ...report, gaps } : report;
 }

@@ -14,7 +14,7 @@ export interface StartedBuild {
   runId: string;
   /** True when the same build was already running and this call attached to it. */
   attached: boolean;
-  webUiUrl: string;
+  webUiUrl: string | null;
   input: BuildWorkflowInput;
   /** Problems that do not stop the start, e.g. no worker polls the task queue (code, message, hint). */
   warnings?: ExplainedFailure[];
@@ -30,7 +30,7 @@ export interface BuildListEntry {
   project: string | null;
   startTime: string;
   closeTime: string | null;
-  webUiUrl: string;
+  webUiUrl: string | null;
 }
 
 export type BuildAction = 'pause' | 'resume' | 'cancel';
@@ -54,7 +54,7 @@ export interface BuildLogLine {
  */
 export interface BuildBackend {
   start(ctx: RuntimeContext, options: StartBuildOptions): Promise<StartedBuild>;
-  progress(ctx: RuntimeContext, id: string): Promise<ProgressSnapshot & { webUiUrl: string }>;
+  progress(ctx: RuntimeContext, id: string): Promise<ProgressSnapshot & { webUiUrl: string | null }>;
   list(
     ctx: RuntimeContext,
     filter: { status?: string; project?: string; limit?: number },
@@ -64,11 +64,11 @@ export interface BuildBackend {
     id: string,
     action: BuildAction,
     reason?: string,
-  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string; state?: SteeringState }>;
+  ): Promise<{ workflowId: string; action: BuildAction; webUiUrl: string | null; state?: SteeringState }>;
   raiseBudget(
     ctx: RuntimeContext,
     id: string,
     usd: string,
-  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string; state?: SteeringState }>;
+  ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string | null; state?: SteeringState }>;
   logs(ctx: RuntimeContext, id: string, options: { task?: string }): Promise<BuildLogLine[]>;
 }

@@ -131,7 +131,7 @@ async function requireBuild(client: Client, id: string): Promise<WorkflowExecuti
 export async function getProgress(
   ctx: ServiceContext,
   id: string,
-): Promise<ProgressSnapshot & { webUiUrl: string }> {
+): Promise<ProgressSnapshot & { webUiUrl: string | null }> {
   const { progressQuery } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     await requireBuild(client, id);

@@ -44,7 +44,7 @@ export interface DashboardBuild {
   costUsd: string;
   startedAt: string;
   finishedAt: string | null;
-  webUiUrl: string;
+  webUiUrl: string | null;
   tasks: BuildTaskRecord[];
   events: BuildEventView[];
   costByDay: CostReport;

@@ -28,14 +28,14 @@ export interface ActiveBuild {
   running: { taskKey: string; title: string }[];
   budgetUsd: string;
   costUsd: string;
-  webUiUrl: string;
+  webUiUrl: string | null;
 }
 
 export interface RepoOverview {
   repoPath: string;
   projects: string[];
   builds: number;
-  lastBuild: { id: string; status: string; startedAt: string; webUiUrl: string };
+  lastBuild: { id: string; status: string; startedAt: string; webUiUrl: string | null };
   /** Why this row is on top: failed, blocked or awaiting-approval builds (empty: nothing on fire). */
   attention: { buildId: string; reason: 'failed' | 'blocked' | 'awaiting approval'; status: string }[];
   active: ActiveBuild[];

@@ -10,12 +10,25 @@ import { UserError } from '../lib/errors';
 export interface DevLock {
   pid: number;
   temporalAddress: string;
-  webUiUrl: string;
+  /** Absent when the stack uses an existing Temporal (TEMPORAL_ADDRESS) whose UI is not configured. */
+  webUiUrl?: string;
   temporalPid?: number;
 }
 
 export function devLockFile(root: string): string {
   return path.join(root, '.buildrunner', 'dev.json');
+}
+
+/** The live `br dev` stack of this folder, or null (none, or its process is gone). */
+export function runningDevStack(root: string): DevLock | null {
+  const file = devLockFile(root);
+  if (!existsSync(file)) return null;
+  try {
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as DevLock;
+    return alive(lock.pid) ? lock : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Throws when a live `br dev` holds this folder; a lock left by a dead one is ignored. */
@@ -31,7 +44,7 @@ export function assertNoRunningStack(root: string): void {
   if (lock.pid === process.pid || !alive(lock.pid)) return;
   throw new UserError(
     `The BuildRunner stack is already running here (br dev, pid ${lock.pid}): Temporal ${lock.temporalAddress}, ` +
-      `Web UI ${lock.webUiUrl}.\nUse it from this terminal (br build start …), or stop it with Ctrl-C where it runs.`,
+      `Web UI ${lock.webUiUrl ?? 'unknown'}.\nUse it from this terminal (br build start …), or stop it with Ctrl-C where it runs.`,
   );
 }
 

@@ -17,7 +17,8 @@ export interface DevStack {
   temporalAddress: string;
   /** null when an existing cluster (TEMPORAL_ADDRESS) is used. */
   temporalSource: 'existing-binary' | 'sdk-download' | 'TEMPORAL_ADDRESS';
-  webUiUrl: string;
+  /** null: an existing cluster (TEMPORAL_ADDRESS) whose Web UI is not configured. */
+  webUiUrl: string | null;
   databaseUrl: string | null;
   database: string;
   stop(): Promise<void>;
@@ -38,7 +39,7 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
     return {
       address: ctx.config.temporal.address,
       source: 'TEMPORAL_ADDRESS' as const,
-      webUiUrl: ctx.config.temporal.webUiUrl,
+      webUiUrl: ctx.config.temporal.webUiUrl ?? null,
       teardown: async () => {},
     };
   }
@@ -110,7 +111,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
   const unlock = writeDevLock(ctx.root, {
     pid: process.pid,
     temporalAddress: temporal.address,
-    webUiUrl: temporal.webUiUrl,
+    ...(temporal.webUiUrl ? { webUiUrl: temporal.webUiUrl } : {}),
     ...('pid' in temporal ? { temporalPid: temporal.pid } : {}),
   });
   stops.unshift(() => Promise.resolve(unlock()));
@@ -137,7 +138,11 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
       },
       config: {
         ...ctx.config,
-        temporal: { ...ctx.config.temporal, address: temporal.address, webUiUrl: temporal.webUiUrl },
+        temporal: {
+          ...ctx.config.temporal,
+          address: temporal.address,
+          ...(temporal.webUiUrl ? { webUiUrl: temporal.webUiUrl } : {}),
+        },
         database: { ...ctx.config.database, url: databaseUrl ?? ctx.config.database.url },
       },
     };

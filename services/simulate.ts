@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Decimal from 'decimal.js';
 import type { BuildOutcome } from '../lib/contracts';
 import { catalogOf } from '../lib/config';
 import { badValue, UserError } from '../lib/errors';
@@ -14,21 +13,18 @@ import { estimateTasks } from '../lib/estimate/heuristic';
 import { validatePlan, type Complexity } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';
 import { planProblemCode } from '../lib/planner/spec-input';
-import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
 import {
   FAILURE_MIX,
   MINUTES_PER_ATTEMPT,
   REPAIR_BONUS,
   SUCCESS_BY_TIER,
-  seededRandom,
-  stochasticAgent,
   FIRST_PROMPT_TOKENS,
   PROMPT_GROWTH_PER_TURN,
 } from '../workflows/simulation/model';
-import { simulateBuild } from '../workflows/simulation/runtime';
 import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE, RESERVATION_HEADROOM } from '../workflows/core/routing';
 import { criticalPathWeights } from '../workflows/core/scheduler';
 import type { ServiceContext } from './context';
+import { monteCarlo, quantile } from './forecast';
 import { projectName } from './plan-source';
 import { readSpecFile } from './spec-file';
 
@@ -75,12 +71,6 @@ export interface SimulateReport {
   };
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
-}
-
 export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions): Promise<SimulateReport> {
   if (!existsSync(path.resolve(ctx.cwd, options.specPath)))
     throw new UserError(`Spec file ${options.specPath} not found; pass the path of your PROJECT_SPEC.md.`);
@@ -117,46 +107,19 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
     maxAttemptsPerTask: r.maxAttemptsPerTask,
     catalog,
   };
-  const makespans: number[] = [];
-  const costs: Decimal[] = [];
-  let escalations = 0;
-  let attempts = 0;
-  const outcomes: Record<BuildOutcome, number> = {
-    SUCCEEDED: 0,
-    PARTIAL: 0,
-    FAILED: 0,
-    CANCELLED: 0,
-    BUDGET_EXHAUSTED: 0,
-  };
-  for (let i = 0; i < runs; i++) {
-    const agent = stochasticAgent({
-      catalog,
-      levelOf: (id) => estimates[id]?.level ?? 'moderate',
-      random: seededRandom(seed * 100_003 + i),
-    });
-    const { activities, store } = createFakeActivities({ plan, agent, gitMs: 20_000 });
-    // A forecast does not wait a day for a raise: the budget stop is the outcome.
-    const input = simulationInput(plan, {
-      parallel,
-      budgetUsd,
-      routing,
-      budgetWaitMs: 1,
-      alertThresholds: ctx.config.budget.alertThresholds,
-    });
-    const run = await simulateBuild({ input, activities });
-    makespans.push((run.endedAt - run.startedAt) / 60_000);
-    costs.push(new Decimal(run.result.summary.spentUsd));
-    outcomes[run.result.outcome] += 1;
-    attempts += store.attempts.length;
-    for (const e of store.events.values())
-      if (e.type === 'FALLBACK_APPLIED' && e.data?.to !== e.data?.from) escalations += 1;
-  }
-  makespans.sort((a, b) => a - b);
-  costs.sort((a, b) => a.cmp(b));
-  const costAt = (q: number) =>
-    costs[Math.min(costs.length - 1, Math.max(0, Math.ceil(q * costs.length) - 1))]!.toDecimalPlaces(
-      2,
-    ).toFixed(2);
+  const result = await monteCarlo({
+    plan,
+    levelOf: (id) => estimates[id]?.level ?? 'moderate',
+    routing,
+    parallel,
+    budgetUsd,
+    alertThresholds: ctx.config.budget.alertThresholds,
+    runs,
+    seed,
+  });
+  const { outcomes, attempts, escalations } = result;
+  const makespans = result.makespansMs.map((ms) => ms / 60_000);
+  const costAt = (q: number) => quantile(result.costsUsd, q)!.toDecimalPlaces(2).toFixed(2);
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
     specPath: options.specPath,
@@ -172,7 +135,7 @@ export async function simulateSpec(ctx: ServiceContext, options: SimulateOptions
     parallel,
     budgetUsd,
     seed,
-    makespanMinutes: { p50: round(quantile(makespans, 0.5)), p90: round(quantile(makespans, 0.9)) },
+    makespanMinutes: { p50: round(quantile(makespans, 0.5) ?? 0), p90: round(quantile(makespans, 0.9) ?? 0) },
     costUsd: { p10: costAt(0.1), p50: costAt(0.5), p90: costAt(0.9) },
     expectedEscalations: round(escalations / runs),
     attemptsPerTask: Math.round((attempts / runs / Math.max(1, plan.tasks.length)) * 100) / 100,

@@ -1,34 +1,42 @@
-import type { ProgressSnapshot } from '../workflows/core/progress';
+import type { BuildStatus } from '../workflows/core/progress';
 
 /**
- * Polls a build's progress until it ends, handing each snapshot to the renderer. A transient query
- * failure (worker restarting) is retried; the last snapshot decides the outcome.
+ * Polls a build until it ends, handing each reading to the renderer. A transient failure (worker
+ * restarting) is retried; the last reading decides the outcome.
  */
-export interface WatchOptions {
+export interface WatchOptions<T extends { status: BuildStatus }> {
   intervalMs?: number;
-  onSnapshot(snapshot: ProgressSnapshot): void;
+  onSnapshot(snapshot: T): void;
   onRetry?(error: Error, attempt: number): void;
   /** Stop watching (the build goes on). */
   signal?: AbortSignal;
   /** Consecutive query failures tolerated before giving up. */
   maxFailures?: number;
-  isTerminal(status: ProgressSnapshot['status']): boolean;
+  isTerminal(status: BuildStatus): boolean;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+/**
+ * Resolves after `ms`, or at once when `signal` aborts. Its abort listener is removed either way: the
+ * signal lives as long as the watch, and a listener left per poll grows without end (Node warns at 11).
+ */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
+}
 
-export async function watchProgress(
-  query: () => Promise<ProgressSnapshot>,
-  options: WatchOptions,
-): Promise<ProgressSnapshot | null> {
-  let last: ProgressSnapshot | null = null;
+export async function watchProgress<T extends { status: BuildStatus }>(
+  query: () => Promise<T>,
+  options: WatchOptions<T>,
+): Promise<T | null> {
+  let last: T | null = null;
   let failures = 0;
   while (!options.signal?.aborted) {
     try {
@@ -41,7 +49,7 @@ export async function watchProgress(
       if (failures > (options.maxFailures ?? 10)) throw err;
       options.onRetry?.(err as Error, failures);
     }
-    await sleep(options.intervalMs ?? 1000, options.signal);
+    await pause(options.intervalMs ?? 1000, options.signal);
   }
   return last;
 }

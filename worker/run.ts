@@ -130,6 +130,9 @@ export async function startWorkers(
           ...(interceptors ? { interceptors } : {}),
           maxConcurrentActivityTaskExecutions: limitOf(q.kind),
           identity,
+          // Heartbeat details are what `br build watch` shows (turn, last tool): sent within 2 s instead
+          // of the SDK's default 80 % of the heartbeat timeout (24 s for the agent).
+          maxHeartbeatThrottleInterval: '2 seconds',
           shutdownGraceTime:
             options.drainSeconds !== undefined
               ? `${options.drainSeconds} seconds`

@@ -29,7 +29,10 @@ export class DevCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
-    const { startDevStack } = await import('../../services/dev');
+    const [{ startDevStack }, { NO_WEB_UI }] = await Promise.all([
+      import('../../services/dev'),
+      import('../../services/temporal-client'),
+    ]);
     const stack = await startDevStack(await this.serviceContext(), {
       grpcPort: this.port,
       uiPort: this.uiPort,
@@ -37,7 +40,7 @@ export class DevCommand extends BrCommand {
     });
     this.print('');
     this.print(`Temporal gRPC  ${stack.temporalAddress}`);
-    this.print(`Web UI         ${stack.webUiUrl}`);
+    this.print(`Web UI         ${stack.webUiUrl ?? NO_WEB_UI}`);
     this.print(`Database       ${stack.database}`);
     this.print(
       '\nReady. In another terminal: br build start PROJECT_SPEC.md --watch   (Ctrl-C here stops the stack)',

@@ -17,3 +17,14 @@ export function duration(ms: number | null): string {
 
 /** 2026-11-02T13:00:00.000Z → "2026-11-02 13:00" (UTC, as everything in the reports). */
 export const minute = (isoString: string) => isoString.slice(0, 16).replace('T', ' ');
+
+/** A clock-style span for live views: 4m05s, 1h02m. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
+}
+
+export { formatUsd } from '../../lib/usd';

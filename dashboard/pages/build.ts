@@ -44,7 +44,7 @@ export function buildBody(b: DashboardBuild, steering: Steering | null): Html {
       </div>
     </div>
     <p>
-      <a href="${b.webUiUrl}">Open in the Temporal Web UI</a> ·
+      ${b.webUiUrl ? html`<a href="${b.webUiUrl}">Open in the Temporal Web UI</a> ·` : ''}
       <span class="muted">${b.repoPath}</span>
       ${'error' in b.live ? html`<br /><span class="muted">Live status from Temporal is unavailable: ${b.live.error}</span>` : ''}
     </p>

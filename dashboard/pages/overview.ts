@@ -72,10 +72,8 @@ function repoRow(r: RepoOverview): Html {
     </td>
     <td>
       <a href="/builds/${encodeURIComponent(r.lastBuild.id)}">${r.lastBuild.id}</a>
-      <span class="badge ${stateClass(r.lastBuild.status)}">${r.lastBuild.status}</span><br /><a
-        href="${r.lastBuild.webUiUrl}"
-        >Temporal Web UI</a
-      >
+      <span class="badge ${stateClass(r.lastBuild.status)}">${r.lastBuild.status}</span>
+      ${r.lastBuild.webUiUrl ? html`<br /><a href="${r.lastBuild.webUiUrl}">Temporal Web UI</a>` : ''}
     </td>
   </tr>`;
 }
@@ -87,6 +85,6 @@ function activeBuild(b: RepoOverview['active'][number]): Html {
     ${b.percentMerged === null ? '' : `${b.percentMerged}% merged (${b.tasksMerged}/${b.taskCount})`},
     ${duration(b.elapsedMs)}
     ${b.running.length > 0 ? html`<br /><span class="muted">running:</span> ${b.running.map((t) => t.title).join(', ')}` : ''}
-    <a href="${b.webUiUrl}" aria-label="${b.id} in the Temporal Web UI">Web UI</a>
+    ${b.webUiUrl ? html`<a href="${b.webUiUrl}" aria-label="${b.id} in the Temporal Web UI">Web UI</a>` : ''}
   </div>`;
 }

@@ -40,3 +40,19 @@ export interface RunAgentResult {
    */
   engineCostUsd?: string;
 }
+
+/**
+ * The agent activity's heartbeat details, which `br build watch` reads from the task workflow's pending
+ * activity: the model in use, the attempt, turn n of max and the last tool called. Turn 0 is sent
+ * before the first Claude call answers, so a running attempt always names its model.
+ */
+export interface AgentProgress {
+  model: string;
+  attempt: number;
+  turn: number;
+  maxTurns: number;
+  /** The last tool the agent called (its name only, never its input). */
+  lastTool?: string;
+  usage: TokenUsage;
+  costUsd: string;
+}

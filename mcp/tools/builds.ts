@@ -1,7 +1,7 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { positiveUsdSchema } from '../../lib/usd-schema';
-import type { ProgressSnapshot } from '../../services/build-types';
+import type { BuildStatusReport } from '../../services/build-status';
 import type { ServiceContext } from '../../services/context';
 import type { ContextFactory } from '../context';
 import { buildLinks } from '../resources';
@@ -91,7 +91,7 @@ export function registerBuildTools(
       'br_build_status',
       {
         description:
-          'No buildId: list builds. Else status, counts, budget, active tasks (concise) or all tasks (detailed, paged).',
+          'No buildId: list builds. Else status, counts, budget, ETA and cost left (forecast), active tasks with their current step (concise) or all tasks (detailed, paged).',
         inputSchema: {
           buildId: z.string().optional(),
           detail: z.enum(['concise', 'detailed']).optional(),
@@ -119,7 +119,13 @@ export function registerBuildTools(
             const { items, page } = paginate(builds, offset, limit);
             return ok({ builds: items, page });
           }
-          const progress = await withinDeadline(ctx, backend.progress(ctx, buildId), `Build ${buildId}`);
+          const { buildStatus } = await import('../../services/build-status');
+          // Fewer simulated runs than the CLI's: the figures must fit in the call's deadline.
+          const progress = await withinDeadline(
+            ctx,
+            buildStatus(ctx, buildId, { forecastRuns: 20 }),
+            `Build ${buildId}`,
+          );
           if (detail === 'detailed') {
             const { items, page } = paginate(progress.tasks, offset, limit);
             return ok({ ...progress, tasks: items, page }, buildLinks(buildId));
@@ -173,7 +179,7 @@ export function registerBuildTools(
 const ACTIVE_ROWS = 20;
 
 /** The summary an agent polls with: counts and budget, plus the tasks worth looking at (running, failed). */
-function concise(p: ProgressSnapshot & { webUiUrl: string }) {
+function concise(p: BuildStatusReport) {
   const active = p.tasks
     .filter((t) => t.state === 'RUNNING' || t.state === 'FAILED')
     .slice(0, ACTIVE_ROWS)
@@ -186,6 +192,7 @@ function concise(p: ProgressSnapshot & { webUiUrl: string }) {
     budget: p.budget,
     elapsedMs: p.elapsedMs,
     webUiUrl: p.webUiUrl,
+    forecast: p.forecast,
     active,
   };
 }

@@ -126,7 +126,12 @@ describe.each(CLASSES)('failure class %s', (type) => {
     expect(watch.stdout).toContain(`failure=${type}`);
     expect(watch.stdout).toContain(`hint: ${entry.hint}`);
     const watchJson = await runBr(['build', 'watch', 'build-shop-1a2b3c4d', '--json'], { services });
-    expect(JSON.parse(watchJson.stdout).tasks[0]).toMatchObject({ failureClass: type, hint: entry.hint });
+    const events = watchJson.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
+    expect(events.find((e) => e.type === 'task')).toMatchObject({ failureClass: type, hint: entry.hint });
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'FAILED' });
     const logs = await runBr(['build', 'logs', 'build-shop-1a2b3c4d'], { services });
     expect(logs.stdout).toContain(`hint: ${entry.hint}`);
     const logsJson = await runBr(['build', 'logs', 'build-shop-1a2b3c4d', '--json'], { services });

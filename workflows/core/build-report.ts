@@ -134,6 +134,9 @@ export function snapshot(args: {
       costUsd: s.costUsd,
       ...(s.failureClass ? { failureClass: s.failureClass } : {}),
       ...(s.error ? { error: s.error } : {}),
+      dependsOn: t.dependsOn,
+      ...(s.startedAt !== undefined ? { startedAt: s.startedAt } : {}),
+      ...(s.finishedAt !== undefined ? { finishedAt: s.finishedAt } : {}),
     };
   });
   return {

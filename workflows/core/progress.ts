@@ -31,6 +31,13 @@ export interface TaskProgress {
   error?: string;
   /** What to do next about the failure; added by the services from lib/failure-hints.ts. */
   hint?: string;
+  /**
+   * The tasks this one waits for, and when it started and ended (epoch ms). Absent from snapshots of
+   * builds whose workers predate them: readers treat them as unknown.
+   */
+  dependsOn?: string[];
+  startedAt?: number;
+  finishedAt?: number;
 }
 
 export interface BudgetAlert {

@@ -23,7 +23,11 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
   const system: Anthropic.TextBlockParam[] = [
     { type: 'text', text: BUILTIN_SYSTEM, cache_control: { type: 'ephemeral' } },
   ];
-  const meter = new AttemptMeter({ db: deps.db, catalog: config.models, apiKey: deps.apiKey }, input);
+  const meter = new AttemptMeter(
+    { db: deps.db, catalog: config.models, maxTurns: config.agent.maxTurns, apiKey: deps.apiKey },
+    input,
+  );
+  meter.beat();
   let messages: Anthropic.MessageParam[] = [{ role: 'user', content: prompt }];
 
   for (let turn = 1; turn <= config.agent.maxTurns; turn++) {
@@ -67,6 +71,7 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
         results.push({ type: 'tool_result', tool_use_id: call.id, content: 'Finished.' });
         continue;
       }
+      meter.tool(call.name);
       const outcome = await executeTool(call.name, call.input, tools);
       results.push({
         type: 'tool_result',

@@ -1,20 +1,13 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ApplicationFailure } from '@temporalio/common';
 import Decimal from 'decimal.js';
-import type { RunAgentInput } from '../../../lib/contracts';
+import type { AgentProgress, RunAgentInput } from '../../../lib/contracts';
 import type { ModelCatalog, TokenUsage } from '../../../lib/models';
 import type { Database } from '../../../lib/db/connection';
 import { FailureClass } from '../../../lib/failures';
 import { failure } from '../../failure';
 import { callKeyPrefix, heartbeat } from '../activity-context';
 import { addUsage, recordCall, totalTokens, ZERO_USAGE } from '../cost';
-
-/** The heartbeat details of an attempt: after every Claude message. */
-export interface AgentProgress {
-  turn: number;
-  usage: TokenUsage;
-  costUsd: string;
-}
 
 /**
  * One attempt's meter, the same for every engine: each Claude message is priced and recorded (a cost
@@ -27,12 +20,14 @@ export class AttemptMeter {
   servedModel: string;
   /** Claude messages recorded so far (the builtin loop's turns). */
   calls = 0;
+  /** The last tool the agent called, for the heartbeat (its name only, never its input). */
+  private lastTool: string | undefined;
   private readonly budget: Decimal;
   private readonly maxTokens: number;
   private readonly keyPrefix: string;
 
   constructor(
-    private readonly deps: { db: Database; catalog: ModelCatalog; apiKey?: string },
+    private readonly deps: { db: Database; catalog: ModelCatalog; maxTurns: number; apiKey?: string },
     private readonly input: RunAgentInput,
   ) {
     this.servedModel = input.model;
@@ -65,7 +60,27 @@ export class AttemptMeter {
     this.usage = addUsage(this.usage, recorded.usage);
     this.cost = this.cost.plus(recorded.usd);
     this.servedModel = recorded.servedModel;
-    heartbeat({ turn: this.calls, usage: this.usage, costUsd: this.costUsd } satisfies AgentProgress);
+    this.beat();
+  }
+
+  /** Heartbeats where the attempt is (model, try, turn of max, last tool, spend): `br build watch` shows it. */
+  beat(): void {
+    const { input } = this;
+    heartbeat({
+      model: input.model,
+      attempt: input.attempt,
+      turn: this.calls,
+      maxTurns: this.deps.maxTurns,
+      ...(this.lastTool ? { lastTool: this.lastTool } : {}),
+      usage: this.usage,
+      costUsd: this.costUsd,
+    } satisfies AgentProgress);
+  }
+
+  /** The agent is about to run a tool. */
+  tool(name: string): void {
+    this.lastTool = name;
+    this.beat();
   }
 
   /** Why the attempt must stop now (its budget share is spent, its token cap reached); undefined if it may go on. */

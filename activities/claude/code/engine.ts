@@ -49,7 +49,11 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
   if (!entry) throw claudeCodeMissing();
   if (!deps.apiKey) throw failure(FailureClass.AUTH, 'ANTHROPIC_API_KEY is not set for this worker.');
   const { root, tools, prompt } = await openWorkspace(deps, input);
-  const meter = new AttemptMeter({ db: deps.db, catalog: config.models, apiKey: deps.apiKey }, input);
+  const meter = new AttemptMeter(
+    { db: deps.db, catalog: config.models, maxTurns: config.agent.maxTurns, apiKey: deps.apiKey },
+    input,
+  );
+  meter.beat();
   let limit: string | undefined;
   const abort = new AbortController();
   const cancelled = cancellationSignal();
@@ -96,7 +100,9 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
         // No built-in tool (Bash would run outside the sandbox); BuildRunner's tools, pre-approved,
         // and everything else denied without asking.
         tools: [],
-        mcpServers: { [MCP_SERVER]: buildRunnerMcpServer(sdk, tools) },
+        mcpServers: {
+          [MCP_SERVER]: buildRunnerMcpServer(sdk, tools, (name) => meter.tool(name)),
+        },
         allowedTools: CLAUDE_CODE_TOOLS.map((t) => mcpToolName(t.name)),
         permissionMode: 'dontAsk',
         systemPrompt: { type: 'preset', preset: 'claude_code', append: claudeCodeSystemAppend(MCP_SERVER) },

@@ -24,9 +24,15 @@ const SHAPES: Record<string, Record<string, z.ZodType>> = {
 
 export const CLAUDE_CODE_TOOLS = TOOL_DEFINITIONS.filter((t) => t.name in SHAPES);
 
-export function buildRunnerMcpServer(sdk: ClaudeAgentSdk, ctx: ToolContext): unknown {
+/** `onTool` hears each tool's name as it is called (the attempt's heartbeat shows the last one). */
+export function buildRunnerMcpServer(
+  sdk: ClaudeAgentSdk,
+  ctx: ToolContext,
+  onTool: (name: string) => void = () => {},
+): unknown {
   const tools = CLAUDE_CODE_TOOLS.map((t) =>
     sdk.tool(t.name, t.description ?? t.name, SHAPES[t.name]!, async (args): Promise<SdkToolResult> => {
+      onTool(t.name);
       const outcome = await executeTool(t.name, args, ctx);
       return { content: [{ type: 'text', text: outcome.content }], isError: outcome.isError };
     }),

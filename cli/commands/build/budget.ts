@@ -30,7 +30,7 @@ export class BuildBudgetCommand extends BrCommand {
           `  Budget now $${result.state.budget.limitUsd}: $${result.state.budget.spentUsd} spent, ` +
             `$${result.state.budget.leftUsd} left; build ${result.state.status.toLowerCase()}`,
         );
-      this.print(`  Web UI: ${result.webUiUrl}`);
+      if (result.webUiUrl) this.print(`  Web UI: ${result.webUiUrl}`);
     }
     return 0;
   }

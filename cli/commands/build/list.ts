@@ -52,10 +52,8 @@ export class BuildListCommand extends BrCommand {
         ]),
       ),
     );
-    const { webUiUrl, namespace } = ctx.config.temporal;
-    this.print(
-      `\nWeb UI: ${webUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows`,
-    );
+    const { webUiWorkflowsLink, NO_WEB_UI } = await import('../../../services/temporal-client');
+    this.print(`\nWeb UI: ${webUiWorkflowsLink(ctx) ?? NO_WEB_UI}`);
     return 0;
   }
 }

@@ -27,8 +27,9 @@ export class BuildLogsCommand extends BrCommand {
       this.printJson(lines);
       return 0;
     }
+    const link = webUiLink(ctx, this.id);
     this.print(
-      `Build ${this.id}${this.task ? `, task ${this.task}` : ''} — Web UI: ${webUiLink(ctx, this.id)}`,
+      `Build ${this.id}${this.task ? `, task ${this.task}` : ''}${link ? ` — Web UI: ${link}` : ''}`,
     );
     for (const line of lines) {
       this.print(`${line.time.slice(11, 19)}  ${line.detail}`);

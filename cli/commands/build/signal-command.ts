@@ -24,7 +24,7 @@ export abstract class BuildSignalCommand extends BrCommand {
           `  Now: ${result.state.status.toLowerCase()}${result.state.paused ? ', paused' : ''}, ` +
             `${result.state.running} task(s) running, $${result.state.budget.spentUsd} of $${result.state.budget.limitUsd} spent`,
         );
-      this.print(`  Web UI: ${result.webUiUrl}`);
+      if (result.webUiUrl) this.print(`  Web UI: ${result.webUiUrl}`);
     }
     return 0;
   }

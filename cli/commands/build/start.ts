@@ -117,7 +117,7 @@ export class BuildStartCommand extends BrCommand {
         `  plan ${planned.planHash} (${planned.planner} planner${from}, ${summary.tasks} task(s))` +
           (planned.spentUsd !== '0' ? `, planning cost $${planned.spentUsd}` : ''),
       );
-      this.print(`  Web UI: ${started.webUiUrl}`);
+      if (started.webUiUrl) this.print(`  Web UI: ${started.webUiUrl}`);
     }
     if (!this.watch) {
       this.print(`Follow it with: br build watch ${started.buildId}`);
@@ -125,7 +125,7 @@ export class BuildStartCommand extends BrCommand {
     }
     const { watchBuild } = await import('../../render/watch-build');
     const { colorsEnabled } = await import('../../colors');
-    return watchBuild(ctx, backend, started.buildId, {
+    return watchBuild(ctx, started.buildId, {
       stdout: this.context.stdout,
       stderr: this.context.stderr,
       color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),

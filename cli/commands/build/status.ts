@@ -8,7 +8,7 @@ export class BuildStatusCommand extends BrCommand {
   ];
   static override usage = BrCommand.Usage({
     category: Category.builds,
-    description: 'Show a build once: status, budget, and every task with model, attempts and cost',
+    description: 'Show a build once: status, budget, ETA, and every task with model, attempt, cost and step',
     details: `
       \`br parallel status\` (the BuildRunner 3 name) runs this same command.
     `,
@@ -19,32 +19,37 @@ export class BuildStatusCommand extends BrCommand {
   });
 
   id = Option.String({ name: 'build-id' });
-  json = Option.Boolean('--json', false, { description: 'Print the progress snapshot as JSON' });
+  json = Option.Boolean('--json', false, {
+    description: "Print the status as JSON: the progress snapshot, each task's current step, the forecast",
+  });
 
   async execute(): Promise<number> {
-    const [{ buildStatus }, { renderFrame }, { colorsEnabled }] = await Promise.all([
+    const [{ buildStatus }, { renderFrame }, { colorsEnabled }, { NO_WEB_UI }] = await Promise.all([
       import('../../../services/build-status'),
       import('../../render/progress'),
       import('../../colors'),
+      import('../../../services/temporal-client'),
     ]);
     const ctx = await this.serviceContext();
     const status = await buildStatus(ctx, this.id);
-    const { gaps, ...progress } = status;
+    const { gaps } = status;
     if (this.json) {
       this.printJson(status);
       return 0;
     }
+    const out = this.context.stdout as { isTTY?: boolean; columns?: number };
     this.print(
-      renderFrame(progress, {
-        color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),
+      renderFrame(status, {
+        color: colorsEnabled(ctx.env, out),
         maxRows: 500,
+        width: out.columns ?? 120,
       }),
     );
     if (gaps) {
       this.print(gaps.headline);
       for (const f of gaps.high ?? []) this.print(`  high ${f.kind}: ${f.message}`);
     }
-    this.print(`Web UI: ${progress.webUiUrl}`);
+    this.print(`Web UI: ${status.webUiUrl ?? NO_WEB_UI}`);
     return 0;
   }
 }

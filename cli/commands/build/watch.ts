@@ -8,9 +8,12 @@ export class BuildWatchCommand extends BrCommand {
     category: Category.builds,
     description: 'Follow a build live until it ends; the exit code is its outcome',
     details: `
-      On a terminal the view redraws in place: tasks by state with model and attempt, cost against the
-      budget, elapsed time, budget alerts. When the output is not a terminal it prints one line per event.
-      Exit codes: 0 SUCCEEDED, 1 FAILED, 2 PARTIAL, 3 BUDGET_EXHAUSTED, 4 CANCELLED. Ctrl-C stops watching,
+      On a terminal the view redraws in place, fitted to its width: per task the title, the model in use and
+      the attempt, elapsed time and the current step (agent turn and last tool, committing, verifying,
+      merging, waiting for a reservation or for the API, or the tasks a pending one waits on); the header
+      carries the ETA and the cost still to come, from the model of \`br build simulate\`. When the output is
+      not a terminal it prints one plain line per event; --json prints one JSON event per line. Colour
+      follows NO_COLOR and FORCE_COLOR. Exit codes: 0 SUCCEEDED, 1 FAILED, 2 PARTIAL, 3 BUDGET_EXHAUSTED, 4 CANCELLED. Ctrl-C stops watching,
       not the build.
     `,
     examples: [
@@ -20,7 +23,9 @@ export class BuildWatchCommand extends BrCommand {
   });
 
   id = Option.String({ name: 'build-id' });
-  json = Option.Boolean('--json', false, { description: 'Print only the final progress snapshot as JSON' });
+  json = Option.Boolean('--json', false, {
+    description: 'Stream one JSON event per line (NDJSON); the last is {"type":"done",…}',
+  });
   interval = Option.String('--interval', '1000', {
     description: 'Milliseconds between progress queries',
     hidden: true,
@@ -28,13 +33,12 @@ export class BuildWatchCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
-    const [{ buildBackend }, { watchBuild }, { colorsEnabled }] = await Promise.all([
-      import('../../../services/build-backend'),
+    const [{ watchBuild }, { colorsEnabled }] = await Promise.all([
       import('../../render/watch-build'),
       import('../../colors'),
     ]);
     const ctx = await this.serviceContext();
-    return watchBuild(ctx, buildBackend(ctx), this.id, {
+    return watchBuild(ctx, this.id, {
       stdout: this.context.stdout,
       stderr: this.context.stderr,
       color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),

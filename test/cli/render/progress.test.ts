@@ -1,11 +1,13 @@
 import { FAILURE_CATALOG } from '../../../lib/failure-hints';
-import { diffEvents, EXIT_CODES, isTerminal, renderFrame } from '../../../cli/render/progress';
+import { diffEvents } from '../../../cli/render/events';
+import { EXIT_CODES, isTerminal, renderFrame } from '../../../cli/render/progress';
 import { watchProgress } from '../../../services/watch';
-import type { ProgressSnapshot, TaskProgress } from '../../../workflows/core/progress';
+import type { BuildStatusReport, TaskStatus } from '../../../services/build-status';
+import type { ProgressSnapshot } from '../../../workflows/core/progress';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 
-function snapshot(overrides: Partial<ProgressSnapshot>, tasks: TaskProgress[]): ProgressSnapshot {
+function snapshot(overrides: Partial<ProgressSnapshot>, tasks: TaskStatus[]): ProgressSnapshot {
   const counts = { PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, BLOCKED: 0, CANCELLED: 0 };
   for (const t of tasks) counts[t.state] += 1;
   return {
@@ -31,7 +33,7 @@ function snapshot(overrides: Partial<ProgressSnapshot>, tasks: TaskProgress[]): 
   };
 }
 
-const task = (id: string, state: TaskProgress['state'], extra: Partial<TaskProgress> = {}): TaskProgress => ({
+const task = (id: string, state: TaskStatus['state'], extra: Partial<TaskStatus> = {}): TaskStatus => ({
   id,
   title: id,
   state,
@@ -41,24 +43,70 @@ const task = (id: string, state: TaskProgress['state'], extra: Partial<TaskProgr
 });
 
 describe('build progress rendering', () => {
-  it('draws a frame with status, budget, counts and tasks, running first', () => {
-    const frame = renderFrame(
-      snapshot({}, [
-        task('delete-todos-1', 'SUCCEEDED', { model: 'claude-haiku-5-5', attempts: 1, costUsd: '0.0312' }),
-        task('complete-todos-1', 'RUNNING', { model: 'claude-sonnet-5-5', attempts: 2, costUsd: '0.41' }),
-        task('due-dates-1', 'PENDING'),
+  it('draws a frame with status, ETA, budget, counts and one fitted row per task, running first', () => {
+    const report: BuildStatusReport = {
+      ...snapshot({}, [
+        task('t01', 'SUCCEEDED', {
+          title: 'Store: complete and reopen',
+          model: 'claude-haiku-5-5',
+          attempts: 1,
+          costUsd: '0.0312',
+          startedAt: T0,
+          finishedAt: T0 + 64_000,
+        }),
+        task('t02', 'RUNNING', {
+          title: 'HTTP: patch and delete a todo by its id, with validation of every field',
+          attempts: 0,
+          costUsd: '0.41',
+          now: {
+            model: 'claude-sonnet-5-5',
+            attempt: 2,
+            startedAt: T0 + 30_000,
+            step: { kind: 'agent', turn: 2, maxTurns: 40, tool: 'edit_file' },
+          },
+        }),
+        task('t03', 'RUNNING', {
+          title: 'Errors module',
+          now: {
+            model: 'claude-haiku-5-5',
+            attempt: 1,
+            startedAt: T0 + 60_000,
+            step: { kind: 'api-wait', failureClass: 'RATE_LIMITED', until: T0 + 120_000 },
+          },
+        }),
+        task('t04', 'PENDING', {
+          title: 'Docs',
+          dependsOn: ['t02', 't03'],
+          now: { step: { kind: 'waiting-on', tasks: ['t02', 't03'] } },
+        }),
       ]),
-      { color: false },
-    );
+      webUiUrl: null,
+      parallel: 2,
+      forecast: {
+        tasks: 3,
+        remainingMs: { p50: 240_000, p90: 420_000 },
+        costUsd: { p10: '0.20', p90: '0.90' },
+        at: T0 + 95_000,
+        runs: 50,
+        assumption: 'test',
+      },
+    };
+    const frame = renderFrame(report, { color: false, width: 100 });
     expect(frame).toMatchInlineSnapshot(`
-"build-todo-api-1a2b3c4d  RUNNING  1m35s
+"build-todo-api-1a2b3c4d  RUNNING  1m35s  ETA 4m00s–7m00s · $0.20–$0.90 more for 3 tasks
 budget █████░░░░░░░░░░░░░░░ $1.25 of $5.00 (25%), $3.25 left
-pending 1  running 1  succeeded 1
+pending 1  running 2  succeeded 1
 
-RUNNING   complete-todos-1  claude-sonnet-5-5  try 2    $0.4100
-PENDING   due-dates-1       -                  try 0    $0.0000
-SUCCEEDED delete-todos-1    claude-haiku-5-5   try 1    $0.0312"
+RUNNING   t02   HTTP: patch …  sonnet-5-5  try 2    1m05s    $0.4100  agent turn 3/40 · edit_file
+RUNNING   t03   Errors module  haiku-5-5   try 1    0m35s    $0.0000  waiting for the API (RATE_LIM…
+PENDING   t04   Docs                                                  waits on t02, t03
+SUCCEEDED t01   Store: compl…  haiku-5-5   try 1    1m04s    $0.0312"
 `);
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+    const narrow = renderFrame(report, { color: false, width: 72 });
+    for (const line of narrow.split('\n').slice(4)) expect([...line].length).toBeLessThanOrEqual(72);
+    expect(narrow).toContain('HTTP: pat');
+    expect(narrow).toContain('agent turn');
   });
 
   it('emits ordered line events only for what changed, then the outcome', () => {

@@ -1,4 +1,5 @@
-import { diffEvents, renderFrame } from '../../../cli/render/progress';
+import { diffEvents } from '../../../cli/render/events';
+import { renderFrame } from '../../../cli/render/progress';
 import { FAILURE_CATALOG } from '../../../lib/failure-hints';
 import type { BuildHandlers } from '../../../workflows/core/port';
 import { createFakeActivities, simulationInput } from '../../../workflows/simulation/fakes';

@@ -112,7 +112,9 @@ describe('br build commands (on the simulation runtime)', () => {
     const text = await br('build', 'status', start.buildId);
     expect(text.code).toBe(0);
     expect(text.stdout.split('\n').slice(0, 2).join('\n')).toMatch(
-      new RegExp(`^${start.buildId}  RUNNING  \\d+m\\d\\ds\\nbudget [█░]{20} \\$\\d\\.\\d{4} of \\$5\\.00`),
+      new RegExp(
+        `^${start.buildId}  RUNNING  \\d+m\\d\\ds  ETA [^\\n]+\\nbudget [█░]{20} \\$\\d\\.\\d{4} of \\$5\\.00`,
+      ),
     );
 
     const cancel = await br('build', 'cancel', start.buildId, '--reason', 'spec changed');

@@ -1,0 +1,159 @@
+/**
+ * The forecast model of `br build simulate`, in one place: N Monte-Carlo runs of the real build and task
+ * bodies on the virtual-clock runtime with the stochastic agent (workflows/simulation/model.ts). Used
+ * before a build (simulate.ts) and during one, for what is left (`forecastRemaining`, shown by
+ * `br build watch` and `br build status`).
+ */
+import Decimal from 'decimal.js';
+import type { BuildOutcome } from '../lib/contracts';
+import type { Complexity, Plan, PlannedTask } from '../lib/plan';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
+import { seededRandom, stochasticAgent } from '../workflows/simulation/model';
+import { simulateBuild } from '../workflows/simulation/runtime';
+import type { TaskProgress } from '../workflows/core/progress';
+import type { RoutingSettings } from '../workflows/core/types';
+
+export interface MonteCarloInput {
+  plan: Plan;
+  levelOf: (taskId: string) => Complexity;
+  routing: RoutingSettings;
+  parallel: number;
+  budgetUsd: string;
+  alertThresholds: number[];
+  runs: number;
+  seed: number;
+}
+
+export interface MonteCarloResult {
+  /** Sorted ascending. */
+  makespansMs: number[];
+  /** Sorted ascending. */
+  costsUsd: Decimal[];
+  outcomes: Record<BuildOutcome, number>;
+  attempts: number;
+  escalations: number;
+}
+
+export async function monteCarlo(input: MonteCarloInput): Promise<MonteCarloResult> {
+  const makespansMs: number[] = [];
+  const costsUsd: Decimal[] = [];
+  const outcomes: Record<BuildOutcome, number> = {
+    SUCCEEDED: 0,
+    PARTIAL: 0,
+    FAILED: 0,
+    CANCELLED: 0,
+    BUDGET_EXHAUSTED: 0,
+  };
+  let attempts = 0;
+  let escalations = 0;
+  for (let i = 0; i < input.runs; i++) {
+    const agent = stochasticAgent({
+      catalog: input.routing.catalog,
+      levelOf: input.levelOf,
+      random: seededRandom(input.seed * 100_003 + i),
+    });
+    const { activities, store } = createFakeActivities({
+      plan: input.plan,
+      agent,
+      gitMs: 20_000,
+      levelOf: input.levelOf,
+    });
+    // A forecast does not wait a day for a raise: the budget stop is the outcome.
+    const build = simulationInput(input.plan, {
+      parallel: input.parallel,
+      budgetUsd: input.budgetUsd,
+      routing: input.routing,
+      budgetWaitMs: 1,
+      alertThresholds: input.alertThresholds,
+    });
+    const run = await simulateBuild({ input: build, activities });
+    makespansMs.push(run.endedAt - run.startedAt);
+    costsUsd.push(new Decimal(run.result.summary.spentUsd));
+    outcomes[run.result.outcome] += 1;
+    attempts += store.attempts.length;
+    for (const e of store.events.values())
+      if (e.type === 'FALLBACK_APPLIED' && e.data?.to !== e.data?.from) escalations += 1;
+  }
+  makespansMs.sort((a, b) => a - b);
+  costsUsd.sort((a, b) => a.cmp(b));
+  return { makespansMs, costsUsd, outcomes, attempts, escalations };
+}
+
+export function quantile<T>(sorted: readonly T[], q: number): T | undefined {
+  if (!sorted.length) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** What is left of a running build: time to finish and what it will still spend, low to high. */
+export interface RemainingForecast {
+  /** Tasks the forecast covers: running and pending ones. */
+  tasks: number;
+  /** Milliseconds from `at` until the build ends (p50, p90). */
+  remainingMs: { p50: number; p90: number };
+  /** USD still to spend (p10, p90), two decimals. */
+  costUsd: { p10: string; p90: string };
+  /** When the forecast was made (epoch ms). */
+  at: number;
+  runs: number;
+  /** What the figures leave out, in words. */
+  assumption: string;
+}
+
+export interface BuildShape {
+  parallel: number;
+  routing: RoutingSettings;
+  alertThresholds: number[];
+}
+
+const LEFT: readonly TaskProgress['state'][] = ['PENDING', 'RUNNING'];
+
+/**
+ * The simulate model over the tasks still to run: dependencies on finished tasks are dropped (a failed
+ * one's dependants are BLOCKED already), the budget is what is left. A running task is forecast from
+ * its start, so the figures lean high while it is far along.
+ */
+export async function forecastRemaining(
+  tasks: readonly TaskProgress[],
+  shape: BuildShape,
+  leftUsd: string,
+  at: number,
+  options: { runs?: number; seed?: number } = {},
+): Promise<RemainingForecast | null> {
+  const left = tasks.filter((t) => LEFT.includes(t.state));
+  if (!left.length || new Decimal(leftUsd).lte(0)) return null;
+  const ids = new Set(left.map((t) => t.id));
+  const planned: PlannedTask[] = left.map((t) => ({
+    id: t.id,
+    title: t.title,
+    description: t.title,
+    acceptance: [],
+    dependsOn: (t.dependsOn ?? []).filter((d) => ids.has(d)),
+    files: [],
+    ...(t.complexity ? { complexity: t.complexity } : {}),
+  }));
+  const levels = new Map(left.map((t) => [t.id, t.complexity ?? 'moderate']));
+  const runs = options.runs ?? 60;
+  const result = await monteCarlo({
+    plan: { project: 'forecast', tasks: planned, source: 'heuristic' },
+    levelOf: (id) => levels.get(id) ?? 'moderate',
+    routing: shape.routing,
+    parallel: shape.parallel,
+    budgetUsd: leftUsd,
+    alertThresholds: shape.alertThresholds,
+    runs,
+    seed: options.seed ?? 1,
+  });
+  const cost = (q: number) => quantile(result.costsUsd, q)!.toDecimalPlaces(2).toFixed(2);
+  return {
+    tasks: left.length,
+    remainingMs: {
+      p50: quantile(result.makespansMs, 0.5)!,
+      p90: quantile(result.makespansMs, 0.9)!,
+    },
+    costUsd: { p10: cost(0.1), p90: cost(0.9) },
+    at,
+    runs,
+    assumption:
+      'br build simulate model over the running and pending tasks; running ones counted from their start',
+  };
+}
