@@ -132,7 +132,7 @@ export async function forecastRemaining(
     ...(t.complexity ? { complexity: t.complexity } : {}),
   }));
   const levels = new Map(left.map((t) => [t.id, t.complexity ?? 'moderate']));
-  const runs = options.runs ?? 60;
+  const runs = options.runs ?? 20;
   const result = await monteCarlo({
     plan: { project: 'forecast', tasks: planned, source: 'heuristic' },
     levelOf: (id) => levels.get(id) ?? 'moderate',

@@ -120,12 +120,7 @@ export function registerBuildTools(
             return ok({ builds: items, page });
           }
           const { buildStatus } = await import('../../services/build-status');
-          // Fewer simulated runs than the CLI's: the figures must fit in the call's deadline.
-          const progress = await withinDeadline(
-            ctx,
-            buildStatus(ctx, buildId, { forecastRuns: 20 }),
-            `Build ${buildId}`,
-          );
+          const progress = await withinDeadline(ctx, buildStatus(ctx, buildId), `Build ${buildId}`);
           if (detail === 'detailed') {
             const { items, page } = paginate(progress.tasks, offset, limit);
             return ok({ ...progress, tasks: items, page }, buildLinks(buildId));

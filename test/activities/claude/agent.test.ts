@@ -144,8 +144,18 @@ describe('the agent loop in a worktree', () => {
     });
     // sonnet: 2800 × 2 + 550 × 10 + 3000 × 2.50 + 3000 × 0.20 = 19200 micro-dollars
     expect(result.costUsd).toBe('0.0192');
-    expect(beats).toHaveLength(5);
-    expect(beats[4]).toMatchObject({ turn: 5, costUsd: '0.0192' });
+    // One before the first answer, one per answer, one per tool called: the model, the turn of the
+    // maximum and the last tool are what `br build watch` shows.
+    const turns = beats as { turn: number; lastTool?: string }[];
+    expect(turns[0]).toMatchObject({ turn: 0, model: 'claude-sonnet-5-5', attempt: 1, maxTurns: 40 });
+    expect([...new Set(turns.map((b) => b.turn))]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(turns.map((b) => b.lastTool).filter((t, i, all) => t && t !== all[i - 1])).toEqual([
+      'list_files',
+      'write_file',
+      'edit_file',
+      'run_command',
+    ]);
+    expect(beats.at(-1)).toMatchObject({ turn: 5, costUsd: '0.0192' });
     expect(toolResults(1)[0]!.content).toContain('README.md');
     expect(toolResults(4)[0]).toMatchObject({ is_error: false });
     expect(toolResults(4)[0]!.content).toMatch(/exited with code 0[\s\S]*pass 1/);
