@@ -134,7 +134,13 @@ describe.each(ENGINES)('the %s engine', (engine: Engine) => {
     });
     // sonnet: 2900 × 2 + 600 × 10 + 3000 × 2.50 + 3000 × 0.20 = 19900 micro-dollars
     expect(result.costUsd).toBe('0.0199');
-    expect(beats.filter((b) => (b as { turn?: number })?.turn !== undefined)).toHaveLength(6);
+    // A heartbeat before the first answer, per answer and per tool called (what `br build watch` shows).
+    const turns = (beats as { turn?: number; model?: string; lastTool?: string }[]).filter(
+      (b) => b?.turn !== undefined,
+    );
+    expect([...new Set(turns.map((b) => b.turn))]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(turns[0]).toMatchObject({ turn: 0, attempt: 1, maxTurns: 40 });
+    expect(turns.some((b) => b.lastTool === 'write_file')).toBe(true);
     expect(beats.at(-1)).toMatchObject({ turn: 6, costUsd: '0.0199' });
     expect(toolResults(server.requests[1]!)[0]!.content).toContain('README.md');
     expect(toolResults(server.requests[5]!)[0]!.content).toMatch(/exited with code 0[\s\S]*pass 1/);

@@ -93,6 +93,20 @@ describeServer('br dev', () => {
         },
       });
       expect(started.stdout).toMatch(/ done SUCCEEDED /);
+      // The Web UI link is the one this br dev serves (its ports are not the defaults).
+      const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+      const status = await runBr(['build', 'status', buildId], {
+        cwd: build.repo,
+        env: {
+          ...cliEnv,
+          TEMPORAL_ADDRESS: `127.0.0.1:${grpc}`,
+          ANTHROPIC_API_KEY: undefined,
+          DATABASE_URL: undefined,
+        },
+      });
+      expect(status.stdout).toContain(
+        `Web UI: http://127.0.0.1:${ui}/namespaces/default/workflows/${buildId}`,
+      );
 
       dev.kill('SIGINT');
       expect(await exited).toBe(0);
