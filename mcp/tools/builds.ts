@@ -91,7 +91,7 @@ export function registerBuildTools(
       'br_build_status',
       {
         description:
-          'No buildId: list builds. Else status, counts, budget, ETA and cost left (forecast), active tasks with their current step (concise) or all tasks (detailed, paged).',
+          'No buildId: list builds. Else status, counts, budget, active tasks (concise) or all tasks (detailed, paged).',
         inputSchema: {
           buildId: z.string().optional(),
           detail: z.enum(['concise', 'detailed']).optional(),
