@@ -15,6 +15,8 @@ export async function serveWorker(
     maxConcurrentClaudeCalls?: number;
     drainSeconds?: number;
     cacheDir?: string;
+    metricsPort?: number;
+    metricsHost?: string;
     applySchedules: boolean;
     log: (line: string) => void;
   },
@@ -29,6 +31,9 @@ export async function serveWorker(
       : {}),
     ...(options.drainSeconds !== undefined ? { drainSeconds: options.drainSeconds } : {}),
     ...(options.cacheDir ? { cacheDir: path.resolve(ctx.cwd, options.cacheDir) } : {}),
+    ...(options.metricsPort !== undefined
+      ? { metricsPort: options.metricsPort, metricsHost: options.metricsHost ?? '127.0.0.1' }
+      : {}),
     applySchedules: options.applySchedules,
     log: options.log,
   });

@@ -27,11 +27,16 @@ export interface WorkerOptions {
   activities?: object;
   /** A pre-built bundle (tests share one); bundleWorkflows() otherwise. */
   workflowBundle?: WorkflowBundle;
+  /** Serve Prometheus metrics (Temporal SDK + BuildRunner) on this port (worker/metrics.ts). */
+  metricsPort?: number;
+  metricsHost?: string;
   log?: (line: string) => void;
 }
 
 export interface RunningWorkers {
   taskQueues: string[];
+  /** The database the activities use (absent when tests replace the activities). */
+  db?: Database;
   /** Resolves when every worker has stopped; rejects when one of them failed. */
   done: Promise<void>;
   /** Stops polling, lets running activities finish (up to the grace time), closes the DB and the connection. */
@@ -157,7 +162,7 @@ export async function startWorkers(
       await db?.close();
       await connection.close();
     })());
-  return { taskQueues: plan.map((q) => q.taskQueue), done, shutdown };
+  return { taskQueues: plan.map((q) => q.taskQueue), db, done, shutdown };
 }
 
 /** `br worker`: runs until SIGINT/SIGTERM, then shuts down gracefully. */
@@ -165,7 +170,21 @@ export async function runWorker(
   ctx: RuntimeContext,
   options: WorkerOptions & { applySchedules?: boolean } = {},
 ): Promise<void> {
-  const running = await startWorkers(ctx, options);
+  // Before startWorkers: the metrics server installs the SDK Runtime, which the first connection would fix.
+  const metrics =
+    options.metricsPort !== undefined
+      ? await (
+          await import('./metrics')
+        ).startMetricsServer({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })
+      : undefined;
+  const running = await startWorkers(ctx, options).catch(async (err: unknown) => {
+    await metrics?.close();
+    throw err;
+  });
+  if (metrics) {
+    metrics.attach(running.db);
+    options.log?.(`Metrics on ${metrics.url}`);
+  }
   if (options.applySchedules !== false) {
     // Idempotent: every worker start brings the maintenance schedules up to date with the config.
     const { applySchedulesFromContext } = await import('./schedules');
@@ -194,5 +213,6 @@ export async function runWorker(
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await running.shutdown();
+    await metrics?.close();
   }
 }

@@ -21,6 +21,7 @@ export class WorkerCommand extends BrCommand {
       ['Poll every queue', '$0 worker'],
       ['Only Claude calls, four at a time', '$0 worker --queues claude --max-concurrent-activities 4'],
       ['Builds and only the Haiku queue', '$0 worker --models haiku'],
+      ['Prometheus metrics on port 9464', '$0 worker --metrics-port 9464'],
       ['Two tasks and four Claude calls per model at once', '$0 worker --max-tasks 2 --max-claude-calls 4'],
     ],
   });
@@ -54,6 +55,14 @@ export class WorkerCommand extends BrCommand {
       "This worker's own folder for cache clones of remote builds (default $BR_CACHE_DIR or ~/.cache/buildrunner)",
   });
 
+  metricsPort = Option.String('--metrics-port', {
+    description: 'Serve Prometheus metrics (Temporal SDK and BuildRunner) at http://<host>:N/metrics',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 65535)]),
+  });
+  metricsHost = Option.String('--metrics-host', {
+    description: 'Address the metrics server binds (default 127.0.0.1; 0.0.0.0 for a remote Prometheus)',
+  });
+
   skipSchedules = Option.Boolean('--skip-schedules', false, {
     description: 'Do not create or update the maintenance schedules on start',
   });
@@ -69,6 +78,8 @@ export class WorkerCommand extends BrCommand {
       maxConcurrentClaudeCalls: this.maxClaude,
       drainSeconds: this.drain,
       cacheDir: this.cacheDir,
+      metricsPort: this.metricsPort,
+      metricsHost: this.metricsHost,
       models: this.models,
       applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),
