@@ -177,14 +177,12 @@ export async function runWorker(
           await import('./metrics')
         ).startMetricsServer({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })
       : undefined;
+  if (metrics) options.log?.(`Metrics on ${metrics.url}`);
   const running = await startWorkers(ctx, options).catch(async (err: unknown) => {
     await metrics?.close();
     throw err;
   });
-  if (metrics) {
-    metrics.attach(running.db);
-    options.log?.(`Metrics on ${metrics.url}`);
-  }
+  metrics?.attach(running.db);
   if (options.applySchedules !== false) {
     // Idempotent: every worker start brings the maintenance schedules up to date with the config.
     const { applySchedulesFromContext } = await import('./schedules');
