@@ -4,6 +4,7 @@
  * BuildRunner's, which read the ledger and task table the fixture wrote.
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { migrate } from '../../lib/db/migrate';
 import { postgresUrl } from '../helpers/db';
 import { describeServer } from '../helpers/temporal';
 import {
@@ -40,6 +41,8 @@ describeServer('br worker --metrics-port', () => {
   beforeAll(async () => {
     build = await setupRealBuild({ database: postgresUrl ? 'postgres' : 'embedded' });
     const db = await build.db();
+    // The worker migrates on start too; the fixture rows need the tables first.
+    await migrate(db);
     const id = `build-metrics-${Date.now()}`;
     await db.prisma.build.create({
       data: {
@@ -99,7 +102,7 @@ describeServer('br worker --metrics-port', () => {
     const url = `http://127.0.0.1:${port}/metrics`;
     let text = '';
     // The SDK exports a poller gauge once its pollers have started; give the loaded machine time.
-    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
       const res = await fetch(url);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
