@@ -135,7 +135,9 @@ export async function startMetricsServer(options: { port: number; host: string }
     throw err;
   }
   async function scrape(): Promise<string> {
-    const sdk = await fetch(`http://127.0.0.1:${sdkPort}/metrics`).then(
+    const sdk = await fetch(`http://127.0.0.1:${sdkPort}/metrics`, {
+      signal: AbortSignal.timeout(5000),
+    }).then(
       async (r) => (r.ok ? await r.text() : `# Temporal SDK metrics: HTTP ${r.status}\n`),
       (err: unknown) => `# Temporal SDK metrics unavailable: ${(err as Error).message}\n`,
     );
