@@ -177,6 +177,11 @@ const TABLE: Record<string, Row> = {
   'worker --max-claude-calls': number('--max-claude-calls'),
   'worker --drain-seconds': number('--drain-seconds', 'soon'),
   'worker --cache-dir': file,
+  'worker --metrics-port': {
+    bad: '70000',
+    message: 'Invalid value for --metrics-port: expected to be in the [0; 65535] range (got 70000)',
+  },
+  'worker --metrics-host': { any: 'an address: one that cannot be bound is a failure (exit 1)' },
   // Every command's hidden --config: a missing file is a failure (test/foundation/cli.test.ts).
 };
 
