@@ -38,7 +38,9 @@ export async function routeRequest(rc: RouteContext, req: RouteRequest): Promise
   const partial = req.headers['x-partial'] === '1';
   if (req.method === 'POST') {
     const steer = STEER.exec(pathname);
-    return steer ? steerBuild(rc, req, decodeURIComponent(steer[1]!), steer[2] as Action) : null;
+    if (!steer) return null;
+    const id = decodeId(steer[1]!);
+    return id === null ? badId() : steerBuild(rc, req, id, steer[2] as Action);
   }
   if (req.method !== 'GET') return errorReply(405, 'Method not allowed', `${req.method} is not served here.`);
   if (pathname === '/' || pathname === '/api/overview') {
@@ -49,8 +51,9 @@ export async function routeRequest(rc: RouteContext, req: RouteRequest): Promise
   if (pathname === '/api/costs') return costsReply(rc, searchParams);
   const build = BUILD.exec(pathname);
   if (!build) return null;
-  const id = decodeURIComponent(build[2]!);
   const api = build[1] !== undefined;
+  const id = decodeId(build[2]!);
+  if (id === null) return api ? jsonReply(400, { error: 'Malformed build id in the address.' }) : badId();
   try {
     if (build[3]) {
       if (!api) return null;
@@ -97,7 +100,7 @@ async function steerBuild(rc: RouteContext, req: RouteRequest, id: string, actio
     );
   // A browser sends Origin on every cross-site POST: one that is not this dashboard is refused outright.
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== req.url.origin && new URL(origin).host !== req.headers.host)
+  if (origin !== undefined && origin !== req.url.origin && originHost(origin) !== req.headers.host)
     return errorReply(403, 'Refused', 'Steering is accepted only from the dashboard’s own pages.');
   const form = new URLSearchParams(await req.body());
   const token = form.get('csrf') ?? String(req.headers['x-csrf-token'] ?? '');
@@ -115,6 +118,26 @@ async function steerBuild(rc: RouteContext, req: RouteRequest, id: string, actio
     throw err;
   }
   return { status: 303, type: 'text/plain', body: '', redirect: `/builds/${encodeURIComponent(id)}` };
+}
+
+/** A hand-typed or forged address may hold a `%` that is no escape; that is the user's mistake, not ours. */
+function decodeId(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+const badId = () => errorReply(400, 'No such build', 'Malformed build id in the address.');
+
+/** `Origin: null` (sandboxed frames, file: pages) and anything unparsable name no host, so never ours. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host || null;
+  } catch {
+    return null;
+  }
 }
 
 function sameToken(given: string, expected: string): boolean {

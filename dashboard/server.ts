@@ -58,9 +58,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((err: Error) =>
-      send(res, errorReply(500, 'Something went wrong', err.message)),
-    );
+    void handle(req, res).catch((err: Error) => {
+      if (err instanceof BodyTooLargeError) return send(res, errorReply(413, 'Too large', err.message));
+      send(res, errorReply(500, 'Something went wrong', err.message));
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -118,11 +119,17 @@ function send(res: ServerResponse, reply: Reply): void {
 
 const MAX_BODY = 16 * 1024;
 
+class BodyTooLargeError extends UserError {
+  constructor() {
+    super(`Request body too large (at most ${MAX_BODY} bytes).`);
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of req) {
     body += (chunk as Buffer).toString('utf8');
-    if (body.length > MAX_BODY) throw new UserError('Request body too large.');
+    if (body.length > MAX_BODY) throw new BodyTooLargeError();
   }
   return body;
 }
