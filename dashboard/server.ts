@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
 import type { ServiceContext } from '../services/context';
@@ -65,8 +66,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Bound to every interface on purpose, the user chose to expose it; on loopback, only our own name.
-    if (!['0.0.0.0', '::'].includes(host) && !allowedHosts().has(req.headers.host ?? ''))
+    if (!allowedHosts().has(req.headers.host ?? '') && !wildcardReachable(host, port, req.headers.host))
       return send(res, errorReply(421, 'Wrong host', `This dashboard answers on ${host}:${port} only.`));
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     if (req.method === 'GET' && url.pathname === '/api/events') return live.attach(res);
@@ -95,6 +95,19 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     port,
     close: () => closeServer(server, live),
   };
+}
+
+/**
+ * Bound to every interface, the dashboard is reached by whatever address or name the user's network gives
+ * it; an address literal or this machine's own name is accepted, any other DNS name is refused, since
+ * that is exactly what a rebinding page sends.
+ */
+function wildcardReachable(host: string, port: number, header: string | undefined): boolean {
+  if (!['0.0.0.0', '::'].includes(host) || !header) return false;
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(header);
+  if (!m || Number(m[2]) !== port) return false;
+  const name = m[1]!.replace(/^\[|\]$/g, '');
+  return isIP(name) !== 0 || name.toLowerCase() === hostname().toLowerCase();
 }
 
 async function closeServer(server: Server, live: LiveFeed): Promise<void> {

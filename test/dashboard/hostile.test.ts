@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server';
@@ -50,5 +51,32 @@ describe('dashboard requests a user or another site can malform', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(413);
+  });
+
+  it('on a wildcard bind still refuses a Host that is a DNS name of another site (rebinding)', async () => {
+    const wide = await startDashboard({
+      ctx: { ...createContext({ cwd: mkdtempSync(path.join(tmpdir(), 'br-dash-wide-')), env: {} }), database: db },
+      db,
+      host: '0.0.0.0',
+      port: 0,
+      allowControl: true,
+    });
+    const status = (hostHeader: string) =>
+      new Promise<number>((resolve, reject) =>
+        request({ host: '127.0.0.1', port: wide.port, path: '/', headers: { host: hostHeader } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end(),
+      );
+    try {
+      expect(await status(`attacker.example:${wide.port}`)).toBe(421);
+      expect(await status(`127.0.0.1:${wide.port}`)).toBe(200);
+      expect(await status(`192.0.2.7:${wide.port}`)).toBe(200);
+      expect(await status(`[::1]:${wide.port}`)).toBe(200);
+    } finally {
+      await wide.close();
+    }
   });
 });
