@@ -68,7 +68,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts().has(req.headers.host ?? '') && !wildcardReachable(host, port, req.headers.host))
       return send(res, errorReply(421, 'Wrong host', `This dashboard answers on ${host}:${port} only.`));
-    const url = new URL(req.url ?? '/', `http://${host}:${port}`);
+    const url = new URL(req.url ?? '/', `http://${bracketed(host)}:${port}`);
     if (req.method === 'GET' && url.pathname === '/api/events') return live.attach(res);
     if (req.method === 'GET' && url.pathname.startsWith('/assets/')) {
       const asset = assets.get(url.pathname.slice('/assets/'.length));
@@ -89,9 +89,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     server.listen(port, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const shown = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shown}:${port}`,
+    url: `http://${bracketed(host)}:${port}`,
     port,
     close: () => closeServer(server, live),
   };
@@ -109,6 +108,8 @@ function wildcardReachable(host: string, port: number, header: string | undefine
   const name = m[1]!.replace(/^\[|\]$/g, '');
   return isIP(name) !== 0 || name.toLowerCase() === hostname().toLowerCase();
 }
+
+const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 async function closeServer(server: Server, live: LiveFeed): Promise<void> {
   live.close();

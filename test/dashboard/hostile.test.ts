@@ -79,4 +79,19 @@ describe('dashboard requests a user or another site can malform', () => {
       await wide.close();
     }
   });
+
+  it('serves pages when bound to an IPv6 address', async () => {
+    const v6 = await startDashboard({
+      ctx: { ...createContext({ cwd: mkdtempSync(path.join(tmpdir(), 'br-dash-v6-')), env: {} }), database: db },
+      db,
+      host: '::1',
+      port: 0,
+    });
+    try {
+      expect(v6.url).toBe(`http://[::1]:${v6.port}`);
+      expect((await fetch(`${v6.url}/api/overview`)).status).toBe(200);
+    } finally {
+      await v6.close();
+    }
+  });
 });
