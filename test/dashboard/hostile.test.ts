@@ -55,7 +55,10 @@ describe('dashboard requests a user or another site can malform', () => {
 
   it('on a wildcard bind still refuses a Host that is a DNS name of another site (rebinding)', async () => {
     const wide = await startDashboard({
-      ctx: { ...createContext({ cwd: mkdtempSync(path.join(tmpdir(), 'br-dash-wide-')), env: {} }), database: db },
+      ctx: {
+        ...createContext({ cwd: mkdtempSync(path.join(tmpdir(), 'br-dash-wide-')), env: {} }),
+        database: db,
+      },
       db,
       host: '0.0.0.0',
       port: 0,
@@ -82,7 +85,10 @@ describe('dashboard requests a user or another site can malform', () => {
 
   it('serves pages when bound to an IPv6 address', async () => {
     const v6 = await startDashboard({
-      ctx: { ...createContext({ cwd: mkdtempSync(path.join(tmpdir(), 'br-dash-v6-')), env: {} }), database: db },
+      ctx: {
+        ...createContext({ cwd: mkdtempSync(path.join(tmpdir(), 'br-dash-v6-')), env: {} }),
+        database: db,
+      },
       db,
       host: '::1',
       port: 0,
