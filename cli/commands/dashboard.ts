@@ -53,6 +53,10 @@ export class DashboardCommand extends BrCommand {
       if (owned) await db.close();
       throw err;
     }
+    if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(this.host))
+      this.printError(
+        `Warning: listening on ${this.host} exposes the dashboard to ${['0.0.0.0', '::'].includes(this.host) ? 'every network interface' : 'the network'} without authentication: anyone who reaches it reads every build${this.allowControl ? ' and can steer them' : ''}.`,
+      );
     this.print(`Dashboard on ${dashboard.url}${this.allowControl ? ' (steering allowed)' : ' (read-only)'}`);
     if (this.open) (await import('../../dashboard/open')).openBrowser(dashboard.url);
     await new Promise<void>((resolve) => {

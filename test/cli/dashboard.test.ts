@@ -62,4 +62,37 @@ describe('br dashboard as a process', () => {
       rmSync(root, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('warns on stderr when told to listen beyond loopback', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'br-dash-wide-'));
+    const dataDir = path.join(root, '.buildrunner', 'db');
+    try {
+      const db = await openDatabase({ kind: 'pglite', dataDir });
+      await migrate(db);
+      await db.close();
+      const child = spawn(
+        process.execPath,
+        ['--import', TSX, ENTRY, 'dashboard', '--host', '0.0.0.0', '--port', '0', '--no-open'],
+        { cwd: root, env: withoutDatabaseUrl(), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (/Dashboard on http:\/\/0\.0\.0\.0:\d+/.test(out)) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+      });
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', resolve);
+        child.kill('SIGINT');
+      });
+      expect(code).toBe(0);
+      expect(err).toMatch(/Warning: .*0\.0\.0\.0.*every network/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
