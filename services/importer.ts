@@ -6,6 +6,7 @@ import { UserError } from '../lib/errors';
 import {
   checkModel,
   hashOf,
+  membersByGroup,
   planTaskId,
   toPlan,
   type ImportFormat,
@@ -85,11 +86,9 @@ function readSource(ctx: ServiceContext, options: ImportOptions) {
 
 function groupHashes(model: ImportModel, entries: LedgerEntry[]): Record<string, string> {
   const hash = new Map(entries.map((e) => [e.id, e.hash]));
+  const members = membersByGroup(model.tasks);
   return Object.fromEntries(
-    model.groups.map((g) => [
-      g.id,
-      hashOf([g, model.tasks.filter((t) => t.group === g.id).map((t) => hash.get(t.id))]),
-    ]),
+    model.groups.map((g) => [g.id, hashOf([g, (members.get(g.id) ?? []).map((t) => hash.get(t.id))])]),
   );
 }
 

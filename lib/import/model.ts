@@ -79,7 +79,8 @@ export function checkModel(model: ImportModel, sourcePath: string): void {
         { path: sourcePath, id: task.id },
       );
     byId.set(task.id, task);
-    if (!(task.status in STATUS_TABLE))
+    // Own keys only: "constructor" or "toString" are `in` every object and would pass as statuses.
+    if (!Object.hasOwn(STATUS_TABLE, task.status))
       throw new ImportError(
         'IMPORT_UNKNOWN_STATUS',
         `${sourcePath}: task "${task.id}" (${task.at}) has status "${task.status}"; known: ${Object.keys(STATUS_TABLE).join(', ')}.`,
@@ -185,8 +186,9 @@ export function toPlan(model: ImportModel, project: string, now: Date): ImportRe
     });
   }
   const features: Feature[] = [];
+  const byGroup = membersByGroup(model.tasks);
   for (const group of model.groups) {
-    const members = model.tasks.filter((t) => t.group === group.id);
+    const members = byGroup.get(group.id) ?? [];
     const status = featureStatus(group, members);
     if (!status) continue;
     features.push({
@@ -210,8 +212,20 @@ export function toPlan(model: ImportModel, project: string, now: Date): ImportRe
   };
 }
 
+/** Tasks by group, in source order: read once, so 100 000 groups are not each a pass over every task. */
+export function membersByGroup(tasks: SourceTask[]): Map<string, SourceTask[]> {
+  const out = new Map<string, SourceTask[]>();
+  for (const task of tasks) {
+    const list = out.get(task.group);
+    if (list) list.push(task);
+    else out.set(task.group, [task]);
+  }
+  return out;
+}
+
 function featureStatus(group: SourceGroup, members: SourceTask[]): FeatureStatus | null {
-  if (group.status !== null) return STATUS_TABLE[group.status]?.feature ?? 'planned';
+  if (group.status !== null)
+    return (Object.hasOwn(STATUS_TABLE, group.status) ? STATUS_TABLE[group.status]!.feature : null) ?? 'planned';
   const live = members.filter((t) => STATUS_TABLE[t.status]!.feature !== null);
   if (!live.length) return null;
   if (live.every((t) => t.status === 'done')) return 'complete';

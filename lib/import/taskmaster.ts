@@ -6,7 +6,7 @@
 import { featurePriority, type FeaturePriority } from '../features/schema';
 import { jsonErrorOffset } from '../features/json-error';
 import { ImportError } from './errors';
-import type { ImportModel, SourceGroup, SourceTask } from './model';
+import { membersByGroup, type ImportModel, type SourceGroup, type SourceTask } from './model';
 
 const TASK_FIELDS = new Set([
   'id',
@@ -169,8 +169,9 @@ export function writeTaskmaster(
     };
   };
   const top = tasks.filter((t) => t.group === t.id);
+  const members = membersByGroup(tasks);
   const list = top.map((t) => {
-    const subtasks = tasks.filter((s) => s.group === t.id && s.id !== t.id).map((s) => shape(s, t.id));
+    const subtasks = (members.get(t.id) ?? []).filter((s) => s.id !== t.id).map((s) => shape(s, t.id));
     return { ...shape(t, null), ...(subtasks.length ? { subtasks } : {}) };
   });
   const body = { tasks: list, ...meta.extra };
