@@ -128,8 +128,16 @@ function ancestors(node: SpecNode): Set<unknown> {
   return out;
 }
 
+/** Unresolved references that get "Closest: …" names; a spec with thousands of bad lines is not read lines × sections. */
+const MAX_SUGGESTED = 20;
+
 export function resolveDependencies(drafts: Draft[], index: ReferenceIndex) {
   const problems = new Map<string, string>();
+  const suggested = new Map<string, string[]>();
+  const closest = (ref: string) => {
+    if (!suggested.has(ref)) suggested.set(ref, index.closest(ref));
+    return suggested.get(ref)!;
+  };
   for (const { task, node, refs } of drafts) {
     const own = ancestors(node);
     for (const dep of refs) {
@@ -139,7 +147,8 @@ export function resolveDependencies(drafts: Draft[], index: ReferenceIndex) {
           if (!dep.strict) continue;
           const key = `${dep.line}:${ref}`;
           if (!problems.has(key)) {
-            const near = index.closest(ref);
+            // Closest names cost a pass over every target: only for the first lines, once per reference.
+            const near = problems.size < MAX_SUGGESTED ? closest(ref) : [];
             problems.set(
               key,
               `line ${dep.line}: "${dep.raw}" — "${ref}" matches no section, task title or id.` +

@@ -19,9 +19,12 @@ export class ReferenceIndex {
   private readonly byKey = new Map<string, Target[]>();
   private readonly titles: { slug: string; target: Target }[] = [];
   private readonly all: Target[] = [];
+  /** Resolved references: a spec repeating one "Depends on" line is not a title scan per line. */
+  private readonly resolved = new Map<string, Target | null>();
 
   add(target: Target, names: { id?: string; title?: string; kind?: string; label?: string | null }): void {
     this.all.push(target);
+    this.resolved.clear();
     const keys = new Set<string>();
     if (names.id) keys.add(`id:${names.id}`);
     if (names.label) for (const k of labelKeys(names.kind ?? '', names.label)) keys.add(`label:${k}`);
@@ -39,6 +42,11 @@ export class ReferenceIndex {
 
   /** The targets a reference names, or null. A key shared by several targets counts only if they agree. */
   resolve(ref: string): Target | null {
+    if (!this.resolved.has(ref)) this.resolved.set(ref, this.lookup(ref));
+    return this.resolved.get(ref)!;
+  }
+
+  private lookup(ref: string): Target | null {
     const text = ref.replace(/^(?:feature|the)\s*:\s*/i, '').trim();
     const unique = (key: string) => {
       const list = this.byKey.get(key);
