@@ -225,7 +225,9 @@ export function membersByGroup(tasks: SourceTask[]): Map<string, SourceTask[]> {
 
 function featureStatus(group: SourceGroup, members: SourceTask[]): FeatureStatus | null {
   if (group.status !== null)
-    return (Object.hasOwn(STATUS_TABLE, group.status) ? STATUS_TABLE[group.status]!.feature : null) ?? 'planned';
+    return (
+      (Object.hasOwn(STATUS_TABLE, group.status) ? STATUS_TABLE[group.status]!.feature : null) ?? 'planned'
+    );
   const live = members.filter((t) => STATUS_TABLE[t.status]!.feature !== null);
   if (!live.length) return null;
   if (live.every((t) => t.status === 'done')) return 'complete';

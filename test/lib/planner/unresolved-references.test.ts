@@ -20,6 +20,8 @@ describe('a spec full of references that resolve to nothing', () => {
     expect(error).toBeInstanceOf(SpecReferenceError);
     const problems = (error as SpecReferenceError).problems;
     expect(problems).toHaveLength(4000);
-    expect(problems[0]).toMatch(/^line 1203: "Depends on: Same same" — "Same same" matches no section.*Closest: /);
+    expect(problems[0]).toMatch(
+      /^line 1203: "Depends on: Same same" — "Same same" matches no section.*Closest: /,
+    );
   }, 120_000);
 });
