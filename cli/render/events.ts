@@ -2,7 +2,7 @@ import type { BuildStatusReport } from '../../services/build-status';
 import type { ProgressSnapshot } from '../../services/build-types';
 import { statusEvents, type WatchEvent } from '../../services/watch-events';
 import { failureLines } from './failure';
-import { formatDuration, formatUsd } from './format';
+import { formatDuration, formatUsd, printable } from './format';
 import { forecastText, stepText } from './task-row';
 
 /** A watch's log when its output is not a terminal: one plain line per event, oldest first. */
@@ -14,6 +14,10 @@ function stamp(at: number): string {
 const titled = (id: string, title: string) => (title && title !== id ? ` — ${title}` : '');
 
 export function eventLines(e: WatchEvent, now: number = e.at): string[] {
+  return rawEventLines(e, now).map(printable);
+}
+
+function rawEventLines(e: WatchEvent, now: number): string[] {
   const t = stamp(e.at);
   switch (e.type) {
     case 'build':

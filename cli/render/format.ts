@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { formatUsd } from '../../lib/usd';
 
 /** Terminal formatting for reports; `--json` keeps the exact values. */
@@ -28,3 +29,14 @@ export function formatDuration(ms: number): string {
 }
 
 export { formatUsd } from '../../lib/usd';
+
+/**
+ * Text from specs, plans and the agent (titles, tool names, errors) as inert text for a terminal or a
+ * log: escape sequences go (they could retitle the window, clear the screen, forge links), line
+ * breaks and tabs become spaces so one item stays one line, other control characters are dropped.
+ */
+export function printable(text: string): string {
+  return stripVTControlCharacters(text)
+    .replace(/[\t\n\v\f\r]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}

@@ -3,7 +3,7 @@ import { hintFor } from '../../lib/failure-hints';
 import type { BuildStatusReport, TaskStatus } from '../../services/build-status';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from '../../services/build-types';
 import { failureLines } from './failure';
-import { formatDuration, formatUsd } from './format';
+import { formatDuration, formatUsd, printable } from './format';
 import { forecastText, rowCells, shortModel } from './task-row';
 
 /**
@@ -85,7 +85,7 @@ export function renderFrame(s: Renderable, options: RenderOptions): string {
       .filter(([, n]) => n > 0)
       .map(([state, n]) => stateColor(state)(`${state.toLowerCase()} ${n}`))
       .join('  '),
-    ...(s.failure ? failureLines(s.failure).map((l) => c.red(l)) : []),
+    ...(s.failure ? failureLines(s.failure).map((l) => c.red(printable(l))) : []),
     '',
   ];
   const tasks: TaskStatus[] = [...s.tasks].sort(
@@ -102,7 +102,7 @@ export function renderFrame(s: Renderable, options: RenderOptions): string {
       Math.max(5, ...shown.map((t) => (narrow ? shortModel : String)(t.now?.model ?? t.model ?? '').length)),
     ),
     shortModels: narrow,
-    titleMax: Math.max(5, ...shown.map((t) => [...t.title].length)),
+    titleMax: Math.max(5, ...shown.map((t) => [...printable(t.title)].length)),
     ...(report?.parallel ? { parallel: report.parallel } : {}),
   };
   for (const t of shown) {

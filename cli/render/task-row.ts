@@ -1,7 +1,7 @@
 import type { RemainingForecast, TaskStatus, TaskStep } from '../../services/build-status';
 import type { StepRetry } from '../../services/task-step';
 import { shownAttempt, shownModel } from '../../services/watch-events';
-import { formatDuration, formatUsd } from './format';
+import { formatDuration, formatUsd, printable } from './format';
 
 /** One task as one line, fitted to the terminal: what it is, on which model, for how long, doing what. */
 
@@ -120,14 +120,14 @@ export function rowCells(t: TaskStatus, layout: RowLayout): RowCells {
   const stepWidth = Math.max(0, rest - titleWidth - GAP);
   return {
     state: t.state.padEnd(9),
-    id: fit(t.id, layout.idWidth),
-    title: fit(t.title, titleWidth),
-    model: fit(layout.shortModels ? shortModel(model) : (model ?? ''), layout.modelWidth),
+    id: fit(printable(t.id), layout.idWidth),
+    title: fit(printable(t.title), titleWidth),
+    model: fit(printable(layout.shortModels ? shortModel(model) : (model ?? '')), layout.modelWidth),
     attempt: (attempt ? `try ${attempt}` : '').padEnd(6),
     elapsed: (elapsed === undefined ? '' : formatDuration(elapsed)).padStart(6),
     // Below 100 columns the cost goes: the header carries the total.
     cost: costWidth ? (t.state === 'PENDING' ? '' : formatUsd(t.costUsd)).padStart(9) : '',
-    step: fit(step, stepWidth).trimEnd(),
+    step: fit(printable(step), stepWidth).trimEnd(),
   };
 }
 
