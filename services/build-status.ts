@@ -122,14 +122,17 @@ export async function openStatusSession(
   const source = ctx.builds ? backendSource(ctx, id) : await temporalSource(ctx, id);
   const mode = options.forecast ?? 'await';
   let forecast: { key: string; value: RemainingForecast | null } | undefined;
-  let computing: { key: string; done: Promise<RemainingForecast | null> } | undefined;
+  let computing: { key: string; done: Promise<RemainingForecast | null>; settled: boolean } | undefined;
 
   const forecastFor = async (p: ProgressSnapshot): Promise<RemainingForecast | null> => {
     if (mode === 'off' || TERMINAL.has(p.status)) return null;
     // New figures when a task starts or ends, not on every refresh.
     const key = p.tasks.map((t) => `${t.id}:${t.state}`).join(',');
     if (forecast?.key === key) return forecast.value;
-    if (computing?.key !== key) {
+    // In the background one forecast at a time: when tasks change faster than a forecast is made, each
+    // new one would discard the unfinished last, no ETA would ever show and their CPU would pile up.
+    const busy = mode === 'background' && computing !== undefined && !computing.settled;
+    if (computing?.key !== key && !busy) {
       const done = (async () => {
         const shape = await source.shape();
         if (!shape) return null;
@@ -137,12 +140,14 @@ export async function openStatusSession(
           runs: options.forecastRuns ?? FORECAST_RUNS,
         });
       })().catch(() => null);
-      computing = { key, done };
+      const entry = { key, done, settled: false };
+      computing = entry;
       void done.then((value) => {
-        if (computing?.key === key) forecast = { key, value };
+        entry.settled = true;
+        if (computing === entry) forecast = { key, value };
       });
     }
-    if (mode === 'await') return computing.done;
+    if (mode === 'await') return computing!.done;
     return forecast?.value ?? null;
   };
 
