@@ -36,7 +36,10 @@ export { formatUsd } from '../../lib/usd';
  * breaks and tabs become spaces so one item stays one line, other control characters are dropped.
  */
 export function printable(text: string): string {
-  return stripVTControlCharacters(text)
-    .replace(/[\t\n\v\f\r]+/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return (
+    stripVTControlCharacters(text)
+      .replace(/[\t\n\v\f\r]+/g, ' ')
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+  );
 }

@@ -55,7 +55,7 @@ function churningBuild(): BuildBackend {
     signal: unused,
     raiseBudget: unused,
     logs: unused,
-  } as BuildBackend;
+  };
 }
 
 describe('the forecast of a watched build whose tasks change on every reading', () => {

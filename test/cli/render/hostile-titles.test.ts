@@ -39,22 +39,22 @@ function snapshot(tasks: TaskStatus[]): ProgressSnapshot {
   };
 }
 
-const hostileTask = (state: TaskStatus['state']): TaskStatus =>
-  ({
-    id: 't01',
-    title: HOSTILE,
-    state,
-    attempts: 1,
-    costUsd: '0',
+const hostileTask = (state: TaskStatus['state']): TaskStatus => ({
+  id: 't01',
+  title: HOSTILE,
+  state,
+  attempts: 1,
+  costUsd: '0',
+  startedAt: T0,
+  now: {
+    step: { kind: 'agent', turn: 1, maxTurns: 10, tool: `Bash${ESC}[2J` },
     startedAt: T0,
-    now: {
-      step: { kind: 'agent', turn: 1, maxTurns: 10, tool: `Bash${ESC}[2J` },
-      startedAt: T0,
-      retry: { attempt: 2, error: `boom${ESC}]8;;http://x${BEL}\nline2` },
-    },
-  }) as TaskStatus;
+    retry: { attempt: 2, error: `boom${ESC}]8;;http://x${BEL}\nline2` },
+  },
+});
 
 /** Any C0 control but the newline between lines, DEL, or C1 control (8-bit CSI/OSC). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('hostile text in the watch view', () => {
