@@ -14,30 +14,6 @@ const layer = (from, mayNotReach, comment) => ({
   to: { path: `^(${mayNotReach.join('|')})/` },
 });
 
-/**
- * lib/ modules that still do I/O themselves. They move to the layer their I/O belongs to (activities/,
- * services/ or worker/); the list only shrinks, and a new lib/ file with I/O fails the lint.
- */
-const LIB_IO_STILL_TO_MOVE = [
-  'apikey',
-  'command',
-  'config',
-  'db/embedded-server',
-  'db/lock',
-  'db/migrate',
-  'db/target',
-  'features/root',
-  'free-port',
-  'git-safe',
-  'hooks/install',
-  'hooks/saved-hook',
-  'paths',
-  'safe-fs',
-  'secrets/files',
-  'temporal/binaries',
-  'temporal/dev-server',
-];
-
 module.exports = {
   forbidden: [
     {
@@ -90,7 +66,7 @@ module.exports = {
       name: 'lib-has-no-io',
       comment: 'lib/ is pure: no file system, child processes or sockets (fs, child_process, net).',
       severity: 'error',
-      from: { path: '^lib/', pathNot: `^lib/(${LIB_IO_STILL_TO_MOVE.join('|')})\\.ts$` },
+      from: { path: '^lib/' },
       to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|net)$' },
     },
     {

@@ -48,8 +48,8 @@ export default tseslint.config(
     },
   },
   {
-    // Git outside the sandbox runs only through lib/git-safe.ts (hooks off, no repository-named
-    // programs, no secrets): issue #25. lib/secrets/files.ts is converted with the sandbox work.
+    // Git outside the sandbox runs only through activities/git/safe.ts (hooks off, no repository-named
+    // programs, no secrets): issue #25. services/secrets-files.ts is converted with the sandbox work.
     files: [
       'activities/**/*.ts',
       'services/**/*.ts',
@@ -58,29 +58,30 @@ export default tseslint.config(
       'cli/**/*.ts',
       'mcp/**/*.ts',
     ],
-    ignores: ['lib/git-safe.ts', 'lib/secrets/files.ts'],
+    ignores: ['activities/git/safe.ts', 'services/secrets-files.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "CallExpression[arguments.0.type='Literal'][arguments.0.value='git']",
           message:
-            'Run git through lib/git-safe.ts (runGit/git/gitSync): hooks off, no repository-named programs, no secrets.',
+            'Run git through activities/git/safe.ts (runGit/git/gitSync): hooks off, no repository-named programs, no secrets.',
         },
         {
           selector:
             "CallExpression[arguments.0.type='TemplateLiteral'][arguments.0.quasis.0.value.raw=/^git( |$)/]",
           message:
-            'Run git through lib/git-safe.ts (runGit/git/gitSync): hooks off, no repository-named programs, no secrets.',
+            'Run git through activities/git/safe.ts (runGit/git/gitSync): hooks off, no repository-named programs, no secrets.',
         },
       ],
     },
   },
   {
-    // Files here may be what the model left (symlinks, FIFOs): read and write them through lib/safe-fs.ts.
+    // Files here may be what the model left (symlinks, FIFOs): read and write them through activities/safe-fs.ts.
     files: [
       'activities/git/**/*.ts',
       'lib/features/**/*.ts',
+      'activities/features/**/*.ts',
       'activities/quality/gate.ts',
       'activities/evidence/**/*.ts',
     ],
@@ -105,7 +106,7 @@ export default tseslint.config(
               'cpSync',
             ],
             message:
-              'Files the model could have replaced: use readRegularFile/writeRegularFile from lib/safe-fs.ts.',
+              'Files the model could have replaced: use readRegularFile/writeRegularFile from activities/safe-fs.ts.',
           })),
         },
       ],

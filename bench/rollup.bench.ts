@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { aggregateMetrics } from '../activities/persistence/rollup';
-import { openDatabase, type Database } from '../lib/db/connection';
-import { migrate } from '../lib/db/migrate';
+import { type Database } from '../lib/db/connection';
+import { openDatabase } from '../activities/db/connection';
+import { migrate } from '../activities/db/migrate';
 import type { BenchModule } from './types';
 
 /**

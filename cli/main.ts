@@ -1,5 +1,5 @@
 import type { Cli, Command, CommandClass } from 'clipanion';
-import { packageVersion } from '../lib/paths';
+import { packageVersion } from '../services/paths';
 import type { BrContext } from './base';
 import { colorsEnabled } from './colors';
 import { isGeneralHelp, modulesFor, readManifest } from './manifest';

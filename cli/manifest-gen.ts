@@ -1,6 +1,6 @@
 // Writes the CLI manifest (cli/manifest.ts) for the compiled CLI: `node dist/cli/manifest-gen.js OUT`.
 import { writeFileSync } from 'node:fs';
-import { packageVersion } from '../lib/paths';
+import { packageVersion } from '../services/paths';
 import type { CliManifest } from './manifest';
 import { createCli, loadCommands } from './registry';
 

@@ -1,5 +1,5 @@
 import { Builtins, Cli, type CommandClass } from 'clipanion';
-import { packageVersion } from '../lib/paths';
+import { packageVersion } from '../services/paths';
 import { COMMAND_MODULES } from './commands';
 
 export interface FoundCommand {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../lib/paths';
+import { packageRoot } from '../services/paths';
 
 /** Everything the pages load, served by the dashboard itself: it works offline, with no CDN. */
 export interface Asset {

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'dotenv';
 import { UserError } from './errors';
 
 /**
- * The Anthropic API key: read from the environment or a .env file, checked, and only ever shown
+ * The Anthropic API key: checked, and only ever shown
  * masked. It is handed to the Anthropic client inside the worker and nowhere else: never to a
  * workflow argument, a history, a log line, the database or an error message.
  */
@@ -36,31 +33,6 @@ export function checkKeyFormat(key: string, source: string): void {
         'Create a key at console.anthropic.com and set ANTHROPIC_API_KEY.',
     );
   }
-}
-
-export function findApiKey(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ResolvedKey | null {
-  const env = options.env ?? process.env;
-  const fromEnv = env.ANTHROPIC_API_KEY?.trim();
-  if (fromEnv) return { key: fromEnv, source: 'environment' };
-  const dotenv = path.join(options.cwd ?? process.cwd(), '.env');
-  if (existsSync(dotenv)) {
-    const key = parse(readFileSync(dotenv)).ANTHROPIC_API_KEY?.trim();
-    if (key) return { key, source: '.env' };
-  }
-  return null;
-}
-
-/** The key, checked; throws ApiKeyError (never containing the key) when missing or malformed. */
-export function requireApiKey(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ResolvedKey {
-  const found = findApiKey(options);
-  if (!found) {
-    throw new ApiKeyError(
-      'ANTHROPIC_API_KEY is not set. Export it, or put ANTHROPIC_API_KEY=sk-ant-… in a .env file in this folder ' +
-        '(BuildRunner never stores it). Offline commands (`br plan --heuristic-plan`, `br build simulate`) need no key.',
-    );
-  }
-  checkKeyFormat(found.key, found.source === 'environment' ? 'the environment' : '.env');
-  return found;
 }
 
 /** Replaces every occurrence of the key in text with its mask (for messages from libraries). */

@@ -156,9 +156,9 @@ export function registerResources(server: McpServer, context: ContextFactory): v
     { title: 'STATUS.md', description: 'Feature progress from features.json', mimeType: 'text/markdown' },
     async (uri) => {
       const [{ readFeatures }, { renderStatus }, { projectRoot }, ctx] = await Promise.all([
-        import('../lib/features/store'),
+        import('../services/features'),
         import('../lib/features/status-md'),
-        import('../lib/features/root'),
+        import('../services/project-root'),
         context(),
       ]);
       const text = renderStatus(readFeatures(projectRoot(ctx.cwd)));

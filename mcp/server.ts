@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { packageVersion } from '../lib/paths';
+import { packageVersion } from '../services/paths';
 import type { ContextFactory } from './context';
 import { compactToolList } from './listing';
 import { registerResources } from './resources';
@@ -41,7 +41,7 @@ export async function preloadServices(): Promise<void> {
     import('../services/build-keys'),
     import('../services/builds'),
     import('../services/reports'),
-    import('../lib/features/store'),
+    import('../services/features'),
     import('../lib/features/status-md'),
   ]);
 }
@@ -56,10 +56,7 @@ export async function warmUp(context: ContextFactory): Promise<void> {
   await preloadServices();
   try {
     const ctx = await context();
-    const [{ resolveDatabaseTarget }, { withDatabase }] = await Promise.all([
-      import('../lib/db/target'),
-      import('../services/context'),
-    ]);
+    const { resolveDatabaseTarget, withDatabase } = await import('../services/context');
     const target = resolveDatabaseTarget(ctx);
     if (target.kind === 'pglite' && (!target.dataDir || !existsSync(target.dataDir))) return;
     await withDatabase(ctx, () => Promise.resolve());

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../lib/errors';
-import { runGit } from '../lib/git-safe';
+import { runGit } from '../activities/git/safe';
 import { withDatabase, type ServiceContext } from './context';
 
 /**

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { loadConfig, type RuntimeContext } from '../lib/config';
-import { openDatabase, type Database } from '../lib/db/connection';
-import { migrate } from '../lib/db/migrate';
-import { resolveDatabaseTarget } from '../lib/db/target';
+import type { RuntimeContext } from '../lib/config';
+import { loadConfig } from './config-file';
+import { type Database } from '../lib/db/connection';
+import { openDatabase } from '../activities/db/connection';
+import { migrate } from '../activities/db/migrate';
+import { resolveDatabaseTarget } from '../activities/db/target';
+
+export { resolveDatabaseTarget };
 import type { BuildBackend } from './build-types';
 
 /**

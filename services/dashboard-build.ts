@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
-import { openDatabase, type Database } from '../lib/db/connection';
-import { resolveDatabaseTarget } from '../lib/db/target';
+import { type Database } from '../lib/db/connection';
+import { openDatabase } from '../activities/db/connection';
+import { resolveDatabaseTarget } from '../activities/db/target';
 import { UserError } from '../lib/errors';
 import { buildStatus, type BuildStatusReport } from './build-status';
 import { embeddedDatabaseMissing, type ServiceContext } from './context';

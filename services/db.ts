@@ -1,6 +1,6 @@
-import { openDatabase } from '../lib/db/connection';
-import { migrate, migrationState, readMigrations, type MigrationState } from '../lib/db/migrate';
-import { resolveDatabaseTarget } from '../lib/db/target';
+import { openDatabase } from '../activities/db/connection';
+import { migrate, migrationState, readMigrations, type MigrationState } from '../activities/db/migrate';
+import { resolveDatabaseTarget } from '../activities/db/target';
 import type { ServiceContext } from './context';
 
 export interface DbStatus extends MigrationState {

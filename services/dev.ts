@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../lib/errors';
-import type { EmbeddedServer } from '../lib/db/embedded-server';
-import { locateTemporalBinary } from '../lib/temporal/binaries';
-import { startDevServer } from '../lib/temporal/dev-server';
+import type { EmbeddedServer } from './db-embedded-server';
+import { locateTemporalBinary } from './temporal-binaries';
+import { startDevServer } from './temporal-dev-server';
 import { assertNoRunningStack, writeDevLock } from './dev-lock';
 import type { ServiceContext } from './context';
 
@@ -121,7 +121,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
   try {
     let server: EmbeddedServer | null = null;
     if (!ctx.config.database.url) {
-      const { startEmbeddedServer } = await import('../lib/db/embedded-server');
+      const { startEmbeddedServer } = await import('./db-embedded-server');
       server = await startEmbeddedServer({
         root: ctx.root,
         dataDir: path.resolve(ctx.root, ctx.config.database.dataDir),

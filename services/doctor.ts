@@ -1,9 +1,11 @@
-import { checkKeyFormat, findApiKey, maskKey } from '../lib/apikey';
-import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config';
-import { openDatabase } from '../lib/db/connection';
-import { migrationState, readMigrations } from '../lib/db/migrate';
-import { resolveDatabaseTarget } from '../lib/db/target';
-import { git } from '../lib/git-safe';
+import { findApiKey } from '../activities/api-key';
+import { checkKeyFormat, maskKey } from '../lib/apikey';
+import { ConfigError, type LoadedConfig } from '../lib/config';
+import { loadConfig } from './config-file';
+import { openDatabase } from '../activities/db/connection';
+import { migrationState, readMigrations } from '../activities/db/migrate';
+import { resolveDatabaseTarget } from '../activities/db/target';
+import { git } from '../activities/git/safe';
 import type { DoctorCheck } from './doctor-check';
 
 /** `br doctor`: every check says what it found and, when it fails, what to do about it. */

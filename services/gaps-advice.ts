@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { requireApiKey } from '../lib/apikey';
+import { requireApiKey } from '../activities/api-key';
 import { UserError } from '../lib/errors';
 import { redactSecrets, secretValuesOf } from '../lib/secrets/redact';
 import {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { GapReport } from '../lib/gaps';
-import { locateHooks } from '../lib/hooks/locate';
-import { parsePushInput } from '../lib/hooks/pre-push';
-import { runPrePush, type HookOutcome } from '../lib/hooks/run';
+import { locateHooks } from './git-hooks/locate';
+import { parsePushInput } from './git-hooks/pre-push';
+import { runPrePush, type HookOutcome } from './git-hooks/run';
 import { createContext, type ServiceContext } from './context';
 import { analyzeSpecGaps } from './gaps';
 

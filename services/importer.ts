@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readFeatures, writeFeatures } from '../lib/features/store';
+import { readFeatures, writeFeatures } from '../activities/features/store';
 import type { Feature } from '../lib/features/schema';
 import { UserError } from '../lib/errors';
 import {

@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE, loadConfig } from '../lib/config';
+import { CONFIG_FILE } from '../lib/config';
+import { loadConfig } from './config-file';
 import { UserError } from '../lib/errors';
-import { gitSync } from '../lib/git-safe';
+import { gitSync } from '../activities/git/safe';
 import { FEATURES_FILE, FEATURES_VERSION, serializeFeatures } from '../lib/features/schema';
-import { readFeatures } from '../lib/features/store';
+import { readFeatures } from '../activities/features/store';
 import { SPEC_FILE, starterSpec } from '../lib/spec/render';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Decimal from 'decimal.js';
-import { findApiKey, requireApiKey } from '../lib/apikey';
+import { findApiKey, requireApiKey } from '../activities/api-key';
 import { UserError } from '../lib/errors';
 import { validatePlan, type Plan } from '../lib/plan';
 import { planFromMarkdown } from '../lib/planner/heuristic';

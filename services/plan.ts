@@ -9,7 +9,7 @@ import {
   initialModel,
   strongerModel,
 } from '../workflows/core/routing';
-import { requireApiKey } from '../lib/apikey';
+import { requireApiKey } from '../activities/api-key';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
 import { failedStep } from '../lib/failure-hints';

@@ -21,7 +21,7 @@ import {
 } from '../lib/quality';
 import type { BuildRunnerConfig } from '../lib/config';
 import { gateSchema } from '../lib/quality/config';
-import { scanPaths } from '../lib/secrets';
+import { scanPaths } from './secrets-files';
 import { testCounts } from './quality';
 
 /**

@@ -5,7 +5,7 @@ import { complexFunctions, duplication, lintErrors, typeErrors } from '../activi
 import { changedSince, isChanged, sourceFiles, type ChangedLines } from '../activities/quality/files';
 import { UserError } from '../lib/errors';
 import { regressions, scoreQuality, type QualityMeasurements, type QualityScore } from '../lib/quality';
-import { scanPaths } from '../lib/secrets';
+import { scanPaths } from './secrets-files';
 import type { ServiceContext } from './context';
 import { analyzeSpecGaps } from './gaps';
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runInSandbox, type SandboxRun } from '../activities/sandbox/run';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from './config-file';
 import { UserError } from '../lib/errors';
 import { sandboxPolicy } from '../lib/sandbox/policy';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../lib/errors';
-import { scanPaths, scanStaged, type Finding, type ScanStats } from '../lib/secrets';
+import type { Finding, ScanStats } from '../lib/secrets';
+import { scanPaths, scanStaged } from './secrets-files';
 
 export interface SecurityScanOptions {
   cwd: string;

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../lib/errors';
-import { projectRoot } from '../lib/features/root';
+import { projectRoot } from './project-root';
 import { sameFeatureId } from '../lib/features/schema';
-import { addFeature, readFeatures } from '../lib/features/store';
+import { addFeature, readFeatures } from '../activities/features/store';
 import type { CompleteSpecAnswers } from '../lib/spec/answers';
 import { renderSpecFiles, SPEC_FILE, starterSpec } from '../lib/spec/render';
 

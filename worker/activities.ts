@@ -10,7 +10,7 @@ export interface ActivityDeps {
   db: Database;
   config: BuildRunnerConfig;
   root: string;
-  /** Read by the worker itself (lib/apikey.ts); never passed through a workflow. */
+  /** Read by the worker itself (activities/api-key.ts); never passed through a workflow. */
   apiKey: string | undefined;
   /** This worker's own folder for cache clones and task worktrees of remote builds (default: defaultCacheDir). */
   cacheDir?: string;

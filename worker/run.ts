@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { packageVersion } from '../lib/paths';
+import { packageVersion } from '../activities/paths';
 import type { ActivityInterceptorsFactory, NativeConnection, Worker } from '@temporalio/worker';
-import { findApiKey } from '../lib/apikey';
+import { findApiKey } from '../activities/api-key';
 import type { Database } from '../lib/db/connection';
 import type { RuntimeContext } from '../lib/config';
 import { TemporalUnreachableError } from '../lib/errors';
@@ -94,9 +94,9 @@ export async function startWorkers(
     if (!activities) {
       const [{ openDatabase }, { resolveDatabaseTarget }, { migrate }, wiring, { keepAliveInterceptor }] =
         await Promise.all([
-          import('../lib/db/connection'),
-          import('../lib/db/target'),
-          import('../lib/db/migrate'),
+          import('../activities/db/connection'),
+          import('../activities/db/target'),
+          import('../activities/db/migrate'),
           import('./activities'),
           import('./interceptors'),
         ]);

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { BuildRunnerConfig } from '../../lib/config';
 
 /**
- * The one place an Anthropic client is built. The key comes from the worker process (lib/apikey.ts)
+ * The one place an Anthropic client is built. The key comes from the worker process (activities/api-key.ts)
  * and stays inside this object: it is sent only as the x-api-key header.
  */
 export function createAnthropicClient(config: BuildRunnerConfig, apiKey: string): Anthropic {

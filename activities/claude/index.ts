@@ -20,7 +20,7 @@ export type ClaudeActivities = Pick<BuildActivities, 'planBuild' | 'estimateComp
 export interface ClaudeActivityDeps {
   db: Database;
   config: BuildRunnerConfig;
-  /** Read by the worker process (lib/apikey.ts); never put in an input, result, log or error. */
+  /** Read by the worker process (activities/api-key.ts); never put in an input, result, log or error. */
   apiKey: string | undefined;
   /** Folder that relative repoPath values are resolved against. */
   repoRoot?: string;

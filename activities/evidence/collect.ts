@@ -6,7 +6,7 @@ import { UserError } from '../../lib/errors';
 import { citationsIn, indexResults, type GapInput, type TaskEvidence } from '../../lib/gaps';
 import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { attachRequirements, parseRequirements } from '../../lib/requirements';
-import { readRegularFile, UnsafeFileError } from '../../lib/safe-fs';
+import { readRegularFile, UnsafeFileError } from '../safe-fs';
 import { git, GitError, refExists, runGit } from '../git/run';
 
 /**

@@ -3,7 +3,7 @@ import { brandLayer } from '../../lib/design/brand';
 import { designFiles } from '../../lib/design/emit';
 import type { DesignRequest } from '../../lib/design/request';
 import { buildTheme } from '../../lib/design/theme';
-import { writeRegularFile } from '../../lib/safe-fs';
+import { writeRegularFile } from '../safe-fs';
 import { withRepoLock } from './lock';
 import { mergeWorktree } from './merge';
 import { authorEnv, git, runGit, trailers } from './run';

@@ -1,7 +1,7 @@
 import { FailureClass } from '../../lib/failures';
 import { failure } from '../failure';
 import { FEATURES_FILE } from '../../lib/features/schema';
-import { FeaturesFileError, generateStatusFile, setFeatureStatus } from '../../lib/features/store';
+import { FeaturesFileError, generateStatusFile, setFeatureStatus } from '../features/store';
 import { STATUS_FILE } from '../../lib/features/status-md';
 import { withRepoLock } from './lock';
 import { mergeWorktree } from './merge';
@@ -53,7 +53,7 @@ export async function markFeaturesIn(
   await git(dir, ['add', '--', FEATURES_FILE, STATUS_FILE]);
   const ids = changed.map((f) => f.id);
   const message = `Mark features delivered: ${ids.join(', ')}\n\n${trailers({ buildId: input.buildId })}\n`;
-  // Hooks off like every git run outside the sandbox (lib/git-safe.ts): this commit only changes
+  // Hooks off like every git run outside the sandbox (activities/git/safe.ts): this commit only changes
   // BuildRunner's own files, and the user's hooks would run the model's code with the worker's secrets.
   const result = await runGit(dir, ['commit', '--file=-', '--cleanup=verbatim'], {
     input: message,

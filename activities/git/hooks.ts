@@ -3,8 +3,8 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { FailureClass } from '../../lib/failures';
-import { configuredHooksPath } from '../../lib/git-safe';
-import { readRegularFile, UnsafeFileError } from '../../lib/safe-fs';
+import { configuredHooksPath } from './safe';
+import { readRegularFile, UnsafeFileError } from '../safe-fs';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { failure } from '../failure';
 import { runInSandbox, type SandboxRun } from '../sandbox/run';
@@ -19,7 +19,7 @@ import { commonGitDir } from './run';
 
 /**
  * `-c core.hooksPath=/dev/null`: no hook can exist below it. Every git run outside the sandbox has it
- * already (lib/git-safe.ts); kept at the call sites that would run hooks, to say so where it matters.
+ * already (activities/git/safe.ts); kept at the call sites that would run hooks, to say so where it matters.
  */
 export const WITHOUT_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 

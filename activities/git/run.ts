@@ -1,6 +1,6 @@
-import { git, runGit } from '../../lib/git-safe';
+import { git, runGit } from './safe';
 
-export { git, GitError, runGit, type GitOptions, type GitResult } from '../../lib/git-safe';
+export { git, GitError, runGit, type GitOptions, type GitResult } from './safe';
 
 export async function refExists(cwd: string, ref: string): Promise<boolean> {
   const r = await runGit(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {

@@ -1,5 +1,5 @@
 import type { VerifyTaskInput } from '../../lib/contracts';
-import { splitCommand } from '../../lib/command';
+import { splitCommand } from '../command';
 import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { failure } from '../failure';
@@ -7,7 +7,7 @@ import { SandboxUnavailableError } from '../sandbox/detect';
 import { runInSandbox } from '../sandbox/run';
 import { trimOutput } from './run';
 
-export { splitCommand, runCommand } from '../../lib/command';
+export { splitCommand, runCommand } from '../command';
 
 /** A missing sandbox is the user's to fix (install bubblewrap or opt out): no retry, no repair attempt. */
 export function sandboxFailure(err: unknown): unknown {

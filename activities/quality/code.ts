@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Detector, getDefaultOptions, MemoryStore, type IClone, type IMapFrame } from '@jscpd/core';
 import { getFormatByFile, Tokenizer } from '@jscpd/tokenizer';
-import { runCommand } from '../../lib/command';
+import { runCommand } from '../command';
 import { isChanged, readText, type ChangedLines } from './files';
 
 /**

@@ -5,7 +5,7 @@ import type { CheckQualityGateInput } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
 import { gateFeedback, type GateReport } from '../../lib/quality';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
-import { readRegularFile } from '../../lib/safe-fs';
+import { readRegularFile } from '../safe-fs';
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import { failure } from '../failure';
 import { trimOutput } from '../git/run';

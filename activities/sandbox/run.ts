@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { runArgv, type CommandRun } from '../../lib/command';
+import { runArgv, type CommandRun } from '../command';
 import { bwrapArgs, isVisibleSystemPath } from '../../lib/sandbox/bwrap';
 import { sandboxEnv, type SandboxMounts, type SandboxPolicy } from '../../lib/sandbox/policy';
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';

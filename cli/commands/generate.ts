@@ -23,9 +23,9 @@ export class GenerateCommand extends BrCommand {
   async execute(): Promise<number> {
     const { existsSync, readFileSync } = await import('node:fs');
     const path = await import('node:path');
-    const { generateStatusFile, readFeatures } = await import('../../lib/features/store');
+    const { generateStatusFile, readFeatures } = await import('../../services/features');
     const { renderStatus, STATUS_FILE } = await import('../../lib/features/status-md');
-    const { projectRoot } = await import('../../lib/features/root');
+    const { projectRoot } = await import('../../services/project-root');
     const root = projectRoot(this.cwd);
     if (this.check) {
       const file = path.join(root, STATUS_FILE);

@@ -18,10 +18,10 @@ export class StatusCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the summary as JSON' });
 
   async execute(): Promise<number> {
-    const { readFeatures } = await import('../../lib/features/store');
+    const { readFeatures } = await import('../../services/features');
     const { summarize, completionText } = await import('../../lib/features/status-md');
     const { PRIORITIES } = await import('../../lib/features/schema');
-    const { projectRoot } = await import('../../lib/features/root');
+    const { projectRoot } = await import('../../services/project-root');
     const s = summarize(readFeatures(projectRoot(this.cwd)));
     const code = s.required.incomplete.length ? 1 : 0;
     if (this.json) {

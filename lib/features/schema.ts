@@ -149,3 +149,13 @@ export function parseFeatures(
 export function serializeFeatures(file: FeaturesFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
+
+export interface AddFeatureInput {
+  /** Derived from the title when omitted ("Design System" -> "design-system"). */
+  id?: string;
+  title: string;
+  description?: string;
+  priority?: FeaturePriority;
+  required?: boolean;
+  tasks?: string[];
+}

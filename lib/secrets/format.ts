@@ -1,5 +1,5 @@
 import { INLINE_IGNORE } from './allow';
-import { IGNORE_FILE } from './files';
+import { IGNORE_FILE } from './file-kinds';
 import type { Finding } from './types';
 
 /** How to silence a false positive on purpose; shown under every report. */

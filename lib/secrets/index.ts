@@ -3,7 +3,7 @@
  * assignments, with allow-lists, an inline `br-ignore-secret` comment and `.buildrunner/secretignore`.
  */
 export { scanText, secretSpans } from './scan';
-export { scanPaths, scanStaged, IGNORE_FILE, isBinary } from './files';
+export { IGNORE_FILE, isBinary } from './file-kinds';
 export { formatFindings, SUPPRESS_HINT } from './format';
 export { maskSecret } from './mask';
 export { INLINE_IGNORE, shannonEntropy } from './allow';

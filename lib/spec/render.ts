@@ -1,5 +1,5 @@
 import { featureIdFromTitle } from '../features/schema';
-import type { AddFeatureInput } from '../features/store';
+import type { AddFeatureInput } from '../features/schema';
 import type { CompleteSpecAnswers, SpecFeature } from './answers';
 
 export const SPEC_FILE = 'PROJECT_SPEC.md';

@@ -43,8 +43,8 @@ export function registerFeatureTool(
       (args) =>
         run(async () => {
           const [store, { projectRoot }, { UserError }, ctx] = await Promise.all([
-            import('../../lib/features/store'),
-            import('../../lib/features/root'),
+            import('../../services/features'),
+            import('../../services/project-root'),
             import('../../lib/errors'),
             context(),
           ]);

@@ -2,7 +2,7 @@ import { testPolicy } from '../fixtures/sandbox/policy';
 import { createClaudeActivities } from '../../activities/claude';
 import { mergeTask } from '../../activities/git/merge';
 import { ensureBuildBranch } from '../../activities/git/worktrees';
-import { loadConfig } from '../../lib/config';
+import { loadConfig } from '../../services/config-file';
 import type { Database } from '../../lib/db/connection';
 import { makeRepo, type TempRepo } from '../fixtures/repo';
 import { failureOf } from '../helpers/failure';

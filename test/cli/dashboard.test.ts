@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openDatabase } from '../../lib/db/connection';
-import { migrate } from '../../lib/db/migrate';
+import { openDatabase } from '../../activities/db/connection';
+import { migrate } from '../../activities/db/migrate';
 import { seedShopAndBlog } from '../fixtures/dashboard';
 
 // The CLI's TypeScript entry under tsx, as bin/br.js runs it from a checkout: one process to signal.

@@ -5,7 +5,7 @@ import { COMMAND_MODULES } from '../../cli/commands';
 import { buildManifest } from '../../cli/manifest-gen';
 import { modulesFor, type CliManifest } from '../../cli/manifest';
 import { createCli, loadCommands, type FoundCommand } from '../../cli/registry';
-import { packageVersion } from '../../lib/paths';
+import { packageVersion } from '../../activities/paths';
 
 /**
  * The manifest the compiled CLI starts from (`npm run build` writes it): `br --help` prints its text

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { openDatabase, type Database } from '../../lib/db/connection';
-import { migrate } from '../../lib/db/migrate';
+import { type Database } from '../../lib/db/connection';
+import { openDatabase } from '../../activities/db/connection';
+import { migrate } from '../../activities/db/migrate';
 
 /**
  * Database targets for tests: embedded PGlite always; a real PostgreSQL too when BR_TEST_POSTGRES_URL

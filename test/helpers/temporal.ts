@@ -91,7 +91,7 @@ export async function startTimeSkipping(): Promise<
   import('@temporalio/testing').TestWorkflowEnvironment | null
 > {
   refuseInUnitProject('the time-skipping test server');
-  const { locateTemporalBinary } = await import('../../lib/temporal/binaries');
+  const { locateTemporalBinary } = await import('../../services/temporal-binaries');
   const binary = locateTemporalBinary('test-server');
   if (!binary) return null;
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');

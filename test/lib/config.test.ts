@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../../lib/config';
+import { ConfigError, parseConfig } from '../../lib/config';
+import { loadConfig } from '../../services/config-file';
 import { DEFAULT_CATALOG, priceUsage } from '../../lib/models';
 
 function tempDirWith(config: unknown): string {

@@ -1,8 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { openDatabase } from '../../lib/db/connection';
-import { migrate } from '../../lib/db/migrate';
+import { openDatabase } from '../../activities/db/connection';
+import { migrate } from '../../activities/db/migrate';
 import { MAX_RESPONSE_BYTES } from '../../mcp/respond';
 import { preloadServices } from '../../mcp/server';
 import { runBr } from '../helpers/cli';

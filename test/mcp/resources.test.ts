@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createPersistenceActivities } from '../../activities/persistence';
-import { openDatabase } from '../../lib/db/connection';
-import { migrate } from '../../lib/db/migrate';
+import { openDatabase } from '../../activities/db/connection';
+import { migrate } from '../../activities/db/migrate';
 import { diffUri, gapsUri, patchPages } from '../../mcp/resources';
 import type { BuildDiff } from '../../services/build-diff';
 import { runBr } from '../helpers/cli';

@@ -52,7 +52,7 @@ const SANDBOX = [
   'test/activities/sandbox/adversarial-cli.test.ts',
   'test/activities/sandbox/credentials.test.ts',
   'test/activities/sandbox/limits.test.ts',
-  'test/lib/hooks/hooks.test.ts',
+  'test/services/git-hooks/hooks.test.ts',
   'test/services/doctor-sandbox.test.ts',
   'test/services/doctor.test.ts',
 ];

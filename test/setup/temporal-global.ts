@@ -6,9 +6,9 @@
  * The workflow bundles are built meanwhile (test/setup/workflow-bundles.ts), with or without a server:
  * the replay tests need them too.
  */
-import { freePort } from '../../lib/free-port';
-import { INSTALL_HINT, locateTemporalBinary } from '../../lib/temporal/binaries';
-import { startDevServer, type DevServer } from '../../lib/temporal/dev-server';
+import { freePort } from '../../services/free-port';
+import { INSTALL_HINT, locateTemporalBinary } from '../../services/temporal-binaries';
+import { startDevServer, type DevServer } from '../../services/temporal-dev-server';
 import { TEST_NAMESPACES } from '../helpers/temporal-namespaces';
 import { buildWorkflowBundles, removeWorkflowBundles } from './workflow-bundles';
 

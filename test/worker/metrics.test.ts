@@ -4,7 +4,7 @@
  * BuildRunner's, which read the ledger and task table the fixture wrote.
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { migrate } from '../../lib/db/migrate';
+import { migrate } from '../../activities/db/migrate';
 import { postgresUrl } from '../helpers/db';
 import { describeServer } from '../helpers/temporal';
 import {

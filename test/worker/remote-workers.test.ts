@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { freePort } from '../../lib/free-port';
+import { freePort } from '../../services/free-port';
 import type { BuildResult } from '../../workflows/core/types';
 import { runBr } from '../helpers/cli';
 import { postgresUrl } from '../helpers/db';

@@ -6,7 +6,7 @@
  */
 import type { temporal } from '@temporalio/proto';
 import { hostname } from 'node:os';
-import { packageVersion } from '../../lib/paths';
+import { packageVersion } from '../../activities/paths';
 import type { BuildResult } from '../../workflows/core/types';
 import { runBr } from '../helpers/cli';
 import { postgresUrl } from '../helpers/db';

@@ -11,7 +11,7 @@ import { createContext } from '../../services/context';
 import type { BuildResult } from '../../workflows/core/types';
 import { startWorkers, type RunningWorkers } from '../../worker/run';
 import { describeServer, serverBundle, startTimeSkipping, uniqueQueue } from '../helpers/temporal';
-import { locateTemporalBinary, INSTALL_HINT } from '../../lib/temporal/binaries';
+import { locateTemporalBinary, INSTALL_HINT } from '../../services/temporal-binaries';
 import { buildInput, plannedTask } from '../fixtures/temporal/builds';
 import { fakeActivities } from '../fixtures/temporal/fake-activities';
 

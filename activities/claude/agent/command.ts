@@ -1,4 +1,4 @@
-import { splitCommand as splitWords } from '../../../lib/command';
+import { splitCommand as splitWords } from '../../command';
 import { argumentProblem } from '../../../lib/sandbox/args';
 import type { SandboxPolicy } from '../../../lib/sandbox/policy';
 import { runInSandbox } from '../../sandbox/run';
@@ -13,7 +13,7 @@ import { ToolError } from './paths';
 // Moved to lib/child-env.ts: verification and commit hooks run model-written code too.
 export { scrubEnv } from '../../../lib/child-env';
 
-/** Splits a command line into words (lib/command.ts); a quoting mistake is the model's, told as a tool error. */
+/** Splits a command line into words (activities/command.ts); a quoting mistake is the model's, told as a tool error. */
 export function splitCommand(command: string): string[] {
   try {
     return splitWords(command);

@@ -1,5 +1,5 @@
 import { FailureClass } from '../../../lib/failures';
-import { git } from '../../../lib/git-safe';
+import { git } from '../../git/safe';
 import { failure } from '../../failure';
 
 /**

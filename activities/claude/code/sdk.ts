@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../../../lib/paths';
+import { packageRoot } from '../../paths';
 
 /**
  * The Claude Agent SDK is an opt-in install (scripts/install-claude-code.sh puts it in

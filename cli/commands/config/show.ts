@@ -21,7 +21,8 @@ export class ConfigShowCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print as JSON' });
 
   async execute(): Promise<number> {
-    const [{ findApiKey, maskKey }, { redactUrl }] = await Promise.all([
+    const [{ findApiKey }, { maskKey }, { redactUrl }] = await Promise.all([
+      import('../../../services/api-key'),
       import('../../../lib/apikey'),
       import('../../../lib/db/connection'),
     ]);

@@ -45,8 +45,8 @@ export class FeatureAddCommand extends BrCommand {
       if (!checked.success)
         throw new UsageError(`Invalid value for --id: ${checked.error.issues[0]?.message ?? 'not an id'}`);
     }
-    const { addFeature } = await import('../../../lib/features/store');
-    const { projectRoot } = await import('../../../lib/features/root');
+    const { addFeature } = await import('../../../services/features');
+    const { projectRoot } = await import('../../../services/project-root');
     const feature = addFeature(projectRoot(this.cwd), {
       id: this.legacyTitle === undefined ? this.id : this.title,
       title: this.legacyTitle ?? this.title,

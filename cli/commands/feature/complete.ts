@@ -22,8 +22,8 @@ export class FeatureCompleteCommand extends BrCommand {
 
   async execute(): Promise<number> {
     const { featureStatus } = await import('../../../lib/features/schema');
-    const { setFeatureStatus } = await import('../../../lib/features/store');
-    const { projectRoot } = await import('../../../lib/features/root');
+    const { setFeatureStatus } = await import('../../../services/features');
+    const { projectRoot } = await import('../../../services/project-root');
     const status = featureStatus.safeParse(this.status);
     if (!status.success)
       throw new UsageError(`Unknown status "${this.status}": use planned, in_progress or complete.`);

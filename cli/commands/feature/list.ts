@@ -19,8 +19,8 @@ export class FeatureListCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the features as JSON' });
 
   async execute(): Promise<number> {
-    const { readFeatures } = await import('../../../lib/features/store');
-    const { projectRoot } = await import('../../../lib/features/root');
+    const { readFeatures } = await import('../../../services/features');
+    const { projectRoot } = await import('../../../services/project-root');
     const { byPriorityThenId, summarize, completionText } = await import('../../../lib/features/status-md');
     const { PRIORITIES } = await import('../../../lib/features/schema');
     const { renderTable } = await import('../../render/table');

@@ -12,8 +12,8 @@ export class FeatureRemoveCommand extends BrCommand {
   id = Option.String({ required: true });
 
   async execute(): Promise<number> {
-    const { removeFeature } = await import('../../../lib/features/store');
-    const { projectRoot } = await import('../../../lib/features/root');
+    const { removeFeature } = await import('../../../services/features');
+    const { projectRoot } = await import('../../../services/project-root');
     const removed = removeFeature(projectRoot(this.cwd), this.id);
     this.print(`Removed ${removed.id} (${removed.title}).`);
     return 0;

@@ -16,8 +16,8 @@ export class FeatureStartCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the changed features as JSON' });
 
   async execute(): Promise<number> {
-    const { setFeatureStatus } = await import('../../../lib/features/store');
-    const { projectRoot } = await import('../../../lib/features/root');
+    const { setFeatureStatus } = await import('../../../services/features');
+    const { projectRoot } = await import('../../../services/project-root');
     const changed = setFeatureStatus(projectRoot(this.cwd), this.ids, 'in_progress');
     if (this.json) this.printJson(changed);
     else

@@ -25,7 +25,7 @@ export class HooksInstallCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { installHooks } = await import('../../../lib/hooks/install');
+    const { installHooks } = await import('../../../services/git-hooks/install');
     const result = installHooks(this.cwd);
     if (this.json) {
       this.printJson(result);

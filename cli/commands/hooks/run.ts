@@ -27,7 +27,7 @@ export class HooksRunCommand extends BrCommand {
   }
 
   async execute(): Promise<number> {
-    const run = await import('../../../lib/hooks/run');
+    const run = await import('../../../services/git-hooks/run');
     let outcome;
     if (this.hook === 'pre-commit') outcome = await run.runPreCommit(this.cwd);
     else if (this.hook === 'post-commit') outcome = run.runPostCommit(this.cwd);

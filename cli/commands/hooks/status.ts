@@ -18,7 +18,7 @@ export class HooksStatusCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the status as JSON' });
 
   async execute(): Promise<number> {
-    const { hooksStatus } = await import('../../../lib/hooks/install');
+    const { hooksStatus } = await import('../../../services/git-hooks/install');
     const status = hooksStatus(this.cwd);
     if (this.json) {
       this.printJson(status);

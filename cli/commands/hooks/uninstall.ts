@@ -18,7 +18,7 @@ export class HooksUninstallCommand extends BrCommand {
   json = Option.Boolean('--json', false, { description: 'Print the result as JSON' });
 
   async execute(): Promise<number> {
-    const { uninstallHooks } = await import('../../../lib/hooks/install');
+    const { uninstallHooks } = await import('../../../services/git-hooks/install');
     const result = uninstallHooks(this.cwd);
     if (this.json) {
       this.printJson(result);

@@ -63,7 +63,7 @@ export class SpecWizardCommand extends BrCommand {
     const spec = await import('../../../lib/spec/answers');
     const { askMissing } = await import('../../prompts/spec-wizard');
     const { writeSpec } = await import('../../../services/spec');
-    const { projectRoot } = await import('../../../lib/features/root');
+    const { projectRoot } = await import('../../../services/project-root');
     let answers;
     try {
       const fromFile = this.answersFile

@@ -4,7 +4,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities } from '../../../activities/git';
 import { parseConfig } from '../../../lib/config';
 import { FailureClass } from '../../../lib/failures';
-import { runCommand } from '../../../lib/command';
+import { runCommand } from '../../../activities/command';
 import { useTempRepo } from '../../fixtures/repo';
 import { failureOf } from '../../helpers/failure';
 

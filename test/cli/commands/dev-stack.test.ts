@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort } from '../../../lib/free-port';
+import { freePort } from '../../../services/free-port';
 import type { DevLock } from '../../../services/dev-lock';
 import { runBr } from '../../helpers/cli';
 import { describeServer } from '../../helpers/temporal';

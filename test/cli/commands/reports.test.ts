@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { openDatabase } from '../../../lib/db/connection';
-import { migrate } from '../../../lib/db/migrate';
+import { openDatabase } from '../../../activities/db/connection';
+import { migrate } from '../../../activities/db/migrate';
 import { runBr } from '../../helpers/cli';
 import { seedHistory } from '../../fixtures/reports-seed';
 

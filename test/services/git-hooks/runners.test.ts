@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { installHooks } from '../../../lib/hooks/install';
-import { parsePushInput } from '../../../lib/hooks/pre-push';
-import { runPostCommit, runPreCommit, runPrePush } from '../../../lib/hooks/run';
+import { installHooks } from '../../../services/git-hooks/install';
+import { parsePushInput } from '../../../services/git-hooks/pre-push';
+import { runPostCommit, runPreCommit, runPrePush } from '../../../services/git-hooks/run';
 import { useTempRepo } from '../../fixtures/repo';
 import { BR_BIN, featuresJson, gitIn, gitWithHooks } from '../../fixtures/hooks';
 

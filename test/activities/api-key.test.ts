@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiKeyError, maskKey, redactKey, requireApiKey } from '../../lib/apikey';
+import { requireApiKey } from '../../activities/api-key';
+import { ApiKeyError, maskKey, redactKey } from '../../lib/apikey';
 
 // Built at run time: no key-shaped literal is ever committed.
 const fakeKey = () => ['sk', 'ant', 'api03', randomBytes(30).toString('base64url')].join('-');

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createGitActivities } from '../../../activities/git';
 import { parseConfig } from '../../../lib/config';
 import { FailureClass } from '../../../lib/failures';
-import { installHooks, uninstallHooks, hooksStatus } from '../../../lib/hooks/install';
+import { installHooks, uninstallHooks, hooksStatus } from '../../../services/git-hooks/install';
 import { useTempRepo } from '../../fixtures/repo';
 import { BR_BIN, fakeGithubToken, featuresJson, gitIn, gitWithHooks } from '../../fixtures/hooks';
 

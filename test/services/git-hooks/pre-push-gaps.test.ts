@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { installHooks } from '../../../lib/hooks/install';
+import { installHooks } from '../../../services/git-hooks/install';
 import { isolateGitConfig } from '../../fixtures/repo';
 import { makeShop, TAG, type ShopFixture } from '../../fixtures/shop';
 import { BR_BIN, gitIn, gitWithHooks } from '../../fixtures/hooks';

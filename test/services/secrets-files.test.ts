@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { scanPaths, scanStaged, type ScanStats } from '../../../lib/secrets';
-import { runBr } from '../../helpers/cli';
+import type { ScanStats } from '../../lib/secrets';
+import { scanPaths, scanStaged } from '../../services/secrets-files';
+import { runBr } from '../helpers/cli';
 
 const secret = () => `ghp_${'Kx9mQ2wE7rT4'.repeat(3)}`;
 

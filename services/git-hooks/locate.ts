@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { configuredHooksPathSync, gitSync } from '../git-safe';
+import { configuredHooksPathSync, gitSync } from '../../activities/git/safe';
 
 export type HooksScope = 'default' | 'local' | 'worktree' | 'global' | 'system' | 'command';
 

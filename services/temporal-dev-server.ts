@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../free-port';
+import { freePort } from './free-port';
 
 /**
  * Starts `temporal server start-dev` as a child process on free ports and waits until its frontend

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { installHooks, manifestPath, uninstallHooks } from '../../../lib/hooks/install';
+import { installHooks, manifestPath, uninstallHooks } from '../../../services/git-hooks/install';
 import { runBr } from '../../helpers/cli';
 import { useTempRepo } from '../../fixtures/repo';
 import { BR_BIN, gitIn, gitWithHooks } from '../../fixtures/hooks';

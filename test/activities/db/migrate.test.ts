@@ -1,8 +1,8 @@
 import { Prisma } from '@prisma/client';
 import { randomBytes } from 'node:crypto';
-import { openDatabase } from '../../../lib/db/connection';
+import { openDatabase } from '../../../activities/db/connection';
 import { createTestDatabase, postgresUrl, testTargets, type TestDatabase } from '../../helpers/db';
-import { migrate, migrationState, readMigrations } from '../../../lib/db/migrate';
+import { migrate, migrationState, readMigrations } from '../../../activities/db/migrate';
 
 describe.each(testTargets)('migrations on %s', (target) => {
   let db: TestDatabase;

@@ -4,12 +4,12 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
-import { scanText } from './scan';
-import type { Finding, ScanPathsOptions, ScanStats } from './types';
+import { IGNORE_FILE, isBinary } from '../lib/secrets/file-kinds';
+import { scanText } from '../lib/secrets/scan';
+import type { Finding, ScanPathsOptions, ScanStats } from '../lib/secrets/types';
 
 const run = promisify(execFile);
 
-export const IGNORE_FILE = '.buildrunner/secretignore';
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -23,11 +23,6 @@ export function loadIgnore(root: string): Ignore {
   const file = path.join(root, IGNORE_FILE);
   if (existsSync(file)) matcher.add(readFileSync(file, 'utf8'));
   return matcher;
-}
-
-/** Git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
-export function isBinary(buf: Buffer): boolean {
-  return buf.subarray(0, 8000).includes(0);
 }
 
 function toPosix(p: string): string {

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { hooksStatus, installHooks, manifestPath, uninstallHooks } from '../../../lib/hooks/install';
+import { hooksStatus, installHooks, manifestPath, uninstallHooks } from '../../../services/git-hooks/install';
 import { useTempRepo } from '../../fixtures/repo';
 import { BR_BIN, fakeGithubToken, gitIn, gitWithHooks } from '../../fixtures/hooks';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UserError } from '../errors';
+import { UserError } from '../../lib/errors';
 import { readRegularFile, UnsafeFileError, writeRegularFile } from '../safe-fs';
 import {
   FEATURES_FILE,
@@ -10,12 +10,13 @@ import {
   sameFeatureId,
   serializeFeatures,
   type Feature,
-  type FeaturePriority,
   type FeaturesFile,
-} from './schema';
-import { renderStatus, STATUS_FILE } from './status-md';
+  type AddFeatureInput,
+} from '../../lib/features/schema';
+import { renderStatus, STATUS_FILE } from '../../lib/features/status-md';
 
 export { featureIdFromTitle };
+export type { AddFeatureInput };
 
 export class FeaturesFileError extends UserError {}
 
@@ -78,16 +79,6 @@ export function generateStatusFile(root: string): { file: string; changed: boole
   const changed = old !== text;
   if (changed) writeBelow(root, file, text);
   return { file, changed };
-}
-
-export interface AddFeatureInput {
-  /** Derived from the title when omitted ("Design System" -> "design-system"). */
-  id?: string;
-  title: string;
-  description?: string;
-  priority?: FeaturePriority;
-  required?: boolean;
-  tasks?: string[];
 }
 
 function find(data: FeaturesFile, id: string): Feature {

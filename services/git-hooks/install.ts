@@ -9,7 +9,7 @@ import {
   type Stats,
 } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../paths';
+import { packageRoot } from '../../activities/paths';
 import { locateHooks, type HooksScope } from './locate';
 import { lstatOrNull, materialize, preserveBeside, snapshot, type SavedHook } from './saved-hook';
 import {
@@ -20,7 +20,7 @@ import {
   hookVersionOf,
   renderShim,
   type HookName,
-} from './shim';
+} from '../../lib/hooks/shim';
 
 export { PRESERVED_SUFFIX, type SavedHook } from './saved-hook';
 

@@ -9,13 +9,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_OUTPUT_BYTES, git, GitError, runGit } from '../../lib/git-safe';
-import { useTempRepo } from '../fixtures/repo';
+import { DEFAULT_MAX_OUTPUT_BYTES, git, GitError, runGit } from '../../../activities/git/safe';
+import { useTempRepo } from '../../fixtures/repo';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CODE_DIRS = ['activities', 'services', 'worker', 'lib', 'cli', 'mcp'];
 /** The runner itself, and the sandbox helper's file it converts (issue #25 item 3). */
-const ALLOWED = new Set(['lib/git-safe.ts', 'lib/secrets/files.ts']);
+const ALLOWED = new Set(['activities/git/safe.ts', 'services/secrets-files.ts']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,7 +26,7 @@ function sources(dir: string): string[] {
 }
 
 describe('git outside the sandbox', () => {
-  it('is never spawned directly by the worker, services or CLI: only through lib/git-safe.ts', () => {
+  it('is never spawned directly by the worker, services or CLI: only through activities/git/safe.ts', () => {
     const direct =
       /\b(spawn|spawnSync|execFile|execFileSync|exec|execSync|execa|run)\s*\)?\s*\(\s*['"`]git\b/;
     const offenders = CODE_DIRS.flatMap((d) => sources(path.join(ROOT, d)))
@@ -76,7 +76,7 @@ describe('git outside the sandbox', () => {
           env: o as NodeJS.ProcessEnv,
           encoding: 'utf8',
         });
-      const { gitEnv } = await import('../../lib/git-safe');
+      const { gitEnv } = await import('../../../activities/git/safe');
       expect(env(gitEnv()).trim()).toBe('unset');
       expect(env(gitEnv({ network: true })).trim()).toBe('token-that-must-not-leak');
     });

@@ -1,11 +1,11 @@
-import { gitSync } from '../git-safe';
-import { loadConfig } from '../config';
-import { FEATURES_FILE, parseFeatures } from '../features/schema';
-import { generateStatusFile } from '../features/store';
+import { gitSync } from '../../activities/git/safe';
+import { loadConfig } from '../config-file';
+import { FEATURES_FILE, parseFeatures } from '../../lib/features/schema';
+import { generateStatusFile } from '../../activities/features/store';
 import { locateHooks } from './locate';
 import { formatPushBlocks, incompleteRequired, parsePushInput } from './pre-push';
 import { scanStagedForSecrets } from './secrets';
-import { runCommand } from '../command';
+import { runCommand } from '../../activities/command';
 
 export interface HookOutcome {
   ok: boolean;

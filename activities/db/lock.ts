@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors';
+import { UserError } from '../../lib/errors';
 
 /** PGlite has no cross-process locking, and two processes opening one data folder corrupt it. */
 export class DatabaseBusyError extends UserError {

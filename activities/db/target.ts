@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { alive } from '../process';
-import type { LoadedConfig } from '../config';
-import type { DatabaseTarget } from './connection';
+import { alive } from '../../lib/process';
+import type { LoadedConfig } from '../../lib/config';
+import type { DatabaseTarget } from '../../lib/db/connection';
 
 /**
  * Where a process finds the database:

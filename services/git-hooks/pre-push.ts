@@ -1,5 +1,5 @@
-import { gitSync } from '../git-safe';
-import { FEATURES_FILE, parseFeatures } from '../features/schema';
+import { gitSync } from '../../activities/git/safe';
+import { FEATURES_FILE, parseFeatures } from '../../lib/features/schema';
 
 /** One line of pre-push stdin: `<local ref> <local sha> <remote ref> <remote sha>`. */
 export interface PushUpdate {

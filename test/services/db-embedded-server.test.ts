@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Prisma } from '@prisma/client';
-import { openDatabase } from '../../../lib/db/connection';
-import { startEmbeddedServer } from '../../../lib/db/embedded-server';
-import { embeddedServerFile, resolveDatabaseTarget } from '../../../lib/db/target';
-import { loadConfig } from '../../../lib/config';
+import { openDatabase } from '../../activities/db/connection';
+import { startEmbeddedServer } from '../../services/db-embedded-server';
+import { embeddedServerFile, resolveDatabaseTarget } from '../../activities/db/target';
+import { loadConfig } from '../../services/config-file';
 
 describe('the embedded database served to other processes', () => {
   it('lets several clients read and write one PGlite through the PostgreSQL protocol', async () => {

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrationsDir } from '../paths';
-import type { Database, SqlSession } from './connection';
-import { UserError } from '../errors';
+import type { Database, SqlSession } from '../../lib/db/connection';
+import { UserError } from '../../lib/errors';
 
 /**
  * Applies the committed Prisma migrations in-process and records them in Prisma's own

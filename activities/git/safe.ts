@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { scrubEnv } from './child-env';
+import { scrubEnv } from '../../lib/child-env';
 
 /**
  * The one way BuildRunner runs git outside the sandbox. The repositories it works on hold files the
@@ -14,7 +14,7 @@ import { scrubEnv } from './child-env';
  *   talk to a remote, which need the user's credentials (ssh agent, credential helpers) and run no
  *   repository code once hooks are off.
  * Tests enforce that activities/, services/ and worker/ never spawn git themselves
- * (test/lib/git-safe.test.ts).
+ * (test/activities/git/safe.test.ts).
  */
 export const HARDENED_CONFIG: readonly string[] = [
   'core.hooksPath=/dev/null',

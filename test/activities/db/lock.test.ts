@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../../lib/db/connection';
-import { DatabaseBusyError } from '../../../lib/db/lock';
+import { openDatabase } from '../../../activities/db/connection';
+import { DatabaseBusyError } from '../../../activities/db/lock';
 
 describe('the embedded database folder', () => {
   it('refuses a second opener while the first holds it, and reopens after close', async () => {

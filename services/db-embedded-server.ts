@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../free-port';
-import { openDatabase } from './connection';
-import { migrate } from './migrate';
-import { embeddedServerFile, type EmbeddedServerInfo } from './target';
+import { freePort } from './free-port';
+import { openDatabase } from '../activities/db/connection';
+import { migrate } from '../activities/db/migrate';
+import { embeddedServerFile, type EmbeddedServerInfo } from '../activities/db/target';
 
 /**
  * Serves the embedded PGlite database over the PostgreSQL wire protocol on loopback, so `br dev`'s

@@ -1,0 +1,120 @@
+import { redactUrl, type Database, type DatabaseTarget } from '../../lib/db/connection';
+
+/** Opening the database (lib/db/connection holds its types): embedded PGlite, locked to this process, or PostgreSQL. */
+
+const SAFE_SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * `readOnly` makes the server refuse every write in this connection's transactions
+ * (default_transaction_read_only), so a reader such as the dashboard cannot change data even by mistake.
+ */
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { readOnly?: boolean } = {},
+): Promise<Database> {
+  const readOnly = options.readOnly ?? false;
+  return target.kind === 'pglite'
+    ? openPglite(target.dataDir, readOnly)
+    : openPostgres(target.url, target.schema, readOnly);
+}
+
+async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }, { PrismaClient }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+    import('@prisma/client'),
+  ]);
+  const release = dataDir ? (await import('./lock')).acquireDataDirLock(dataDir) : () => Promise.resolve();
+  let pglite: InstanceType<typeof PGlite>;
+  try {
+    pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  // PGlite is one session, so a session setting covers Prisma's queries as well.
+  if (readOnly) await pglite.exec('SET default_transaction_read_only = on');
+  // pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils; the wire contract is
+  // the same (migrations and queries are tested on it), only the declaration files differ.
+  const adapter = new PrismaPGlite(pglite) as unknown as import('@prisma/adapter-pg').PrismaPg;
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: 'pglite',
+    prisma,
+    pglite,
+    description: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite in memory',
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+    // PGlite is a single connection; its own queue serialises callers.
+    withSession: async (fn) =>
+      fn({
+        exec: async (sql) => {
+          await pglite.exec(sql);
+        },
+        query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+      }),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+      await release();
+    },
+  };
+}
+
+async function openPostgres(url: string, schema: string | undefined, readOnly: boolean): Promise<Database> {
+  if (schema !== undefined && !SAFE_SCHEMA.test(schema)) {
+    throw new Error(`Invalid PostgreSQL schema name "${schema}": use letters, digits and underscores.`);
+  }
+  const [{ Pool }, { PrismaPg }, { PrismaClient }] = await Promise.all([
+    import('pg'),
+    import('@prisma/adapter-pg'),
+    import('@prisma/client'),
+  ]);
+  const pool = new Pool({
+    connectionString: url,
+    max: 5,
+    connectionTimeoutMillis: 5_000,
+    ...(schema || readOnly
+      ? {
+          options: [
+            schema ? `-c search_path=${schema}` : '',
+            readOnly ? '-c default_transaction_read_only=on' : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+        }
+      : {}),
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  return {
+    kind: 'postgres',
+    prisma,
+    description: `PostgreSQL ${redactUrl(url)}${schema ? ` (schema ${schema})` : ''}`,
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    withSession: async (fn) => {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async <T>(sql: string, params: unknown[] = []) =>
+            (await client.query(sql, params)).rows as T[],
+        });
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
