@@ -5,7 +5,7 @@ import { sandboxEnv, type SandboxMounts, type SandboxPolicy } from '../../lib/sa
 import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import { runGit } from '../git/run';
 import { createCgroup } from './cgroup';
-import { diskUsage, watchDisk } from './disk';
+import { diskUsage, overQuota, watchDisk, type DiskUsage } from './disk';
 import { gitOverlays, type GitOverlays } from './gitconfig';
 import { detectSandbox, SandboxUnavailableError, systemLayout } from './detect';
 
@@ -19,6 +19,11 @@ export interface SandboxRun extends CommandRun {
   /** Killed because the work folder grew past `diskMb`; how big it was then. */
   diskLimited?: boolean;
   diskUsedMb?: number;
+  /**
+   * Stopped because part of the folders could not be measured (a folder the command made unreadable,
+   * `chmod 000`, hides its size from a worker that is not root): du's message, paths relative.
+   */
+  diskUnreadable?: string;
   /** One line for a tool result or failure: exit code, or which limit stopped the command. */
   verdict: string;
 }
@@ -54,6 +59,11 @@ function verdictOf(run: SandboxRun | Omit<SandboxRun, 'verdict'>, policy: Sandbo
   const forkBomb = run.processLimited ? `; the limit of ${policy.processes} processes was reached` : '';
   if (run.timedOut) return `timed out after ${policy.timeoutSeconds}s (time limit)${forkBomb}`;
   if (run.outputLimited) return `killed: printed more than ${policy.outputBytes} bytes (output limit)`;
+  if (run.diskUnreadable)
+    return (
+      `refused: the disk quota of ${policy.diskMb} MB (agent.limits.diskMb) cannot be checked: ${run.diskUnreadable}. ` +
+      'Give the folders in the worktree back read and search permission (chmod -R u+rwX on that path) or delete it, then run the command again'
+    );
   if (run.diskLimited)
     return `killed: the worktree grew to ${run.diskUsedMb} MB, over the disk quota of ${policy.diskMb} MB (agent.limits.diskMb)`;
   if (run.memoryLimited)
@@ -124,8 +134,9 @@ async function runConfined(
   const prefix = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', ...rlimits, '--'] : [];
   const join = made.cgroup ? made.cgroup.procsFiles.join(':') : '';
   const written = [workdir, ...(req.writable ?? [])];
-  const disk = watchDisk(written, policy.diskMb * 1024 * 1024);
-  let diskUsed: number | null = null;
+  const quota = policy.diskMb * 1024 * 1024;
+  const disk = watchDisk(written, quota);
+  let diskUsed: DiskUsage | null = null;
   // The first process joins the cgroup before it execs anything, so nothing it starts escapes the limits.
   let hits = { processes: false, memory: false };
   const script = 'IFS=:; for f in $1; do echo $$ > "$f" || exit 125; done; shift; exec "$@"';
@@ -139,8 +150,8 @@ async function runConfined(
     afterExit: async () => {
       disk.stop();
       // Measured once more at the end: a command that wrote fast and exited between two looks is caught too.
-      const after = disk.over() ?? (await diskUsage(written));
-      if (after !== null && after > policy.diskMb * 1024 * 1024) diskUsed = after;
+      const after = disk.tripped() ?? (await diskUsage(written));
+      if (overQuota(after, quota)) diskUsed = after;
       if (!made.cgroup) return;
       hits = made.cgroup.hits();
       await made.cgroup.release();
@@ -155,9 +166,15 @@ async function runConfined(
     limits: made.cgroup ? made.kind : ('rlimit' as const),
     ...(hits.processes ? { processLimited: true } : {}),
     ...(hits.memory || rlimitMemory ? { memoryLimited: true } : {}),
-    ...(diskUsed !== null ? { diskLimited: true, diskUsedMb: Math.ceil(diskUsed / 2 ** 20) } : {}),
+    ...diskVerdictFields(diskUsed, workdir),
   };
   return { ...result, verdict: verdictOf(result, policy) };
+}
+
+function diskVerdictFields(used: DiskUsage | null, workdir: string): Partial<SandboxRun> {
+  if (used === null) return {};
+  if (used.unreadable !== undefined) return { diskUnreadable: used.unreadable.split(`${workdir}/`).join('') };
+  return { diskLimited: true, diskUsedMb: Math.ceil(used.bytes / 2 ** 20) };
 }
 
 /**

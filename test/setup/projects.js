@@ -51,6 +51,7 @@ const SANDBOX = [
   'test/activities/sandbox/adversarial-agent.test.ts',
   'test/activities/sandbox/adversarial-cli.test.ts',
   'test/activities/sandbox/credentials.test.ts',
+  'test/activities/sandbox/disk-unreadable.test.ts',
   'test/activities/sandbox/limits.test.ts',
   'test/services/git-hooks/hooks.test.ts',
   'test/services/doctor-sandbox.test.ts',
