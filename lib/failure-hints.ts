@@ -96,6 +96,13 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
     action: "One repair attempt with the gate's findings, then a stronger model.",
     hint: 'Read the findings with `br build logs <id> --task <task>`; run `br quality gate --base <commit>` in a checkout to see them, or relax quality.gate.',
   },
+  CONFIG_CHANGED_BY_TASK: {
+    cause:
+      "The task's change touched buildrunner.config.json, which decides the hooks, verification and sandbox limits its own work is checked by.",
+    policy: 'fallback',
+    action: 'Refuses the commit; one repair attempt told to leave the file unchanged, then a stronger model.',
+    hint: 'If the project needs a different configuration, change buildrunner.config.json yourself on the base branch, then start the build again.',
+  },
   MERGE_CONFLICT: {
     cause: 'The task branch conflicts with the build branch (another task changed the same lines).',
     policy: 'retry',

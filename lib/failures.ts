@@ -18,6 +18,8 @@ export const FailureClass = {
   MERGE_CONFLICT: 'MERGE_CONFLICT',
   /** The task's change scored under `quality.gate` (threshold or a required sub-score) before its merge. */
   QUALITY_GATE_FAILED: 'QUALITY_GATE_FAILED',
+  /** The task changed buildrunner.config.json, which sets the hooks, verification and sandbox it is judged by. */
+  CONFIG_CHANGED_BY_TASK: 'CONFIG_CHANGED_BY_TASK',
   /** The agent stopped without finishing: max turns, max tokens or its budget share. */
   AGENT_INCOMPLETE: 'AGENT_INCOMPLETE',
   INVALID_PLAN: 'INVALID_PLAN',

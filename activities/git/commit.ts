@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { CONFIG_FILE } from '../../lib/config';
 import type { CommitTaskInput, CommitTaskResult } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
@@ -18,6 +20,15 @@ async function headIsOurs(input: CommitTaskInput): Promise<string | null> {
 }
 
 /**
+ * The project's configuration files the staged change adds, edits, deletes or renames. Any folder's
+ * counts: the configuration is found by walking up from where `br` runs.
+ */
+async function stagedConfigFiles(cwd: string): Promise<string[]> {
+  const names = await git(cwd, ['diff', '--cached', '--name-only', '--no-renames', '-z', 'HEAD']);
+  return names.split('\0').filter((p) => p && path.posix.basename(p) === CONFIG_FILE);
+}
+
+/**
  * Commits everything the agent changed, as BuildRunner with build/task/model trailers. The repository's
  * hooks are the guard rails the agent must satisfy, but they run code the model may have written, so
  * they run in the sandbox (activities/git/hooks.ts) and git commits outside with hooks off. A rejection
@@ -28,6 +39,22 @@ export async function commitTask(input: CommitTaskInput, policy: SandboxPolicy):
   await stageAll(cwd);
   const staged = await runGit(cwd, ['diff', '--cached', '--quiet'], { allowFailure: true });
   if (staged.code === 0) return { commit: await headIsOurs({ ...input }).catch(() => null) };
+  // The configuration sets the hooks, the verification command and the sandbox limits this very change
+  // is judged by: a task must not loosen them for itself or slip a change of them into the user's branch.
+  const config = await stagedConfigFiles(cwd);
+  if (config.length) {
+    const files = config.join(', ');
+    const output =
+      `This task changed ${files}, BuildRunner's project configuration (hooks, verification, sandbox limits). ` +
+      `A task may not change it: restore it with \`git checkout HEAD -- ${config.join(' ')}\` (delete it if the task added it) ` +
+      'and do the task without it.';
+    throw failure(
+      FailureClass.CONFIG_CHANGED_BY_TASK,
+      `Task ${input.taskId} changed ${files}; nothing was committed. A task may not change BuildRunner's configuration: ` +
+        'change it yourself on the base branch if the project needs it.',
+      { output, model: input.model },
+    );
+  }
   const trailerText = trailers(input);
   const wanted = `${input.message.trim()}\n\n${trailerText}\n`;
   const hooks = await runCommitHooks(cwd, wanted, policy).catch((err: unknown) => {

@@ -13,6 +13,7 @@ const REPAIR_SOURCE = {
   HOOK_REJECTED: 'hook',
   VERIFICATION_FAILED: 'verification',
   QUALITY_GATE_FAILED: 'quality gate',
+  CONFIG_CHANGED_BY_TASK: 'protected-config check',
 } as const;
 
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
@@ -202,9 +203,11 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
       s.timeoutRetried = true;
       return go('retry-same-model', s.model, 0, 'retry-same-model once (no faster model)', true);
     }
+    // CONFIG_CHANGED_BY_TASK is newer than every recorded history: its decision needs no patched() gate.
     case FailureClass.HOOK_REJECTED:
     case FailureClass.VERIFICATION_FAILED:
-    case FailureClass.QUALITY_GATE_FAILED: {
+    case FailureClass.QUALITY_GATE_FAILED:
+    case FailureClass.CONFIG_CHANGED_BY_TASK: {
       const feedback = details?.output ?? '';
       if (s.repairedOn !== s.model) {
         s.repairedOn = s.model;
