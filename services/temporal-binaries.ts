@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from './paths';
 
 /**
  * Where the Temporal binaries come from, in order: an environment variable (BR_TEMPORAL_CLI,
@@ -26,7 +27,7 @@ function executable(file: string): boolean {
 
 /** The folder holding scripts/install-temporal.sh's venv: this checkout's `.tools/temporal/bin`. */
 export function toolsBinDir(): string {
-  return path.resolve(__dirname, '../../.tools/temporal/bin');
+  return path.join(packageRoot(), '.tools', 'temporal', 'bin');
 }
 
 export interface Located {
