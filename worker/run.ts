@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { packageVersion } from '../activities/paths';
 import type { ActivityInterceptorsFactory, NativeConnection, Worker } from '@temporalio/worker';
 import { findApiKey } from '../activities/api-key';
@@ -8,6 +7,7 @@ import type { RuntimeContext } from '../lib/config';
 import { TemporalUnreachableError } from '../lib/errors';
 import { defaultCacheDir } from '../activities/git/cache-dir';
 import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
+import type { WorkflowBundle } from './bundle';
 
 export interface WorkerOptions {
   queues?: QueueKind[];
@@ -43,19 +43,15 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
-/** The workflow code in memory, or a file bundleWorkflowCode wrote ahead of time. */
-export type WorkflowBundle = { code: string } | { codePath: string };
+export type { WorkflowBundle } from './bundle';
 
 /**
- * The build queue's workflow code: the file BR_WORKFLOW_BUNDLE names when set (a bundle built ahead of
- * time, as Temporal advises for production; the test run builds one for all its workers), else built
- * now from workflows/index.ts (seconds of webpack per worker process).
+ * The build queue's workflow code (worker/bundle.ts): BR_WORKFLOW_BUNDLE when set, else the prebuilt
+ * dist/workflows.bundle.js (refused when stale), else, in a checkout never built, bundled now.
  */
-export async function bundleWorkflows(): Promise<WorkflowBundle> {
-  const prebuilt = process.env.BR_WORKFLOW_BUNDLE;
-  if (prebuilt) return { codePath: prebuilt };
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  return bundleWorkflowCode({ workflowsPath: require.resolve(path.join(__dirname, '../workflows/index')) });
+export async function bundleWorkflows(note?: (line: string) => void): Promise<WorkflowBundle> {
+  const { loadWorkflowBundle } = await import('./bundle');
+  return loadWorkflowBundle(note ? { note } : {});
 }
 
 async function connect(ctx: RuntimeContext): Promise<NativeConnection> {
@@ -120,7 +116,7 @@ export async function startWorkers(
     }
     const needsWorkflows = plan.some((q) => q.kind === 'build');
     // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.
-    const workflowBundle = needsWorkflows ? (options.workflowBundle ?? (await bundleWorkflows())) : undefined;
+    const workflowBundle = needsWorkflows ? (options.workflowBundle ?? (await bundleWorkflows(options.log))) : undefined;
     const perQueue = options.maxConcurrentActivities ?? WORKER_DEFAULTS.maxConcurrentActivities;
     const limitOf = (kind: QueueKind) =>
       (kind === 'build' ? options.maxConcurrentTasks : options.maxConcurrentClaudeCalls) ?? perQueue;

@@ -11,6 +11,7 @@ import path from 'node:path';
 process.env.BR_TEST_PROJECT = 'unit';
 delete process.env.BR_TEST_TEMPORAL_ADDRESS;
 delete process.env.BR_WORKFLOW_BUNDLE;
+delete process.env.BR_WORKFLOW_BUNDLE_MANIFEST;
 delete process.env.BR_TEST_REPLAY_BUNDLE;
 
 const dir = path.join(tmpdir(), `br-unit-guard-${process.getuid?.() ?? 0}`);
