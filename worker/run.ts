@@ -116,7 +116,9 @@ export async function startWorkers(
     }
     const needsWorkflows = plan.some((q) => q.kind === 'build');
     // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.
-    const workflowBundle = needsWorkflows ? (options.workflowBundle ?? (await bundleWorkflows(options.log))) : undefined;
+    const workflowBundle = needsWorkflows
+      ? (options.workflowBundle ?? (await bundleWorkflows(options.log)))
+      : undefined;
     const perQueue = options.maxConcurrentActivities ?? WORKER_DEFAULTS.maxConcurrentActivities;
     const limitOf = (kind: QueueKind) =>
       (kind === 'build' ? options.maxConcurrentTasks : options.maxConcurrentClaudeCalls) ?? perQueue;
