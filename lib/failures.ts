@@ -68,4 +68,6 @@ export interface FailureDetails {
   /** USD already spent by the failed attempt (so the budget stays exact even on failure). */
   costUsd?: string;
   model?: string;
+  /** MERGE_CONFLICT: the files that conflicted (the task claims them on its next attempt). */
+  files?: string[];
 }

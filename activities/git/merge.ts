@@ -60,7 +60,7 @@ async function conflictFailure(
   return failure(
     FailureClass.MERGE_CONFLICT,
     `Task ${input.taskId} conflicts with ${input.buildBranch} in ${files.join(', ') || 'unknown files'}`,
-    { output },
+    { output, files },
   );
 }
 

@@ -15,7 +15,7 @@ import { snapshot, statusOf } from './build-report';
 import { Outbox } from './outbox';
 import { isPositiveUsd, isUsd } from '../../lib/usd';
 import { planPhase } from './plan-phase';
-import type { BuildPort, ReservationGrant, TaskHandle } from './port';
+import type { BuildPort, ReservationGrant, ReservationRequest, TaskHandle } from './port';
 import type { BuildStatus } from './progress';
 import { domainError, FailedStep, unlabel } from './step';
 import { TaskBook, tasksOf } from './task-book';
@@ -68,9 +68,9 @@ class BuildRun {
         ledger.raise(usd);
         bump();
       },
-      requestReservation: (msg) => (this.budget.hold(msg), bump()),
+      requestReservation: (msg) => (this.book?.learnClaims(msg), this.budget.hold(msg), bump()),
       reportCost: (msg) => {
-        this.book?.addCost(msg.taskId, msg.usd);
+        this.book?.costReported(msg);
         this.budget.reconcile(msg, port.now());
         bump();
       },
@@ -236,9 +236,11 @@ class BuildRun {
   }
 
   private answerReservations(): Promise<void> {
+    const mayRun = (r: ReservationRequest) => this.book?.mayRun(r) ?? true;
     return this.budget.answer(
       () => !!this.stopped,
       (g) => this.grant(g),
+      mayRun,
     );
   }
 

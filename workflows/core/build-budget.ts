@@ -47,8 +47,12 @@ export class BuildBudget {
   }
 
   /** Answers held reservations: all refused once the build stopped, otherwise those the ledger covers. */
-  answer(stopped: () => boolean, send: (grant: ReservationGrant) => Promise<void>): Promise<void> {
-    return this.held.answer(this.ledger, stopped, send);
+  answer(
+    stopped: () => boolean,
+    send: (grant: ReservationGrant) => Promise<void>,
+    mayRun?: (request: ReservationRequest) => boolean,
+  ): Promise<void> {
+    return this.held.answer(this.ledger, stopped, send, mayRun);
   }
 
   /** Times a tripped breaker; true once it has held for the whole wait. A stop or a closed breaker resets it. */

@@ -84,6 +84,11 @@ export interface ReservationRequest {
   taskId: string;
   attempt: number;
   usd: string;
+  /**
+   * Files this attempt claims beyond the plan's: learned from a merge conflict of an earlier attempt.
+   * The build grants the attempt only while no other running attempt claims one of them.
+   */
+  claims?: string[];
 }
 
 /**

@@ -109,6 +109,23 @@ export class DagScheduler {
     return [...this.running];
   }
 
+  /** A task's claims: the plan's files plus any it learned from a merge conflict. */
+  claimsOf(id: string): readonly string[] {
+    return this.claims.get(id) ?? [];
+  }
+
+  /**
+   * Adds files a task learned it touches (a merge conflict on them): from now on no task claiming one
+   * of them starts beside it. Returns the claims that were new.
+   */
+  learnClaims(id: string, files: readonly string[]): string[] {
+    const mine = this.claims.get(id);
+    if (!mine) return [];
+    const added = [...new Set(files.map(normalizeClaim))].filter((f) => f !== '' && !mine.includes(f));
+    mine.push(...added);
+    return added;
+  }
+
   /**
    * The tasks to start now, best first: ready (dependencies succeeded), highest critical-path weight
    * first (ties by plan order), skipping any whose claims conflict with a running or chosen task,

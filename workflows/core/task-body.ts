@@ -27,6 +27,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   let total = new Decimal(0);
   let attempt = 0;
   let repairFeedback: string | undefined;
+  /** Files a merge conflict showed this task touches: claimed for its next attempts. */
+  let learned: string[] = [];
   let lastFailure: { cls?: FailureClass; message: string } | undefined;
   const taskStartedAt = port.now();
   /** Wall time of the whole task, all attempts and waits included: the metrics' task duration. */
@@ -60,7 +62,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const ask = reservationUsd(model, fallback.shareLevel);
     let grant: ReservationGrant;
     try {
-      await port.requestReservation({ taskId: task.id, attempt, usd: ask });
+      const claims = learned.length ? { claims: learned } : {};
+      await port.requestReservation({ taskId: task.id, attempt, usd: ask, ...claims });
       await port.condition(() => grants.has(attempt));
       grant = grants.get(attempt)!;
     } catch (err) {
@@ -126,6 +129,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     }
     const cls = isFailureClass(failure.type) ? failure.type : undefined;
     lastFailure = { cls, message: failure.message };
+    const conflicted = cls === 'MERGE_CONFLICT' ? (failure.details?.files ?? []) : [];
+    if (conflicted.length && port.patched('conflict-claims'))
+      learned = [...new Set([...learned, ...conflicted])];
     let decision: FallbackDecision;
     try {
       const decided = decideFallback({

@@ -10,8 +10,8 @@ import { isFailureClass } from '../../lib/failures';
 import { carryOver, taskRecord } from './build-records';
 import { countStates, decideOutcome, levelOf, schedulable } from './build-report';
 import type { Outbox } from './outbox';
-import { DagScheduler } from './scheduler';
-import type { DescribedError, ReservationGrant, TaskHandle } from './port';
+import { claimsConflict, DagScheduler, normalizeClaim } from './scheduler';
+import type { CostReport, DescribedError, ReservationGrant, ReservationRequest, TaskHandle } from './port';
 import type { BuildCarryOver, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
 export class TaskBook {
@@ -19,6 +19,8 @@ export class TaskBook {
   private readonly scheduler: DagScheduler;
   /** The running tasks' workflows. */
   private readonly handles = new Map<string, TaskHandle>();
+  /** The attempt each task is running now: granted, its cost not reported yet. */
+  private readonly active = new Map<string, number>();
 
   constructor(
     private readonly input: BuildWorkflowInput,
@@ -47,10 +49,11 @@ export class TaskBook {
     return this.scheduler.pickStartable(parallel);
   }
 
-  /** A task's share of a cost report, so progress shows it while the task runs. */
-  addCost(id: string, usd: string): void {
-    const task = this.tasks.get(id);
-    if (task) task.costUsd = new Decimal(task.costUsd).plus(usd).toString();
+  /** A task's share of a cost report, so progress shows it while the task runs; its attempt has ended. */
+  costReported(report: CostReport): void {
+    const task = this.tasks.get(report.taskId);
+    if (task) task.costUsd = new Decimal(task.costUsd).plus(report.usd).toString();
+    if (this.active.get(report.taskId) === report.attempt) this.active.delete(report.taskId);
   }
 
   /** The result of a task whose workflow failed or was terminated (it could not report its own). */
@@ -95,12 +98,34 @@ export class TaskBook {
   granted(g: ReservationGrant): boolean {
     const task = this.tasks.get(g.taskId);
     if (g.granted && task) task.attempts = Math.max(task.attempts, g.attempt);
+    if (g.granted && this.handles.has(g.taskId)) this.active.set(g.taskId, g.attempt);
     return this.handles.has(g.taskId);
+  }
+
+  /** Files a task learned it touches (a merge conflict): no task claiming them starts beside it. */
+  learnClaims(request: ReservationRequest): string[] {
+    return request.claims?.length ? this.scheduler.learnClaims(request.taskId, request.claims) : [];
+  }
+
+  /**
+   * Whether an attempt may run now: one that claims files (learned from a conflict) waits while another
+   * task's running attempt claims one of them, so the two change the file one after the other. Only
+   * running attempts hold a request back, never waiting ones, so two waiting tasks cannot block each other.
+   */
+  mayRun(request: ReservationRequest): boolean {
+    const mine = (request.claims ?? []).map(normalizeClaim);
+    if (!mine.length) return true;
+    for (const id of this.active.keys()) {
+      if (id === request.taskId) continue;
+      if (this.scheduler.claimsOf(id).some((c) => mine.some((m) => claimsConflict(c, m)))) return false;
+    }
+    return true;
   }
 
   /** Settles a task with its result; its dependents may now be ready, or blocked. */
   end(id: string, result: TaskResult): void {
     this.handles.delete(id);
+    this.active.delete(id);
     const outcome =
       result.outcome === 'SUCCEEDED' || result.outcome === 'CANCELLED' ? result.outcome : 'FAILED';
     const state = this.tasks.get(id)!;
