@@ -38,7 +38,7 @@ export function createMcpServer(context: ContextFactory): McpServer {
 export async function preloadServices(): Promise<void> {
   await Promise.all([
     import('../services/plan').then((plan) => plan.preloadPlanner()),
-    import('../services/build-keys'),
+    import('../services/build-start'),
     import('../services/builds'),
     import('../services/reports'),
     import('../services/features'),

@@ -1,5 +1,5 @@
 import { explainFailure, hintFor, type ExplainedFailure } from '../lib/failure-hints';
-import type { BuildBackend, ProgressSnapshot, StartedBuild } from './build-types';
+import type { BuildBackend, BuildNow, ProgressSnapshot, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import type { PlannerChoice, ProducedPlan } from './plan-source';
 
@@ -18,6 +18,7 @@ export const temporalBuilds: BuildBackend = {
   list: async (ctx, f) => (await import('./builds')).listBuilds(ctx, f),
   signal: async (ctx, id, a, r) => (await import('./builds')).signalBuild(ctx, id, a, r),
   raiseBudget: async (ctx, id, usd) => (await import('./builds')).raiseBudget(ctx, id, usd),
+  lookup: async (ctx, id) => (await import('./builds')).lookupBuild(ctx, id),
   logs: async (ctx, id, o) => (await import('./builds')).buildLogs(ctx, id, o),
 };
 
@@ -55,7 +56,12 @@ export function withProgressHints<P extends ProgressSnapshot>(p: P): P {
 /** What `br build start --json` prints and what every front end returns for a started build. */
 export interface StartSummary {
   buildId: string;
+  /** started: a new build; attached: the same build was running; ended: it had ended, nothing started. */
+  state: 'started' | 'attached' | 'ended';
   attached: boolean;
+  /** An ended build's outcome (SUCCEEDED, FAILED, …), and what to do about it. */
+  outcome?: string;
+  next?: string;
   webUiUrl: string | null;
   buildBranch: string;
   /** A remote build's repository: the build branch is pushed there (absent: this checkout). */
@@ -64,18 +70,22 @@ export interface StartSummary {
   parallel: number;
   /** What the start-time checks warn about (no worker polling the queue, …). */
   warnings: ExplainedFailure[];
-  /** The plan the build runs (the same hash `br plan` prints) and where it came from. */
+  /**
+   * The plan the build runs (the same hash `br plan` prints) and where it came from; `in-build`: the
+   * build plans with Claude itself, and its plan shows in the build's status once made.
+   */
   planHash?: string;
   planner?: PlannerChoice;
-  planSource?: 'file' | 'planned';
+  planSource?: 'file' | 'planned' | 'in-build';
   tasks?: number;
   planningCostUsd?: string;
 }
 
 export function startSummary(started: StartedBuild, planned?: PlannedBuild): StartSummary {
+  const now: BuildNow | 'started' = started.ended ?? (started.attached ? 'running' : 'started');
   return {
     buildId: started.buildId,
-    attached: started.attached,
+    ...summaryState(started.buildId, started.input.buildBranch, now),
     webUiUrl: started.webUiUrl,
     buildBranch: started.input.buildBranch,
     ...(started.input.repoUrl ? { repoUrl: started.input.repoUrl } : {}),
@@ -90,6 +100,29 @@ export function startSummary(started: StartedBuild, planned?: PlannedBuild): Sta
           tasks: planned.plan.tasks.length,
           planningCostUsd: planned.spentUsd,
         }
-      : {}),
+      : { planner: started.input.planner, planSource: 'in-build' as const }),
   };
+}
+
+export function summaryState(
+  id: string,
+  buildBranch: string,
+  now: BuildNow | 'started',
+): Pick<StartSummary, 'state' | 'attached' | 'outcome' | 'next'> {
+  if (now === 'started') return { state: 'started', attached: false };
+  if (now === 'running') return { state: 'attached', attached: true };
+  return {
+    state: 'ended',
+    attached: false,
+    outcome: now.outcome,
+    next: nextAfterEnded(id, now.outcome, buildBranch),
+  };
+}
+
+/** What to do about a build that already ended, said wherever a start answers with it. */
+export function nextAfterEnded(id: string, outcome: string, buildBranch: string): string {
+  const again =
+    'To build it again from scratch (every task runs and is paid for again), pass --rebuild (MCP: rebuild: true).';
+  if (outcome === 'SUCCEEDED') return `Already built on ${buildBranch}: nothing was started. ${again}`;
+  return `Build ${id} already ended ${outcome}: nothing was started. See why with \`br build status ${id}\`. ${again}`;
 }

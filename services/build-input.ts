@@ -34,11 +34,16 @@ export function buildWorkflowId(project: string, specContent: string, baseBranch
   return `build-${projectSlug(project)}-${hash.slice(0, 8)}`;
 }
 
-export type StartDecision = 'start' | 'attach';
+export type StartDecision = 'start' | 'attach' | 'ended';
 
-/** Attach to a running (or continued-as-new, still running) build; anything closed starts a new run. */
-export function decideStart(existing: { status: string } | null): StartDecision {
-  return existing?.status === 'RUNNING' ? 'attach' : 'start';
+/**
+ * Attach to a running (or continued-as-new, still running) build. A closed one is the answer, not a
+ * reason to pay again: it starts a new run only when a rebuild is asked for.
+ */
+export function decideStart(existing: { status: string } | null, rebuild = false): StartDecision {
+  if (!existing) return 'start';
+  if (existing.status === 'RUNNING') return 'attach';
+  return rebuild ? 'start' : 'ended';
 }
 
 export interface StartBuildOptions {
@@ -59,6 +64,8 @@ export interface StartBuildOptions {
   local?: boolean;
   /** The coding-agent engine for this build; default: agent.engine of the configuration. */
   engine?: AgentEngine;
+  /** Start a new run even when the same build already ended (a running one is still attached to). */
+  rebuild?: boolean;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -93,8 +100,10 @@ export function makeBuildInput(args: {
     buildId,
     project: args.project,
     repoPath: args.repoPath,
-    // A remote build's workers have no checkout: the spec rides along for the planner.
-    ...(args.repoUrl ? { repoUrl: args.repoUrl, specContent: args.specContent } : {}),
+    // A remote build's workers have no checkout: the spec rides along for the planner. A build that plans
+    // itself carries it too, so it plans the spec its id was made from, not a later edit of the file.
+    ...(args.repoUrl ? { repoUrl: args.repoUrl } : {}),
+    ...(args.repoUrl || !options.plan ? { specContent: args.specContent } : {}),
     baseBranch,
     buildBranch: buildBranchName(buildId),
     specPath: args.specPathInRepo,

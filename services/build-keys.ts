@@ -1,19 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StartBuildOptions } from './build-input';
-import { buildBackend, startSummary, type StartSummary } from './build-backend';
-import { planForBuild } from './build-plan';
+import type { StartSummary } from './build-backend';
 import type { ServiceContext } from './context';
 
 /**
- * Idempotent starts for clients that retry: the same spec and base already attach to the same build (the
+ * Idempotent starts for clients that retry: the same spec and base already give the same build (the
  * workflow id is derived from them). A client key adds the other half: a retried request with the same
  * key returns the build it started the first time, even if the spec was edited in between. Keys live in
  * the repository's `.buildrunner/` folder, so they survive a restart of whatever front end recorded them.
  */
 export const CLIENT_KEYS_FILE = '.buildrunner/client-keys.json';
 
-type KeyStore = Record<string, Omit<StartSummary, 'attached'>>;
+type KeyRecord = Omit<StartSummary, 'attached' | 'state' | 'outcome' | 'next'>;
+type KeyStore = Record<string, KeyRecord>;
 
 function readKeys(file: string): KeyStore {
   if (!existsSync(file)) return {};
@@ -26,33 +25,16 @@ function readKeys(file: string): KeyStore {
   }
 }
 
-export async function startBuildOnce(
-  ctx: ServiceContext,
-  options: Omit<StartBuildOptions, 'planner' | 'plan'> & { planner?: StartBuildOptions['planner'] },
-  clientKey?: string,
-): Promise<StartSummary> {
+export function knownClientKey(ctx: ServiceContext, key: string): KeyRecord | undefined {
+  return readKeys(path.join(ctx.root, CLIENT_KEYS_FILE))[key];
+}
+
+export function rememberClientKey(ctx: ServiceContext, key: string, summary: StartSummary): void {
   const file = path.join(ctx.root, CLIENT_KEYS_FILE);
-  const known = clientKey ? readKeys(file)[clientKey] : undefined;
-  if (known) return { ...known, attached: true };
-  // The same plan rule as `br build start`: the plan is made here and the build runs exactly it.
-  const planned = await planForBuild(ctx, {
-    specPath: options.specPath,
-    ...(options.planner ? { planner: options.planner } : {}),
-  });
-  const started = await buildBackend(ctx).start(ctx, {
-    ...options,
-    planner: planned.planner,
-    plan: planned.plan,
-    planningCostUsd: planned.spentUsd,
-  });
-  const summary = startSummary(started, planned);
-  if (clientKey) {
-    const keys = readKeys(file);
-    const { attached: _attached, ...record } = summary;
-    keys[clientKey] = record;
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(keys, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
-  }
-  return summary;
+  const keys = readKeys(file);
+  const { attached: _a, state: _s, outcome: _o, next: _n, ...record } = summary;
+  keys[key] = record;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(keys, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
 }

@@ -9,6 +9,8 @@ import { producePlan, readPlanFile, type PlannerChoice, type ProducedPlan } from
  * spec planned now by the same rule as `br plan` (Claude when a key is set, unless --heuristic-plan).
  * Either way the plan goes into the build inline, so the plan whose hash is printed is the one that runs.
  */
+export type PlannedBuild = ProducedPlan & { source: 'file' | 'planned' };
+
 export async function planForBuild(
   ctx: ServiceContext,
   options: {
@@ -17,7 +19,7 @@ export async function planForBuild(
     planner?: PlannerChoice;
     notice?: (line: string) => void;
   },
-): Promise<ProducedPlan & { source: 'file' | 'planned' }> {
+): Promise<PlannedBuild> {
   if (options.planFile) {
     if (options.planner)
       throw new UserError('--plan builds the plan in the file; drop --ai-plan / --heuristic-plan.');

@@ -14,11 +14,24 @@ export interface StartedBuild {
   runId: string;
   /** True when the same build was already running and this call attached to it. */
   attached: boolean;
+  /** The same build had already ended, and no rebuild was asked for: nothing was started. */
+  ended?: EndedBuild;
   webUiUrl: string | null;
   input: BuildWorkflowInput;
   /** Problems that do not stop the start, e.g. no worker polls the task queue (code, message, hint). */
   warnings?: ExplainedFailure[];
 }
+
+export interface EndedBuild {
+  /** Temporal's execution status: COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT. */
+  status: string;
+  /** The build's own outcome (SUCCEEDED, PARTIAL, FAILED, …), else Temporal's status. */
+  outcome: string;
+  closedAt: string | null;
+}
+
+/** A build as a start sees it: running, or ended with its outcome; null when there is none. */
+export type BuildNow = 'running' | EndedBuild;
 
 export interface BuildListEntry {
   workflowId: string;
@@ -71,4 +84,6 @@ export interface BuildBackend {
     usd: string,
   ): Promise<{ workflowId: string; raisedUsd: string; webUiUrl: string | null; state?: SteeringState }>;
   logs(ctx: RuntimeContext, id: string, options: { task?: string }): Promise<BuildLogLine[]>;
+  /** Whether the build runs or how it ended; null when there is no such build. Optional for test fakes that never start. */
+  lookup?(ctx: RuntimeContext, id: string): Promise<BuildNow | null>;
 }

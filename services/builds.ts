@@ -11,7 +11,7 @@ import type { SteeringState } from '../workflows/messages';
 import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
 import { checkBuildStart, workerWarnings } from './build-preflight';
 import { readSpecFile } from './spec-file';
-import type { BuildAction, BuildListEntry, StartedBuild } from './build-types';
+import type { BuildAction, BuildListEntry, BuildNow, EndedBuild, StartedBuild } from './build-types';
 import type { ServiceContext } from './context';
 import { projectName } from './plan-source';
 import { webUiLink, withTemporal } from './temporal-client';
@@ -66,46 +66,67 @@ export async function startBuild(ctx: ServiceContext, options: StartBuildOptions
   const repoWarnings = repoUrl ? await checkRemoteBase(ctx.root, repoUrl, input.baseBranch) : [];
   const { MEMO } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
+    const answer = (info: WorkflowExecutionDescription, decision: 'attach' | 'ended'): StartedBuild => ({
+      buildId: input.buildId,
+      workflowId: input.buildId,
+      runId: info.runId,
+      attached: decision === 'attach',
+      ...(decision === 'ended' ? { ended: endedOf(info) } : {}),
+      webUiUrl: webUiLink(ctx, input.buildId),
+      input,
+      warnings: repoWarnings,
+    });
     const existing = await describeOrNull(client, input.buildId);
-    const warnings = [
-      ...repoWarnings,
-      ...(decideStart(existing ? { status: existing.status.name } : null) === 'start'
-        ? await workerWarnings(ctx, client)
-        : []),
-    ];
-    const decision = decideStart(existing ? { status: existing.status.name } : null);
-    const runId =
-      decision === 'attach'
-        ? existing!.runId
-        : (
-            await client.workflow.start('buildWorkflow', {
-              workflowId: input.buildId,
-              taskQueue: ctx.config.temporal.taskQueue,
-              args: [input],
-              // A race with another start of the same build attaches instead of failing.
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              // The same spec may be built again once its previous build has closed.
-              workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-              memo: {
-                [MEMO.project]: input.project,
-                [MEMO.specPath]: input.specPath,
-                [MEMO.budgetUsd]: input.budgetUsd,
-                [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
-              },
-              staticSummary: `Build ${input.project} · ${input.specPath} · budget $${input.budgetUsd} · parallel ${input.parallel}`,
-              staticDetails: `Repository ${input.repoUrl ?? input.repoPath}, base branch ${input.baseBranch}, build branch ${input.buildBranch}, planner ${input.planner}.`,
-            })
-          ).firstExecutionRunId;
+    const decision = decideStart(existing ? { status: existing.status.name } : null, options.rebuild);
+    if (decision !== 'start') return answer(existing!, decision);
+    const warnings = [...repoWarnings, ...(await workerWarnings(ctx, client))];
+    const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
+    let handle;
+    try {
+      handle = await client.workflow.start('buildWorkflow', {
+        workflowId: input.buildId,
+        taskQueue: ctx.config.temporal.taskQueue,
+        args: [input],
+        // A race with another start of the same build attaches instead of failing.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A closed build is never run again by accident: only a rebuild may start a new run of its id.
+        workflowIdReusePolicy: options.rebuild ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+        memo: {
+          [MEMO.project]: input.project,
+          [MEMO.specPath]: input.specPath,
+          [MEMO.budgetUsd]: input.budgetUsd,
+          [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
+        },
+        staticSummary: `Build ${input.project} · ${input.specPath} · budget $${input.budgetUsd} · parallel ${input.parallel}`,
+        staticDetails: `Repository ${input.repoUrl ?? input.repoPath}, base branch ${input.baseBranch}, build branch ${input.buildBranch}, planner ${input.planner}.`,
+      });
+    } catch (err) {
+      // The build closed between the look and the start: Temporal refused a second run, so answer with it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const closed = await describeOrNull(client, input.buildId);
+      if (!closed) throw err;
+      return answer(closed, closed.status.name === 'RUNNING' ? 'attach' : 'ended');
+    }
     return {
       buildId: input.buildId,
       workflowId: input.buildId,
-      runId,
-      attached: decision === 'attach',
+      runId: handle.firstExecutionRunId,
+      attached: false,
       webUiUrl: webUiLink(ctx, input.buildId),
       input,
       warnings,
     };
   });
+}
+
+/** A closed build: Temporal's status, and the build's own outcome from the memo when it wrote one. */
+function endedOf(info: WorkflowExecutionDescription): EndedBuild {
+  const memo = info.memo?.outcome;
+  return {
+    status: info.status.name,
+    outcome: typeof memo === 'string' ? memo : info.status.name,
+    closedAt: info.closeTime?.toISOString() ?? null,
+  };
 }
 
 async function describeOrNull(
@@ -119,6 +140,14 @@ async function describeOrNull(
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
+}
+
+export async function lookupBuild(ctx: ServiceContext, id: string): Promise<BuildNow | null> {
+  return withTemporal(ctx, async (client) => {
+    const info = await describeOrNull(client, id);
+    if (!info) return null;
+    return info.status.name === 'RUNNING' ? 'running' : endedOf(info);
+  });
 }
 
 async function requireBuild(client: Client, id: string): Promise<WorkflowExecutionDescription> {

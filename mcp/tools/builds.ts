@@ -37,22 +37,25 @@ export function registerBuildTools(
       'br_build_start',
       {
         description:
-          'Start a build; returns its id at once. The same spec and base, or the same clientKey, give the same build.',
+          'Start a build; returns its id at once. Same spec+base or clientKey: same build (if ended: outcome; rerun: rebuild)',
         inputSchema: {
           spec: z.string(),
-          budgetUsd: positiveUsdSchema()
-            .optional()
-            .describe('Budget in USD, e.g. "20" (default from config)'),
+          budgetUsd: positiveUsdSchema().optional().describe('USD, e.g. "20" (default from config)'),
           parallel: z.number().int().min(1).optional(),
           base: z.string().optional().describe('Base branch, default main'),
           planner: z
             .enum(['heuristic', 'claude'])
             .optional()
-            .describe('Default: claude when an API key is set, else heuristic (as br build start)'),
+            .describe('Default: claude if a key is set, else heuristic'),
           aiEstimate: z.boolean().optional(),
           clientKey: z.string().max(200).optional(),
+          rebuild: z.boolean().optional(),
         },
-        outputSchema: z.looseObject({ buildId: z.string(), attached: z.boolean(), budgetUsd: money }),
+        outputSchema: z.looseObject({
+          buildId: z.string(),
+          attached: z.boolean(),
+          budgetUsd: money,
+        }),
         annotations: {
           readOnlyHint: false,
           destructiveHint: false,
@@ -62,25 +65,23 @@ export function registerBuildTools(
       },
       (args) =>
         run(async () => {
-          const { startBuildOnce } = await import('../../services/build-keys');
+          const { startBuildFromSpec } = await import('../../services/build-start');
           const ctx = await context();
-          const started = await withinDeadline(
+          const { summary } = await withinDeadline(
             ctx,
-            startBuildOnce(
-              ctx,
-              {
-                specPath: args.spec,
-                budgetUsd: args.budgetUsd,
-                parallel: args.parallel,
-                baseBranch: args.base ?? 'main',
-                ...(args.planner ? { planner: args.planner } : {}),
-                estimator: args.aiEstimate ? 'ai' : 'heuristic',
-              },
-              args.clientKey,
-            ),
+            startBuildFromSpec(ctx, {
+              specPath: args.spec,
+              budgetUsd: args.budgetUsd,
+              parallel: args.parallel,
+              baseBranch: args.base ?? 'main',
+              ...(args.planner ? { planner: args.planner } : {}),
+              estimator: args.aiEstimate ? 'ai' : 'heuristic',
+              ...(args.clientKey ? { clientKey: args.clientKey } : {}),
+              ...(args.rebuild ? { rebuild: true } : {}),
+            }),
             'Starting the build',
           );
-          return ok(started, buildLinks(started.buildId));
+          return ok(summary, buildLinks(summary.buildId));
         }),
     ),
   );

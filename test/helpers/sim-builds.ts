@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildBackend } from '../../services/build-backend';
 import type { BuildListEntry, BuildLogLine, StartedBuild } from '../../services/builds';
+import type { BuildNow } from '../../services/build-types';
 import { prepareBuild } from '../../services/builds';
 import { planFromMarkdown } from '../../lib/planner/heuristic';
 import { createFakeActivities, type SimStore } from '../../workflows/simulation/fakes';
@@ -68,18 +69,24 @@ export function createSimBuildBackend(
     return build;
   };
   const link = (id: string) => `sim://builds/${id}`;
+  const stateOf = (build: SimBuild): BuildNow =>
+    build.last?.finished
+      ? { status: 'COMPLETED', outcome: build.last.snapshot.status, closedAt: null }
+      : 'running';
 
   return {
     builds,
     async start(ctx, opts): Promise<StartedBuild> {
       const prepared = prepareBuild(ctx, opts);
       const existing = builds.get(prepared.buildId);
-      if (existing && !existing.last?.finished) {
+      if (existing && (!existing.last?.finished || !opts.rebuild)) {
+        const now = stateOf(existing);
         return {
           buildId: prepared.buildId,
           workflowId: prepared.buildId,
           runId: 'sim',
-          attached: true,
+          attached: now === 'running',
+          ...(now === 'running' ? {} : { ended: now }),
           webUiUrl: link(prepared.buildId),
           input: existing.input,
         };
@@ -101,6 +108,10 @@ export function createSimBuildBackend(
         webUiUrl: link(prepared.buildId),
         input: build.input,
       };
+    },
+    async lookup(_ctx, id) {
+      const build = builds.get(id);
+      return build ? stateOf(build) : null;
     },
     async progress(_ctx, id) {
       const build = require(id);

@@ -32,12 +32,21 @@ describe('the idempotent start decision', () => {
   it.each([
     [null, 'start'],
     [{ status: 'RUNNING' }, 'attach'],
-    [{ status: 'COMPLETED' }, 'start'],
-    [{ status: 'FAILED' }, 'start'],
-    [{ status: 'CANCELLED' }, 'start'],
-    [{ status: 'TERMINATED' }, 'start'],
+    [{ status: 'COMPLETED' }, 'ended'],
+    [{ status: 'FAILED' }, 'ended'],
+    [{ status: 'CANCELLED' }, 'ended'],
+    [{ status: 'TERMINATED' }, 'ended'],
   ] as const)('given an existing build %j it decides to %s', (existing, decision) => {
     expect(decideStart(existing)).toBe(decision);
+  });
+
+  it.each([
+    [null, 'start'],
+    [{ status: 'RUNNING' }, 'attach'],
+    [{ status: 'COMPLETED' }, 'start'],
+    [{ status: 'FAILED' }, 'start'],
+  ] as const)('with a rebuild asked for, given %j it decides to %s', (existing, decision) => {
+    expect(decideStart(existing, true)).toBe(decision);
   });
 });
 

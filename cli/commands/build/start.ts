@@ -1,6 +1,7 @@
 import { Option } from 'clipanion';
 import * as t from 'typanion';
 import { isPositiveUsdOption } from '../../../lib/usd';
+import type { StartSummary } from '../../../services/build-backend';
 import { BrCommand, Category } from '../../base';
 
 export class BuildStartCommand extends BrCommand {
@@ -10,13 +11,20 @@ export class BuildStartCommand extends BrCommand {
   ];
   static override usage = BrCommand.Usage({
     category: Category.builds,
-    description: 'Start a build of a spec on Temporal (or attach to the same build if it is already running)',
+    description:
+      'Start a build of a spec on Temporal; the same build again attaches to it, or reports how it ended',
     details: `
-      Plans the spec by the same rule as \`br plan\` (Claude when ANTHROPIC_API_KEY is set, unless
-      --heuristic-plan), or takes exactly the plan in \`--plan plan.json\` (written by \`br plan --out\`), and
-      prints the plan's hash. The plan goes into the build as it is, then every task runs as a child workflow: worktree, Claude agent, commit through the repository's hooks, verification, merge
-      into the build branch \`br/<build id>\`. The build id is derived from the project, the spec and the
-      base branch, so starting the same build twice attaches to the running one.
+      Returns as soon as Temporal has the build. The planner is chosen by the same rule as \`br plan\`
+      (Claude when ANTHROPIC_API_KEY is set, unless --heuristic-plan). With Claude the build plans
+      itself: its status is PLANNING until the plan is made, then the plan and forecast show in
+      \`br build status\`. The heuristic planner runs here and its plan hash is printed; \`--plan plan.json\`
+      (written by \`br plan --out\`) builds exactly that plan. Every task runs as a child workflow: worktree,
+      Claude agent, commit through the repository's hooks, verification, merge into the build branch
+      \`br/<build id>\`.
+
+      The build id is derived from the project, the spec and the base branch, so a start never pays twice:
+      while that build runs, starting it again attaches to it; once it has ended, starting it again
+      prints its outcome and starts nothing. \`--rebuild\` builds it again from scratch.
 
       The repository travels by git: with a remote (\`origin\`, or \`--repo\`), every worker fetches it into
       its own cache clone and the build branch is pushed there; fetch it to see the result. A warning
@@ -31,6 +39,7 @@ export class BuildStartCommand extends BrCommand {
       ['Build the plan reviewed with `br plan --out plan.json`', '$0 build start spec.md --plan plan.json'],
       ['Plan offline, from the develop branch', '$0 build start spec.md --heuristic-plan --base develop'],
       ['Build on a shared remote', '$0 build start spec.md --repo git@github.com:acme/shop.git'],
+      ['Build a spec again after its build ended', '$0 build start spec.md --rebuild'],
     ],
   });
 
@@ -64,72 +73,87 @@ export class BuildStartCommand extends BrCommand {
     validator: t.isEnum(['builtin', 'claude-code'] as const),
   });
   watch = Option.Boolean('--watch', false, { description: 'Follow the build and exit with its outcome' });
+  rebuild = Option.Boolean('--rebuild', false, {
+    description:
+      'Build again from scratch when the same build already ended (every task runs and is paid for again)',
+  });
   json = Option.Boolean('--json', false, { description: 'Print the started build as JSON' });
 
   async execute(): Promise<number> {
     if (this.aiPlan && this.heuristicPlan) {
       throw new (await import('clipanion')).UsageError('Choose one of --ai-plan and --heuristic-plan.');
     }
-    const { buildBackend, startSummary } = await import('../../../services/build-backend');
+    if (this.planFile && (this.aiPlan || this.heuristicPlan)) {
+      const { UserError } = await import('../../../lib/errors');
+      throw new UserError('--plan builds the plan in the file; drop --ai-plan / --heuristic-plan.');
+    }
+    const { startBuildFromSpec } = await import('../../../services/build-start');
     const ctx = await this.serviceContext();
-    const backend = buildBackend(ctx);
-    const { planForBuild } = await import('../../../services/build-plan');
-    const planned = await planForBuild(ctx, {
-      specPath: this.spec,
-      planFile: this.planFile,
-      planner: this.aiPlan ? 'claude' : this.heuristicPlan ? 'heuristic' : undefined,
-      notice: (line) => this.printError(line),
-    });
-    if (planned.note && !this.json) this.printError(planned.note);
-    const started = await backend.start(ctx, {
+    const { summary, note } = await startBuildFromSpec(ctx, {
       specPath: this.spec,
       budgetUsd: this.budget,
       parallel: this.parallel,
       baseBranch: this.base,
       ...(this.repo ? { repo: this.repo } : {}),
       ...(this.local ? { local: true } : {}),
-      planner: planned.planner,
-      plan: planned.plan,
-      planningCostUsd: planned.spentUsd,
+      ...(this.planFile ? { planFile: this.planFile } : {}),
+      ...(this.aiPlan
+        ? { planner: 'claude' as const }
+        : this.heuristicPlan
+          ? { planner: 'heuristic' as const }
+          : {}),
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
       ...(this.engine ? { engine: this.engine } : {}),
+      ...(this.rebuild ? { rebuild: true } : {}),
     });
-    const summary = startSummary(started, planned);
+    if (note && !this.json) this.printError(note);
     if (summary.warnings.length && !this.json) {
       const { failureLines } = await import('../../render/failure');
       for (const w of summary.warnings) this.printError(failureLines(w).join('\n'));
     }
-    if (this.json && !this.watch) {
+    if (this.json && (!this.watch || summary.state === 'ended')) {
       this.printJson(summary);
       return 0;
     }
-    if (!this.json) {
-      this.print(`${started.attached ? 'Attached to running build' : 'Started build'} ${started.buildId}`);
-      this.print(
-        `  build branch ${summary.buildBranch}, budget $${summary.budgetUsd}, parallel ${summary.parallel}`,
-      );
-      if (summary.repoUrl)
-        this.print(
-          `  repository ${summary.repoUrl} (fetch ${summary.buildBranch} from there to see the result)`,
-        );
-      const from = planned.source === 'file' ? ` from ${this.planFile}` : '';
-      this.print(
-        `  plan ${planned.planHash} (${planned.planner} planner${from}, ${summary.tasks} task(s))` +
-          (planned.spentUsd !== '0' ? `, planning cost $${planned.spentUsd}` : ''),
-      );
-      if (started.webUiUrl) this.print(`  Web UI: ${started.webUiUrl}`);
-    }
+    if (!this.json) this.print(startLines(summary, this.planFile).join('\n'));
+    if (summary.state === 'ended') return 0;
     if (!this.watch) {
-      this.print(`Follow it with: br build watch ${started.buildId}`);
+      this.print(`Follow it with: br build watch ${summary.buildId}`);
       return 0;
     }
     const { watchBuild } = await import('../../render/watch-build');
     const { colorsEnabled } = await import('../../colors');
-    return watchBuild(ctx, started.buildId, {
+    return watchBuild(ctx, summary.buildId, {
       stdout: this.context.stdout,
       stderr: this.context.stderr,
       color: colorsEnabled(ctx.env, this.context.stdout as { isTTY?: boolean }),
       json: this.json,
     });
   }
+}
+
+function startLines(summary: StartSummary, planFile: string | undefined): string[] {
+  if (summary.state === 'ended')
+    return [`Build ${summary.buildId} already ended ${summary.outcome}.`, `  ${summary.next}`];
+  const lines = [
+    `${summary.state === 'attached' ? 'Attached to running build' : 'Started build'} ${summary.buildId}`,
+    `  build branch ${summary.buildBranch}, budget $${summary.budgetUsd}, parallel ${summary.parallel}`,
+  ];
+  if (summary.repoUrl)
+    lines.push(`  repository ${summary.repoUrl} (fetch ${summary.buildBranch} from there to see the result)`);
+  if (summary.planSource === 'in-build')
+    lines.push(
+      `  plan: made by the build with Claude (status PLANNING until it is ready; br build status ${summary.buildId})`,
+    );
+  else {
+    const from = summary.planSource === 'file' ? ` from ${planFile}` : '';
+    lines.push(
+      `  plan ${summary.planHash} (${summary.planner} planner${from}, ${summary.tasks} task(s))` +
+        (summary.planningCostUsd && summary.planningCostUsd !== '0'
+          ? `, planning cost $${summary.planningCostUsd}`
+          : ''),
+    );
+  }
+  if (summary.webUiUrl) lines.push(`  Web UI: ${summary.webUiUrl}`);
+  return lines;
 }
