@@ -89,24 +89,22 @@ describe('plan files and the planner choice', () => {
     expect(changed.stderr).toMatch(/The spec changed since plan\.json was written/);
   });
 
-  it('plans with Claude in br plan and br build start alike when a key is set, unless --heuristic-plan', async () => {
-    server.enqueue(toolUse('submit_plan', claudePlan), toolUse('submit_plan', claudePlan));
+  it('picks the planner by one rule in br plan and br build start; the build makes a Claude plan itself', async () => {
+    server.enqueue(toolUse('submit_plan', claudePlan));
     const preview = await br(['plan', 'SPEC.md', '--json'], true);
     expect(preview.code).toBe(0);
     const report = JSON.parse(preview.stdout) as { planner: string; planHash: string };
     expect(report.planner).toBe('claude');
+    const asked = server.requests.length;
     const started = await br(['build', 'start', 'SPEC.md', '--json', '--base', 'claude'], true);
-    const summary = JSON.parse(started.stdout) as {
-      buildId: string;
-      planHash: string;
-      planner: string;
-      planningCostUsd: string;
-    };
-    expect(summary).toMatchObject({ planner: 'claude', planHash: report.planHash, planSource: 'planned' });
-    expect(builds.builds.get(summary.buildId)!.plan.tasks.map((t) => t.id)).toEqual(['cart', 'pay']);
-    // What planning cost is charged to the build's budget, not only printed.
-    expect(Number(summary.planningCostUsd)).toBeGreaterThan(0);
-    expect(builds.builds.get(summary.buildId)!.input.planningCostUsd).toBe(summary.planningCostUsd);
+    const summary = JSON.parse(started.stdout) as { buildId: string };
+    // No plan request from the front end: the build's first activity plans, with the model from the catalog.
+    expect(summary).toMatchObject({ planner: 'claude', planSource: 'in-build', state: 'started' });
+    expect(summary).not.toHaveProperty('planHash');
+    expect(server.requests.length).toBe(asked);
+    const input = builds.builds.get(summary.buildId)!.input;
+    expect(input).toMatchObject({ planner: 'claude', plannerModel: expect.stringMatching(/sonnet/) });
+    expect(input).not.toHaveProperty('planningCostUsd');
 
     const before = server.requests.length;
     const offline = await br(
