@@ -61,8 +61,13 @@ export function citationsIn(file: string, source: string): CitedTest[] {
     for (; scanned < index; scanned++) if (source.charCodeAt(scanned) === 10) line++;
     return line;
   };
-  const calls: { kind: 'it' | 'test' | 'describe'; title: string; start: number; end: number; line: number }[] =
-    [];
+  const calls: {
+    kind: 'it' | 'test' | 'describe';
+    title: string;
+    start: number;
+    end: number;
+    line: number;
+  }[] = [];
   for (const m of source.matchAll(CALL)) {
     if (calls.length >= MAX_CALLS) break;
     calls.push({
