@@ -168,6 +168,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       url: z.string().min(1).optional(),
       dataDir: z.string().min(1).default('.buildrunner/db'),
+      /**
+       * How long an agent attempt keeps its cost rows in memory, retrying with backoff, while the database
+       * is unreachable, before the attempt fails (activities/claude/attempt/ledger.ts).
+       */
+      outageWaitSeconds: z.number().int().min(1).max(86_400).default(900),
     })
     .prefault({}),
   /** The design system a build writes before its tasks (br design generate); a spec line can override. */
@@ -184,6 +189,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       baseUrl: z.string().url().optional(),
       timeoutMs: z.number().int().min(1000).default(600_000),
+      /**
+       * How long a task waits out an API that is overloaded or failing on every model (529, 5xx, no
+       * connection), probing with backoff, before such failures count as attempts (workflows/core/fallback.ts).
+       */
+      outageWaitMinutes: z.number().int().min(0).max(1440).default(60),
     })
     .prefault({}),
 });

@@ -32,6 +32,8 @@ export interface BuildStatusReport extends Omit<ProgressSnapshot, 'tasks'> {
   parallel?: number;
   /** The gap report a finished build recorded (one-shot reads only: buildStatus). */
   gaps?: SummaryGaps;
+  /** The build's cost rows: settled, and requests never settled (one-shot reads only: buildStatus). */
+  recordedSpend?: { costUsd: string; unsettledCalls: number; unsettledUsd: string; line: string };
 }
 
 export interface StatusSession {
@@ -208,5 +210,20 @@ export async function buildStatus(
     await session.close();
   }
   const gaps = isFinished(report.status) ? await (await import('./gaps')).recordedBuildGaps(ctx, id) : null;
-  return gaps ? { ...report, gaps } : report;
+  const { buildSpend, spentLine } = await import('./reports');
+  const spend = await buildSpend(ctx, id);
+  return {
+    ...report,
+    ...(gaps ? { gaps } : {}),
+    ...(spend
+      ? {
+          recordedSpend: {
+            costUsd: spend.costUsd,
+            unsettledCalls: spend.unsettledCalls,
+            unsettledUsd: spend.unsettledUsd,
+            line: spentLine(spend),
+          },
+        }
+      : {}),
+  };
 }

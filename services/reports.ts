@@ -41,7 +41,14 @@ export interface CostTotals {
   outputTokens: number;
   cacheWriteTokens: number;
   cacheReadTokens: number;
+  /** Settled calls only: the answers' exact prices. */
   costUsd: string;
+  /**
+   * Requests on record whose answer never settled them (in flight now, or lost with a killed worker):
+   * counted at their worst-case estimate, never in calls, tokens or costUsd.
+   */
+  unsettledCalls: number;
+  unsettledUsd: string;
 }
 export interface CostRow extends CostTotals {
   key: string;
@@ -67,9 +74,14 @@ export async function costReport(
 ): Promise<CostReport> {
   const by = options.by ?? 'model';
   const rows = await db.query<Record<string, string>>(
-    `SELECT ${COST_KEY[by]} AS key, count(*)::text AS calls, sum("inputTokens")::text AS input,
-       sum("outputTokens")::text AS output, sum("cacheWriteTokens")::text AS cache_write,
-       sum("cacheReadTokens")::text AS cache_read, sum(usd)::text AS usd
+    `SELECT ${COST_KEY[by]} AS key, count(*) FILTER (WHERE settled)::text AS calls,
+       coalesce(sum("inputTokens") FILTER (WHERE settled), 0)::text AS input,
+       coalesce(sum("outputTokens") FILTER (WHERE settled), 0)::text AS output,
+       coalesce(sum("cacheWriteTokens") FILTER (WHERE settled), 0)::text AS cache_write,
+       coalesce(sum("cacheReadTokens") FILTER (WHERE settled), 0)::text AS cache_read,
+       coalesce(sum(usd) FILTER (WHERE settled), 0)::text AS usd,
+       count(*) FILTER (WHERE NOT settled)::text AS unsettled_calls,
+       coalesce(sum(usd) FILTER (WHERE NOT settled), 0)::text AS unsettled_usd
      FROM "CostEntry"
      WHERE ($1::timestamptz IS NULL OR "createdAt" >= $1::timestamptz) AND ($2::text IS NULL OR "buildId" = $2::text)
      GROUP BY 1 ORDER BY ${by === 'day' ? '1' : 'sum(usd) DESC, 1'}`,
@@ -91,6 +103,8 @@ function costReportOf(
     cacheWriteTokens: Number(r.cache_write),
     cacheReadTokens: Number(r.cache_read),
     costUsd: money(r.usd),
+    unsettledCalls: Number(r.unsettled_calls ?? 0),
+    unsettledUsd: money(r.unsettled_usd),
   }));
   const total: CostTotals = {
     calls: out.reduce((a, r) => a + r.calls, 0),
@@ -99,8 +113,29 @@ function costReportOf(
     cacheWriteTokens: out.reduce((a, r) => a + r.cacheWriteTokens, 0),
     cacheReadTokens: out.reduce((a, r) => a + r.cacheReadTokens, 0),
     costUsd: out.reduce((a, r) => a.plus(r.costUsd), new Decimal(0)).toString(),
+    unsettledCalls: out.reduce((a, r) => a + r.unsettledCalls, 0),
+    unsettledUsd: out.reduce((a, r) => a.plus(r.unsettledUsd), new Decimal(0)).toString(),
   };
   return { by, since: iso(options.since ?? null), buildId: options.buildId ?? null, rows: out, total };
+}
+
+/** "$0.0042 + ≤ $0.0009 unsettled (3 requests in flight or lost)", or just the settled amount. */
+export function spentLine(t: Pick<CostTotals, 'costUsd' | 'unsettledCalls' | 'unsettledUsd'>): string {
+  const settled = `$${new Decimal(t.costUsd).toFixed(4)}`;
+  if (t.unsettledCalls === 0) return settled;
+  const n = t.unsettledCalls;
+  return `${settled} + ≤ $${new Decimal(t.unsettledUsd).toFixed(4)} unsettled (${n} request${n === 1 ? '' : 's'} in flight or lost in flight)`;
+}
+
+/** A build's settled and unsettled spend from its cost rows; null when the database cannot be read. */
+export async function buildSpend(ctx: ServiceContext, buildId: string): Promise<CostTotals | null> {
+  if (embeddedDatabaseMissing(ctx)) return null;
+  try {
+    return (await withDatabase(ctx, (db) => costReport(db, { by: 'build', buildId }))).total;
+  } catch {
+    // Status must still show when the database is unreachable; the recorded spend is an extra.
+    return null;
+  }
 }
 
 // ---- metrics (rollups) ---------------------------------------------------------------------------

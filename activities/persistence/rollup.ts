@@ -64,7 +64,7 @@ cost_agg AS (
   SELECT hours.h AS bucket, CASE WHEN GROUPING(c.model) = 1 THEN '*' ELSE c.model END AS m,
     sum(c.usd) AS usd, sum(c."inputTokens") AS input, sum(c."outputTokens") AS output,
     sum(c."cacheWriteTokens") AS cache_write, sum(c."cacheReadTokens") AS cache_read
-  FROM hours JOIN "CostEntry" c ON c."createdAt" >= hours.h AND c."createdAt" < hours.h + interval '1 hour'
+  FROM hours JOIN "CostEntry" c ON c."createdAt" >= hours.h AND c."createdAt" < hours.h + interval '1 hour' AND c.settled
   GROUP BY GROUPING SETS ((hours.h, c.model), (hours.h))
 ),
 ins AS (

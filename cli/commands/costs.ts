@@ -69,6 +69,12 @@ export class CostsCommand extends BrCommand {
         { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] },
       ),
     );
+    if (report.total.unsettledCalls > 0) {
+      const { spentLine } = await import('../../services/reports');
+      this.print(
+        `Spent: ${spentLine(report.total)}. Unsettled requests are on record at their worst case (input by size, output at max_tokens).`,
+      );
+    }
     return 0;
   }
 }

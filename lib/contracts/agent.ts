@@ -55,4 +55,8 @@ export interface AgentProgress {
   lastTool?: string;
   usage: TokenUsage;
   costUsd: string;
+  /** The database has been unreachable since then: the attempt's cost rows wait in memory. */
+  databaseWaitingSince?: string;
+  /** Cost rows waiting for the database. */
+  unwrittenRows?: number;
 }

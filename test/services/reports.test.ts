@@ -4,6 +4,7 @@ import {
   costReport,
   metricsReport,
   parseSince,
+  spentLine,
   telemetryEvents,
   telemetrySummary,
 } from '../../services/reports';
@@ -49,7 +50,43 @@ describe.each(testTargets)('report services on %s', (target) => {
       cacheWriteTokens: 1_000,
       cacheReadTokens: 5_000,
       costUsd: '0.1459145',
+      unsettledCalls: 0,
+      unsettledUsd: '0',
     });
+  });
+
+  it('keeps requests never settled apart from the exact total, at their estimate', async () => {
+    const key = `lost-${target}`;
+    await db.prisma.costEntry.create({
+      data: {
+        idempotencyKey: key,
+        buildId: 'build-lost',
+        taskKey: 't1',
+        purpose: 'agent',
+        requestedModel: 'claude-haiku-5',
+        model: 'claude-haiku-5',
+        priceTableVersion: 'v',
+        inputTokens: 300,
+        outputTokens: 8192,
+        usd: '0.0009',
+        settled: false,
+      },
+    });
+    try {
+      const report = await costReport(db, { by: 'build', buildId: 'build-lost' });
+      expect(report.total).toMatchObject({
+        calls: 0,
+        costUsd: '0',
+        unsettledCalls: 1,
+        unsettledUsd: '0.0009',
+      });
+      expect(spentLine(report.total)).toBe(
+        '$0.0000 + ≤ $0.0009 unsettled (1 request in flight or lost in flight)',
+      );
+      expect((await costReport(db, { by: 'model' })).total.costUsd).toBe('0.1459145');
+    } finally {
+      await db.prisma.costEntry.delete({ where: { idempotencyKey: key } });
+    }
   });
 
   it('filters costs by build and time', async () => {

@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
 import { cancellationSignal } from '../activity-context';
 import { AttemptMeter } from '../attempt/meter';
@@ -14,7 +14,7 @@ import { executeTool, TOOL_DEFINITIONS } from './tools';
  * or its budget share (AGENT_INCOMPLETE, with the cost spent in the failure details).
  */
 export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promise<RunAgentResult> {
-  const { config, client } = deps;
+  const { config } = deps;
   const model = pricedModel(config, input.model);
   const { tools, prompt } = await openWorkspace(deps, input);
   const toolDefs: Anthropic.ToolUnion[] = TOOL_DEFINITIONS.map((t, i) =>
@@ -24,32 +24,60 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
     { type: 'text', text: BUILTIN_SYSTEM, cache_control: { type: 'ephemeral' } },
   ];
   const meter = new AttemptMeter(
-    { db: deps.db, catalog: config.models, maxTurns: config.agent.maxTurns, apiKey: deps.apiKey },
+    {
+      db: deps.db,
+      catalog: config.models,
+      maxTurns: config.agent.maxTurns,
+      apiKey: deps.apiKey,
+      databaseWaitMs: config.database.outageWaitSeconds * 1000,
+    },
     input,
   );
   meter.beat();
+  return meter.around(() => converse(deps, input, meter, { model, toolDefs, system, tools, prompt }));
+}
+
+async function converse(
+  deps: AgentDeps,
+  input: RunAgentInput,
+  meter: AttemptMeter,
+  c: {
+    model: ReturnType<typeof pricedModel>;
+    toolDefs: Anthropic.ToolUnion[];
+    system: Anthropic.TextBlockParam[];
+    tools: Awaited<ReturnType<typeof openWorkspace>>['tools'];
+    prompt: string;
+  },
+): Promise<RunAgentResult> {
+  const { config, client } = deps;
+  const { model, toolDefs, system, tools, prompt } = c;
   let messages: Anthropic.MessageParam[] = [{ role: 'user', content: prompt }];
 
   for (let turn = 1; turn <= config.agent.maxTurns; turn++) {
     const limit = meter.limit();
     if (limit) throw meter.incomplete(limit, turn - 1);
     messages = trimHistory(messages, model.contextWindow);
+    const request: Anthropic.MessageCreateParamsNonStreaming = {
+      model: input.model,
+      max_tokens: Math.min(config.agent.maxOutputTokensPerTurn, model.maxOutputTokens),
+      system,
+      tools: toolDefs,
+      messages,
+    };
+    // On record before it is sent: a worker killed while waiting for the answer leaves this row unsettled.
+    const key = await meter.open({
+      bytes: Buffer.byteLength(JSON.stringify(request)),
+      maxTokens: request.max_tokens,
+    });
     let response: Anthropic.Message;
     try {
-      response = await client.messages.create(
-        {
-          model: input.model,
-          max_tokens: Math.min(config.agent.maxOutputTokensPerTurn, model.maxOutputTokens),
-          system,
-          tools: toolDefs,
-          messages,
-        },
-        { signal: cancellationSignal() },
-      );
+      response = await client.messages.create(request, { signal: cancellationSignal() });
     } catch (err) {
+      // An HTTP error answer or a refused connection is not billed; a timeout or cancel may be: it stays unsettled.
+      if (answeredWithoutCharge(err)) await meter.refused(key);
       throw toFailure(err, { model: input.model, costUsd: meter.costUsd, apiKey: deps.apiKey });
     }
-    await meter.record(response);
+    await meter.record(response, key);
 
     messages.push({ role: 'assistant', content: response.content });
     const calls = response.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
@@ -87,4 +115,19 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
     messages.push({ role: 'user', content: results });
   }
   throw meter.incomplete(`it reached the maximum of ${config.agent.maxTurns} turns`, config.agent.maxTurns);
+}
+
+/** An HTTP error answer, or a connection the API's host refused: the request was never billed. */
+function answeredWithoutCharge(err: unknown): boolean {
+  if (err instanceof Anthropic.APIConnectionTimeoutError || err instanceof Anthropic.APIUserAbortError)
+    return false;
+  if (err instanceof Anthropic.APIConnectionError) return /ECONNREFUSED/.test(causes(err));
+  return err instanceof Anthropic.APIError && err.status !== undefined;
+}
+
+function causes(err: unknown, depth = 0): string {
+  if (!err || typeof err !== 'object' || depth > 5) return '';
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown };
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return `${text(e.code)} ${text(e.message)} ${causes(e.cause, depth + 1)}`;
 }

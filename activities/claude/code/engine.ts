@@ -50,10 +50,34 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
   if (!deps.apiKey) throw failure(FailureClass.AUTH, 'ANTHROPIC_API_KEY is not set for this worker.');
   const { root, tools, prompt } = await openWorkspace(deps, input);
   const meter = new AttemptMeter(
-    { db: deps.db, catalog: config.models, maxTurns: config.agent.maxTurns, apiKey: deps.apiKey },
+    {
+      db: deps.db,
+      catalog: config.models,
+      maxTurns: config.agent.maxTurns,
+      apiKey: deps.apiKey,
+      databaseWaitMs: config.database.outageWaitSeconds * 1000,
+    },
     input,
   );
   meter.beat();
+  return meter.around(() => session(deps, input, meter, { model, entry, root, tools, prompt }));
+}
+
+async function session(
+  deps: AgentDeps,
+  input: RunAgentInput,
+  meter: AttemptMeter,
+  c: {
+    model: ReturnType<typeof pricedModel>;
+    entry: NonNullable<ReturnType<typeof findClaudeAgentSdk>>;
+    root: string;
+    tools: Awaited<ReturnType<typeof openWorkspace>>['tools'];
+    prompt: string;
+  },
+): Promise<RunAgentResult> {
+  const { config } = deps;
+  const { model, entry, root, tools, prompt } = c;
+  if (!deps.apiKey) throw failure(FailureClass.AUTH, 'ANTHROPIC_API_KEY is not set for this worker.');
   let limit: string | undefined;
   const abort = new AbortController();
   const cancelled = cancellationSignal();
@@ -64,8 +88,10 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
     upstream: config.anthropic.baseUrl ?? 'https://api.anthropic.com',
     apiKey: deps.apiKey,
     model: input.model,
+    onRequest: (request) => meter.open(request),
+    onRefused: (key) => meter.refused(key),
     onMessage: async (m) => {
-      await meter.record({ id: m.id, model: m.model, usage: m.usage as Anthropic.Usage });
+      await meter.record({ id: m.id, model: m.model, usage: m.usage as Anthropic.Usage }, m.key);
       limit = meter.limit() ?? limit;
       if (limit) {
         proxy.stop(`BuildRunner stopped this attempt: ${limit}.`);

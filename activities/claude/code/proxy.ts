@@ -24,6 +24,8 @@ export interface ProxiedMessage {
   usage: SdkUsage;
   /** The request's path: /v1/messages for turns; side calls are recorded the same way. */
   path: string;
+  /** What onRequest returned for this request. */
+  key?: string;
 }
 
 export interface UpstreamError {
@@ -41,6 +43,13 @@ export interface ProxyOptions {
   model: string;
   /** Called after each complete message; awaited before the response ends, so a cost row exists before the next turn. */
   onMessage: (message: ProxiedMessage) => Promise<void>;
+  /**
+   * Called before a model call is forwarded (awaited), with its size and max_tokens: puts the request on
+   * record before it is sent. Its result comes back as the message's `key`, or to onRefused.
+   */
+  onRequest?: (request: { bytes: number; maxTokens: number }) => Promise<string>;
+  /** The API answered that model call with an HTTP error (nothing billed). */
+  onRefused?: (key: string) => Promise<void>;
 }
 
 export interface MeteringProxy {
@@ -87,8 +96,22 @@ async function handle(s: ProxyState, req: IncomingMessage, res: ServerResponse):
   // Model calls: priced, and their failures decide the attempt. Other calls (token counting, …) pass through.
   const metered = isModelCall(req.method, path);
   const body = metered && raw ? withModel(raw, s.options.model) : raw;
+  const key =
+    metered && s.options.onRequest
+      ? await s.options.onRequest({ bytes: Buffer.byteLength(body), maxTokens: maxTokensOf(body) })
+      : undefined;
   const forwarded = await forward(s, req, res, path, body, metered);
-  if (forwarded) await meter(s, res, forwarded, path, metered);
+  if (forwarded) await meter(s, res, forwarded, path, metered, key);
+  else if (key !== undefined && s.firstError?.kind === 'http') await s.options.onRefused?.(key);
+}
+
+function maxTokensOf(body: string): number {
+  try {
+    const n = (JSON.parse(body) as { max_tokens?: unknown }).max_tokens;
+    return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Lets a request through, or answers it here: the attempt stopped, or an earlier call already failed. */
@@ -187,6 +210,7 @@ async function meter(
   { up, aborted }: { up: Response; aborted: AbortSignal },
   path: string,
   metered: boolean,
+  key: string | undefined,
 ): Promise<void> {
   res.writeHead(up.status, passHeaders(entriesOf(up.headers), 'response'));
   const isStream = (up.headers.get('content-type') ?? '').includes('text/event-stream');
@@ -220,10 +244,12 @@ async function meter(
       };
     // Billed even when the stream broke off: the input was processed.
     if (found) {
-      s.recording = s.options.onMessage({ ...found, path }).catch((err: unknown) => {
-        s.stopped ??= 'BuildRunner could not record the cost of the last call';
-        s.recordFailure ??= err;
-      });
+      s.recording = s.options
+        .onMessage({ ...found, path, ...(key !== undefined ? { key } : {}) })
+        .catch((err: unknown) => {
+          s.stopped ??= 'BuildRunner could not record the cost of the last call';
+          s.recordFailure ??= err;
+        });
       await s.recording;
     }
   }

@@ -49,6 +49,7 @@ export class BuildStatusCommand extends BrCommand {
       this.print(gaps.headline);
       for (const f of gaps.high ?? []) this.print(`  high ${f.kind}: ${f.message}`);
     }
+    if (status.recordedSpend) this.print(`Recorded cost: ${status.recordedSpend.line}`);
     this.print(`Web UI: ${status.webUiUrl ?? NO_WEB_UI}`);
     return 0;
   }
