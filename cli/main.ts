@@ -1,6 +1,7 @@
 import type { Cli, Command, CommandClass } from 'clipanion';
 import { packageVersion } from '../services/paths';
 import type { BrContext } from './base';
+import { handleOutputErrors } from './closed-output';
 import { colorsEnabled } from './colors';
 import { isGeneralHelp, modulesFor, readManifest } from './manifest';
 
@@ -93,12 +94,9 @@ function groupListing(words: string[], definitions: ReturnType<Cli['definitions'
 }
 
 export function main(argv: string[]): void {
-  // A reader that closes early (`br config show | head -2`) ends the command quietly, not with a stack.
-  for (const stream of [process.stdout, process.stderr])
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
+  // A reader that closes early (`br config show | head -2`) ends the command quietly, not with a stack;
+  // `br dev` and `br worker` carry on and stop what they started (cli/closed-output.ts).
+  handleOutputErrors([process.stdout, process.stderr]);
   runCli(argv).then(
     (code) => {
       process.exitCode = code;

@@ -13,6 +13,8 @@ export interface DevLock {
   /** Absent when the stack uses an existing Temporal (TEMPORAL_ADDRESS) whose UI is not configured. */
   webUiUrl?: string;
   temporalPid?: number;
+  /** The process that stops the Temporal server if `br dev` dies without doing so (SIGKILL). */
+  watchdogPid?: number;
 }
 
 export function devLockFile(root: string): string {

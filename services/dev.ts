@@ -57,6 +57,7 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
       dbFilename,
       namespace: ctx.config.temporal.namespace,
       detached: true,
+      watchdog: true,
     }).catch((err: unknown) => {
       throw new TemporalUnavailableError(
         `Could not start the Temporal dev server (${binary}): ${(err as Error).message.split('\n')[0]}\n` +
@@ -68,6 +69,7 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
       source: 'existing-binary' as const,
       webUiUrl: server.uiUrl ?? `http://127.0.0.1:${uiPort}`,
       pid: server.pid,
+      ...(server.watchdogPid ? { watchdogPid: server.watchdogPid } : {}),
       teardown: () => server.stop(),
     };
   }
@@ -113,6 +115,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
     temporalAddress: temporal.address,
     ...(temporal.webUiUrl ? { webUiUrl: temporal.webUiUrl } : {}),
     ...('pid' in temporal ? { temporalPid: temporal.pid } : {}),
+    ...('watchdogPid' in temporal ? { watchdogPid: temporal.watchdogPid } : {}),
   });
   stops.unshift(() => Promise.resolve(unlock()));
   const stopAll = async () => {

@@ -21,12 +21,19 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** Start it in its own process group (survives the parent's Ctrl-C handling, killed as a group). */
   detached?: boolean;
+  /**
+   * Also start a watchdog that stops the server when this process dies, however it dies (SIGKILL
+   * included): it holds a pipe from this process and acts on end of file.
+   */
+  watchdog?: boolean;
 }
 
 export interface DevServer {
   address: string;
   uiUrl: string | null;
   pid: number;
+  /** The watchdog's pid, when one was asked for. */
+  watchdogPid?: number;
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and resolves when it has exited. */
   stop(): Promise<void>;
 }
@@ -59,6 +66,44 @@ export async function waitForTemporal(
   }
 }
 
+/**
+ * The watchdog, run by `node -e`: its stdin is a pipe whose other end only the parent holds, so end of
+ * file means the parent is gone (or has stopped the server and closed it). It then sends SIGTERM to the
+ * server's process group (the pid alone if it has none), SIGKILL after 10 s, and exits. Signals from
+ * the terminal are ignored: the parent handles Ctrl-C and closes the pipe itself.
+ */
+export const WATCHDOG_MARK = 'br-temporal-watchdog';
+const WATCHDOG = `
+const pid = Number(process.argv[2]);
+for (const s of ['SIGINT', 'SIGHUP', 'SIGTERM']) process.on(s, () => {});
+const kill = (sig) => { try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch {} } };
+const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const stop = () => {
+  kill('SIGTERM');
+  const until = Date.now() + 10000;
+  const poll = setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() > until) { kill('SIGKILL'); process.exit(0); }
+  }, 100);
+};
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
+`;
+
+function startWatchdog(serverPid: number): ChildProcess {
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, WATCHDOG_MARK, String(serverPid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  watchdog.on('error', () => {});
+  watchdog.stdin!.on('error', () => {});
+  // Neither the watchdog nor its pipe keeps this process alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
+  return watchdog;
+}
+
 function exitedPromise(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -88,12 +133,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
   const address = `127.0.0.1:${port}`;
+  const watchdog = options.watchdog && child.pid ? startWatchdog(child.pid) : undefined;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // End of file: the watchdog finds the server gone and exits.
+    watchdog?.stdin?.end();
   };
   try {
     await waitForTemporal(address, namespace, options.readyTimeoutMs ?? 60_000, () => {
@@ -112,6 +161,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
     pid: child.pid!,
+    ...(watchdog?.pid ? { watchdogPid: watchdog.pid } : {}),
     stop,
   };
 }

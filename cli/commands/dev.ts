@@ -1,6 +1,9 @@
 import { Option } from 'clipanion';
 import * as t from 'typanion';
 import { BrCommand, Category } from '../base';
+import { keepRunningOnClosedOutput } from '../closed-output';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export class DevCommand extends BrCommand {
   static override paths = [['dev']];
@@ -11,7 +14,8 @@ export class DevCommand extends BrCommand {
     details: `
       Uses a \`temporal\` binary on PATH, else the Temporal SDK's dev server (downloaded on first use).
       With TEMPORAL_ADDRESS set it uses that cluster instead of starting one. The embedded database is
-      served on loopback so \`br\` commands in other terminals share it. Ctrl-C stops everything.
+      served on loopback so \`br\` commands in other terminals share it. Ctrl-C, SIGTERM or SIGHUP
+      stops everything; if \`br dev\` is killed outright, a watchdog stops the Temporal server.
     `,
     examples: [
       ['Start the local stack', '$0 dev'],
@@ -29,6 +33,7 @@ export class DevCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
+    keepRunningOnClosedOutput();
     const [{ startDevStack }, { NO_WEB_UI }] = await Promise.all([
       import('../../services/dev'),
       import('../../services/temporal-client'),
@@ -46,9 +51,8 @@ export class DevCommand extends BrCommand {
       '\nReady. In another terminal: br build start PROJECT_SPEC.md --watch   (Ctrl-C here stops the stack)',
     );
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // Ctrl-C, `kill`, or the terminal closing (SIGHUP): each stops the stack the same way.
+      for (const signal of STOP_SIGNALS) process.once(signal, () => resolve());
     });
     this.print('\nStopping…');
     await stack.stop();

@@ -1,6 +1,7 @@
 import { Option } from 'clipanion';
 import * as t from 'typanion';
 import { BrCommand, Category } from '../base';
+import { keepRunningOnClosedOutput } from '../closed-output';
 
 export class WorkerCommand extends BrCommand {
   static override paths = [['worker']];
@@ -68,6 +69,7 @@ export class WorkerCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
+    keepRunningOnClosedOutput();
     const { serveWorker } = await import('../../services/worker');
     const ctx = await this.serviceContext();
     this.print(`Temporal ${ctx.config.temporal.address}, namespace ${ctx.config.temporal.namespace}`);
