@@ -155,8 +155,8 @@ describeServer('br dev leaves no process behind', () => {
       const [cmd, ...args] = brDev(grpc, ui);
       const dev = spawn(cmd!, args, { cwd: build.repo, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      dev.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-      dev.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      dev.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      dev.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
       try {
         const lock = await ready(() => out, dev);
@@ -174,8 +174,8 @@ describeServer('br dev leaves no process behind', () => {
     const [cmd, ...args] = brDev(grpc, ui);
     const dev = spawn(cmd!, args, { cwd: build.repo, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    dev.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    dev.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    dev.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    dev.stderr.on('data', (c: Buffer) => (out += c.toString()));
     try {
       const lock = await ready(() => out, dev);
       const killedAt = Date.now();
