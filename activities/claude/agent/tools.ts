@@ -1,7 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RE2JS } from 're2js';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureClass } from '../../../lib/failures';
 import type { SandboxPolicy } from '../../../lib/sandbox/policy';
@@ -9,6 +8,7 @@ import { redactSecrets } from '../../../lib/secrets/redact';
 import { SandboxUnavailableError } from '../../sandbox/detect';
 import { runAllowedCommand, truncateMiddle } from './command';
 import { displayPath, resolveInside, ToolError } from './paths';
+import { searchInThread } from './search';
 
 /** The agent's tools: file access confined to the worktree, allow-listed commands, and finish. */
 
@@ -94,6 +94,8 @@ export interface ToolContext {
   sandbox: SandboxPolicy;
   /** The worker's environment: allow-listed names are passed into the sandbox, nothing else. */
   workerEnv?: NodeJS.ProcessEnv;
+  /** How long one search_files may take (SEARCH_TIMEOUT_MS unless set). */
+  searchTimeoutMs?: number;
   /** Literal values masked in every tool result besides what the secret scanner recognises. */
   secretValues?: readonly string[];
 }
@@ -107,6 +109,7 @@ const SKIP = new Set(['.git', 'node_modules']);
 const MAX_READ = 100_000;
 const MAX_LIST = 500;
 const MAX_MATCHES = 200;
+const SEARCH_TIMEOUT_MS = 20_000;
 
 async function walk(root: string, dir: string, out: string[], limit: number): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -187,34 +190,30 @@ async function runTool(name: string, rawInput: unknown, ctx: ToolContext): Promi
         return { content: `Edited ${displayPath(ctx.root, file)}.`, isError: false };
       }
       case 'search_files': {
-        // RE2's linear-time matching: the model's pattern runs on the worker's thread, where a
-        // backtracking one such as (a+)+$ held the event loop for 23 s on four short lines.
-        let regex: RE2JS;
-        try {
-          regex = RE2JS.compile(field(input, 'pattern'));
-        } catch (err) {
-          if (err instanceof ToolError) throw err;
-          throw new ToolError(
-            `Invalid regular expression (RE2 syntax: no lookaround or backreferences): ${(err as Error).message}`,
-          );
-        }
+        // RE2's linear-time matching (a backtracking pattern such as (a+)+$ held the event loop 23 s on
+        // four short lines), on a thread of its own with a deadline: RE2's time also grows with the
+        // pattern's size (search.ts).
+        const pattern = field(input, 'pattern');
         const dir = await resolveInside(ctx.root, input.path ?? '.');
         const files: string[] = [];
         await walk(ctx.root, dir, files, 5_000);
-        const matches: string[] = [];
-        for (const rel of files) {
-          if (matches.length >= MAX_MATCHES) break;
-          const full = path.join(ctx.root, rel);
-          // lstat: a symlink is never followed, wherever it points.
-          const info = await lstat(full).catch(() => null);
-          if (!info?.isFile() || info.size > 1_000_000) continue;
-          const lines = (await readFile(full, 'utf8')).split('\n');
-          lines.forEach((line, i) => {
-            if (matches.length < MAX_MATCHES && regex.matcher(line).find())
-              matches.push(`${rel}:${i + 1}: ${line.slice(0, 300)}`);
-          });
-        }
-        return { content: matches.join('\n') || 'No matches.', isError: false };
+        const timeoutMs = ctx.searchTimeoutMs ?? SEARCH_TIMEOUT_MS;
+        const found = await searchInThread({
+          root: ctx.root,
+          files,
+          pattern,
+          maxMatches: MAX_MATCHES,
+          maxFileBytes: 1_000_000,
+          timeoutMs,
+        });
+        if ('invalid' in found)
+          throw new ToolError(
+            `Invalid regular expression (RE2 syntax: no lookaround or backreferences): ${found.invalid}`,
+          );
+        const stopped = found.timedOut
+          ? `\n… the search stopped after ${timeoutMs / 1000} s: use a simpler pattern or a subfolder`
+          : '';
+        return { content: (found.matches.join('\n') || 'No matches.') + stopped, isError: false };
       }
       case 'run_command': {
         const result = await runAllowedCommand({

@@ -25,6 +25,20 @@ describe("the agent's search tool", () => {
     expect(stallMs).toBeLessThan(1000);
   }, 120_000);
 
+  it('keeps the worker responsive on a large pattern over a long line, and says the search stopped', async () => {
+    // RE2 is linear in the text but times the pattern's size: 16 s on the worker's thread before.
+    writeFileSync(path.join(base, 'long.txt'), `${'a'.repeat(20_000)}\n`);
+    writeFileSync(path.join(base, 'hit.txt'), 'found here\n');
+    const pattern = `found|${'[ab]{1000}'.repeat(10)}[bc]`;
+    const { result, stallMs } = await longestStall(() =>
+      executeTool('search_files', { pattern }, { ...ctx, searchTimeoutMs: 3000 }),
+    );
+    expect(stallMs).toBeLessThan(1000);
+    expect((result as { content: string }).content).toMatch(
+      /^hit\.txt:1: found here\n… the search stopped after 3 s/,
+    );
+  }, 120_000);
+
   it('still finds what an ordinary pattern matches, and refuses what it cannot run with a clear message', async () => {
     writeFileSync(path.join(base, 'b.ts'), 'const x = 1;\nexport function total() {}\n');
     const found = await executeTool('search_files', { pattern: '^export\\s+function\\s+(\\w+)' }, ctx);
