@@ -185,6 +185,14 @@ export const configSchema = z.strictObject({
       outDir: z.string().min(1).default('design'),
     })
     .optional(),
+  /** `br dev` and `br worker`: what the Temporal SDK and the bundler log, into a rotated file. */
+  logging: z
+    .strictObject({
+      level: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+      format: z.enum(['text', 'json']).default('text'),
+      dir: z.string().min(1).default('.buildrunner/logs'),
+    })
+    .prefault({}),
   anthropic: z
     .strictObject({
       baseUrl: z.string().url().optional(),

@@ -6,6 +6,9 @@ import { locateTemporalBinary } from './temporal-binaries';
 import { startDevServer } from './temporal-dev-server';
 import { assertNoRunningStack, writeDevLock } from './dev-lock';
 import type { ServiceContext } from './context';
+import type { LogLevel } from '@temporalio/common';
+import type { LogFormat } from '../worker/logging';
+import { openLogFile } from './worker';
 
 /**
  * `br dev`: the whole local stack in one process — a Temporal dev server (an existing `temporal`
@@ -21,6 +24,8 @@ export interface DevStack {
   webUiUrl: string | null;
   databaseUrl: string | null;
   database: string;
+  /** Where the SDK's and the bundler's logs go. */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +35,10 @@ export interface DevOptions {
   /** Start without the worker (tests, or when workers run elsewhere). */
   worker?: boolean;
   log?: (line: string) => void;
+  /** SDK and bundler logs on the screen too (they always go to .buildrunner/logs/dev.log). */
+  verbose?: boolean;
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
 }
 
 export class TemporalUnavailableError extends UserError {}
@@ -106,6 +115,8 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
 export async function startDevStack(ctx: ServiceContext, options: DevOptions = {}): Promise<DevStack> {
   const log = options.log ?? (() => {});
   assertNoRunningStack(ctx.root);
+  const logger = openLogFile(ctx, 'dev', { ...options, log });
+  const logLevel = options.logLevel ?? ctx.config.logging.level;
   // Temporal first: offline it fails within a second, before anything else is started.
   const temporal = await startTemporal(ctx, options);
   log(`Temporal: ${temporal.address} (${temporal.source})`);
@@ -150,10 +161,13 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
       },
     };
     if (options.worker !== false) {
-      const { startWorkers } = await import('../worker/run');
-      const workers = await startWorkers(workerCtx);
+      const [{ startWorkers }, { installRuntime }] = await Promise.all([
+        import('../worker/run'),
+        import('../worker/logging'),
+      ]);
+      await installRuntime(logger, logLevel);
+      const workers = await startWorkers(workerCtx, { logger, logLevel, events: log, log });
       stops.push(() => workers.shutdown());
-      log('Worker: polling the build queue and the per-model Claude queues');
       const { applySchedulesFromContext } = await import('../worker/schedules');
       await applySchedulesFromContext(workerCtx);
       log('Schedules: metrics-aggregation (hourly), retention-cleanup (daily)');
@@ -163,6 +177,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
       temporalSource: temporal.source,
       webUiUrl: temporal.webUiUrl,
       databaseUrl,
+      logFile: logger.file,
       database: databaseUrl ? `embedded PGlite served at ${databaseUrl}` : 'PostgreSQL from DATABASE_URL',
       stop: stopAll,
     };

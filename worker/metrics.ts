@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
+import type { LogLevel, Logger } from '@temporalio/common';
+import { installRuntime } from './logging';
 
 export class MetricsPortInUseError extends UserError {
   constructor(host: string, port: number) {
@@ -110,7 +112,13 @@ async function buildRunnerRegistry(db: () => Database | undefined) {
  * prom-client registry: both sets on the one port the operator names, with no metric re-implemented.
  * Must run before the worker's first NativeConnection (that installs the default Runtime).
  */
-export async function startMetricsServer(options: { port: number; host: string }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  port: number;
+  host: string;
+  /** The SDK logger the Runtime is installed with (worker/logging.ts), and its level. */
+  logger?: Logger;
+  logLevel?: LogLevel;
+}): Promise<MetricsServer> {
   let db: Database | undefined;
   const registry = await buildRunnerRegistry(() => db);
   const server = createServer((req, res) => {
@@ -126,9 +134,8 @@ export async function startMetricsServer(options: { port: number; host: string }
   const port = await listen(server, options.host, options.port);
   const sdkPort = await freeLoopbackPort();
   try {
-    const { Runtime } = await import('@temporalio/worker');
-    Runtime.install({
-      telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}` } } },
+    await installRuntime(options.logger, options.logLevel ?? 'INFO', {
+      prometheus: { bindAddress: `127.0.0.1:${sdkPort}` },
     });
   } catch (err) {
     await new Promise((resolve) => server.close(resolve));

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { packageVersion } from '../activities/paths';
 import type { ActivityInterceptorsFactory, NativeConnection, Worker } from '@temporalio/worker';
+import type { LogLevel, Logger } from '@temporalio/common';
 import { findApiKey } from '../activities/api-key';
 import type { Database } from '../lib/db/connection';
 import type { RuntimeContext } from '../lib/config';
@@ -31,6 +32,11 @@ export interface WorkerOptions {
   metricsPort?: number;
   metricsHost?: string;
   log?: (line: string) => void;
+  /** The Temporal SDK's and the bundler's logger (worker/logging.ts: a rotated file); the SDK's own otherwise. */
+  logger?: Logger;
+  logLevel?: LogLevel;
+  /** One line per build event worth attention (lib/build-events.ts), from the activities this process runs. */
+  events?: (line: string) => void;
 }
 
 export interface RunningWorkers {
@@ -49,9 +55,12 @@ export type { WorkflowBundle } from './bundle';
  * The build queue's workflow code (worker/bundle.ts): BR_WORKFLOW_BUNDLE when set, else the prebuilt
  * dist/workflows.bundle.js (refused when stale), else, in a checkout never built, bundled now.
  */
-export async function bundleWorkflows(note?: (line: string) => void): Promise<WorkflowBundle> {
+export async function bundleWorkflows(
+  note?: (line: string) => void,
+  logger?: Logger,
+): Promise<WorkflowBundle> {
   const { loadWorkflowBundle } = await import('./bundle');
-  return loadWorkflowBundle(note ? { note } : {});
+  return loadWorkflowBundle({ ...(note ? { note } : {}), ...(logger ? { logger } : {}) });
 }
 
 async function connect(ctx: RuntimeContext): Promise<NativeConnection> {
@@ -88,14 +97,19 @@ export async function startWorkers(
     // Only the worker's own activities get the keep-alive; activities a caller passes in run as given.
     let interceptors: { activity: ActivityInterceptorsFactory[] } | undefined;
     if (!activities) {
-      const [{ openDatabase }, { resolveDatabaseTarget }, { migrate }, wiring, { keepAliveInterceptor }] =
-        await Promise.all([
-          import('../activities/db/connection'),
-          import('../activities/db/target'),
-          import('../activities/db/migrate'),
-          import('./activities'),
-          import('./interceptors'),
-        ]);
+      const [
+        { openDatabase },
+        { resolveDatabaseTarget },
+        { migrate },
+        wiring,
+        { keepAliveInterceptor, buildEventsInterceptor },
+      ] = await Promise.all([
+        import('../activities/db/connection'),
+        import('../activities/db/target'),
+        import('../activities/db/migrate'),
+        import('./activities'),
+        import('./interceptors'),
+      ]);
       db = await openDatabase(resolveDatabaseTarget(ctx));
       await migrate(db);
       const deps = {
@@ -108,7 +122,12 @@ export async function startWorkers(
       const all = wiring.createActivities(deps);
       activities = all;
       claude = wiring.claudeActivitiesOf(all);
-      interceptors = { activity: [keepAliveInterceptor(wiring.KEPT_ALIVE)] };
+      interceptors = {
+        activity: [
+          keepAliveInterceptor(wiring.KEPT_ALIVE),
+          ...(options.events ? [buildEventsInterceptor(options.events)] : []),
+        ],
+      };
       // Worktrees a previous run of this worker left behind; the remote holds what they held.
       const { pruneCache } = await import('../activities/git/cache');
       const pruned = await pruneCache(deps.cacheDir).catch(() => []);
@@ -117,7 +136,7 @@ export async function startWorkers(
     const needsWorkflows = plan.some((q) => q.kind === 'build');
     // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.
     const workflowBundle = needsWorkflows
-      ? (options.workflowBundle ?? (await bundleWorkflows(options.log)))
+      ? (options.workflowBundle ?? (await bundleWorkflows(options.log, options.logger)))
       : undefined;
     const perQueue = options.maxConcurrentActivities ?? WORKER_DEFAULTS.maxConcurrentActivities;
     const limitOf = (kind: QueueKind) =>
@@ -173,8 +192,14 @@ export async function runWorker(
     options.metricsPort !== undefined
       ? await (
           await import('./metrics')
-        ).startMetricsServer({ port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' })
+        ).startMetricsServer({
+          port: options.metricsPort,
+          host: options.metricsHost ?? '127.0.0.1',
+          ...(options.logger ? { logger: options.logger, logLevel: options.logLevel ?? 'INFO' } : {}),
+        })
       : undefined;
+  if (!metrics && options.logger)
+    await (await import('./logging')).installRuntime(options.logger, options.logLevel ?? 'INFO');
   if (metrics) options.log?.(`Metrics on ${metrics.url}`);
   const running = await startWorkers(ctx, options).catch(async (err: unknown) => {
     await metrics?.close();
@@ -193,6 +218,7 @@ export async function runWorker(
         ),
     );
   }
+  options.log?.('Ready. Ctrl-C or SIGTERM drains and stops.');
   const stop = () => {
     // Drain: no new work is taken; running activities get the grace time to finish, then are cancelled
     // and Temporal hands them to another worker (heartbeat timeout, or the workflow's fallback).

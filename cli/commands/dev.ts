@@ -32,6 +32,19 @@ export class DevCommand extends BrCommand {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 65535)]),
   });
 
+  verbose = Option.Boolean('--verbose', false, {
+    description:
+      'Show the Temporal SDK and bundler logs here too (they always go to .buildrunner/logs/dev.log)',
+  });
+  logLevel = Option.String('--log-level', {
+    description: 'TRACE, DEBUG, INFO, WARN or ERROR (default: config logging.level, INFO)',
+    validator: t.isEnum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
+  });
+  logFormat = Option.String('--log-format', {
+    description: 'text or json, one object per line for log shippers (default: config logging.format, text)',
+    validator: t.isEnum(['text', 'json'] as const),
+  });
+
   async execute(): Promise<number> {
     keepRunningOnClosedOutput();
     const [{ startDevStack }, { NO_WEB_UI }] = await Promise.all([
@@ -42,11 +55,15 @@ export class DevCommand extends BrCommand {
       grpcPort: this.port,
       uiPort: this.uiPort,
       log: (line) => this.print(line),
+      verbose: this.verbose,
+      ...(this.logLevel ? { logLevel: this.logLevel } : {}),
+      ...(this.logFormat ? { logFormat: this.logFormat } : {}),
     });
     this.print('');
     this.print(`Temporal gRPC  ${stack.temporalAddress}`);
     this.print(`Web UI         ${stack.webUiUrl ?? NO_WEB_UI}`);
     this.print(`Database       ${stack.database}`);
+    this.print(`Logs           ${stack.logFile}${this.verbose ? '' : '   (--verbose shows them here)'}`);
     this.print(
       '\nReady. In another terminal: br build start PROJECT_SPEC.md --watch   (Ctrl-C here stops the stack)',
     );

@@ -64,6 +64,19 @@ export class WorkerCommand extends BrCommand {
     description: 'Address the metrics server binds (default 127.0.0.1; 0.0.0.0 for a remote Prometheus)',
   });
 
+  verbose = Option.Boolean('--verbose', false, {
+    description:
+      'Show the Temporal SDK and bundler logs here too (they always go to .buildrunner/logs/worker.log)',
+  });
+  logLevel = Option.String('--log-level', {
+    description: 'TRACE, DEBUG, INFO, WARN or ERROR (default: config logging.level, INFO)',
+    validator: t.isEnum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
+  });
+  logFormat = Option.String('--log-format', {
+    description: 'text or json, one object per line for log shippers (default: config logging.format, text)',
+    validator: t.isEnum(['text', 'json'] as const),
+  });
+
   skipSchedules = Option.Boolean('--skip-schedules', false, {
     description: 'Do not create or update the maintenance schedules on start',
   });
@@ -85,6 +98,9 @@ export class WorkerCommand extends BrCommand {
       models: this.models,
       applySchedules: !this.skipSchedules,
       log: (line) => this.print(line),
+      verbose: this.verbose,
+      ...(this.logLevel ? { logLevel: this.logLevel } : {}),
+      ...(this.logFormat ? { logFormat: this.logFormat } : {}),
     });
     this.print('Worker stopped.');
     return 0;

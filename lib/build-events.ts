@@ -1,0 +1,35 @@
+import type { TelemetryEventInput } from './contracts/records';
+
+/**
+ * The build events a person running `br dev` or `br worker` wants on screen, one line each: a build
+ * started or finished, a task failed, a budget alert (the last one trips the breaker). Everything else
+ * (estimates, model choices, fallbacks) stays in the database and `br build watch`.
+ */
+export function buildEventLine(e: TelemetryEventInput): string | null {
+  const d = e.data ?? {};
+  const str = (k: string) => (d[k] === undefined || d[k] === null ? undefined : String(d[k]));
+  switch (e.type) {
+    case 'BUILD_STARTED':
+      return `Build ${e.buildId} started: ${str('tasks') ?? '?'} task(s), budget $${str('budgetUsd') ?? '?'}`;
+    case 'BUILD_COMPLETED':
+    case 'BUILD_FAILED': {
+      const spent = str('spentUsd') ? ` ($${str('spentUsd')} spent)` : '';
+      return `Build ${e.buildId} finished: ${str('outcome') ?? (e.type === 'BUILD_FAILED' ? 'FAILED' : 'done')}${spent}`;
+    }
+    case 'BUILD_CANCELLED':
+      return `Build ${e.buildId} cancelled`;
+    case 'TASK_FAILED': {
+      const error = (str('error') ?? '').split('\n')[0]!.slice(0, 160);
+      return `Build ${e.buildId}: task ${e.taskId ?? '?'} failed${e.model ? ` on ${e.model}` : ''}${error ? `: ${error}` : ''}`;
+    }
+    case 'BUDGET_ALERT': {
+      const threshold = Number(d.threshold ?? 0);
+      const spent = `$${str('spentUsd') ?? '?'} of $${str('budgetUsd') ?? '?'}`;
+      return threshold >= 1
+        ? `Build ${e.buildId}: budget breaker tripped (${spent}); no new tasks start`
+        : `Build ${e.buildId}: ${Math.round(threshold * 100)} % of the budget spent (${spent})`;
+    }
+    default:
+      return null;
+  }
+}
