@@ -7,7 +7,11 @@ import type { TelemetryEventInput } from './contracts/records';
  */
 export function buildEventLine(e: TelemetryEventInput): string | null {
   const d = e.data ?? {};
-  const str = (k: string) => (d[k] === undefined || d[k] === null ? undefined : String(d[k]));
+  const str = (k: string) => {
+    const v = d[k];
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  };
   switch (e.type) {
     case 'BUILD_STARTED':
       return `Build ${e.buildId} started: ${str('tasks') ?? '?'} task(s), budget $${str('budgetUsd') ?? '?'}`;

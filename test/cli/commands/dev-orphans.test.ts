@@ -6,7 +6,8 @@
  * - SIGTERM, and SIGHUP (the terminal closed);
  * - SIGKILL: br dev cannot clean up, its watchdog stops the server within seconds.
  * Each case then checks that no process is left (br dev, the server, the watchdog, anything with the
- * gRPC port on its command line) and that the gRPC and Web UI ports are free.
+ * gRPC port on its command line) and that the gRPC and Web UI ports are free. The SIGTERM and SIGHUP
+ * cases also check the screen: the summary, no SDK log line (those are in .buildrunner/logs/dev.log).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { describeServer } from '../../helpers/temporal';
 import { setupRealBuild, type RealBuild } from '../../fixtures/temporal/real-build';
 
 const ROOT = path.join(__dirname, '../../..');
+/** Lines as the Temporal SDK's default logger, its core or webpack write them. */
+const SDK_LINE = /\[(INFO|WARN|DEBUG|TRACE)\]|Worker state changed|sdkComponent|webpack|Workflow bundle/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const portFree = (port: number) =>
@@ -163,6 +166,12 @@ describeServer('br dev leaves no process behind', () => {
         dev.kill(signal);
         expect(await exited).toBe(0);
         expect(out).toContain('Stopped.');
+        // A calm screen: the summary and no SDK log line; those are in the log file.
+        const devLog = path.join(build.repo, '.buildrunner', 'logs', 'dev.log');
+        expect(out).toContain(`Logs           ${devLog}   (--verbose shows them here)`);
+        expect(out).toMatch(/^Polling \S+ .*, \d+ at once, as /m);
+        expect(out.split('\n').filter((l) => SDK_LINE.test(l))).toEqual([]);
+        expect(readFileSync(devLog, 'utf8')).toMatch(/\[INFO\] Worker state changed .*"state":"STOPPED"/);
         await expectNothingLeft(lock, grpc, ui);
       } finally {
         if (dev.exitCode === null) dev.kill('SIGKILL');
