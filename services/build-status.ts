@@ -10,8 +10,7 @@ import { withProgressHints, buildBackend } from './build-backend';
 import type { SummaryGaps } from '../activities/evidence';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types';
 import type { ServiceContext } from './context';
-import { forecastRemaining, type BuildShape, type RemainingForecast } from './forecast';
-import { initialModel } from '../workflows/core/routing';
+import type { BuildShape, RemainingForecast } from './forecast';
 import { pendingTaskNow, type TaskNow } from './task-step';
 import { connectTemporal, webUiLink } from './temporal-client';
 
@@ -64,8 +63,7 @@ interface Source {
 }
 
 async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> {
-  const [{ progressQuery }, { WorkflowNotFoundError }, reader] = await Promise.all([
-    import('../workflows/messages'),
+  const [{ WorkflowNotFoundError }, reader] = await Promise.all([
     import('@temporalio/client'),
     import('./task-reader'),
   ]);
@@ -82,7 +80,9 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
   let shape: Promise<BuildShape | null> | undefined;
   return {
     progress: async () => {
-      const p = await handle.query(progressQuery);
+      // progressQuery by its name (workflows/messages.ts): importing the definition would load the
+      // workflow SDK and the workflow modules into a one-shot CLI read (test/cli/startup-modules.test.ts).
+      const p = await handle.query<ProgressSnapshot>('progress');
       // A query sees the workflow's clock, which stands still between its activations: elapsed time
       // and waits are measured on this clock instead while the build runs.
       const now = TERMINAL.has(p.status) ? p.now : Date.now();
@@ -138,6 +138,7 @@ export async function openStatusSession(
       const done = (async () => {
         const shape = await source.shape();
         if (!shape) return null;
+        const { forecastRemaining } = await import('./forecast');
         return forecastRemaining(p.tasks, shape, p.budget.leftUsd, p.now, {
           runs: options.forecastRuns ?? FORECAST_RUNS,
         });
@@ -165,7 +166,7 @@ export async function openStatusSession(
             return { ...t, now: pendingTaskNow(t, byId, { paused: progress.paused, breakerOpen }) };
           if (t.state !== 'RUNNING') return t;
           const now = await source.running(t.id);
-          return now ? { ...t, now: firstTry(now, t, shape) } : t;
+          return now ? { ...t, now: await firstTry(now, t, shape) } : t;
         }),
       );
       return {
@@ -183,10 +184,11 @@ export async function openStatusSession(
  * A task whose workflow has only just started has no try on record yet: it is about to run its first,
  * on the model routing gives its complexity (the workflow's own first choice).
  */
-function firstTry(now: TaskNow, t: TaskProgress, shape: BuildShape | null): TaskNow {
+async function firstTry(now: TaskNow, t: TaskProgress, shape: BuildShape | null): Promise<TaskNow> {
   if (now.model && now.attempt) return now;
   let model = now.model ?? t.model;
   if (!model && shape && t.complexity) {
+    const { initialModel } = await import('../workflows/core/routing');
     try {
       model = initialModel(shape.routing, t.complexity).id;
     } catch {

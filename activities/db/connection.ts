@@ -4,6 +4,27 @@ import { redactUrl, type Database, type DatabaseTarget } from '../../lib/db/conn
 
 const SAFE_SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+type PrismaClient = import('@prisma/client').PrismaClient;
+
+/**
+ * The Prisma client, made on first use: loading it costs more than a plain SQL reader needs (`br costs`
+ * answers with one query), so a connection that never touches `db.prisma` never loads it.
+ */
+function lazyPrisma(make: () => PrismaClient): { get(): PrismaClient; disconnect(): Promise<void> } {
+  let client: PrismaClient | undefined;
+  return {
+    get: () => (client ??= make()),
+    disconnect: async () => {
+      await client?.$disconnect();
+    },
+  };
+}
+
+function prismaClientClass(): typeof import('@prisma/client').PrismaClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@prisma/client') as typeof import('@prisma/client')).PrismaClient;
+}
+
 /**
  * `readOnly` makes the server refuse every write in this connection's transactions
  * (default_transaction_read_only), so a reader such as the dashboard cannot change data even by mistake.
@@ -19,11 +40,7 @@ export async function openDatabase(
 }
 
 async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }, { PrismaClient }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('pglite-prisma-adapter'),
-    import('@prisma/client'),
-  ]);
+  const { PGlite } = await import('@electric-sql/pglite');
   const release = dataDir ? (await import('./lock')).acquireDataDirLock(dataDir) : () => Promise.resolve();
   let pglite: InstanceType<typeof PGlite>;
   try {
@@ -34,13 +51,19 @@ async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Da
   }
   // PGlite is one session, so a session setting covers Prisma's queries as well.
   if (readOnly) await pglite.exec('SET default_transaction_read_only = on');
-  // pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils; the wire contract is
-  // the same (migrations and queries are tested on it), only the declaration files differ.
-  const adapter = new PrismaPGlite(pglite) as unknown as import('@prisma/adapter-pg').PrismaPg;
-  const prisma = new PrismaClient({ adapter });
+  const prisma = lazyPrisma(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PrismaPGlite } = require('pglite-prisma-adapter') as typeof import('pglite-prisma-adapter');
+    // pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils; the wire contract is
+    // the same (migrations and queries are tested on it), only the declaration files differ.
+    const adapter = new PrismaPGlite(pglite) as unknown as import('@prisma/adapter-pg').PrismaPg;
+    return new (prismaClientClass())({ adapter });
+  });
   return {
     kind: 'pglite',
-    prisma,
+    get prisma() {
+      return prisma.get();
+    },
     pglite,
     description: dataDir ? `embedded PGlite at ${dataDir}` : 'embedded PGlite in memory',
     exec: async (sql) => {
@@ -56,7 +79,7 @@ async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Da
         query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
       }),
     close: async () => {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pglite.close();
       await release();
     },
@@ -67,11 +90,7 @@ async function openPostgres(url: string, schema: string | undefined, readOnly: b
   if (schema !== undefined && !SAFE_SCHEMA.test(schema)) {
     throw new Error(`Invalid PostgreSQL schema name "${schema}": use letters, digits and underscores.`);
   }
-  const [{ Pool }, { PrismaPg }, { PrismaClient }] = await Promise.all([
-    import('pg'),
-    import('@prisma/adapter-pg'),
-    import('@prisma/client'),
-  ]);
+  const { Pool } = await import('pg');
   const pool = new Pool({
     connectionString: url,
     max: 5,
@@ -89,10 +108,16 @@ async function openPostgres(url: string, schema: string | undefined, readOnly: b
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  const prisma = lazyPrisma(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
+    return new (prismaClientClass())({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  });
   return {
     kind: 'postgres',
-    prisma,
+    get prisma() {
+      return prisma.get();
+    },
     description: `PostgreSQL ${redactUrl(url)}${schema ? ` (schema ${schema})` : ''}`,
     exec: async (sql) => {
       await pool.query(sql);
@@ -113,7 +138,7 @@ async function openPostgres(url: string, schema: string | undefined, readOnly: b
       }
     },
     close: async () => {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pool.end();
     },
   };
