@@ -1,0 +1,136 @@
+import os from 'node:os';
+import type { temporal } from '@temporalio/proto';
+import { createContext } from '../services/context';
+import { INSTALL_HINT, locateTemporalBinary } from '../services/temporal-binaries';
+import { startDevServer } from '../services/temporal-dev-server';
+import type { BuildResult } from '../workflows/core/types';
+import { startWorkers } from '../worker/run';
+import { buildInput, plannedTask } from '../test/fixtures/temporal/builds';
+import { fakeActivities } from '../test/fixtures/temporal/fake-activities';
+import type { BenchModule } from './types';
+
+/**
+ * Many builds at once (issue 31): 20 builds of 25 tasks started together on one task queue served by
+ * two workers (two worker sets in this process), instant fake activities, a temporal CLI dev server.
+ * Each build is 5 chains of 5 tasks at parallel 8, so the parallel limit never holds a ready task back:
+ * a task's wait from ready (its dependency's completion recorded in the build's history, or the build's
+ * start) to its start (its child workflow's start recorded there) is the workers' and the build's own
+ * delay. Figures: every build's completion time from the common start, slowest / fastest, and the
+ * ready → start percentiles over all 500 tasks.
+ */
+const BUILDS = 20;
+const CHAINS = 5;
+const DEPTH = 5;
+const PARALLEL = 8;
+
+type Event = temporal.api.history.v1.IHistoryEvent;
+type Client = import('@temporalio/client').Client;
+
+function tasks() {
+  const out = [];
+  for (let c = 0; c < CHAINS; c++)
+    for (let d = 0; d < DEPTH; d++) out.push(plannedTask(`c${c}d${d}`, d > 0 ? [`c${c}d${d - 1}`] : []));
+  return out;
+}
+
+const ms = (e: Event) => {
+  const t = e.eventTime!;
+  return Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+};
+
+/** Ready → start waits of one build's tasks, from its own history. */
+async function waits(client: Client, workflowId: string): Promise<number[]> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const started = ms(events[0]!);
+  const startOf = new Map<string, number>();
+  const doneOf = new Map<string, number>();
+  const taskOf = (id: string | null | undefined) => id?.split('/task-')[1];
+  for (const e of events) {
+    const s = taskOf(e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId);
+    if (s && !startOf.has(s)) startOf.set(s, ms(e));
+    const d = taskOf(e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId);
+    if (d) doneOf.set(d, ms(e));
+  }
+  const out: number[] = [];
+  for (const t of tasks()) {
+    const ready = t.dependsOn.length ? doneOf.get(t.dependsOn[0]!) : started;
+    const start = startOf.get(t.id);
+    if (ready === undefined || start === undefined)
+      throw new Error(`${workflowId}: no start or ready time for ${t.id}`);
+    out.push(start - ready);
+  }
+  return out;
+}
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+const bench: BenchModule = {
+  name: 'many-builds',
+  async run() {
+    const title = 'Many builds at once (issue 31 targets: all complete, p95 ready → start ≤ 2 s)';
+    const command = 'npm run bench -- many-builds';
+    const binary = locateTemporalBinary('cli');
+    if (!binary) return { title, command, markdown: `Not measured: no Temporal server (${INSTALL_HINT}).` };
+    const server = await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 });
+    const queue = `br-many-${Date.now()}`;
+    const ctx = createContext({ cwd: os.tmpdir(), env: { TEMPORAL_ADDRESS: server.address } });
+    ctx.config.temporal.taskQueue = queue;
+    ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
+    const workers = [];
+    for (let i = 0; i < 2; i++)
+      workers.push(
+        await startWorkers(ctx, { activities: fakeActivities(0).activities, maxConcurrentActivities: 50 }),
+      );
+    const { Client, Connection } = await import('@temporalio/client');
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const load = os.loadavg()[0]!.toFixed(1);
+      const t0 = performance.now();
+      const ids = Array.from({ length: BUILDS }, (_, i) => `build-many-${Date.now()}-${i}`);
+      const handles = await Promise.all(
+        ids.map((workflowId) =>
+          client.workflow.start('buildWorkflow', {
+            workflowId,
+            taskQueue: queue,
+            args: [buildInput(tasks(), { buildId: workflowId, parallel: PARALLEL, budgetUsd: '1000' })],
+            memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
+          }),
+        ),
+      );
+      const done = await Promise.all(
+        handles.map(async (h) => {
+          const result = (await h.result()) as BuildResult;
+          return { outcome: result.outcome, ms: performance.now() - t0 };
+        }),
+      );
+      const all = (await Promise.all(ids.map((id) => waits(client, id)))).flat();
+      const times = done.map((d) => d.ms);
+      const succeeded = done.filter((d) => d.outcome === 'SUCCEEDED').length;
+      const slowest = Math.max(...times);
+      const fastest = Math.min(...times);
+      return {
+        title,
+        command,
+        markdown: [
+          `${BUILDS} builds × ${CHAINS * DEPTH} tasks (${CHAINS} chains of ${DEPTH}, parallel ${PARALLEL}) started together on one task queue, two worker sets in one process, instant fake activities, temporal CLI dev server (SQLite in memory). Load average (1 min) at the start: ${load} on ${os.cpus().length} cores.`,
+          '',
+          '| figure | value |',
+          '|---|---|',
+          `| builds SUCCEEDED | ${succeeded} / ${BUILDS} |`,
+          `| fastest build, start → completion | ${(fastest / 1000).toFixed(1)} s |`,
+          `| slowest build, start → completion | ${(slowest / 1000).toFixed(1)} s |`,
+          `| slowest / fastest | ${(slowest / fastest).toFixed(2)}× |`,
+          `| ready → start, p50 / p95 / max over ${all.length} tasks | ${pct(all, 0.5)} / ${pct(all, 0.95)} / ${Math.max(...all)} ms |`,
+        ].join('\n'),
+      };
+    } finally {
+      await connection.close();
+      for (const w of workers) await w.shutdown();
+      await server.stop();
+    }
+  },
+};
+
+export default bench;
