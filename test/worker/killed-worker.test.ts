@@ -78,7 +78,11 @@ for (const engine of ENGINES)
             const finished = progress.tasks.filter((t) => t.state === 'SUCCEEDED').map((t) => t.id);
             const perTask = build.requestsPerTask();
             const inFlight = [...perTask].filter(([, n]) => n === 1).map(([task]) => task);
-            return finished.length >= 1 && inFlight.length >= 1 ? { finished, inFlight } : undefined;
+            // A request is waiting for its answer (each takes 1.5 s): the kill leaves it unanswered.
+            const waiting = build.arrivals.some((a) => Date.now() - a.at < 900);
+            return finished.length >= 1 && inFlight.length >= 1 && waiting
+              ? { finished, inFlight }
+              : undefined;
           },
           120_000,
         );
@@ -127,10 +131,20 @@ for (const engine of ENGINES)
 
         const db = await build.db();
         const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
-        // Never more cost rows than answered calls; finished tasks exactly one per call.
+        // Every request the scripted server received has its row: settled by its answer, or left
+        // unsettled (at its worst-case price) by the kill; finished tasks exactly one settled row per call.
         for (const [task, requests] of after)
-          expect(rows.filter((r) => r.taskKey === task).length).toBeLessThanOrEqual(requests);
-        for (const task of finished) expect(rows.filter((r) => r.taskKey === task)).toHaveLength(2);
+          expect([task, rows.filter((r) => r.taskKey === task).length]).toEqual([task, requests]);
+        const unsettled = rows.filter((r) => !r.settled);
+        expect(unsettled.length).toBeGreaterThanOrEqual(1);
+        const status = await runBr(['build', 'status', buildId], { cwd: build.repo, env: build.env });
+        expect(status.stdout).toMatch(
+          new RegExp(
+            `Recorded cost: \\$[0-9.]+ \\+ ≤ \\$[0-9.]+ unsettled \\(${unsettled.length} requests? in flight or lost`,
+          ),
+        );
+        for (const task of finished)
+          expect(rows.filter((r) => r.taskKey === task && r.settled)).toHaveLength(2);
         const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
         expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
         expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
