@@ -119,7 +119,12 @@ export function makeBuildInput(args: {
     ...(estimatorModel ? { estimatorModel } : {}),
     budgetUsd,
     parallel: options.parallel ?? config.parallel,
-    routing: { tiers, maxAttemptsPerTask, catalog: config.models },
+    routing: {
+      tiers,
+      maxAttemptsPerTask,
+      catalog: config.models,
+      outageWaitMinutes: config.anthropic.outageWaitMinutes,
+    },
     alertThresholds: config.budget.alertThresholds,
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
     ...qualityGateOf(config),

@@ -3,9 +3,11 @@
  * retry layer of the system (SDK retries are off; Claude activities fail fast with a typed failure).
  * Pure: the task body feeds it the failure and its small state, and gets a decision and the next state.
  */
-import { FailureClass, isFailureClass, type FailureDetails } from '../../lib/failures';
-import type { ModelCatalog, ModelEntry } from '../../lib/models';
+import { FailureClass, isFailureClass } from '../../lib/failures';
+import type { ModelEntry } from '../../lib/models';
 import { nextComplexity, type Complexity } from '../../lib/plan';
+import type { FallbackAction, FallbackDecision, FallbackInput, FallbackState } from './fallback-types';
+import { outageWait } from './outage';
 import { alternateModel, fasterModel, largerContextModel, modelById, strongerModel } from './routing';
 
 /** What a repair attempt is fed, by the failure that asked for it. */
@@ -26,59 +28,7 @@ export const BACKOFF_CAP_MS = 120_000;
  */
 export const MAX_FREE_RETRIES = 6;
 
-export interface FallbackState {
-  model: string;
-  /** Attempts counted against maxAttemptsPerTask. */
-  counted: number;
-  /** Free (not counted) retries used. */
-  free: number;
-  /** The model a repair attempt was already spent on, if any. */
-  repairedOn: string | null;
-  /** Whether the same-model timeout retry was already used. */
-  timeoutRetried: boolean;
-  /** Consecutive transient failures, for the backoff. */
-  streak: number;
-  /**
-   * The complexity level the attempt's budget share is sized for: the estimate at first, one level
-   * higher each time an attempt spends its whole share without finishing.
-   */
-  shareLevel: Complexity;
-}
-
-export type FallbackAction =
-  /** Try again after `waitMs` on `model`. */
-  | 'retry-same-model'
-  | 'switch-model'
-  | 'repair'
-  /** The agent spent its whole budget share: try the same model again with a share for the next level. */
-  | 'grow-share'
-  /** Quota exhausted: report it to the build, whose breaker holds everyone; then try the same model. */
-  | 'wait-for-breaker'
-  | 'stop';
-
-export interface FallbackDecision {
-  action: FallbackAction;
-  model: string;
-  waitMs: number;
-  /** Feedback for a repair attempt (hook / verification output). */
-  repairFeedback?: string;
-  /** Human readable, recorded on the TaskAttempt row and the FALLBACK_APPLIED event. */
-  label: string;
-}
-
-export interface FallbackInput {
-  /** The failure's type; undefined or an unknown string for errors outside the vocabulary. */
-  type: string | undefined;
-  details?: FailureDetails;
-  state: FallbackState;
-  catalog: ModelCatalog;
-  maxAttempts: number;
-  /**
-   * The failed attempt spent all of the budget share it was granted (the task body compares its cost
-   * with the grant; the agent stops at the share and reports AGENT_INCOMPLETE).
-   */
-  budgetShareSpent?: boolean;
-}
+export type { FallbackAction, FallbackDecision, FallbackInput, FallbackState } from './fallback-types';
 
 export class UnknownFailureError extends Error {
   constructor(readonly type: string | undefined) {
@@ -131,6 +81,7 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
   const transient =
     type === 'RATE_LIMITED' || type === 'OVERLOADED' || type === 'SERVER_ERROR' || type === 'NETWORK';
   s.streak = transient ? s.streak + 1 : 0;
+  const outage = input.outageWaitMs === undefined ? undefined : outageWait(s, input.outageWaitMs, transient);
 
   switch (type) {
     // NON_RETRYABLE in lib/failures.ts: the catalog test holds this list to it.
@@ -159,6 +110,8 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
     case FailureClass.SERVER_ERROR:
     case FailureClass.NETWORK: {
       const waitMs = backoff(s.streak);
+      const waited = outage?.wait(waitMs, type === 'NETWORK' ? 'no connection' : 'server errors');
+      if (waited) return waited;
       return go('retry-same-model', s.model, waitMs, `retry-same-model after ${waitMs / 1000}s`, false);
     }
     case FailureClass.QUOTA_EXHAUSTED:
@@ -175,6 +128,10 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
     case FailureClass.OVERLOADED: {
       const waitMs = backoff(s.streak);
       const next = current ? alternateModel(catalog, current) : null;
+      const handled = outage?.overloaded(next, waitMs, (to) =>
+        go('switch-model', to, waitMs, `switch to ${to.id} after ${waitMs / 1000}s (overloaded)`, true),
+      );
+      if (handled) return handled;
       if (!next)
         return go(
           'retry-same-model',

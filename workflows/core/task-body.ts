@@ -141,6 +141,10 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         catalog: routing.catalog,
         maxAttempts: routing.maxAttemptsPerTask,
         budgetShareSpent: cls === 'AGENT_INCOMPLETE' && new Decimal(tried.costUsd).gte(share),
+        // API outages are waited out (issue 27); histories from before replay the old decisions.
+        ...(port.patched('api-outage-wait')
+          ? { outageWaitMs: (routing.outageWaitMinutes ?? 60) * 60_000 }
+          : {}),
       });
       decision = decided.decision;
       fallback = decided.state;

@@ -22,6 +22,8 @@ export interface RoutingSettings {
   /** Counted attempts per task (quota waits and merge redos on a new base are not free: see fallback.ts). */
   maxAttemptsPerTask: number;
   catalog: ModelCatalog;
+  /** How long a task waits out an API outage (anthropic.outageWaitMinutes; 60 when absent). */
+  outageWaitMinutes?: number;
 }
 
 export { DEFAULT_TIERS } from '../../lib/tiers';

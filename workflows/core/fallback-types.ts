@@ -1,0 +1,67 @@
+/** The fallback matrix's state, input and decision (fallback.ts). */
+import type { FailureDetails } from '../../lib/failures';
+import type { ModelCatalog } from '../../lib/models';
+import type { Complexity } from '../../lib/plan';
+import type { OutageState } from './outage';
+
+export interface FallbackState {
+  model: string;
+  /** Attempts counted against maxAttemptsPerTask. */
+  counted: number;
+  /** Free (not counted) retries used. */
+  free: number;
+  /** The model a repair attempt was already spent on, if any. */
+  repairedOn: string | null;
+  /** Whether the same-model timeout retry was already used. */
+  timeoutRetried: boolean;
+  /** Consecutive transient failures, for the backoff. */
+  streak: number;
+  /**
+   * The complexity level the attempt's budget share is sized for: the estimate at first, one level
+   * higher each time an attempt spends its whole share without finishing.
+   */
+  shareLevel: Complexity;
+  /** API outage bookkeeping (outage.ts). */
+  outage?: OutageState;
+}
+
+export type FallbackAction =
+  /** Try again after `waitMs` on `model`. */
+  | 'retry-same-model'
+  | 'switch-model'
+  | 'repair'
+  /** The agent spent its whole budget share: try the same model again with a share for the next level. */
+  | 'grow-share'
+  /** Quota exhausted: report it to the build, whose breaker holds everyone; then try the same model. */
+  | 'wait-for-breaker'
+  | 'stop';
+
+export interface FallbackDecision {
+  action: FallbackAction;
+  model: string;
+  waitMs: number;
+  /** Feedback for a repair attempt (hook / verification output). */
+  repairFeedback?: string;
+  /** Human readable, recorded on the TaskAttempt row and the FALLBACK_APPLIED event. */
+  label: string;
+}
+
+export interface FallbackInput {
+  /** The failure's type; undefined or an unknown string for errors outside the vocabulary. */
+  type: string | undefined;
+  details?: FailureDetails;
+  state: FallbackState;
+  catalog: ModelCatalog;
+  maxAttempts: number;
+  /**
+   * The failed attempt spent all of the budget share it was granted (the task body compares its cost
+   * with the grant; the agent stops at the share and reports AGENT_INCOMPLETE).
+   */
+  budgetShareSpent?: boolean;
+  /**
+   * How long a task waits out an API outage (every model overloaded, or 5xx / no connection) without
+   * counting attempts or switching models (anthropic.outageWaitMinutes). Undefined: the behaviour
+   * before outages were waited out (histories recorded before patch 'api-outage-wait').
+   */
+  outageWaitMs?: number;
+}
