@@ -2,7 +2,6 @@
 import type { FailureDetails } from '../../lib/failures';
 import type { ModelCatalog } from '../../lib/models';
 import type { Complexity } from '../../lib/plan';
-import type { OutageState } from './outage';
 
 export interface FallbackState {
   model: string;
@@ -64,4 +63,16 @@ export interface FallbackInput {
    * before outages were waited out (histories recorded before patch 'api-outage-wait').
    */
   outageWaitMs?: number;
+}
+
+/** API outage bookkeeping of a task (outage.ts). */
+export interface OutageState {
+  /** Models that answered "overloaded" in the current streak of transient failures. */
+  overloaded: string[];
+  /** The model the task was on when the streak began. */
+  from?: string;
+  /** Counted attempts spent on overload switches in this streak. */
+  refund: number;
+  /** Time waited out in outages so far, over the whole task. */
+  waitedMs: number;
 }

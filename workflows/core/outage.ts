@@ -6,18 +6,7 @@
  * the failures count as before. An overload that only one model has still falls back to another.
  */
 import type { ModelEntry } from '../../lib/models';
-import type { FallbackDecision, FallbackState } from './fallback-types';
-
-export interface OutageState {
-  /** Models that answered "overloaded" in the current streak of transient failures. */
-  overloaded: string[];
-  /** The model the task was on when the streak began. */
-  from?: string;
-  /** Counted attempts spent on overload switches in this streak. */
-  refund: number;
-  /** Time waited out in outages so far, over the whole task. */
-  waitedMs: number;
-}
+import type { FallbackDecision, FallbackState, OutageState } from './fallback-types';
 
 type Decided = { decision: FallbackDecision; state: FallbackState };
 
