@@ -1,0 +1,94 @@
+/**
+ * An API outage fails nothing (issue 27), on the real server: `br worker` and `br build start` against
+ * the scripted Anthropic server, which answers every request 529 (overloaded), whatever the model, for
+ * the first 40 s of the build. The tasks wait it out (fallback.ts / outage.ts) instead of burning the
+ * haiku → sonnet → opus ladder: the build SUCCEEDS, no task fails, and every task finishes on the model
+ * it started on, with only two counted attempts allowed per task.
+ */
+import type { BuildResult } from '../../workflows/core/types';
+import { errors, type RecordedRequest } from '../fixtures/anthropic-server';
+import { runBr } from '../helpers/cli';
+import { connectClient, describeServer } from '../helpers/temporal';
+import {
+  setupRealBuild,
+  spawnWorker,
+  taskOf,
+  workerReady,
+  type RealBuild,
+  type WorkerProcess,
+} from '../fixtures/temporal/real-build';
+
+const OUTAGE_MS = 40_000;
+
+describeServer('an API outage on every model', () => {
+  let build: RealBuild;
+  let worker: WorkerProcess | undefined;
+  let outageStart: number | undefined;
+  let refused = 0;
+
+  beforeAll(async () => {
+    build = await setupRealBuild({
+      database: 'embedded',
+      config: { routing: { maxAttemptsPerTask: 2 } },
+      answer: () => {
+        outageStart ??= Date.now();
+        if (Date.now() - outageStart >= OUTAGE_MS) return undefined;
+        refused += 1;
+        return errors.overloaded();
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await build?.close();
+  });
+
+  it('is waited out: the build succeeds, every task on its first model, none failed', async () => {
+    worker = spawnWorker(build);
+    await workerReady(worker);
+    const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
+    const started = await runBr(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '3', '--budget', '5'], {
+      cwd: build.repo,
+      env: { ...cliEnv, ANTHROPIC_API_KEY: undefined },
+    });
+    expect(started.code).toBe(0);
+    const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+    const { client, close } = await connectClient();
+    try {
+      const result = (await Promise.race([
+        client.workflow.getHandle(buildId).result(),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`build did not finish:\n${worker!.output()}`)), 400_000),
+        ),
+      ])) as BuildResult;
+      expect(result.outcome).toBe('SUCCEEDED');
+      expect(refused).toBeGreaterThanOrEqual(6);
+
+      // Each task's last request (the one that got through) went to the model its first request asked for.
+      const byTask = new Map<string, RecordedRequest[]>();
+      for (const r of build.anthropic.requests) {
+        const task = taskOf(r);
+        if (task) byTask.set(task, [...(byTask.get(task) ?? []), r]);
+      }
+      expect(byTask.size).toBe(5);
+      for (const [task, requests] of byTask)
+        expect([task, requests.at(-1)!.body.model]).toEqual([task, requests[0]!.body.model]);
+
+      const db = await build.db();
+      const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
+      expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
+      const waits = attempts.filter((a) => a.decision?.startsWith('API unavailable'));
+      expect(waits.length).toBeGreaterThan(0);
+      console.log(
+        `API outage: ${refused} requests answered 529 over ${OUTAGE_MS / 1000} s; ${waits.length} waits, e.g. "${waits[0]!.decision}"`,
+      );
+      // Every request has its cost row: the refused ones settled at zero.
+      const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
+      expect(rows).toHaveLength(build.anthropic.requests.length);
+      expect(rows.filter((r) => r.settled && Number(r.usd) === 0)).toHaveLength(refused);
+    } finally {
+      await close();
+    }
+  }, 600_000);
+});
