@@ -13,6 +13,7 @@ import { parseSpec, splitRefs, type DependsLine, type SpecItem, type SpecNode } 
 import { attachDocAcceptance, projectAcceptanceTask, resolveDependencies, type Draft } from './dependencies';
 import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
+import { chainSections, readChain, resolveChain } from './chain';
 import { pathsIn, slugify } from './slug';
 import { checkModel, toPlan } from '../import/model';
 import { readSpeckit } from '../import/speckit';
@@ -64,6 +65,8 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
     return seen ? `${base}-${seen + 1}` : base;
   };
   const docAcceptance: string[] = [];
+  // Numbered steps run in order unless the spec's dependency chain says what waits for what.
+  const order: [string, string][] = [];
 
   const feature = (node: SpecNode, options: { bulletsAreTasks: boolean; children: boolean }) => {
     const slug = uniqueSlug(node.name || node.title || project || 'spec');
@@ -166,7 +169,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
         [text, ...item.nested],
         { ...(minutes !== undefined ? { minutes } : {}), label },
       );
-      if (previous) drafts[drafts.length - 1]!.task.dependsOn.push(previous);
+      if (previous) order.push([id, previous]);
       return id;
     };
 
@@ -250,6 +253,15 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
   const projectWide = attachDocAcceptance(docAcceptance, produced, drafts);
   resolveDependencies(drafts, index);
   const tasks = drafts.map((d) => d.task);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const chain = resolveChain(chainSections(root).flatMap(readChain), index);
+  const stated = chain.flatMap((c) => c.edges);
+  for (const [id, on] of stated) if (!byId.get(id)!.dependsOn.includes(on)) byId.get(id)!.dependsOn.push(on);
+  if (!stated.length)
+    for (const [id, previous] of order) {
+      const task = byId.get(id)!;
+      task.dependsOn = [previous, ...task.dependsOn.filter((d) => d !== previous)];
+    }
   const last = projectAcceptanceTask(
     projectWide.filter((c) => !aboutTheSpec.has(c)),
     tasks,

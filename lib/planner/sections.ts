@@ -4,6 +4,8 @@
  * written in it ("(90 min)"). Pure string rules, shared by the parser and the reference resolver.
  */
 
+import { isChainTitle } from './chain';
+
 export type SectionKind = 'work' | 'descriptive' | 'acceptance' | 'container';
 
 // Sections that describe rather than ask: their text is context, never a task.
@@ -220,6 +222,8 @@ export function classifyHeading(title: string): SectionKind {
   )
     return 'acceptance';
   if (CONTAINER_RE.test(c) || /^(?:week|sprint|phase) \d+ (?:tasks|plan|work)$/.test(c)) return 'container';
+  // A dependency chain says what waits for what (chain.ts reads it), not what to build.
+  if (isChainTitle(c)) return 'descriptive';
   const labelled = splitLabel(stripTime(title).title);
   // "Feature 3: Metrics" names work even when its words look descriptive; "5. Metrics" may not.
   if (labelled.label && labelled.kind && !/^(?:section|part)$/.test(labelled.kind)) return 'work';
