@@ -7,6 +7,7 @@
  */
 import type { SpecNode } from './markdown';
 import type { ReferenceIndex } from './references';
+import { isChainTitle } from './sections';
 
 export interface ChainStatement {
   line: number;
@@ -16,24 +17,11 @@ export interface ChainStatement {
   waitedFor: string[];
 }
 
-const CHAIN_TITLE =
-  /^(?:logical\s+)?dependency\s+(?:chain|order|graph)$|^(?:build|work|development|implementation)\s+order$|^order\s+of\s+(?:work|development|implementation)$/i;
-
 const NEEDS =
   /^(.+?)\s+(?:needs|need|requires|require|depends on|depend on|builds on|build on|comes after|come after|follows|follow|waits for|wait for|(?:is|are) blocked by|(?:must|can only|can)\s+(?:come|start|run|be built)\s+(?:only\s+)?after|(?:is|are) built after|after)\s+(.+)$/i;
 const BEFORE =
   /^(.+?)\s+(?:blocks|block|unblocks|unblock|enables|enable|(?:is|are) needed by|(?:must\s+)?(?:comes?|be built|is built|are built|runs?|starts?)?\s*before)\s+(.+)$/i;
 const ARROW = /\s*(?:→|->|=>|⟶)\s*/;
-
-/** Whether a heading is a dependency-chain section, by its words alone. */
-export function isChainTitle(name: string): boolean {
-  return CHAIN_TITLE.test(
-    name
-      .replace(/[*_`:]/g, '')
-      .replace(/\(.*?\)/g, '')
-      .trim(),
-  );
-}
 
 /** The dependency-chain sections anywhere in the tree, descriptive parents included. */
 export function chainSections(root: SpecNode): SpecNode[] {

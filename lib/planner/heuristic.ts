@@ -15,8 +15,7 @@ import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
 import { chainSections, readChain, resolveChain } from './chain';
 import { pathsIn, slugify } from './slug';
-import { checkModel, toPlan } from '../import/model';
-import { readSpeckit } from '../import/speckit';
+import { isSpeckitTasks, planSpeckitTasks } from './speckit-tasks';
 
 export { SpecReferenceError } from './dependencies';
 export { pathsIn, slugify } from './slug';
@@ -271,26 +270,6 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
     tasks: last ? [...tasks, last] : tasks,
     source: 'heuristic',
   };
-}
-
-/**
- * A Spec Kit tasks.md (`# Tasks: …` over `- [ ] T001 …` lines) is read the way `br import speckit`
- * reads it: [P], phases and its Dependencies section give the edges; Format, Parallel Example, Notes
- * and Validation Checklist are not work.
- */
-function isSpeckitTasks(markdown: string): boolean {
-  return (
-    /^#\s+Tasks\s*:/im.test(markdown) &&
-    (markdown.match(/^\s*[-*]\s+\[[ xX]\]\s+T\d{3}\b/gm)?.length ?? 0) >= 3 &&
-    !/\((?:depends on|after):/i.test(markdown)
-  );
-}
-
-function planSpeckitTasks(markdown: string, fallbackProject: string): Plan {
-  const read = readSpeckit(markdown, 'the spec');
-  checkModel(read.model, 'the spec');
-  const { plan } = toPlan(read.model, read.title ? slugify(read.title) : fallbackProject, new Date(0));
-  return plan;
 }
 
 /** "MVP requirements" above "F001: …", "F002: …": a heading that only groups labelled features. */

@@ -3,7 +3,6 @@
  * "Build A", "#2", "A.1"), a full or prefix title of a section or task, case-insensitively. Ambiguous
  * keys never resolve silently; an unresolved reference gets the closest candidates for its error.
  */
-import { labelKeys, referenceKey } from './sections';
 import { slugify } from './slug';
 
 export interface Target {
@@ -115,4 +114,21 @@ function distance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/** Keys a label can be referred by: "Feature 2" → ["feature2", "2"]; "F001" → ["f001", "f1"]; "#2" → ["2"]. */
+export function labelKeys(kind: string, label: string): string[] {
+  const bare = label.replace(/^#/, '').toLowerCase().replace(/-/g, '');
+  const keys = new Set<string>([bare, bare.replace(/(^|[a-z.])0+(\d)/g, '$1$2')]);
+  if (kind) for (const k of [...keys]) keys.add(`${kind.replace(/\s+/g, '')}${k}`);
+  return [...keys];
+}
+
+/** The key a written reference is looked up by: "Feature 1" → "feature1", "#2" → "2", "F001" → "f1". */
+export function referenceKey(ref: string): string {
+  return ref
+    .toLowerCase()
+    .replace(/^#/, '')
+    .replace(/[\s#:-]+/g, '')
+    .replace(/(^|[a-z.])0+(\d)/g, '$1$2');
 }

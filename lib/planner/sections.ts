@@ -4,8 +4,6 @@
  * written in it ("(90 min)"). Pure string rules, shared by the parser and the reference resolver.
  */
 
-import { isChainTitle } from './chain';
-
 export type SectionKind = 'work' | 'descriptive' | 'acceptance' | 'container';
 
 // Sections that describe rather than ask: their text is context, never a task.
@@ -119,7 +117,6 @@ const DESCRIPTIVE = [
   'architecture',
   'technical architecture',
   'system architecture',
-  'logical dependency chain',
   // A week plan's day-by-day schedule and its testing approach restate the work; spec-kit's notes on
   // its own format and its parallel examples are about the file.
   'execution plan',
@@ -222,7 +219,6 @@ export function classifyHeading(title: string): SectionKind {
   )
     return 'acceptance';
   if (CONTAINER_RE.test(c) || /^(?:week|sprint|phase) \d+ (?:tasks|plan|work)$/.test(c)) return 'container';
-  // A dependency chain says what waits for what (chain.ts reads it), not what to build.
   if (isChainTitle(c)) return 'descriptive';
   const labelled = splitLabel(stripTime(title).title);
   // "Feature 3: Metrics" names work even when its words look descriptive; "5. Metrics" may not.
@@ -286,19 +282,8 @@ export function stripTime(title: string): { title: string; minutes?: number } {
   return { title: stripped, minutes: Math.round(amount * factor) };
 }
 
-/** Keys a label can be referred by: "Feature 2" → ["feature2", "2"]; "F001" → ["f001", "f1"]; "#2" → ["2"]. */
-export function labelKeys(kind: string, label: string): string[] {
-  const bare = label.replace(/^#/, '').toLowerCase().replace(/-/g, '');
-  const keys = new Set<string>([bare, bare.replace(/(^|[a-z.])0+(\d)/g, '$1$2')]);
-  if (kind) for (const k of [...keys]) keys.add(`${kind.replace(/\s+/g, '')}${k}`);
-  return [...keys];
-}
+const CHAIN_TITLE =
+  /^(?:logical\s+)?dependency\s+(?:chain|order|graph)$|^(?:build|work|development|implementation)\s+order$|^order\s+of\s+(?:work|development|implementation)$/i;
 
-/** The key a written reference is looked up by: "Feature 1" → "feature1", "#2" → "2", "F001" → "f1". */
-export function referenceKey(ref: string): string {
-  return ref
-    .toLowerCase()
-    .replace(/^#/, '')
-    .replace(/[\s#:-]+/g, '')
-    .replace(/(^|[a-z.])0+(\d)/g, '$1$2');
-}
+/** Whether a heading is a dependency-chain section (chain.ts reads it), by its words alone. */
+export const isChainTitle = (name: string) => CHAIN_TITLE.test(name.replace(/[*_`:]|\(.*?\)/g, '').trim());
