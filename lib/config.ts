@@ -4,7 +4,7 @@ import type { Complexity } from './plan';
 import { UserError } from './errors';
 import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
 import { qualitySchema } from './quality/config';
-import { DEFAULT_MAX_SPEC_BYTES } from './planner/spec-input';
+import { DEFAULT_MAX_IMPORT_BYTES, DEFAULT_MAX_SPEC_BYTES } from './planner/spec-input';
 import { positiveUsdSchema, usdSchema } from './usd-schema';
 
 /**
@@ -138,6 +138,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Specs over this many bytes are refused by every command before any planner reads them (README: Spec size). */
       maxSpecBytes: z.number().int().min(1024).default(DEFAULT_MAX_SPEC_BYTES),
+      /** Task files (`br import`) over this many bytes are refused before they are read (README: Importing). */
+      maxImportBytes: z.number().int().min(1024).default(DEFAULT_MAX_IMPORT_BYTES),
     })
     .prefault({}),
   gaps: z

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readFeatures, writeFeatures } from '../activities/features/store';
 import type { Feature } from '../lib/features/schema';
 import { UserError } from '../lib/errors';
+import { ImportError } from '../lib/import/errors';
+import { formatBytes } from '../lib/planner/spec-input';
 import {
   checkModel,
   hashOf,
@@ -74,7 +76,7 @@ function readSource(ctx: ServiceContext, options: ImportOptions) {
   const file = path.resolve(ctx.cwd, options.sourcePath);
   if (!existsSync(file))
     throw new UserError(`Task file not found: ${options.sourcePath}.`, { code: 'SPEC_MISSING' });
-  const content = readFileSync(file, 'utf8');
+  const content = readBounded(ctx, file, options.sourcePath);
   if (options.format === 'taskmaster') {
     const read = readTaskmaster(content, options.sourcePath, options.tag);
     return { content, model: read.model, meta: { tagged: read.tagged, extra: read.extra }, ignored: [] };
@@ -82,6 +84,67 @@ function readSource(ctx: ServiceContext, options: ImportOptions) {
   if (options.tag) throw new UserError('--tag is for Task Master files; Spec Kit tasks.md has no tags.');
   const read = readSpeckit(content, options.sourcePath);
   return { content, model: read.model, meta: { title: read.title }, ignored: read.ignored };
+}
+
+/**
+ * The source's bytes, refused before they are read when over `planner.maxImportBytes` (the size is
+ * read first, as for specs) or when it is not a regular file: a FIFO would block the open until a
+ * writer comes, and /dev/zero never ends.
+ */
+function readBounded(ctx: ServiceContext, file: string, sourcePath: string): string {
+  const stat = statSync(file);
+  if (!stat.isFile())
+    throw new ImportError(
+      'IMPORT_NOT_A_FILE',
+      `${sourcePath} is ${stat.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}; ` +
+        'import a task file saved on disk.',
+      { path: sourcePath },
+    );
+  const maxBytes = ctx.config.planner.maxImportBytes;
+  if (stat.size > maxBytes)
+    throw new ImportError(
+      'IMPORT_TOO_LARGE',
+      `The task file ${sourcePath} is ${formatBytes(stat.size)} (${stat.size} bytes), over the importer's limit of ` +
+        `${formatBytes(maxBytes)} (planner.maxImportBytes = ${maxBytes}).`,
+      { path: sourcePath },
+    );
+  return readFileSync(file, 'utf8');
+}
+
+/** The ledger of the last applied import, or null; a ledger that is not one is refused, naming it. */
+function readLedger(ctx: ServiceContext, ledgerFile: string): LedgerFile | null {
+  if (!existsSync(ledgerFile)) return null;
+  const name = rel(ctx, ledgerFile);
+  let problem: string | null = null;
+  let data: unknown = null;
+  try {
+    data = JSON.parse(readFileSync(ledgerFile, 'utf8'));
+  } catch (err) {
+    problem = `is not JSON (${(err as Error).message})`;
+  }
+  const ledger = data as Partial<LedgerFile> | null;
+  if (!problem) {
+    if (!ledger || typeof ledger !== 'object' || ledger.format !== 'buildrunner-import-ledger/1')
+      problem = 'is not a BuildRunner import ledger (format "buildrunner-import-ledger/1")';
+    else if (
+      !Array.isArray(ledger.entries) ||
+      !ledger.entries.every((e) => e && typeof e.id === 'string' && typeof e.hash === 'string')
+    )
+      problem = 'has no list of entries, each with a source id and hash';
+    else if (!Array.isArray(ledger.groups) || !ledger.groups.every((g) => g && typeof g.id === 'string'))
+      problem = 'has no list of groups, each with an id';
+    else if (!ledger.groupHashes || typeof ledger.groupHashes !== 'object') problem = 'has no group hashes';
+    else if (ledger.sourceFormat !== 'taskmaster' && ledger.sourceFormat !== 'speckit')
+      problem = 'names no source format (taskmaster or speckit)';
+  }
+  if (problem)
+    throw new ImportError(
+      'IMPORT_BAD_LEDGER',
+      `The import ledger ${name} ${problem}. Delete it (the next import then reports every task as added ` +
+        'and rewrites the plan and features) or restore it from version control, then run the import again.',
+      { path: name },
+    );
+  return ledger as LedgerFile;
 }
 
 function groupHashes(model: ImportModel, entries: LedgerEntry[]): Record<string, string> {
@@ -100,7 +163,7 @@ export function importTasks(ctx: ServiceContext, options: ImportOptions, now = n
   const dir = path.join(ctx.root, '.buildrunner', 'imports');
   const ledgerFile = path.join(dir, `${name}.ledger.json`);
   const planFile = path.resolve(ctx.cwd, options.outPath ?? path.join(dir, `${name}.plan.json`));
-  const old = existsSync(ledgerFile) ? (JSON.parse(readFileSync(ledgerFile, 'utf8')) as LedgerFile) : null;
+  const old = readLedger(ctx, ledgerFile);
   const before = new Map((old?.entries ?? []).map((e) => [e.id, e.hash]));
   const current = new Map(result.ledger.map((e) => [e.id, e.hash]));
   const tasks = {

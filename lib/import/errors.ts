@@ -9,7 +9,10 @@ export type ImportErrorCode =
   | 'IMPORT_DANGLING_DEPENDENCY'
   | 'IMPORT_CYCLE'
   | 'IMPORT_NO_TASKS'
-  | 'IMPORT_TAG';
+  | 'IMPORT_TAG'
+  | 'IMPORT_TOO_LARGE'
+  | 'IMPORT_BAD_LEDGER'
+  | 'IMPORT_NOT_A_FILE';
 
 /** A task file that cannot be imported: nothing is written. `path` is the file, `id` the task when one is to blame. */
 export class ImportError extends UserError {

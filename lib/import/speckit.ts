@@ -5,6 +5,7 @@
  * section adds "T008 blocks T009, T015", "T010 depends on T008" and "Tests (T004-T007) before
  * implementation (T008-T014)". Format, examples, notes and checklists are not tasks.
  */
+import AhoCorasick from 'modern-ahocorasick';
 import { ImportError } from './errors';
 import type { ImportModel, SourceGroup, SourceTask } from './model';
 
@@ -112,11 +113,15 @@ export function readSpeckit(content: string, sourcePath: string): SpeckitSource 
         path: sourcePath,
       },
     );
-  structuralDependencies(tasks, groups);
+  structuralDependencies(tasks, groups, sourcePath);
   const { explicit, ignored } = explicitDependencies(depLines, tasks, groups, sourcePath);
+  const byId = new Map(tasks.map((t) => [t.id, { task: t, deps: new Set(t.dependencies) }]));
   for (const [task, on] of explicit) {
-    const t = tasks.find((x) => x.id === task);
-    if (t && !t.dependencies.includes(on)) t.dependencies.push(on);
+    const t = byId.get(task);
+    if (t && !t.deps.has(on)) {
+      t.deps.add(on);
+      t.task.dependencies.push(on);
+    }
   }
   const clean: SourceTask[] = tasks.map(({ parallel: _parallel, ...t }) => t);
   return { model: { format: 'speckit', tag: null, tasks: clean, groups }, title, ignored, explicit };
@@ -129,11 +134,16 @@ const slug = (s: string) =>
     .replace(/^-+|-+$/g, '') || 'tasks';
 
 /** Unmarked tasks wait for the task before them in the phase; a phase waits for the last tasks of the one before. */
-export function structuralDependencies(tasks: Parsed[], groups: SourceGroup[]): void {
+export function structuralDependencies(tasks: Parsed[], groups: SourceGroup[], sourcePath?: string): void {
   let previousEnds: string[] = [];
+  const byGroup = membersOf(tasks);
+  let total = 0;
   for (const group of groups) {
-    const members = tasks.filter((t) => t.group === group.id);
+    const members = byGroup.get(group.id) ?? [];
     if (!members.length) continue;
+    // A phase of n [P] tasks after one ending in m gives n × m edges: refused before it is built.
+    total += members.length * previousEnds.length;
+    if (total > MAX_EDGES) throw tooManyEdges(sourcePath);
     const waitedFor = new Set<string>();
     members.forEach((task, i) => {
       task.dependencies.push(...previousEnds);
@@ -146,24 +156,84 @@ export function structuralDependencies(tasks: Parsed[], groups: SourceGroup[]): 
   }
 }
 
-function idsIn(text: string, tasks: Parsed[], groups: SourceGroup[]): string[] | null {
-  const ids: string[] = [];
-  for (const m of text.matchAll(/\b(T)(\d+)(?:\s*[-–]\s*T?(\d+))?\b/g)) {
-    const width = m[2]!.length;
-    const from = Number(m[2]);
-    const to = m[3] ? Number(m[3]) : from;
-    for (let n = from; n <= to; n++) ids.push(`T${String(n).padStart(width, '0')}`);
-  }
-  if (ids.length) return ids;
-  const word = text
-    .replace(/[^A-Za-z ]/g, ' ')
-    .trim()
-    .toLowerCase();
-  if (!word) return null;
-  const phase = groups.find(
-    (g) => g.title.toLowerCase().includes(word) || word.includes(g.title.toLowerCase()),
+/** More dependencies than this (phases × [P] tasks, ranges × ranges) is refused, not built. */
+export const MAX_EDGES = 2_000_000;
+/** Phase names looked up by substring: after this many distinct ones, a line naming a phase by words is ignored. */
+const MAX_PHASE_WORDS = 1_000;
+
+const tooManyEdges = (sourcePath = 'the task file') =>
+  new ImportError(
+    'IMPORT_TOO_LARGE',
+    `${sourcePath}: its phases, [P] markers and Dependencies section give more than ${MAX_EDGES.toLocaleString('en')} dependencies.`,
+    { path: sourcePath },
   );
-  return phase ? tasks.filter((t) => t.group === phase.id).map((t) => t.id) : null;
+
+function membersOf<T extends { group: string }>(tasks: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const task of tasks) {
+    const list = out.get(task.group);
+    if (list) list.push(task);
+    else out.set(task.group, [task]);
+  }
+  return out;
+}
+
+/**
+ * Task ids a side of a dependency line names: ids and ranges ("T004-T006"), or a phase by its words
+ * ("Setup", "Foundational phase"). Phases are found by exact title, by a title inside the words (one
+ * Aho–Corasick pass), then by the words inside a title; each lookup once, so thousands of lines and
+ * phases are not lines × phases.
+ */
+class IdFinder {
+  private readonly members: Map<string, Parsed[]>;
+  private readonly exact = new Map<string, SourceGroup>();
+  private readonly titles: AhoCorasick<string> | null;
+  private readonly order = new Map<string, number>();
+  private readonly cache = new Map<string, string[] | null>();
+
+  constructor(
+    private readonly tasks: Parsed[],
+    private readonly groups: SourceGroup[],
+  ) {
+    this.members = membersOf(tasks);
+    groups.forEach((g, i) => {
+      const title = g.title.toLowerCase();
+      if (!this.exact.has(title)) this.exact.set(title, g);
+      if (!this.order.has(title)) this.order.set(title, i);
+    });
+    const titles = [...this.exact.keys()].filter(Boolean);
+    this.titles = titles.length ? new AhoCorasick(titles) : null;
+  }
+
+  idsIn(text: string): string[] | null {
+    const ids: string[] = [];
+    for (const m of text.matchAll(/\b(T)(\d+)(?:\s*[-–]\s*T?(\d+))?\b/g)) {
+      const width = m[2]!.length;
+      const from = Number(m[2]);
+      // A range longer than the file names a task that is not in it: its first id is enough to say so.
+      const to = Math.min(m[3] ? Number(m[3]) : from, from + this.tasks.length);
+      for (let n = from; n <= to; n++) ids.push(`T${String(n).padStart(width, '0')}`);
+    }
+    if (ids.length) return ids;
+    const word = text
+      .replace(/[^A-Za-z ]/g, ' ')
+      .trim()
+      .toLowerCase();
+    if (!word) return null;
+    if (!this.cache.has(word)) this.cache.set(word, this.phase(word));
+    return this.cache.get(word)!;
+  }
+
+  private phase(word: string): string[] | null {
+    const ids = (g: SourceGroup | undefined) => (g ? (this.members.get(g.id) ?? []).map((t) => t.id) : null);
+    if (this.exact.has(word)) return ids(this.exact.get(word));
+    let best: string | undefined;
+    for (const match of this.titles?.search(word) ?? [])
+      if (best === undefined || this.order.get(match.pattern)! < this.order.get(best)!) best = match.pattern;
+    if (best !== undefined) return ids(this.exact.get(best));
+    if (this.cache.size > MAX_PHASE_WORDS) return null;
+    return ids(this.groups.find((g) => g.title.toLowerCase().includes(word)));
+  }
 }
 
 function explicitDependencies(
@@ -173,14 +243,15 @@ function explicitDependencies(
   sourcePath: string,
 ): { explicit: [string, string][]; ignored: string[] } {
   const known = new Set(tasks.map((t) => t.id));
+  const finder = new IdFinder(tasks, groups);
   const explicit: [string, string][] = [];
   const ignored: string[] = [];
   for (const { text, line } of lines) {
     const m = /^(.*?)\s+(blocks|before|depends on|requires|after|needs)\s+(.*)$/i.exec(
       text.replace(/\*\*/g, ''),
     );
-    const left = m ? idsIn(m[1]!, tasks, groups) : null;
-    const right = m ? idsIn(m[3]!, tasks, groups) : null;
+    const left = m ? finder.idsIn(m[1]!) : null;
+    const right = m ? finder.idsIn(m[3]!) : null;
     if (!m || !left || !right) {
       ignored.push(`line ${line}: ${text}`);
       continue;
@@ -194,6 +265,7 @@ function explicitDependencies(
         );
     const forward = /^(blocks|before)$/i.test(m[2]!);
     const [first, then] = forward ? [left, right] : [right, left];
+    if (explicit.length + first.length * then.length > MAX_EDGES) throw tooManyEdges(sourcePath);
     for (const a of then) for (const b of first) if (a !== b) explicit.push([a, b]);
   }
   return { explicit, ignored };
@@ -209,8 +281,9 @@ export function writeSpeckit(tasks: SourceTask[], groups: SourceGroup[], title: 
   structuralDependencies(parsed, groups);
   const structural = new Map(parsed.map((t) => [t.id, new Set(t.dependencies)]));
   const out = [`# Tasks: ${title}`, ''];
+  const byGroup = membersOf(tasks);
   for (const group of groups) {
-    const members = tasks.filter((t) => t.group === group.id);
+    const members = byGroup.get(group.id) ?? [];
     if (!members.length) continue;
     out.push(
       group.id.startsWith('phase-') ? `## Phase ${group.id.slice(6)}: ${group.title}` : `## ${group.title}`,

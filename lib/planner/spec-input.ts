@@ -13,6 +13,12 @@ import type { PlanProblem } from '../plan';
  */
 export const DEFAULT_MAX_SPEC_BYTES = 2 * 1024 * 1024;
 
+/**
+ * 32 MiB for `br import` task files: a Task Master tasks.json of 5,000 tasks is about 2.7 MB
+ * (bench/import-scale.bench.ts), so this leaves room for ten times that and refuses a dump or a device.
+ */
+export const DEFAULT_MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;

@@ -1,5 +1,6 @@
 import { ImportError } from '../../../lib/import/errors';
 import { checkModel, toPlan } from '../../../lib/import/model';
+import { readSpeckit, writeSpeckit } from '../../../lib/import/speckit';
 import { readTaskmaster, writeTaskmaster } from '../../../lib/import/taskmaster';
 
 /** Task files written to break the importer: inherited object keys as statuses, very many groups. */
@@ -53,4 +54,60 @@ describe('the Task Master importer on hostile input', () => {
     expect(result.plan.tasks[59_999]!.dependsOn).toEqual(['tm-59999']);
     expect(back.tasks).toHaveLength(60_000);
   }, 120_000);
+});
+
+describe('the Spec Kit importer on hostile input', () => {
+  /** n tasks, one phase per `perPhase`, a Dependencies line every 7 tasks and one naming the phase before by its title every 50. */
+  function tasksMd(n: number, perPhase: number): string {
+    const id = (i: number) => `T${String(i).padStart(5, '0')}`;
+    const lines = ['# Tasks: Big', ''];
+    for (let i = 1; i <= n; i++) {
+      if ((i - 1) % perPhase === 0) lines.push(`## Phase ${Math.ceil(i / perPhase)}: Part ${i}`, '');
+      lines.push(`- [ ] ${id(i)} ${i % 3 ? '[P] ' : ''}Build part ${i} in src/part-${i}.ts`);
+    }
+    lines.push('', '## Dependencies', '');
+    for (let i = 10; i <= n; i += 7) lines.push(`- ${id(i - 5)} blocks ${id(i)}`);
+    for (let i = 50; i <= n; i += 50) {
+      const before = (Math.ceil(i / perPhase) - 2) * perPhase + 1;
+      if (before >= 1) lines.push(`- Part ${before} before ${id(i)}`);
+    }
+    return lines.join('\n');
+  }
+  function roundTrip(n: number, perPhase: number) {
+    const started = performance.now();
+    const read = readSpeckit(tasksMd(n, perPhase), 'tasks.md');
+    checkModel(read.model, 'tasks.md');
+    const result = toPlan(read.model, 'p', NOW);
+    const back = writeSpeckit(read.model.tasks, read.model.groups, read.title);
+    return { ms: performance.now() - started, result, back };
+  }
+
+  it.each([1, 100])(
+    'reads, checks, plans and writes back 20 000 tasks (%s per phase) in linear time',
+    (perPhase) => {
+      const small = roundTrip(2_000, perPhase);
+      const { ms, result, back } = roundTrip(20_000, perPhase);
+      // Quadratic took 95 s to write back 20 000 one-task phases; linear is about ten times the small run.
+      expect(ms).toBeLessThan(Math.max(small.ms, 50) * 40);
+      expect(result.plan.tasks).toHaveLength(20_000);
+      expect(back.match(/^- \[ \] T\d+/gm)).toHaveLength(20_000);
+    },
+    120_000,
+  );
+
+  it('refuses phases of [P] tasks whose edges would number in the millions, before building them', () => {
+    const lines = ['# Tasks: Wide', '', '## Phase 1: A', ''];
+    for (let i = 1; i <= 1_500; i++) lines.push(`- [ ] T${String(i).padStart(5, '0')} [P] a${i}`);
+    lines.push('', '## Phase 2: B', '');
+    for (let i = 1_501; i <= 3_000; i++) lines.push(`- [ ] T${String(i).padStart(5, '0')} [P] b${i}`);
+    let error: unknown;
+    try {
+      readSpeckit(lines.join('\n'), 'tasks.md');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).code).toBe('IMPORT_TOO_LARGE');
+    expect((error as ImportError).message).toMatch(/^tasks\.md: .* more than 2,000,000 dependencies/);
+  });
 });
