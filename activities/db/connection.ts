@@ -1,4 +1,7 @@
+import { rmSync } from 'node:fs';
+import type { PGlite } from '@electric-sql/pglite';
 import { redactUrl, type Database, type DatabaseTarget } from '../../lib/db/connection';
+import { discardEmptyCluster, emptyCluster, isNewDataDir } from './pglite-template';
 
 /** Opening the database (lib/db/connection holds its types): embedded PGlite, locked to this process, or PostgreSQL. */
 
@@ -44,7 +47,7 @@ async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Da
   const release = dataDir ? (await import('./lock')).acquireDataDirLock(dataDir) : () => Promise.resolve();
   let pglite: InstanceType<typeof PGlite>;
   try {
-    pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+    pglite = await createPglite(PGlite, dataDir);
   } catch (err) {
     await release();
     throw err;
@@ -84,6 +87,26 @@ async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Da
       await release();
     },
   };
+}
+
+/**
+ * A new database (in memory, or a data folder that is missing or empty) starts from the cached empty
+ * cluster (pglite-template.ts) instead of running initdb; a tarball it cannot start from is discarded and
+ * the database made the slow way.
+ */
+async function createPglite(PGliteImpl: typeof PGlite, dataDir: string | null): Promise<PGlite> {
+  const open = (loadDataDir?: Blob) =>
+    dataDir ? PGliteImpl.create(dataDir, { loadDataDir }) : PGliteImpl.create({ loadDataDir });
+  if (dataDir && !isNewDataDir(dataDir)) return open();
+  const template = await emptyCluster(PGliteImpl);
+  if (!template) return open();
+  try {
+    return await open(template);
+  } catch {
+    discardEmptyCluster();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    return open();
+  }
 }
 
 async function openPostgres(url: string, schema: string | undefined, readOnly: boolean): Promise<Database> {
