@@ -195,6 +195,17 @@ export const configSchema = z.strictObject({
       dir: z.string().min(1).default('.buildrunner/logs'),
     })
     .prefault({}),
+  /** People in the loop: builds wait for `br build approve` / `br build reject` at these gates. */
+  approval: z
+    .strictObject({
+      /** After planning, before any task runs (also `br build start --approve-plan`). */
+      plan: z.boolean().default(false),
+      /** An unanswered gate ends after this many hours of workflow time. */
+      timeoutHours: z.number().positive().max(8760).default(72),
+      /** What an unanswered gate does then: end the build CANCELLED, or go on as if approved. */
+      onTimeout: z.enum(['cancel', 'approve']).default('cancel'),
+    })
+    .prefault({}),
   anthropic: z
     .strictObject({
       baseUrl: z.string().url().optional(),

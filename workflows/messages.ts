@@ -6,7 +6,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CostReport, ReservationGrant, ReservationRequest } from './core/port';
 import type { ProgressSnapshot } from './core/progress';
-import type { SteeringState } from './core/steering';
+import type { ApprovalState, SteeringState } from './core/steering';
+import type { ApprovalRequest } from '../lib/approval';
 
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -20,6 +21,12 @@ export type { SteeringState } from './core/steering';
 export const pauseUpdate = defineUpdate<SteeringState>('pauseBuild');
 /** Raise the budget by this many USD as an Update; a malformed or non-positive amount is rejected. */
 export const raiseBudgetUpdate = defineUpdate<SteeringState, [usd: string]>('raiseBudgetBy');
+
+export type { ApprovalState } from './core/steering';
+/** Approves the gate the build waits at; refused when nothing waits. Idempotent per request id. */
+export const approveUpdate = defineUpdate<ApprovalState, [ApprovalRequest]>('approveBuild');
+/** Rejects the gate (a reason is required): the build ends CANCELLED with it. Idempotent per request id. */
+export const rejectUpdate = defineUpdate<ApprovalState, [ApprovalRequest]>('rejectBuild');
 
 /** Task → build, before every try. */
 export const requestReservationSignal = defineSignal<[ReservationRequest]>('requestReservation');

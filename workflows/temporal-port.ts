@@ -126,7 +126,12 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
       setHandler(messages.progressQuery, () => h.progress());
       progress = () => h.progress();
       // Updates for the steering a caller needs an answer to; rejected ones never reach the history.
-      const { pause, raiseBudget } = steeringUpdates(h);
+      const { pause, raiseBudget, approve, reject } = steeringUpdates(h);
+      for (const [def, u] of [
+        [messages.approveUpdate, approve],
+        [messages.rejectUpdate, reject],
+      ] as const)
+        setHandler(def, (req) => u.apply(req), { validator: (req) => u.validate(req) });
       setHandler(messages.pauseUpdate, () => pause.apply(), { validator: () => pause.validate() });
       setHandler(messages.raiseBudgetUpdate, (usd) => raiseBudget.apply(usd), {
         validator: (usd: string) => raiseBudget.validate(usd),

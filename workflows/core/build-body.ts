@@ -14,6 +14,7 @@ import { recordStart } from './build-start';
 import { snapshot, statusOf } from './build-report';
 import { Outbox } from './outbox';
 import { isPositiveUsd, isUsd } from '../../lib/usd';
+import { ApprovalGate, awaitPlanApproval } from './approval';
 import { planPhase } from './plan-phase';
 import type { BuildPort, ReservationGrant, ReservationRequest, TaskHandle } from './port';
 import type { BuildStatus } from './progress';
@@ -45,6 +46,7 @@ class BuildRun {
   private readonly startedAt: number;
   private readonly generation: number;
   private failure: ExplainedFailure | undefined;
+  private readonly gate: ApprovalGate;
 
   constructor(
     private readonly port: BuildPort,
@@ -57,6 +59,7 @@ class BuildRun {
     this.budget = BuildBudget.of(input, this.outbox);
     const ledger = this.budget.ledger;
     const bump = () => void (this.version += 1);
+    this.gate = new ApprovalGate(bump);
     port.registerHandlers({
       pause: () => ((this.paused = true), bump()),
       resume: () => ((this.paused = false), ledger.resetQuota(), bump()),
@@ -88,7 +91,9 @@ class BuildRun {
           alerts: this.budget.alerts,
           generation: this.generation,
           ...(this.failure ? { failure: this.failure } : {}),
+          approval: this.gate.progress(),
         }),
+      approval: this.gate,
     });
   }
 
@@ -105,6 +110,12 @@ class BuildRun {
         return this.finish('FAILED', phase.problems);
       }
       this.estimates = phase.estimates;
+      const refused = await awaitPlanApproval({
+        ...{ port, settings: input.approval, gate: this.gate, plan: phase.plan },
+        setStatus: (s) => void (this.status = s),
+        cancelRequested: () => this.cancelRequested,
+      });
+      if (refused) return this.finish('CANCELLED', [refused]);
     }
     let outcome: BuildResult['outcome'];
     try {

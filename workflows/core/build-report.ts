@@ -1,4 +1,5 @@
 /** Pure helpers of the build body: task weights, outcome, summary and the progress snapshot. */
+import type { ApprovalProgress } from '../../lib/approval';
 import type { BuildOutcome, ComplexityEstimate } from '../../lib/contracts';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { Complexity, Plan } from '../../lib/plan';
@@ -121,6 +122,7 @@ export function snapshot(args: {
   alerts: BudgetAlert[];
   generation: number;
   failure?: ExplainedFailure;
+  approval?: ApprovalProgress;
 }): ProgressSnapshot {
   const tasks = (args.plan?.tasks ?? []).map((t) => {
     const s = args.tasks.get(t.id) ?? { state: 'PENDING' as const, attempts: 0, costUsd: '0' };
@@ -152,5 +154,6 @@ export function snapshot(args: {
     alerts: args.alerts.slice(-10),
     generation: args.generation,
     ...(args.failure ? { failure: args.failure } : {}),
+    ...(args.approval ? { approval: args.approval } : {}),
   };
 }

@@ -13,6 +13,7 @@
  *   `grant`. On Temporal they are child → parent signals (to `TaskWorkflowInput.buildWorkflowId`,
  *   the workflow id, so they reach the latest run after continue-as-new) and parent → child signals.
  */
+import type { ApprovalGate } from './approval';
 import type { BuildActivities } from '../../lib/contracts';
 import type { FailureDetails } from '../../lib/failures';
 import type { ProgressSnapshot } from './progress';
@@ -129,6 +130,8 @@ export interface BuildHandlers {
   reportCost(msg: CostReport): void;
   /** The progress query. */
   progress(): ProgressSnapshot;
+  /** The approval gate, answered by the approve and reject Updates (steering.ts). */
+  approval?: ApprovalGate;
 }
 
 export interface BuildPort extends RuntimePort {

@@ -2,6 +2,7 @@
  * The progress snapshot returned by the build's progress query (and rendered by `br build watch`):
  * tasks by state with model, attempts and cost; build status; budget used and left; elapsed; recent alerts.
  */
+import type { ApprovalProgress } from '../../lib/approval';
 import type { BuildOutcome } from '../../lib/contracts';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
@@ -11,6 +12,8 @@ import type { TaskState } from './types';
 export type BuildStatus =
   | 'PLANNING'
   | 'RUNNING'
+  /** Planned, waiting for `br build approve` / `reject` (or the gate's timer); spending nothing. */
+  | 'AWAITING_APPROVAL'
   | 'PAUSED'
   /** The budget or quota breaker is tripped: nothing new starts until raiseBudget/resume or cancel. */
   | 'WAITING_FOR_BUDGET'
@@ -72,6 +75,8 @@ export interface ProgressSnapshot {
   /** The last few budget alerts, oldest first. */
   alerts: BudgetAlert[];
   generation: number;
+  /** The approval gate, once the build reached one: its plan hash, deadline and decision. */
+  approval?: ApprovalProgress;
   /** Why the build failed before running tasks: class, message and what to do next. */
   failure?: ExplainedFailure;
 }

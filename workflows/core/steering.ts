@@ -3,6 +3,8 @@
  * Temporal port registers them as Updates with validators, the simulation applies them the same way.
  * A rejected update changes nothing (on Temporal it never reaches the history).
  */
+import type { ApprovalRequest } from '../../lib/approval';
+import type { ApprovalAnswer, ApprovalKind } from './approval';
 import { isPositiveUsd, positiveUsdProblem } from '../../lib/usd';
 import type { BuildHandlers } from './port';
 import type { BudgetProgress, BuildStatus } from './progress';
@@ -16,19 +18,27 @@ export interface SteeringState {
 }
 
 /** One update: `validate` throws the reason it is refused, `apply` changes the build and answers its state. */
-export interface SteeringUpdate<A extends unknown[]> {
+export interface SteeringUpdate<A extends unknown[], R = SteeringState> {
   validate(...args: A): void;
-  apply(...args: A): SteeringState;
+  apply(...args: A): R;
+}
+
+/** What approve and reject answer: the decision (the first one for a repeated request id) and the state. */
+export interface ApprovalState extends ApprovalAnswer {
+  status: BuildStatus;
 }
 
 export interface SteeringUpdates {
   pause: SteeringUpdate<[]>;
   raiseBudget: SteeringUpdate<[usd: string]>;
+  approve: SteeringUpdate<[ApprovalRequest], ApprovalState>;
+  reject: SteeringUpdate<[ApprovalRequest], ApprovalState>;
 }
 
 /** States in which pause and budget raises still mean something. */
 export const STEERABLE: readonly BuildStatus[] = [
   'PLANNING',
+  'AWAITING_APPROVAL',
   'RUNNING',
   'PAUSED',
   'WAITING_FOR_BUDGET',
@@ -53,11 +63,28 @@ export function steeringUpdates(h: BuildHandlers): SteeringUpdates {
       },
       apply: (usd) => (h.raiseBudget(usd), state()),
     },
+    approve: approval(h, 'approve'),
+    reject: approval(h, 'reject'),
+  };
+}
+
+function approval(h: BuildHandlers, kind: ApprovalKind): SteeringUpdate<[ApprovalRequest], ApprovalState> {
+  return {
+    validate: (req) => {
+      const { status } = h.progress();
+      if (!h.approval)
+        throw new Error(`nothing is waiting for approval: the build is ${status.toLowerCase()}`);
+      h.approval.validate(kind, req, status);
+    },
+    apply: (req) => {
+      const answer = h.approval!.apply(kind, req, h.progress().now);
+      return { ...answer, status: h.progress().status };
+    },
   };
 }
 
 /** Validates, then applies: what a host without update validators does with a steering update. */
-export function steer<A extends unknown[]>(update: SteeringUpdate<A>, ...args: A): SteeringState {
+export function steer<A extends unknown[], R>(update: SteeringUpdate<A, R>, ...args: A): R {
   update.validate(...args);
   return update.apply(...args);
 }

@@ -10,6 +10,7 @@ import type {
   QualityGateSettings,
   TaskOutcome,
 } from '../../lib/contracts';
+import type { ApprovalSettings } from '../../lib/approval';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
@@ -78,6 +79,8 @@ export interface BuildWorkflowInput {
    * ends BUDGET_EXHAUSTED. Default 24 h.
    */
   budgetWaitMs?: number;
+  /** Approval gates (config `approval`, `br build start --approve-plan`); absent when none is on. */
+  approval?: ApprovalSettings;
   /** The design system to commit on the build branch before any task starts (br design). */
   design?: DesignRequest;
   /** Present only when the build continued as new: the state of the previous run. */

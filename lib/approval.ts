@@ -1,0 +1,53 @@
+/**
+ * Approval gates, the parts every layer shares: the settings a build carries, what a caller sends to
+ * approve or reject, and what a gate looks like in progress. Pure types and rules, safe for the
+ * workflow bundle.
+ */
+
+export type GateName = 'plan';
+
+/** On BuildWorkflowInput only when a gate is on, so builds without gates carry nothing new. */
+export interface ApprovalSettings {
+  plan: boolean;
+  timeoutHours: number;
+  onTimeout: 'cancel' | 'approve';
+}
+
+/** One approve or reject. The same requestId sent again gets the first answer, and changes nothing. */
+export interface ApprovalRequest {
+  requestId: string;
+  /** Required to reject: it becomes the build's CANCELLED reason. */
+  reason?: string;
+  /** When given, the answer applies only to the plan with this hash (the one the approver read). */
+  planHash?: string;
+  /** Who answered, for the record (`br` passes the OS user name). */
+  by?: string;
+}
+
+export interface ApprovalDecision {
+  decision: 'approved' | 'rejected';
+  /** `timeout`: nobody answered within timeoutHours. */
+  via: 'request' | 'timeout';
+  requestId?: string;
+  reason?: string;
+  by?: string;
+  at: number;
+}
+
+/** The gate in the progress snapshot: waiting (no decision yet) or decided. */
+export interface ApprovalProgress {
+  gate: GateName;
+  planHash: string;
+  requestedAt: number;
+  /** Epoch ms (workflow time) when an unanswered gate ends. */
+  deadline: number;
+  onTimeout: ApprovalSettings['onTimeout'];
+  decision?: ApprovalDecision;
+}
+
+/** A request id: letters, digits, `.`, `_`, `-`, at most 128 characters. */
+export function requestIdProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(id))
+    return 'the request id must be 1 to 128 letters, digits, ".", "_" or "-"';
+  return undefined;
+}
