@@ -1,3 +1,4 @@
+import type { ApprovalSettings } from '../lib/approval';
 import { createHash } from 'node:crypto';
 import type { BuildRunnerConfig } from '../lib/config';
 import type { DtcgGroup } from '../lib/design/dtcg';
@@ -66,6 +67,8 @@ export interface StartBuildOptions {
   engine?: AgentEngine;
   /** Start a new run even when the same build already ended (a running one is still attached to). */
   rebuild?: boolean;
+  /** Wait for `br build approve` after planning, whatever approval.plan says (`--approve-plan`). */
+  approvePlan?: boolean;
 }
 
 /** The workflow input for a build, from config and options. Never holds a secret. */
@@ -128,9 +131,18 @@ export function makeBuildInput(args: {
     alertThresholds: config.budget.alertThresholds,
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
     ...qualityGateOf(config),
+    ...approvalOf(config, options.approvePlan),
     ...agentEngineOf(options.engine, config.agent.engine),
     ...designOf(config, args.specContent, args.brand),
   };
+}
+
+/** Only builds with a gate carry `approval`: the others start with the same input as before gates. */
+function approvalOf(config: BuildRunnerConfig, approvePlan?: boolean): { approval?: ApprovalSettings } {
+  const plan = approvePlan === true || config.approval.plan;
+  if (!plan) return {};
+  const { timeoutHours, onTimeout } = config.approval;
+  return { approval: { plan, timeoutHours, onTimeout } };
 }
 
 function qualityGateOf(config: BuildRunnerConfig): { qualityGate?: QualityGateSettings } {

@@ -150,7 +150,7 @@ export async function lookupBuild(ctx: ServiceContext, id: string): Promise<Buil
   });
 }
 
-async function requireBuild(client: Client, id: string): Promise<WorkflowExecutionDescription> {
+export async function requireBuild(client: Client, id: string): Promise<WorkflowExecutionDescription> {
   const info = await describeOrNull(client, id);
   if (!info)
     throw new UserError(`No build "${id}" on this Temporal namespace. List builds with \`br build list\`.`);

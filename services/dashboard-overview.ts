@@ -11,10 +11,18 @@ import { webUiLink } from './temporal-client';
 
 /** Fewer finished tasks than this and a percentile is marked as a small sample. */
 export const SMALL_SAMPLE = 20;
-const ACTIVE = ['PLANNING', 'RUNNING', 'PAUSED', 'WAITING_FOR_BUDGET', 'CANCELLING', 'DRAINING'];
+const ACTIVE = [
+  'PLANNING',
+  'AWAITING_APPROVAL',
+  'RUNNING',
+  'PAUSED',
+  'WAITING_FOR_BUDGET',
+  'CANCELLING',
+  'DRAINING',
+];
 const FAILED = ['FAILED', 'PARTIAL', 'BUDGET_EXHAUSTED'];
-/** A person has to act before these go on: a paused build or one waiting for more budget. */
-const AWAITING = ['PAUSED', 'WAITING_FOR_BUDGET'];
+/** A person has to act before these go on: a plan to approve, a paused build, one waiting for more budget. */
+const AWAITING = ['AWAITING_APPROVAL', 'PAUSED', 'WAITING_FOR_BUDGET'];
 
 export interface ActiveBuild {
   id: string;

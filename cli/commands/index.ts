@@ -6,12 +6,14 @@ import type { CommandClass } from 'clipanion';
  * (the manifest, cli/manifest.ts, maps command paths to these names).
  */
 export const COMMAND_MODULES: Record<string, () => Promise<CommandClass[]>> = {
+  'build/approve': async () => [(await import('./build/approve')).BuildApproveCommand],
   'build/budget': async () => [(await import('./build/budget')).BuildBudgetCommand],
   'build/cancel': async () => [(await import('./build/cancel')).BuildCancelCommand],
   'build/diff': async () => [(await import('./build/diff')).BuildDiffCommand],
   'build/list': async () => [(await import('./build/list')).BuildListCommand],
   'build/logs': async () => [(await import('./build/logs')).BuildLogsCommand],
   'build/pause': async () => [(await import('./build/pause')).BuildPauseCommand],
+  'build/reject': async () => [(await import('./build/reject')).BuildRejectCommand],
   'build/resume': async () => [(await import('./build/resume')).BuildResumeCommand],
   'build/simulate': async () => [(await import('./build/simulate')).BuildSimulateCommand],
   'build/start': async () => [(await import('./build/start')).BuildStartCommand],

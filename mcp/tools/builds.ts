@@ -50,6 +50,7 @@ export function registerBuildTools(
           aiEstimate: z.boolean().optional(),
           clientKey: z.string().max(200).optional(),
           rebuild: z.boolean().optional(),
+          approvePlan: z.boolean().optional().describe('Wait after planning for approve/reject'),
         },
         outputSchema: z.looseObject({
           buildId: z.string(),
@@ -78,6 +79,7 @@ export function registerBuildTools(
               estimator: args.aiEstimate ? 'ai' : 'heuristic',
               ...(args.clientKey ? { clientKey: args.clientKey } : {}),
               ...(args.rebuild ? { rebuild: true } : {}),
+              ...(args.approvePlan ? { approvePlan: true } : {}),
             }),
             'Starting the build',
           );
@@ -137,12 +139,15 @@ export function registerBuildTools(
       'br_build_control',
       {
         description:
-          'pause (running tasks finish, none start), resume, cancel (running tasks stop), raise_budget by usd.',
+          'pause (running tasks finish, none start), resume, cancel (running tasks stop), raise_budget by usd, ' +
+          'approve / reject (reason required) the plan of a build in AWAITING_APPROVAL; a repeated requestId changes nothing.',
         inputSchema: {
           buildId: z.string(),
-          action: z.enum(['pause', 'resume', 'cancel', 'raise_budget']),
+          action: z.enum(['pause', 'resume', 'cancel', 'raise_budget', 'approve', 'reject']),
           usd: positiveUsdSchema('5 or 12.50').optional().describe('USD to add, e.g. "10"'),
           reason: z.string().optional(),
+          planHash: z.string().optional().describe('approve/reject: only the plan with this hash'),
+          requestId: z.string().max(128).optional().describe('approve/reject: retry-safe id'),
         },
         outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
         annotations: {
@@ -152,8 +157,19 @@ export function registerBuildTools(
           openWorldHint: false,
         },
       },
-      ({ buildId, action, usd, reason }) =>
+      ({ buildId, action, usd, reason, planHash, requestId }) =>
         run(async () => {
+          if (action === 'approve' || action === 'reject') {
+            const [{ answerApproval }, ctx] = await Promise.all([
+              import('../../services/build-approval'),
+              context(),
+            ]);
+            const options = { reason, planHash, requestId };
+            const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+            return ok(
+              await withinDeadline(ctx, answerApproval(ctx, buildId, action, defined), `The ${action}`),
+            );
+          }
           const [{ buildBackend }, ctx] = await Promise.all([
             import('../../services/build-backend'),
             context(),
@@ -189,6 +205,7 @@ function concise(p: BuildStatusReport) {
     elapsedMs: p.elapsedMs,
     webUiUrl: p.webUiUrl,
     forecast: p.forecast,
+    ...(p.approval ? { approval: p.approval } : {}),
     active,
   };
 }

@@ -77,6 +77,9 @@ export class BuildStartCommand extends BrCommand {
     description:
       'Build again from scratch when the same build already ended (every task runs and is paid for again)',
   });
+  approvePlan = Option.Boolean('--approve-plan', false, {
+    description: 'Wait after planning for `br build approve` (or reject) before any task runs',
+  });
   json = Option.Boolean('--json', false, { description: 'Print the started build as JSON' });
 
   async execute(): Promise<number> {
@@ -105,6 +108,7 @@ export class BuildStartCommand extends BrCommand {
       estimator: this.aiEstimate ? 'ai' : 'heuristic',
       ...(this.engine ? { engine: this.engine } : {}),
       ...(this.rebuild ? { rebuild: true } : {}),
+      ...(this.approvePlan ? { approvePlan: true } : {}),
     });
     if (note && !this.json) this.printError(note);
     if (summary.warnings.length && !this.json) {

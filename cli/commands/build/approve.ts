@@ -1,0 +1,22 @@
+import { BrCommand, Category } from '../../base';
+import { BuildApprovalCommand } from './approval-command';
+
+export class BuildApproveCommand extends BuildApprovalCommand {
+  static override paths = [['build', 'approve']];
+  static override usage = BrCommand.Usage({
+    category: Category.builds,
+    description: 'Approve the plan a build waits on (AWAITING_APPROVAL): its tasks start',
+    details: `
+      Refused, with the build's state, when nothing waits for approval. \`br build status\` shows the
+      plan, its forecast and its hash; \`--plan-hash\` approves only that plan.
+    `,
+    examples: [
+      ['Approve a plan', '$0 build approve build-shop-3f9a2c1d'],
+      ['Approve the plan you read', '$0 build approve build-shop-3f9a2c1d --plan-hash 3f9a2c1d0b7e4a11'],
+    ],
+  });
+  protected readonly action = 'approve' as const;
+  execute(): Promise<number> {
+    return this.send();
+  }
+}
