@@ -40,7 +40,7 @@ export function registerBuildTools(
           'Start a build; returns its id at once. Same spec+base or clientKey: same build (if ended: outcome; rerun: rebuild)',
         inputSchema: {
           spec: z.string(),
-          budgetUsd: positiveUsdSchema().optional().describe('USD, e.g. "20" (default from config)'),
+          budgetUsd: positiveUsdSchema().optional().describe('USD, default from config'),
           parallel: z.number().int().min(1).optional(),
           base: z.string().optional().describe('Base branch, default main'),
           planner: z
@@ -50,7 +50,6 @@ export function registerBuildTools(
           aiEstimate: z.boolean().optional(),
           clientKey: z.string().max(200).optional(),
           rebuild: z.boolean().optional(),
-          approvePlan: z.boolean().optional().describe('Wait after planning for approve/reject'),
         },
         outputSchema: z.looseObject({
           buildId: z.string(),
@@ -79,7 +78,6 @@ export function registerBuildTools(
               estimator: args.aiEstimate ? 'ai' : 'heuristic',
               ...(args.clientKey ? { clientKey: args.clientKey } : {}),
               ...(args.rebuild ? { rebuild: true } : {}),
-              ...(args.approvePlan ? { approvePlan: true } : {}),
             }),
             'Starting the build',
           );
@@ -139,15 +137,12 @@ export function registerBuildTools(
       'br_build_control',
       {
         description:
-          'pause (running tasks finish, none start), resume, cancel (running tasks stop), raise_budget by usd, ' +
-          'approve / reject (reason required) the plan of a build in AWAITING_APPROVAL; a repeated requestId changes nothing.',
+          'pause (running tasks finish), resume, cancel, raise_budget by usd, approve|reject (reason) a waiting plan',
         inputSchema: {
           buildId: z.string(),
           action: z.enum(['pause', 'resume', 'cancel', 'raise_budget', 'approve', 'reject']),
-          usd: positiveUsdSchema('5 or 12.50').optional().describe('USD to add, e.g. "10"'),
+          usd: positiveUsdSchema('5 or 12.50').optional().describe('USD to add'),
           reason: z.string().optional(),
-          planHash: z.string().optional().describe('approve/reject: only the plan with this hash'),
-          requestId: z.string().max(128).optional().describe('approve/reject: retry-safe id'),
         },
         outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
         annotations: {
@@ -157,15 +152,14 @@ export function registerBuildTools(
           openWorldHint: false,
         },
       },
-      ({ buildId, action, usd, reason, planHash, requestId }) =>
+      ({ buildId, action, usd, reason }) =>
         run(async () => {
           if (action === 'approve' || action === 'reject') {
             const [{ answerApproval }, ctx] = await Promise.all([
               import('../../services/build-approval'),
               context(),
             ]);
-            const options = { reason, planHash, requestId };
-            const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+            const defined = reason === undefined ? {} : { reason };
             return ok(
               await withinDeadline(ctx, answerApproval(ctx, buildId, action, defined), `The ${action}`),
             );
