@@ -24,6 +24,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import type { ApprovalRequest } from '../lib/approval';
 import type { FailureDetails } from '../lib/failures';
 import { FailureClass } from '../lib/failures';
 import { buildActivities } from './activity-profiles';
@@ -131,7 +132,7 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
         [messages.approveUpdate, approve],
         [messages.rejectUpdate, reject],
       ] as const)
-        setHandler(def, (req) => u.apply(req), { validator: (req) => u.validate(req) });
+        setHandler(def, (req) => u.apply(req), { validator: (req: ApprovalRequest) => u.validate(req) });
       setHandler(messages.pauseUpdate, () => pause.apply(), { validator: () => pause.validate() });
       setHandler(messages.raiseBudgetUpdate, (usd) => raiseBudget.apply(usd), {
         validator: (usd: string) => raiseBudget.validate(usd),

@@ -123,8 +123,8 @@ export async function awaitPlanApproval(b: {
   settings: ApprovalSettings | undefined;
   gate: ApprovalGate;
   plan: Plan;
-  setStatus(s: BuildStatus): void;
-  cancelRequested(): boolean;
+  setStatus: (s: BuildStatus) => void;
+  cancelRequested: () => boolean;
 }): Promise<string | undefined> {
   if (!b.settings?.plan || !b.port.patched('approval-gates')) return undefined;
   b.setStatus('AWAITING_APPROVAL');
