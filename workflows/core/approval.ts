@@ -15,10 +15,16 @@ import {
 } from '../../lib/approval';
 import type { Plan } from '../../lib/plan';
 import { planHash } from '../../lib/plan-hash';
-import type { RuntimePort } from './port';
 import type { BuildStatus } from './progress';
 
 export type ApprovalKind = 'approve' | 'reject';
+
+/** What the gate needs of the runtime port, spelled out here: port.ts refers to the gate. */
+interface GatePort {
+  now(): number;
+  condition(fn: () => boolean, timeoutMs?: number): Promise<boolean>;
+  patched(id: string): boolean;
+}
 
 /** What an approve or reject Update answers. */
 export interface ApprovalAnswer {
@@ -81,7 +87,7 @@ export class ApprovalGate {
    * The timer is the host's durable one: on Temporal it survives worker restarts.
    */
   async wait(
-    port: Pick<RuntimePort, 'now' | 'condition'>,
+    port: Pick<GatePort, 'now' | 'condition'>,
     gate: GateName,
     planHash: string,
     settings: ApprovalSettings,
@@ -119,7 +125,7 @@ export class ApprovalGate {
  * started before gates existed never reach the patch marker: their input has no `approval`.
  */
 export async function awaitPlanApproval(b: {
-  port: Pick<RuntimePort, 'now' | 'condition' | 'patched'>;
+  port: GatePort;
   settings: ApprovalSettings | undefined;
   gate: ApprovalGate;
   plan: Plan;
