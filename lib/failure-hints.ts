@@ -104,10 +104,12 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
     hint: 'If the project needs a different configuration, change buildrunner.config.json yourself on the base branch, then start the build again.',
   },
   MERGE_CONFLICT: {
-    cause: 'The task branch conflicts with the build branch (another task changed the same lines).',
+    cause:
+      "The task's change cannot be merged into the build branch: another task changed the same lines, and resolving the conflict failed.",
     policy: 'retry',
-    action: 'Redoes the task on the updated build branch (counts as an attempt).',
-    hint: 'Nothing to do; if tasks keep colliding, list their files in the spec so they do not run together.',
+    action:
+      'First Claude resolves the conflict in the merge worktree (not an attempt; the hooks and the verification must pass). If that fails, redoes the task on the updated build branch (counts as an attempt), claiming the conflicting files so no other task changing them runs beside it.',
+    hint: 'Nothing to do. If a task still fails with it, its change and the other task\'s cannot both be kept: say in the spec which one comes first ("Depends on:").',
   },
   AGENT_INCOMPLETE: {
     cause: 'The agent stopped without finishing: max turns, max tokens or its budget share spent.',

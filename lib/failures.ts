@@ -70,4 +70,6 @@ export interface FailureDetails {
   model?: string;
   /** MERGE_CONFLICT: the files that conflicted (the task claims them on its next attempt). */
   files?: string[];
+  /** MERGE_CONFLICT: why resolving it in the merge worktree failed (absent: it was not tried). */
+  resolution?: string;
 }

@@ -24,7 +24,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const cacheDir = deps.cacheDir ?? defaultCacheDir(process.env);
-  const claude = createClaudeActivities({ ...deps, repoRoot: deps.root });
+  const claude = createClaudeActivities({ ...deps, repoRoot: deps.root, cacheDir });
   return {
     ...claude,
     // A remote build's task runs in this worker's own worktree of its cache clone.
@@ -38,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
 export type Activities = ReturnType<typeof createActivities>;
 
 /** What the per-model queues serve: the Claude activities only. */
-export const CLAUDE_ACTIVITIES = ['planBuild', 'estimateComplexity', 'runAgent'] as const;
+export const CLAUDE_ACTIVITIES = ['planBuild', 'estimateComplexity', 'runAgent', 'resolveConflict'] as const;
 
 /** The activities that heartbeat in the background: the Claude and repository steps (records are quick writes). */
 export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
@@ -54,6 +54,6 @@ export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
 ]);
 
 export function claudeActivitiesOf(all: Activities): Pick<Activities, (typeof CLAUDE_ACTIVITIES)[number]> {
-  const { planBuild, estimateComplexity, runAgent } = all;
-  return { planBuild, estimateComplexity, runAgent };
+  const { planBuild, estimateComplexity, runAgent, resolveConflict } = all;
+  return { planBuild, estimateComplexity, runAgent, resolveConflict };
 }

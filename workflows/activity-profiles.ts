@@ -106,6 +106,11 @@ export function buildActivities(): Activities {
       claude(input.model, `${input.taskId} · ${input.model} · attempt ${input.attempt}`, {
         heartbeatTimeout: AGENT_HEARTBEAT,
       }).runAgent(input),
+    // Works in the merge worktree like mergeTask, but calls Claude: a Claude call's profile and queue.
+    resolveConflict: (input) =>
+      claude(input.model, `${input.taskId} · resolve merge conflict · ${input.model}`, {
+        heartbeatTimeout: AGENT_HEARTBEAT,
+      }).resolveConflict(input),
     ensureBuildBranch: (input) => git.ensureBuildBranch(input),
     prepareWorktree: (input) => git.prepareWorktree(input),
     commitTask: (input) => git.commitTask(input),

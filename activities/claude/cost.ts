@@ -13,7 +13,7 @@ import { failure } from '../failure';
  * activity retried after a crash that replays the same call never counts it twice.
  */
 
-export type CostPurpose = 'plan' | 'estimate' | 'agent' | 'gaps-advice';
+export type CostPurpose = 'plan' | 'estimate' | 'agent' | 'gaps-advice' | 'merge-resolution';
 
 export interface CallScope {
   purpose: CostPurpose;

@@ -1,7 +1,13 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildActivities, EstimateInput, PlanBuildInput, RunAgentInput } from '../../lib/contracts';
+import type {
+  BuildActivities,
+  EstimateInput,
+  PlanBuildInput,
+  ResolveConflictInput,
+  RunAgentInput,
+} from '../../lib/contracts';
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';
@@ -14,8 +20,15 @@ import { failure } from '../failure';
 import { estimateWithClaude } from './estimator';
 import { heuristicEstimates, heuristicPlan } from './heuristic';
 import { planWithClaude } from './planner';
+import { sandboxPolicy } from '../../lib/sandbox/policy';
+import { defaultCacheDir } from '../git/cache-dir';
+import { resolveLocalConflict, resolveRemoteConflict, type ResolveContext } from '../git/resolve';
+import { askResolution } from './resolver';
 
-export type ClaudeActivities = Pick<BuildActivities, 'planBuild' | 'estimateComplexity' | 'runAgent'>;
+export type ClaudeActivities = Pick<
+  BuildActivities,
+  'planBuild' | 'estimateComplexity' | 'runAgent' | 'resolveConflict'
+>;
 
 export interface ClaudeActivityDeps {
   db: Database;
@@ -28,6 +41,8 @@ export interface ClaudeActivityDeps {
   env?: NodeJS.ProcessEnv;
   /** The claude-code engine's binary instead of the one the Claude Agent SDK ships. */
   claudeCodeExecutable?: string;
+  /** This worker's folder of cache clones (remote builds); default: defaultCacheDir(). */
+  cacheDir?: string;
 }
 
 /**
@@ -117,6 +132,37 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
         },
         resolved,
       );
+    },
+
+    async resolveConflict(input: ResolveConflictInput) {
+      const ctx: ResolveContext = {
+        policy: sandboxPolicy(deps.config),
+        verifyCommand: input.verifyCommand?.trim() || deps.config.agent.verifyCommand || undefined,
+        verifyTimeoutSeconds: input.verifyTimeoutSeconds || deps.config.agent.commandTimeoutSeconds,
+        ask: (question) =>
+          askResolution(
+            {
+              client: anthropic(),
+              db: deps.db,
+              catalog,
+              model: input.model,
+              buildId: input.buildId,
+              taskId: input.taskId,
+              attempt: input.attempt,
+              fallbackKeyPrefix: callKeyPrefix(`${input.buildId}/${input.taskId}/${input.attempt}/resolve`),
+              apiKey: deps.apiKey,
+            },
+            question,
+          ),
+      };
+      if (input.repoUrl)
+        return resolveRemoteConflict(
+          { ...input, repoUrl: input.repoUrl },
+          ctx,
+          deps.cacheDir ?? defaultCacheDir(),
+        );
+      const repoPath = path.resolve(deps.repoRoot ?? process.cwd(), input.repoPath);
+      return resolveLocalConflict({ ...input, repoPath }, ctx);
     },
   };
 }

@@ -80,6 +80,33 @@ export interface MergeTaskResult {
   lostRaces?: number;
 }
 
+/**
+ * Resolve a task's merge conflict instead of redoing the task: in the build branch's merge worktree,
+ * Claude gets both sides of each conflicted file and both tasks' intents; its answer must pass the
+ * pre-merge-commit hook and the verification command (in the sandbox) before it is committed.
+ */
+export interface ResolveConflictInput extends MergeTaskInput {
+  /** The model, chosen as for a repair attempt (fallback.ts decideResolution). */
+  model: string;
+  attempt: number;
+  /** What the task was asked to do (title and description). */
+  intent: string;
+  /** Empty or absent: the worker's agent.verifyCommand, if any. */
+  verifyCommand?: string;
+  verifyTimeoutSeconds?: number;
+}
+
+export interface ResolveConflictResult {
+  /** The merge commit carrying the resolution; null when the conflict could not be resolved. */
+  mergeCommit: string | null;
+  /** What the Claude call cost (recorded as cost rows like every call). */
+  costUsd: string;
+  /** The files that conflicted. */
+  files: string[];
+  /** Why it was not resolved (the model gave up, the hook or the verification failed). */
+  reason?: string;
+}
+
 export interface CleanupTaskInput extends RemoteRepo {
   repoPath: string;
   worktreePath: string;

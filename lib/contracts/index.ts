@@ -18,6 +18,8 @@ import type {
   MergeTaskResult,
   PreparedWorktree,
   PrepareWorktreeInput,
+  ResolveConflictInput,
+  ResolveConflictResult,
   VerifyTaskInput,
 } from './git';
 import type { EstimateInput, EstimateResult, PlanBuildInput, PlanBuildResult } from './planning';
@@ -43,6 +45,8 @@ export interface BuildActivities {
   /** Runs only when the build has a quality.gate; fails QUALITY_GATE_FAILED with the findings. */
   checkQualityGate(input: CheckQualityGateInput): Promise<void>;
   mergeTask(input: MergeTaskInput): Promise<MergeTaskResult>;
+  /** A Claude activity (model queue, no SDK retry) that works in the merge worktree. */
+  resolveConflict(input: ResolveConflictInput): Promise<ResolveConflictResult>;
   cleanupTask(input: CleanupTaskInput): Promise<void>;
   recordBuild(input: RecordBuildInput): Promise<void>;
   recordTask(input: RecordTaskInput): Promise<void>;

@@ -17,7 +17,9 @@ export type TelemetryType =
   | 'BUDGET_ALERT'
   | 'HOOK_REJECTED'
   | 'QUALITY_GATE_FAILED'
-  | 'MERGE_CONFLICT';
+  | 'MERGE_CONFLICT'
+  /** A merge conflict went to resolution in the merge worktree: resolved or not, at what cost. */
+  | 'MERGE_RESOLUTION';
 
 export interface TelemetryEventInput {
   type: TelemetryType;

@@ -26,6 +26,8 @@ const POLICY_OF: Record<FallbackAction, FailurePolicy> = {
   repair: 'fallback',
   'grow-share': 'fallback',
   'wait-for-breaker': 'wait',
+  resolve: 'retry',
+  redo: 'retry',
   stop: 'stop',
 };
 

@@ -11,6 +11,8 @@ export interface FallbackState {
   free: number;
   /** The model a repair attempt was already spent on, if any. */
   repairedOn: string | null;
+  /** The model the last merge-conflict resolution ran on, if any. */
+  resolvedOn?: string | null;
   /** Whether the same-model timeout retry was already used. */
   timeoutRetried: boolean;
   /** Consecutive transient failures, for the backoff. */
@@ -33,6 +35,10 @@ export type FallbackAction =
   | 'grow-share'
   /** Quota exhausted: report it to the build, whose breaker holds everyone; then try the same model. */
   | 'wait-for-breaker'
+  /** A merge conflict: resolve it in the merge worktree (decideResolution); not an attempt. */
+  | 'resolve'
+  /** The conflict could not be resolved: do the task again on the updated build branch. */
+  | 'redo'
   | 'stop';
 
 export interface FallbackDecision {

@@ -181,8 +181,11 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
       if (!next) return stop(`stop: ${type} after a repair attempt on the strongest tier`);
       return go('switch-model', next, 0, `escalate to ${next.id} after a failed repair`, true, feedback);
     }
-    case FailureClass.MERGE_CONFLICT:
-      return go('retry-same-model', s.model, 0, 'redo on the updated build branch', true);
+    case FailureClass.MERGE_CONFLICT: {
+      // Reached when a resolution failed (details.resolution says why) or was not tried (older histories).
+      const action = details?.resolution !== undefined ? 'redo' : 'retry-same-model';
+      return go(action, s.model, 0, 'redo on the updated build branch', true);
+    }
     case FailureClass.AGENT_INCOMPLETE: {
       // Running out of money says the task is bigger than estimated, not that the model is too weak:
       // a share sized for the estimated level cuts an underestimated task off on every tier.

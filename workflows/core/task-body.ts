@@ -9,7 +9,8 @@ import { isFailureClass, type FailureClass } from '../../lib/failures';
 import { decideFallback, initialFallbackState, UnknownFailureError, type FallbackDecision } from './fallback';
 import type { ReservationGrant, TaskPort } from './port';
 import { initialModel, modelById, reservationUsd } from './routing';
-import { tryOnce } from './task-try';
+import { decideResolution, runResolution } from './resolution';
+import { tryOnce, type OnConflict } from './task-try';
 import { telemetryEvent } from './telemetry';
 import type { TaskResult, TaskWorkflowInput } from './types';
 
@@ -79,7 +80,19 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
 
     const startedAt = port.now();
     const share = grant.usd ?? ask;
-    const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback);
+    const n = attempt;
+    const onConflict: OnConflict = async (conflict, branch) => {
+      const decided = decideResolution(fallback, routing.catalog);
+      fallback = decided.state;
+      const r = await runResolution(port, input, n, branch, decided.decision);
+      const files = conflict.details?.files ?? r.files;
+      const data = { decision: decided.decision.label, files, resolved: !!r.mergeCommit, costUsd: r.costUsd };
+      await emit([
+        event('MERGE_RESOLUTION', n, { ...data, reason: r.reason?.slice(0, 500) }, decided.decision.model),
+      ]);
+      return r;
+    };
+    const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
     total = total.plus(tried.costUsd);
     const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
     await port.nonCancellable(() =>

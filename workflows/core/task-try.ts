@@ -1,5 +1,10 @@
+import Decimal from 'decimal.js';
+import type { MergeTaskResult, ResolveConflictResult } from '../../lib/contracts';
 import type { DescribedError, TaskPort } from './port';
 import type { TaskWorkflowInput } from './types';
+
+/** Resolves a conflicted merge of this try's branch (task body: the resolve decision and its event). */
+export type OnConflict = (conflict: DescribedError, branch: string) => Promise<ResolveConflictResult>;
 
 export type TryResult =
   | { ok: true; costUsd: string; mergeCommit: string; verification: string }
@@ -13,6 +18,7 @@ export async function tryOnce(
   model: string,
   budgetUsd: string,
   repairFeedback: string | undefined,
+  onConflict?: OnConflict,
 ): Promise<TryResult> {
   const a = port.activities;
   const { task, buildId } = input;
@@ -86,14 +92,28 @@ export async function tryOnce(
         ...onRemote(prepared.branch),
       });
     }
-    const merged = await a.mergeTask({
-      repoPath: input.repoPath,
-      ...repoUrl,
-      buildBranch: input.buildBranch,
-      branch: prepared.branch,
-      buildId,
-      taskId: task.id,
-    });
+    let merged: MergeTaskResult;
+    try {
+      merged = await a.mergeTask({
+        repoPath: input.repoPath,
+        ...repoUrl,
+        buildBranch: input.buildBranch,
+        branch: prepared.branch,
+        buildId,
+        taskId: task.id,
+      });
+    } catch (err) {
+      const conflict = port.describeError(err);
+      if (conflict.type !== 'MERGE_CONFLICT' || !onConflict || !port.patched('merge-resolution')) throw err;
+      // Resolve before redoing: only a conflict that cannot be resolved costs the task an attempt.
+      const resolved = await onConflict(conflict, prepared.branch);
+      spent = new Decimal(spent).plus(resolved.costUsd).toString();
+      if (!resolved.mergeCommit) {
+        const details = { ...conflict.details, resolution: resolved.reason ?? 'not resolved' };
+        return { ok: false, costUsd: spent, raw: err, error: { ...conflict, details } };
+      }
+      merged = { mergeCommit: resolved.mergeCommit };
+    }
     // A task counts as done only with its merge on record: gap analysis traces requirements through it.
     if (!merged.mergeCommit)
       return {

@@ -8,6 +8,7 @@ import type {
   RecordAttemptInput,
   RecordBuildInput,
   RecordTaskInput,
+  ResolveConflictInput,
   RunAgentInput,
   TelemetryEventInput,
 } from '../../lib/contracts';
@@ -58,6 +59,8 @@ export interface FakeOptions {
   level?: Complexity;
   /** Or choose the estimated complexity per task (benchmarks: a noisy view of a hidden difficulty). */
   levelOf?: (taskId: string) => Complexity;
+  /** A merge-conflict resolution's duration, cost and result (default: it gives up at once, for free). */
+  resolve?: (input: ResolveConflictInput) => { durationMs: number; costUsd: string; resolved: boolean };
 }
 
 const ok = <R>(durationMs: number, complete: () => R): SimCall<R> => ({ durationMs, complete });
@@ -163,6 +166,14 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
         store.merged.push(input.taskId);
         return { mergeCommit: `m-${input.taskId}` };
       }),
+    resolveConflict: (input) => {
+      const r = options.resolve?.(input) ?? { durationMs: 0, costUsd: '0', resolved: false };
+      return ok(r.durationMs, () => {
+        if (r.resolved) store.merged.push(input.taskId);
+        const mergeCommit = r.resolved ? `m-${input.taskId}-resolved` : null;
+        return { mergeCommit, costUsd: r.costUsd, files: [], ...(r.resolved ? {} : { reason: 'gave up' }) };
+      });
+    },
     cleanupTask: (input) =>
       ok(gitMs / 2, () => {
         store.worktrees.delete(input.worktreePath);

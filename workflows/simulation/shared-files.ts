@@ -13,6 +13,8 @@ export interface SharedFileOptions {
 export interface SharedFileLog {
   /** Merges that conflicted, by task id. */
   conflicts: string[];
+  /** Conflicts resolved in the merge worktree, by task id. */
+  resolved: string[];
   /** Every file's version on the build branch (the number of merges that changed it). */
   versions: Map<string, number>;
 }
@@ -21,7 +23,7 @@ export function withSharedFiles(
   inner: SimActivities,
   options: SharedFileOptions,
 ): { activities: SimActivities; log: SharedFileLog } {
-  const log: SharedFileLog = { conflicts: [], versions: new Map() };
+  const log: SharedFileLog = { conflicts: [], resolved: [], versions: new Map() };
   /** The build branch's file versions each task branch started from. */
   const bases = new Map<string, Map<string, number>>();
   const version = (f: string) => log.versions.get(f) ?? 0;
@@ -57,6 +59,21 @@ export function withSharedFiles(
           const merged = call.complete();
           for (const f of touched) log.versions.set(f, version(f) + 1);
           return merged;
+        },
+      };
+    },
+    resolveConflict: (input) => {
+      const call = inner.resolveConflict(input);
+      return {
+        durationMs: call.durationMs,
+        complete: () => {
+          const result = call.complete();
+          const touched = options.touches(input.taskId);
+          if (result.mergeCommit) {
+            log.resolved.push(input.taskId);
+            for (const f of touched) log.versions.set(f, version(f) + 1);
+          }
+          return { ...result, files: [...touched] };
         },
       };
     },
