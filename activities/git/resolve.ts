@@ -152,7 +152,8 @@ export async function resolveIn(
     });
     if (merge.code !== 0) {
       files = (await git(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
-      if (!files.length) return await unresolved(`git merge failed: ${merge.stderr.trim()}`);
+      if (!files.length)
+        return await unresolved(`The merge failed without a conflicted file: ${merge.stderr.trim()}`);
       const question = await questionOf(dir, taskRef, input, files);
       if (typeof question === 'string') return await unresolved(question);
       const asked = await ctx.ask(question);
