@@ -85,7 +85,8 @@ export async function askResolution(
       system: SYSTEM,
       prompt: resolutionPrompt(q),
       toolName: 'resolve_conflict',
-      toolDescription: 'Submit the resolved content of every conflicted file, or resolved=false with the reason.',
+      toolDescription:
+        'Submit the resolved content of every conflicted file, or resolved=false with the reason.',
       schema: answerSchema,
       check: (a) => (a.resolved ? answerProblems(paths, a.files) : []),
       apiKey: scope.apiKey,
