@@ -16,6 +16,11 @@ function holderIsGone(file: string, staleMs: number): boolean {
   }
 }
 
+/** Other holders kept the lock for the whole wait. */
+export class LockTimeoutError extends Error {
+  override name = 'LockTimeoutError';
+}
+
 /**
  * Serializes merges into one repository across activities and worker processes on this machine: two
  * merges into a build branch must never interleave. A lock left by a dead process is taken over.
@@ -38,7 +43,7 @@ export async function withRepoLock<T>(
         rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for the merge lock ${file}`);
+      if (Date.now() > deadline) throw new LockTimeoutError(`Timed out waiting for the merge lock ${file}`);
       await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 100)));
     }
   }

@@ -7,7 +7,7 @@ import { redactSecrets, secretValuesOf } from '../../lib/secrets/redact';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
 import { failure } from '../failure';
 import { runHook, WITHOUT_HOOKS } from './hooks';
-import { withRepoLock } from './lock';
+import { LockTimeoutError, withRepoLock } from './lock';
 import { sandboxFailure } from './verify';
 import { authorEnv, git, refExists, runGit, trailers, trimOutput } from './run';
 import { WORKTREES_DIR, ensureExcluded, listWorktrees, samePath, withWorktreeLock } from './worktrees';
@@ -113,6 +113,11 @@ export async function mergeInto(
  * own worktree, under the repository's merge lock.
  */
 export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): Promise<MergeTaskResult> {
+  // Other merges (or conflict resolutions) held the lock for the whole wait: merge again later, no attempt used.
+  const raced = (err: unknown): MergeTaskResult => {
+    if (err instanceof LockTimeoutError) return { mergeCommit: '', raceLost: true };
+    throw err;
+  };
   return withRepoLock(input.repoPath, async () => {
     if (!(await refExists(input.repoPath, `refs/heads/${input.branch}`)))
       throw failure(
@@ -125,5 +130,5 @@ export async function mergeTask(input: MergeTaskInput, policy: SandboxPolicy): P
     });
     if (merged.code === 0) return { mergeCommit: await git(dir, ['rev-parse', 'HEAD']) };
     return { mergeCommit: await mergeInto(dir, input.branch, input, policy) };
-  });
+  }).catch(raced);
 }

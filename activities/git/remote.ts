@@ -51,6 +51,9 @@ export async function updateBuildBranch<T>(
   buildId: string,
   buildBranch: string,
   change: (dir: string, tip: string, round: number) => Promise<T>,
+  /** The result when every round was lost; without it, the activity fails and Temporal retries it. */
+  exhausted?: () => T,
+  rounds = CAS_ROUNDS,
 ): Promise<T> {
   const dir = repo.mergeWorktreePath(buildId);
   for (let round = 1; ; round++) {
@@ -70,10 +73,12 @@ export async function updateBuildBranch<T>(
       return landed ? { done: true as const, result } : { done: false as const };
     });
     if (outcome.done) return outcome.result;
-    if (round >= CAS_ROUNDS)
+    if (round >= rounds) {
+      if (exhausted) return exhausted();
       throw new Error(
-        `The build branch "${buildBranch}" moved under ${CAS_ROUNDS} merges in a row; retrying the activity.`,
+        `The build branch "${buildBranch}" moved under ${rounds} merges in a row; retrying the activity.`,
       );
+    }
     // Another worker landed first: wait a little (spread out) and merge again onto its result.
     await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 150 * round)));
   }
@@ -211,12 +216,19 @@ export async function mergeRemoteTask(
       FailureClass.TASK_BRANCH_MISSING,
       `Task branch "${input.branch}" does not exist on the remote ${input.repoUrl}.`,
     );
-  return updateBuildBranch(repo, input.buildId, input.buildBranch, async (dir, tip, round) => {
-    const lostRaces = round > 1 ? { lostRaces: round - 1 } : {};
-    const merged = await runGit(dir, ['merge-base', '--is-ancestor', task, tip], { allowFailure: true });
-    if (merged.code === 0) return { mergeCommit: tip, ...lostRaces };
-    return { mergeCommit: await mergeInto(dir, task, input, policy), ...lostRaces };
-  });
+  return updateBuildBranch(
+    repo,
+    input.buildId,
+    input.buildBranch,
+    async (dir, tip, round) => {
+      const lostRaces = round > 1 ? { lostRaces: round - 1 } : {};
+      const merged = await runGit(dir, ['merge-base', '--is-ancestor', task, tip], { allowFailure: true });
+      if (merged.code === 0) return { mergeCommit: tip, ...lostRaces };
+      return { mergeCommit: await mergeInto(dir, task, input, policy), ...lostRaces };
+    },
+    // Every round lost: the workflow merges again, the task keeps its attempt.
+    (): MergeTaskResult => ({ mergeCommit: '', lostRaces: CAS_ROUNDS, raceLost: true }),
+  );
 }
 
 /** Removes this worker's worktree of the task and the task's branch and handed-off work on the remote. */

@@ -78,6 +78,11 @@ export interface MergeTaskResult {
   mergeCommit: string;
   /** Remote builds: how often another worker moved the build branch first and the merge was redone. */
   lostRaces?: number;
+  /**
+   * Nothing merged: other merges kept moving the build branch (or held its lock) until this activity
+   * gave up. Not the task's fault: the workflow merges again without using up an attempt.
+   */
+  raceLost?: boolean;
 }
 
 /**

@@ -3,6 +3,15 @@ import type { MergeTaskResult, ResolveConflictResult } from '../../lib/contracts
 import type { DescribedError, TaskPort } from './port';
 import type { TaskWorkflowInput } from './types';
 
+/** Merge activities that may lose every race in a row before the try gives up (free retry, not counted). */
+export const MAX_MERGE_ROUNDS = 30;
+
+const raceError = (round: number): DescribedError => ({
+  type: 'NETWORK',
+  message: `The build branch moved under ${round - 1} merges of this task in a row; the task runs again (not counted).`,
+  cancelled: false,
+});
+
 /** Resolves a conflicted merge of this try's branch (task body: the resolve decision and its event). */
 export type OnConflict = (conflict: DescribedError, branch: string) => Promise<ResolveConflictResult>;
 
@@ -92,16 +101,24 @@ export async function tryOnce(
         ...onRemote(prepared.branch),
       });
     }
+    const mergeInput = {
+      repoPath: input.repoPath,
+      ...repoUrl,
+      buildBranch: input.buildBranch,
+      branch: prepared.branch,
+      buildId,
+      taskId: task.id,
+    };
     let merged: MergeTaskResult;
     try {
-      merged = await a.mergeTask({
-        repoPath: input.repoPath,
-        ...repoUrl,
-        buildBranch: input.buildBranch,
-        branch: prepared.branch,
-        buildId,
-        taskId: task.id,
-      });
+      merged = await a.mergeTask(mergeInput);
+      // Other merges kept moving the build branch: merge again, the attempt is not used up by losing.
+      for (let round = 1; merged.raceLost && port.patched('merge-race-free'); round++) {
+        if (round > MAX_MERGE_ROUNDS)
+          return { ok: false, costUsd: spent, raw: null, error: raceError(round) };
+        await port.sleep(Math.min(60_000, 2_000 * round));
+        merged = await a.mergeTask(mergeInput);
+      }
     } catch (err) {
       const conflict = port.describeError(err);
       if (conflict.type !== 'MERGE_CONFLICT' || !onConflict || !port.patched('merge-resolution')) throw err;
