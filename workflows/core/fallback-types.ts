@@ -11,6 +11,8 @@ export interface FallbackState {
   free: number;
   /** The model a repair attempt was already spent on, if any. */
   repairedOn: string | null;
+  /** Redos after a failed merge-conflict resolution. */
+  conflictRedos?: number;
   /** The model the last merge-conflict resolution ran on, if any. */
   resolvedOn?: string | null;
   /** Whether the same-model timeout retry was already used. */

@@ -182,9 +182,14 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
       return go('switch-model', next, 0, `escalate to ${next.id} after a failed repair`, true, feedback);
     }
     case FailureClass.MERGE_CONFLICT: {
-      // Reached when a resolution failed (details.resolution says why) or was not tried (older histories).
-      const action = details?.resolution !== undefined ? 'redo' : 'retry-same-model';
-      return go(action, s.model, 0, 'redo on the updated build branch', true);
+      // Not tried (older histories): every redo counts. Tried and failed (details.resolution): the first
+      // redo counts; later ones lost to other merges on the way, and are free retries.
+      if (details?.resolution === undefined)
+        return go('retry-same-model', s.model, 0, 'redo on the updated build branch', true);
+      const first = !s.conflictRedos;
+      s.conflictRedos = (s.conflictRedos ?? 0) + 1;
+      const label = `redo on the updated build branch${first ? '' : ' (lost to other merges: not counted)'}`;
+      return go('redo', s.model, 0, label, first);
     }
     case FailureClass.AGENT_INCOMPLETE: {
       // Running out of money says the task is bigger than estimated, not that the model is too weak:

@@ -32,4 +32,17 @@ describe('the two decisions on a merge conflict', () => {
     });
     expect(state.counted).toBe(1);
   });
+
+  it('counts only the first redo after a failed resolution: later conflicts were lost to other merges', () => {
+    const input = {
+      type: 'MERGE_CONFLICT',
+      details: { files: ['src/server.ts'], resolution: 'The model gave up' },
+      catalog: DEFAULT_CATALOG,
+      maxAttempts: 2,
+    };
+    const first = decideFallback({ ...input, state: initialFallbackState(SONNET, 'moderate') });
+    const second = decideFallback({ ...input, state: first.state });
+    expect(second.decision).toMatchObject({ action: 'redo', label: expect.stringContaining('not counted') });
+    expect(second.state).toMatchObject({ counted: 1, free: 1 });
+  });
 });

@@ -1,0 +1,121 @@
+import Decimal from 'decimal.js';
+import type { PlannedTask } from '../lib/plan';
+import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
+import { seededRandom } from '../workflows/simulation/model';
+import { simulateBuild } from '../workflows/simulation/runtime';
+import { withSharedFiles } from '../workflows/simulation/shared-files';
+import type { BenchModule } from './types';
+
+/**
+ * Issue 36: N tasks that each also edit one shared file the plan does not list (a route in
+ * src/server.ts), at parallel 1, 3 and 8, through the real build and task bodies on the simulation
+ * runtime, whose fake git conflicts exactly when the shared file changed on the build branch after the
+ * attempt's worktree was made. "before": the workflow code as it was (patched() ids off: every conflict
+ * is a counted redo); "after": learned claims, resolution first, races free.
+ */
+
+const SHARED = 'src/server.ts';
+const SEEDS = 20;
+const PARALLEL = [1, 3, 8];
+const SIZES = [6, 12];
+const ATTEMPT_USD = '0.002';
+/** Assumptions of the resolution step (not measured): its success rate, duration and price. */
+const RESOLVE_SUCCESS = 0.8;
+const RESOLVE_MS = 60_000;
+const RESOLVE_USD = '0.001';
+const CHANGES = ['conflict-claims', 'merge-resolution', 'merge-race-free'];
+
+type Mode = 'before' | 'after' | 'after, every resolution fails';
+
+interface Run {
+  attempts: number;
+  resolutions: number;
+  resolved: number;
+  redos: number;
+  maxRedosPerTask: number;
+  failedTasks: number;
+  makespanMin: number;
+  costUsd: Decimal;
+}
+
+async function once(n: number, parallel: number, mode: Mode, seed: number): Promise<Run> {
+  const r = seededRandom(seed);
+  const tasks: PlannedTask[] = Array.from({ length: n }, (_, i) => ({
+    id: `t${String(i + 1).padStart(2, '0')}`,
+    title: `Feature ${i + 1}`,
+    description: `Feature ${i + 1}, with its route`,
+    acceptance: [],
+    dependsOn: [],
+    files: [`src/feature${i + 1}.ts`],
+  }));
+  const minutes = new Map(tasks.map((t) => [t.id, 4 + Math.round(r() * 8)]));
+  const p = { project: 'conflicts', source: 'heuristic' as const, tasks };
+  let resolutions = 0;
+  const fakes = createFakeActivities({
+    plan: p,
+    level: 'simple',
+    agent: (call) => ({ durationMs: minutes.get(call.taskId)! * 60_000, costUsd: ATTEMPT_USD }),
+    resolve: () => {
+      resolutions += 1;
+      const resolved = mode === 'after' && r() < RESOLVE_SUCCESS;
+      return { durationMs: RESOLVE_MS, costUsd: RESOLVE_USD, resolved };
+    },
+  });
+  const { activities, log } = withSharedFiles(fakes.activities, { touches: (id) => [SHARED, `src/${id}.ts`] });
+  const sim = await simulateBuild({
+    input: simulationInput(p, { parallel, budgetUsd: '100' }),
+    activities,
+    ...(mode === 'before' ? { unpatched: CHANGES } : {}),
+  });
+  const redosOf = new Map<string, number>();
+  for (const a of fakes.store.attempts)
+    if (a.failureClass === 'MERGE_CONFLICT') redosOf.set(a.taskId, (redosOf.get(a.taskId) ?? 0) + 1);
+  return {
+    attempts: fakes.store.attempts.length,
+    resolutions,
+    resolved: log.resolved.length,
+    redos: [...redosOf.values()].reduce((s, x) => s + x, 0),
+    maxRedosPerTask: Math.max(0, ...redosOf.values()),
+    failedTasks: [...fakes.store.tasks.values()].filter((t) => t.status === 'FAILED').length,
+    makespanMin: (sim.endedAt - sim.startedAt) / 60_000,
+    costUsd: new Decimal(sim.result.summary.spentUsd),
+  };
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+async function run() {
+  const rows: string[] = [];
+  for (const n of SIZES)
+    for (const mode of ['before', 'after', 'after, every resolution fails'] as Mode[]) {
+      let serial = 0;
+      for (const parallel of PARALLEL) {
+        const runs: Run[] = [];
+        for (let s = 1; s <= SEEDS; s++) runs.push(await once(n, parallel, mode, s * 7919 + n));
+        const makespan = mean(runs.map((x) => x.makespanMin));
+        if (parallel === 1) serial = makespan;
+        const cost = runs.reduce((s, x) => s.plus(x.costUsd), new Decimal(0)).div(runs.length);
+        rows.push(
+          `| ${n} | ${mode} | ${parallel} | ${mean(runs.map((x) => x.attempts)).toFixed(1)} | ` +
+            `${mean(runs.map((x) => x.resolutions)).toFixed(1)} (${mean(runs.map((x) => x.resolved)).toFixed(1)} resolved) | ` +
+            `${mean(runs.map((x) => x.redos)).toFixed(1)} | ${Math.max(...runs.map((x) => x.maxRedosPerTask))} | ` +
+            `${runs.reduce((s, x) => s + x.failedTasks, 0)} | ${makespan.toFixed(1)} | ${(makespan / serial).toFixed(2)} | ` +
+            `${cost.toFixed(3)} |`,
+        );
+      }
+    }
+  const markdown = [
+    `${SEEDS} seeds per row; every task also edits \`${SHARED}\`, which no task lists; agents always succeed`,
+    `(4–12 virtual minutes, $${ATTEMPT_USD} an attempt, at most 4 attempts a task), so every extra attempt is a`,
+    `merge conflict. Resolution (assumed, not measured): succeeds ${RESOLVE_SUCCESS * 100}% of the time, takes`,
+    `${RESOLVE_MS / 60_000} min and $${RESOLVE_USD}. Makespan in virtual minutes; "vs p1" is the same mode at parallel 1.`,
+    '',
+    '| tasks | workflow | parallel | attempts | resolution calls | redos | max redos of a task | failed tasks (all seeds) | makespan min | vs p1 | cost USD |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  return { title: 'Tasks sharing one file (simulation)', command: 'npm run bench -- conflicts', markdown };
+}
+
+const bench: BenchModule = { name: 'conflicts', run };
+export default bench;
