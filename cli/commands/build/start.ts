@@ -32,6 +32,11 @@ export class BuildStartCommand extends BrCommand {
       \`--local\`, the build works on this checkout, and every worker must run on this machine. Needs a Temporal server
       (\`br dev\`, docker compose, or TEMPORAL_ADDRESS) with \`br worker\` running, and ANTHROPIC_API_KEY on the workers.
 
+      Tasks that edit the same file need not be listed in the spec: a merge conflict is first resolved by
+      Claude in the merge worktree (its answer must pass the hooks and the verification); only if that
+      fails is the task redone, claiming the conflicting files so it does not run beside another task
+      changing them (README: "Tasks that touch the same file").
+
       \`br parallel start\` (the BuildRunner 3 name) runs this same command.
     `,
     examples: [
