@@ -47,6 +47,7 @@ const SANDBOX = [
   'test/activities/git/outside-sandbox.test.ts',
   'test/activities/git/remote.test.ts',
   'test/activities/git/resolve.test.ts',
+  'test/activities/git/resolve-remote.test.ts',
   'test/activities/quality/gate-report.test.ts',
   'test/activities/quality/gate.test.ts',
   'test/activities/sandbox/adversarial-agent.test.ts',
