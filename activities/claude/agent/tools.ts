@@ -130,10 +130,22 @@ function field(input: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/**
+ * read_file and edit_file read the whole file into the worker: a file as large as the sandbox lets a
+ * command write (fileSizeMb, 1 GB by default; sparse, it costs no disk) took 1.1 GB of the worker's
+ * memory and held its event loop for a second, per call. Source files are far smaller.
+ */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 async function readText(file: string): Promise<string> {
   const info = await stat(file).catch(() => null);
   if (!info) throw new ToolError('No such file.');
   if (!info.isFile()) throw new ToolError('Not a regular file.');
+  if (info.size > MAX_FILE_BYTES)
+    throw new ToolError(
+      `The file is ${info.size} bytes; read_file and edit_file take files up to ${MAX_FILE_BYTES} bytes. ` +
+        'Use search_files, or a command such as head, to look into it.',
+    );
   return readFile(file, 'utf8');
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { executeTool, type ToolContext } from '../../../../activities/claude/agent/tools';
@@ -46,5 +46,32 @@ describe("the agent's search tool", () => {
     const bad = await executeTool('search_files', { pattern: '(' }, ctx);
     expect(bad.isError).toBe(true);
     expect(bad.content).toMatch(/^Invalid regular expression/);
+  });
+});
+
+describe("the agent's file tools on a huge file", () => {
+  it('refuse a file as large as the sandbox may write, without reading it into the worker', async () => {
+    const base = realpathSync(mkdtempSync(path.join(tmpdir(), 'br-review-tools-')));
+    try {
+      // Sparse: 600 MB that take no disk, as a sandboxed command may leave them (fileSizeMb is 1 GB).
+      writeFileSync(path.join(base, 'big.txt'), '');
+      truncateSync(path.join(base, 'big.txt'), 600 * 1024 * 1024);
+      const ctx: ToolContext = { root: base, allowedCommands: [], sandbox: testPolicy() };
+      for (const [name, input] of [
+        ['read_file', { path: 'big.txt' }],
+        ['edit_file', { path: 'big.txt', old_string: 'x', new_string: 'y' }],
+      ] as const) {
+        const rss = process.memoryUsage().rss;
+        const { result, stallMs } = await longestStall(() => executeTool(name, input, ctx));
+        expect(result).toEqual({
+          content: expect.stringMatching(/^The file is 629145600 bytes/),
+          isError: true,
+        });
+        expect(stallMs).toBeLessThan(500);
+        expect(process.memoryUsage().rss - rss).toBeLessThan(100 * 1024 * 1024);
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
