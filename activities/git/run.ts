@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { FailureClass } from '../../lib/failures';
+import { scrubEnv } from '../../lib/child-env';
+import { failure } from '../failure';
 import { git, runGit } from './safe';
 
 export { git, GitError, runGit, type GitOptions, type GitResult } from './safe';
@@ -16,6 +20,7 @@ export async function refExists(cwd: string, ref: string): Promise<boolean> {
  * `update-index` only read the nested repository's HEAD.
  */
 export async function stageAll(cwd: string): Promise<void> {
+  await refuseGitFifos(cwd);
   const listed = await git(cwd, [
     'ls-files',
     '-z',
@@ -37,6 +42,44 @@ export async function stageAll(cwd: string): Promise<void> {
     await git(cwd, ['update-index', '--add', '--remove', '-z', '--stdin'], {
       input: `${paths.join('\0')}\0`,
     });
+}
+
+/**
+ * FIFOs where git opens a file by its name while listing or adding: `.gitignore` in every folder
+ * (ls-files --others), `.gitattributes` (update-index --add), `.gitmodules`, `.mailmap`. Git opens them
+ * without O_NONBLOCK and waits for a writer forever: a sandboxed command's `mkfifo .gitignore` hung the
+ * commit step's git for good, and every retry's too. `find` only lists them, opening nothing.
+ */
+export function gitFifos(cwd: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const find = spawn(
+      'find',
+      ['.', '-type', 'p', '(', '-name', '.git*', '-o', '-name', '.mailmap', ')', '-print0'],
+      { cwd, env: scrubEnv(process.env), stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let out = '';
+    find.stdout.on('data', (c: Buffer) => {
+      if (out.length < 64 * 1024) out += c.toString();
+    });
+    // Folders find cannot read are folders git cannot read either: nothing there is opened.
+    find.on('error', () => resolve([]));
+    find.on('close', () => resolve(out.split('\0').filter(Boolean).slice(0, 20)));
+  });
+}
+
+async function refuseGitFifos(cwd: string): Promise<void> {
+  const fifos = await gitFifos(cwd);
+  if (!fifos.length) return;
+  const list = fifos.map((f) => f.replace(/^\.\//, '')).join(', ');
+  throw failure(
+    FailureClass.HOOK_REJECTED,
+    `The worktree holds named pipes where git reads its own files (${list}); nothing was committed.`,
+    {
+      output:
+        `These are named pipes (FIFOs), not files: ${list}. Git would wait on them forever. ` +
+        'Delete them (rm), or make them regular files, and finish the task again.',
+    },
+  );
 }
 
 /** The repository's shared git dir (the same for every worktree), absolute. */

@@ -219,6 +219,24 @@ describe('task commits and merges', () => {
     assertUntouched(v, before, errorText(result));
   });
 
+  it('refuses named pipes where git opens its own files, instead of hanging the commit for good', async () => {
+    await activities.ensureBuildBranch({ repoPath: v.repo.dir, baseBranch: 'main', buildBranch: 'br/b1' });
+    const wt = await task();
+    writeFileSync(path.join(wt, 'src', 'new.txt'), 'new\n');
+    // As a sandboxed `mkfifo` leaves them: git would open them and wait for a writer forever.
+    mkdirSync(path.join(wt, 'src', 'deep'));
+    execFileSync('mkfifo', [path.join(wt, 'src', 'deep', '.gitignore'), path.join(wt, '.gitattributes')]);
+    const before = v.snapshot();
+    const { result, stallMs } = await longestStall(() => commit(wt));
+    expect(stallMs).toBeLessThan(2000);
+    expect((result as { type?: string }).type).toBe('HOOK_REJECTED');
+    expect(errorText(result)).toMatch(
+      /named pipes .*(src\/deep\/\.gitignore.*\.gitattributes|\.gitattributes.*src\/deep\/\.gitignore)/,
+    );
+    expect(v.repo.git('log', '-1', '--format=%s', 'br/tasks/b1/t1-a1')).not.toBe('Task t1');
+    assertUntouched(v, before, errorText(result));
+  }, 30_000);
+
   it('does not freeze the worker when a commit-msg hook turns the message file into a FIFO', async () => {
     exe(path.join(v.repo.dir, '.git', 'hooks', 'commit-msg'), '#!/bin/sh\nrm -f "$1"\nmkfifo "$1"\n');
     await activities.ensureBuildBranch({ repoPath: v.repo.dir, baseBranch: 'main', buildBranch: 'br/b1' });
