@@ -5,7 +5,8 @@ import Decimal from 'decimal.js';
 import { findApiKey, requireApiKey } from '../activities/api-key';
 import { UserError } from '../lib/errors';
 import { validatePlan, type Plan } from '../lib/plan';
-import { planFromMarkdown } from '../lib/planner/heuristic';
+import { readSpecPlan } from '../lib/planner/heuristic';
+import type { SectionReading } from '../lib/planner/reading';
 import { attachRequirements, parseRequirements } from '../lib/requirements';
 import { failedStep } from '../lib/failure-hints';
 import { planProblemCode } from '../lib/planner/spec-input';
@@ -131,6 +132,8 @@ export interface ProducedPlan {
   note: string | null;
   /** What planning cost (Claude calls), decimal USD. */
   spentUsd: string;
+  /** How the heuristic planner read each section (none for Claude). */
+  readings?: SectionReading[];
 }
 
 /**
@@ -145,16 +148,14 @@ export async function producePlan(
   const project = projectName(ctx);
   const { planner, note } = choosePlanner(ctx, options.planner);
   if (planner === 'heuristic') {
-    const plan: Plan = attachRequirements(
-      { ...planFromMarkdown(spec, project), project },
-      parseRequirements(spec),
-    );
+    const read = readSpecPlan(spec, project);
+    const plan: Plan = attachRequirements({ ...read.plan, project }, parseRequirements(spec));
     const problems = validatePlan(plan);
     if (problems.length) {
       const code = planProblemCode(problems);
       throw new UserError(failedStep('Planning', code, problems.map((p) => p.message).join(' ')), { code });
     }
-    return { plan, planHash: planHash(plan), planner, note, spentUsd: '0', spec };
+    return { plan, planHash: planHash(plan), planner, note, spentUsd: '0', spec, readings: read.readings };
   }
   const apiKey = requireApiKey({ env: ctx.env, cwd: ctx.cwd }).key;
   const { planWithFallback } = await import('./claude-planning');

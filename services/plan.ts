@@ -1,3 +1,4 @@
+import type { SectionReading } from '../lib/planner/reading';
 import { ApplicationFailure } from '@temporalio/common';
 import Decimal from 'decimal.js';
 import path from 'node:path';
@@ -31,6 +32,8 @@ export interface PlanOptions {
   outPath?: string;
   /** Progress lines (waits and model switches while Claude plans), for stderr. */
   notice?: (line: string) => void;
+  /** Include how the heuristic planner read each section (`br plan --explain`). */
+  explain?: boolean;
 }
 
 export interface PlanTaskRow {
@@ -63,6 +66,8 @@ export interface PlanReport {
   /** What planning itself cost (Claude calls), decimal USD. */
   spentUsd: string;
   priceTableVersion: string;
+  /** With `explain`: per section, "task", "skipped: …" or "dependency from '…'" (heuristic planner only). */
+  explain?: SectionReading[];
 }
 
 function failureToUserError(err: unknown): unknown {
@@ -119,6 +124,7 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
     ...forecast(ctx, plan, estimated.estimates),
     spentUsd: spent.toFixed(),
     priceTableVersion: ctx.config.models.priceTableVersion,
+    ...(options.explain ? { explain: produced.readings ?? [] } : {}),
   };
 }
 

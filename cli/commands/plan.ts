@@ -21,6 +21,7 @@ export class PlanCommand extends BrCommand {
       ['Claude plans and estimates', '$0 plan PROJECT_SPEC.md --ai-plan --ai-estimate'],
       ['Review, then build exactly this plan', '$0 plan PROJECT_SPEC.md --out plan.json'],
       ['For scripts', '$0 plan PROJECT_SPEC.md --json'],
+      ['How the spec was read', '$0 plan PROJECT_SPEC.md --heuristic-plan --explain'],
     ],
   });
 
@@ -36,6 +37,10 @@ export class PlanCommand extends BrCommand {
     description: 'Write the plan and its hash to this file, for `br build start --plan`',
   });
   json = Option.Boolean('--json', false, { description: 'Print the plan report as JSON' });
+  explain = Option.Boolean('--explain', false, {
+    description:
+      'Say how the heuristic planner read each section of the spec (task, skipped and why, dependency)',
+  });
 
   async execute(): Promise<number> {
     if (this.heuristicPlan && this.aiPlan)
@@ -49,6 +54,7 @@ export class PlanCommand extends BrCommand {
       aiEstimate: this.aiEstimate,
       outPath: this.out,
       notice: (line) => this.printError(line),
+      explain: this.explain,
     });
     if (this.json) {
       this.printJson(report);
@@ -59,6 +65,16 @@ export class PlanCommand extends BrCommand {
       `Plan for ${report.project} from ${report.specPath} (${report.planner} planner, ${report.estimator} estimates): ${report.tasks.length} task(s)`,
     );
     this.print();
+    if (report.explain) {
+      this.print('How the spec was read:');
+      if (report.planner !== 'heuristic')
+        this.print('  (Claude planned this spec; --explain covers the heuristic planner only.)');
+      for (const r of report.explain)
+        this.print(
+          `  ${r.line ? `line ${r.line}` : 'whole spec'}  ${r.section}: ${r.reading}${r.tasks?.length ? ` → ${r.tasks.join(', ')}` : ''}`,
+        );
+      this.print();
+    }
     // Dependencies by row number: task ids are long, and a table wider than the terminal wraps.
     const rowOf = new Map(report.tasks.map((t, i) => [t.id, String(i + 1)]));
     const rows = [

@@ -24,6 +24,8 @@ export interface SpeckitSource {
   ignored: string[];
   /** Explicit edges from the Dependencies section: [task, waits for]. */
   explicit: [string, string][];
+  /** How each heading and dependency line was read, as decided (for `br plan --explain`). */
+  readings: { line: number; section: string; reading: string }[];
 }
 
 interface Parsed extends SourceTask {
@@ -39,6 +41,7 @@ export function readSpeckit(content: string, sourcePath: string): SpeckitSource 
   const groups: SourceGroup[] = [];
   const tasks: Parsed[] = [];
   const depLines: { text: string; line: number }[] = [];
+  const readings: SpeckitSource['readings'] = [];
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (/^\s*(```|~~~)/.test(raw)) fence = !fence;
@@ -51,9 +54,15 @@ export function readSpeckit(content: string, sourcePath: string): SpeckitSource 
         return;
       }
       const name = phase ? phase[2]! : heading![2]!;
-      if (!phase && /^dependencies\b/i.test(name)) mode = 'dependencies';
-      else if (!phase && NOT_WORK.test(name)) mode = 'other';
-      else {
+      const section = { line, section: raw.replace(/^#+\s*/, '').trim() };
+      if (!phase && /^dependencies\b/i.test(name)) {
+        mode = 'dependencies';
+        readings.push({ ...section, reading: 'dependencies: read line by line' });
+      } else if (!phase && NOT_WORK.test(name)) {
+        mode = 'other';
+        readings.push({ ...section, reading: notWork(name) });
+      } else {
+        readings.push({ ...section, reading: 'task' });
         mode = 'tasks';
         if (phase || heading![1]!.length === 2) {
           group = {
@@ -114,7 +123,7 @@ export function readSpeckit(content: string, sourcePath: string): SpeckitSource 
       },
     );
   structuralDependencies(tasks, groups, sourcePath);
-  const { explicit, ignored } = explicitDependencies(depLines, tasks, groups, sourcePath);
+  const { explicit, ignored } = explicitDependencies(depLines, tasks, groups, sourcePath, readings);
   const byId = new Map(tasks.map((t) => [t.id, { task: t, deps: new Set(t.dependencies) }]));
   for (const [task, on] of explicit) {
     const t = byId.get(task);
@@ -124,8 +133,23 @@ export function readSpeckit(content: string, sourcePath: string): SpeckitSource 
     }
   }
   const clean: SourceTask[] = tasks.map(({ parallel: _parallel, ...t }) => t);
-  return { model: { format: 'speckit', tag: null, tasks: clean, groups }, title, ignored, explicit };
+  return {
+    model: { format: 'speckit', tag: null, tasks: clean, groups },
+    title,
+    ignored,
+    explicit,
+    readings,
+  };
 }
+
+const notWork = (name: string) =>
+  /example/i.test(name)
+    ? 'skipped: an example'
+    : /format/i.test(name)
+      ? "skipped: a note on the file's format"
+      : /checklist|validation|gate/i.test(name)
+        ? 'skipped: a checklist restating other sections'
+        : 'skipped: notes about the file, not work';
 
 const slug = (s: string) =>
   s
@@ -241,6 +265,7 @@ function explicitDependencies(
   tasks: Parsed[],
   groups: SourceGroup[],
   sourcePath: string,
+  readings: SpeckitSource['readings'],
 ): { explicit: [string, string][]; ignored: string[] } {
   const known = new Set(tasks.map((t) => t.id));
   const finder = new IdFinder(tasks, groups);
@@ -254,8 +279,10 @@ function explicitDependencies(
     const right = m ? finder.idsIn(m[3]!) : null;
     if (!m || !left || !right) {
       ignored.push(`line ${line}: ${text}`);
+      readings.push({ line, section: 'Dependencies', reading: 'skipped: names no task or phase' });
       continue;
     }
+    readings.push({ line, section: 'Dependencies', reading: `dependency from '${text}'` });
     for (const id of [...left, ...right])
       if (!known.has(id))
         throw new ImportError(

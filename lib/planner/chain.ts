@@ -11,6 +11,8 @@ import { isChainTitle } from './sections';
 
 export interface ChainStatement {
   line: number;
+  /** The chain section's heading. */
+  section: string;
   raw: string;
   /** Names of what waits, and of what it waits for. Empty when the sentence states no order. */
   waiting: string[];
@@ -58,7 +60,7 @@ export function namesIn(phrase: string): string[][] {
   return parts.length > 1 ? [[whole], parts] : [[whole]];
 }
 
-function statementsOf(text: string, line: number): ChainStatement[] {
+function statementsOf(text: string, line: number, section: string): ChainStatement[] {
   const sentences = text
     .replace(/[*_`]/g, '')
     .split(/(?<=[.;!])\s+/)
@@ -70,23 +72,23 @@ function statementsOf(text: string, line: number): ChainStatement[] {
     const arrow = raw.split(ARROW);
     if (arrow.length > 1) {
       for (let i = 1; i < arrow.length; i++)
-        out.push({ line, raw: sentence, waiting: [arrow[i]!], waitedFor: [arrow[i - 1]!] });
+        out.push({ line, section, raw: sentence, waiting: [arrow[i]!], waitedFor: [arrow[i - 1]!] });
       continue;
     }
     // "Neither needs the other", "can run in parallel": no order stated.
     if (/\b(?:neither|none of|no\s+\w+\s+needs|independent|in parallel|each other)\b/i.test(raw)) {
-      out.push({ line, raw: sentence, waiting: [], waitedFor: [] });
+      out.push({ line, section, raw: sentence, waiting: [], waitedFor: [] });
       continue;
     }
     const needs = NEEDS.exec(raw);
     if (needs) {
-      out.push({ line, raw: sentence, waiting: [needs[1]!], waitedFor: [needs[2]!] });
+      out.push({ line, section, raw: sentence, waiting: [needs[1]!], waitedFor: [needs[2]!] });
       continue;
     }
     const before = BEFORE.exec(raw);
     if (before && before[1]!.trim() && before[2]!.trim())
-      out.push({ line, raw: sentence, waiting: [before[2]!], waitedFor: [before[1]!] });
-    else out.push({ line, raw: sentence, waiting: [], waitedFor: [] });
+      out.push({ line, section, raw: sentence, waiting: [before[2]!], waitedFor: [before[1]!] });
+    else out.push({ line, section, raw: sentence, waiting: [], waitedFor: [] });
   }
   return out;
 }
@@ -100,14 +102,15 @@ export function readChain(node: SpecNode): ChainStatement[] {
   ].sort((a, b) => a.line - b.line);
   const prose = node.text.length ? [{ text: node.text.join(' '), line: node.line }] : [];
   return [
-    ...prose.flatMap((p) => statementsOf(p.text, p.line)),
-    ...lines.flatMap((l) => statementsOf(l.text, l.line)),
+    ...prose.flatMap((p) => statementsOf(p.text, p.line, node.title)),
+    ...lines.flatMap((l) => statementsOf(l.text, l.line, node.title)),
     ...node.children.flatMap(readChain),
   ];
 }
 
 export interface ChainReading {
   line: number;
+  section: string;
   raw: string;
   /** [task, waits for] edges this sentence gave. */
   edges: [string, string][];
@@ -140,6 +143,6 @@ export function resolveChain(statements: ChainStatement[], index: ReferenceIndex
         if (!a.ids.length || !b.ids.length) continue;
         for (const task of a.ids) for (const on of b.ids) if (task !== on) edges.push([task, on]);
       }
-    return { line: s.line, raw: s.raw, edges, unresolved: [...new Set(unresolved)] };
+    return { line: s.line, section: s.section, raw: s.raw, edges, unresolved: [...new Set(unresolved)] };
   });
 }

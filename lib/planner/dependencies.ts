@@ -131,7 +131,12 @@ function ancestors(node: SpecNode): Set<unknown> {
 /** Unresolved references that get "Closest: …" names; a spec with thousands of bad lines is not read lines × sections. */
 const MAX_SUGGESTED = 20;
 
-export function resolveDependencies(drafts: Draft[], index: ReferenceIndex) {
+export function resolveDependencies(
+  drafts: Draft[],
+  index: ReferenceIndex,
+  /** Told of every edge a "Depends on" line gave, as it is added (for `br plan --explain`). */
+  onEdge?: (draft: Draft, dep: DependsLine, on: string) => void,
+) {
   const problems = new Map<string, string>();
   const suggested = new Map<string, string[]>();
   const closest = (ref: string) => {
@@ -160,7 +165,10 @@ export function resolveDependencies(drafts: Draft[], index: ReferenceIndex) {
         // A section's own heading, or a feature its task sits in, is not a dependency.
         if (own.has(target.scope) || target.scope === task) continue;
         for (const id of target.taskIds)
-          if (id !== task.id && !task.dependsOn.includes(id)) task.dependsOn.push(id);
+          if (id !== task.id && !task.dependsOn.includes(id)) {
+            task.dependsOn.push(id);
+            onEdge?.({ task, node, refs }, dep, id);
+          }
       }
     }
   }

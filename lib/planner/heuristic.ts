@@ -13,6 +13,7 @@ import { parseSpec, splitRefs, type DependsLine, type SpecItem, type SpecNode } 
 import { attachDocAcceptance, projectAcceptanceTask, resolveDependencies, type Draft } from './dependencies';
 import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
+import { READ, skipReason, type SectionReading } from './reading';
 import { chainSections, readChain, resolveChain } from './chain';
 import { pathsIn, slugify } from './slug';
 import { isSpeckitTasks, planSpeckitTasks } from './speckit-tasks';
@@ -51,8 +52,27 @@ function titleOf(text: string): string {
 }
 
 export function planFromMarkdown(markdown: string, fallbackProject = 'project'): Plan {
+  return readSpecPlan(markdown, fallbackProject).plan;
+}
+
+/** The plan and, for `br plan --explain`, how each section was read, recorded as it was decided. */
+export function readSpecPlan(
+  markdown: string,
+  fallbackProject = 'project',
+): { plan: Plan; readings: SectionReading[] } {
   if (isSpeckitTasks(markdown)) return planSpeckitTasks(markdown, fallbackProject);
   const { project, root } = parseSpec(markdown);
+  const readings: SectionReading[] = [];
+  const perNode = new Map<SpecNode, SectionReading>();
+  const read = (node: SpecNode, reading: string, id?: string) => {
+    let r = perNode.get(node);
+    if (!r || r.reading !== reading) {
+      r = { line: node.line, section: node.title || node.name, reading, ...(id ? { tasks: [] } : {}) };
+      readings.push(r);
+      perNode.set(node, r);
+    }
+    if (id) r.tasks!.push(id);
+  };
   const drafts: Draft[] = [];
   const index = new ReferenceIndex();
   const produced = new Map<SpecNode, string[]>();
@@ -65,7 +85,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
   };
   const docAcceptance: string[] = [];
   // Numbered steps run in order unless the spec's dependency chain says what waits for what.
-  const order: [string, string][] = [];
+  const order: [string, string, SpecNode][] = [];
 
   const feature = (node: SpecNode, options: { bulletsAreTasks: boolean; children: boolean }) => {
     const slug = uniqueSlug(node.name || node.title || project || 'spec');
@@ -91,6 +111,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
         ...(extra.minutes !== undefined ? { estimateMinutes: extra.minutes } : {}),
       };
       drafts.push({ task, node: owner, refs });
+      read(owner, READ.task, id);
       const target: Target = { display: `${id} (${task.title})`, taskIds: [id], scope: task };
       index.add(target, { id, title: task.title, kind: extra.label?.kind, label: extra.label?.label });
       return id;
@@ -120,6 +141,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
         ids.push(id);
       }
       for (const child of withChildren ? node.children : []) {
+        if (child.kind === 'descriptive') read(child, skipReason(child.title));
         if (!isWork(child)) continue;
         if (isGroup(child))
           ids.push(...collect(child, { acceptance, refs, context }, child.kind === 'container', true));
@@ -168,7 +190,7 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
         [text, ...item.nested],
         { ...(minutes !== undefined ? { minutes } : {}), label },
       );
-      if (previous) order.push([id, previous]);
+      if (previous) order.push([id, previous, node]);
       return id;
     };
 
@@ -214,11 +236,14 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
   const collect = (node: SpecNode) => {
     const criteria = criteriaOf(node);
     docAcceptance.push(...criteria);
-    if (/\breview\b|checklist/i.test(node.title)) for (const c of criteria) aboutTheSpec.add(c);
+    const restating = /\breview\b|checklist/i.test(node.title);
+    if (restating) for (const c of criteria) aboutTheSpec.add(c);
+    read(node, restating ? READ.restating : READ.acceptance);
   };
   const visit = (nodes: SpecNode[]) => {
     for (const node of nodes) {
       if (node.kind === 'descriptive') {
+        read(node, skipReason(node.title));
         // A document titled like a section ("# Notes", "# Metrics") still holds its features below.
         if (node.level === 1) visit(node.children);
         continue;
@@ -238,7 +263,10 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
   // requirement and story sections are what those tasks deliver, not more tasks.
   const taskLists = root.children.filter((n) => isTaskList(n.title) && (isGroup(n) || n.bullets.length));
   if (taskLists.length) {
-    for (const n of root.children) if (n.kind === 'acceptance') collect(n);
+    for (const n of root.children)
+      if (n.kind === 'acceptance') collect(n);
+      else if (!taskLists.includes(n))
+        read(n, n.kind === 'descriptive' ? skipReason(n.title) : READ.delivered);
     visit(taskLists);
   } else visit(root.children);
 
@@ -250,26 +278,52 @@ export function planFromMarkdown(markdown: string, fallbackProject = 'project'):
     if (node.title !== node.name) index.add(target, { title: node.title });
   }
   const projectWide = attachDocAcceptance(docAcceptance, produced, drafts);
-  resolveDependencies(drafts, index);
+  const byLine = new Map<string, SectionReading>();
+  resolveDependencies(drafts, index, (draft, dep, on) => {
+    const key = `${dep.line}\0${dep.raw}`;
+    const edge = `${draft.task.id} <- ${on}`;
+    const r = byLine.get(key);
+    if (r) r.tasks!.push(edge);
+    else {
+      const reading = READ.dependsOn(dep.raw);
+      byLine.set(key, { line: dep.line, section: draft.node.title, reading, tasks: [edge] });
+      readings.push(byLine.get(key)!);
+    }
+  });
   const tasks = drafts.map((d) => d.task);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const chain = resolveChain(chainSections(root).flatMap(readChain), index);
   const stated = chain.flatMap((c) => c.edges);
+  for (const c of chain)
+    readings.push({
+      line: c.line,
+      section: c.section,
+      reading: c.edges.length
+        ? READ.dependsOn(c.raw)
+        : c.unresolved.length
+          ? READ.unresolved(c.unresolved)
+          : READ.noOrder,
+      ...(c.edges.length ? { tasks: c.edges.map(([a, b]) => `${a} <- ${b}`) } : {}),
+    });
   for (const [id, on] of stated) if (!byId.get(id)!.dependsOn.includes(on)) byId.get(id)!.dependsOn.push(on);
-  if (!stated.length)
-    for (const [id, previous] of order) {
-      const task = byId.get(id)!;
-      task.dependsOn = [previous, ...task.dependsOn.filter((d) => d !== previous)];
-    }
+  for (const [id, previous, node] of order) {
+    read(node, stated.length ? READ.orderOff : READ.order, `${id} <- ${previous}`);
+    if (stated.length) continue;
+    const task = byId.get(id)!;
+    task.dependsOn = [previous, ...task.dependsOn.filter((d) => d !== previous)];
+  }
   const last = projectAcceptanceTask(
     projectWide.filter((c) => !aboutTheSpec.has(c)),
     tasks,
   );
-  return {
+  if (last)
+    readings.push({ line: 0, section: project ?? 'spec', reading: READ.projectWide, tasks: [last.id] });
+  const plan: Plan = {
     project: project ? slugify(project) : fallbackProject,
     tasks: last ? [...tasks, last] : tasks,
     source: 'heuristic',
   };
+  return { plan, readings: readings.sort((a, b) => a.line - b.line) };
 }
 
 /** "MVP requirements" above "F001: …", "F002: …": a heading that only groups labelled features. */

@@ -1,6 +1,7 @@
 import type { Plan } from '../plan';
 import { checkModel, toPlan } from '../import/model';
 import { readSpeckit } from '../import/speckit';
+import type { SectionReading } from './reading';
 import { slugify } from './slug';
 
 /**
@@ -16,9 +17,12 @@ export function isSpeckitTasks(markdown: string): boolean {
   );
 }
 
-export function planSpeckitTasks(markdown: string, fallbackProject: string): Plan {
+export function planSpeckitTasks(
+  markdown: string,
+  fallbackProject: string,
+): { plan: Plan; readings: SectionReading[] } {
   const read = readSpeckit(markdown, 'the spec');
   checkModel(read.model, 'the spec');
   const { plan } = toPlan(read.model, read.title ? slugify(read.title) : fallbackProject, new Date(0));
-  return plan;
+  return { plan, readings: [...read.readings].sort((a, b) => a.line - b.line) };
 }
