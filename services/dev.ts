@@ -4,6 +4,7 @@ import { UserError } from '../lib/errors';
 import type { EmbeddedServer } from './db-embedded-server';
 import { locateTemporalBinary } from './temporal-binaries';
 import { startDevServer } from './temporal-dev-server';
+import { portHolder } from './port-holder';
 import { assertNoRunningStack, writeDevLock } from './dev-lock';
 import type { ServiceContext } from './context';
 import type { LogLevel } from '@temporalio/common';
@@ -43,6 +44,18 @@ export interface DevOptions {
 
 export class TemporalUnavailableError extends UserError {}
 
+/** A port already listened on stops `br dev` before it starts anything, naming the process that holds it. */
+function assertPortsFree(ports: [number, string][]): void {
+  for (const [port, flag] of ports) {
+    const holder = portHolder(port);
+    if (holder)
+      throw new TemporalUnavailableError(
+        `Port ${port} is in use by pid ${holder.pid} (${holder.command || 'unknown command'}). ` +
+          `Stop that process, or pass ${flag} N; TEMPORAL_ADDRESS=host:port uses a Temporal that is already running.`,
+      );
+  }
+}
+
 async function startTemporal(ctx: ServiceContext, options: DevOptions) {
   if (ctx.env.TEMPORAL_ADDRESS) {
     return {
@@ -54,6 +67,10 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
   }
   const binary = locateTemporalBinary('cli', ctx.env)?.path;
   const uiPort = options.uiPort ?? 8233;
+  assertPortsFree([
+    [options.grpcPort ?? 7233, '--port'],
+    [uiPort, '--ui-port'],
+  ]);
   const dbFilename = path.join(ctx.root, '.buildrunner', 'temporal.db');
   if (binary) {
     mkdirSync(path.dirname(dbFilename), { recursive: true });
@@ -115,11 +132,12 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
 export async function startDevStack(ctx: ServiceContext, options: DevOptions = {}): Promise<DevStack> {
   const log = options.log ?? (() => {});
   assertNoRunningStack(ctx.root);
-  const logger = openLogFile(ctx, 'dev', { ...options, log });
-  const logLevel = options.logLevel ?? ctx.config.logging.level;
   // Temporal first: offline it fails within a second, before anything else is started.
   const temporal = await startTemporal(ctx, options);
   log(`Temporal: ${temporal.address} (${temporal.source})`);
+  // Opened once Temporal is up: a start that fails leaves no .buildrunner/ behind.
+  const logger = openLogFile(ctx, 'dev', { ...options, log });
+  const logLevel = options.logLevel ?? ctx.config.logging.level;
   const stops: (() => Promise<void>)[] = [temporal.teardown];
   const unlock = writeDevLock(ctx.root, {
     pid: process.pid,
