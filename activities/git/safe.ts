@@ -66,6 +66,7 @@ export class GitError extends Error {
     readonly stdout: string,
     readonly stderr: string,
     readonly tooLarge = false,
+    readonly timedOut = false,
   ) {
     super(
       `git ${args.join(' ')} failed (exit ${code ?? 'signal'}): ${(stderr || stdout).trim().slice(0, 2000)}`,
@@ -89,7 +90,17 @@ export interface GitOptions {
   network?: boolean;
   /** Kill git and reject with a GitError whose `tooLarge` is set once it printed more than this. */
   maxOutputBytes?: number;
+  /** Kill git and reject with a GitError whose `timedOut` is set when it runs longer (DEFAULT_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/**
+ * The longest a git command may run when the caller names no limit. Git blocks for good on some
+ * things a model can leave in a worktree (a FIFO where git opens a file without O_NONBLOCK, a file
+ * system that never answers); without a limit the activity hangs and each retry leaks another git.
+ * Far above any local step here; a clone or fetch of a big repository gets the same half hour.
+ */
+export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 
 /**
  * The cap when a caller names none. Git's output is one string in the worker, and V8 throws past ~512M
@@ -125,6 +136,13 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
     let printed = 0;
     let tooLarge = false;
     const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    timer.unref();
     const collect = (into: 'out' | 'err') => (c: Buffer) => {
       printed += c.length;
       if (printed > limit) {
@@ -137,8 +155,23 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
     };
     child.stdout!.on('data', collect('out'));
     child.stderr!.on('data', collect('err'));
-    child.on('error', (err) => reject(new GitError(args, null, '', `could not run git: ${err.message}`)));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new GitError(args, null, '', `could not run git: ${err.message}`));
+    });
     child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut)
+        return reject(
+          new GitError(
+            args,
+            code,
+            stdout,
+            `did not finish within ${timeoutMs / 1000} s; stopped`,
+            false,
+            true,
+          ),
+        );
       if (tooLarge) return reject(new GitError(args, code, '', `printed more than ${limit} bytes`, true));
       const result = { code: code ?? 1, stdout, stderr };
       if (code !== 0 && !options.allowFailure) reject(new GitError(args, code, stdout, stderr));
@@ -166,6 +199,8 @@ export function gitSync(cwd: string, args: readonly string[], options: GitOption
     input: options.input,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
   });
   const result = { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? r.error?.message ?? '' };
   if (result.code !== 0 && !options.allowFailure)

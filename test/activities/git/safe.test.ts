@@ -9,8 +9,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_OUTPUT_BYTES, git, GitError, runGit } from '../../../activities/git/safe';
-import { useTempRepo } from '../../fixtures/repo';
+import {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  git,
+  GitError,
+  runGit,
+} from '../../../activities/git/safe';
+import { makeRepo, useTempRepo } from '../../fixtures/repo';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CODE_DIRS = ['activities', 'services', 'worker', 'lib', 'cli', 'mcp'];
@@ -94,4 +100,26 @@ describe('git outside the sandbox', () => {
       expect(DEFAULT_MAX_OUTPUT_BYTES).toBeLessThan(512 * 1024 * 1024);
     }, 120_000);
   });
+
+  it('stops a git that blocks for good (a FIFO where git opens .gitignore) at its time limit, and leaves no git behind', async () => {
+    const repo = makeRepo();
+    try {
+      execFileSync('mkfifo', [path.join(repo.dir, '.gitignore')]);
+      const started = Date.now();
+      const listed = await runGit(repo.dir, ['ls-files', '--others', '--exclude-standard'], {
+        timeoutMs: 1500,
+      }).catch((e: unknown) => e);
+      expect(listed).toBeInstanceOf(GitError);
+      expect((listed as GitError).timedOut).toBe(true);
+      expect((listed as GitError).message).toContain('did not finish within 1.5 s');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('ls-files --others') && line.includes(repo.dir));
+      expect(left).toEqual([]);
+      expect(DEFAULT_TIMEOUT_MS).toBeGreaterThanOrEqual(10 * 60 * 1000);
+    } finally {
+      repo.cleanup();
+    }
+  }, 30_000);
 });
