@@ -34,6 +34,19 @@ function tasksJson(n: number): string {
   return JSON.stringify({ master: { tasks, metadata: { created: '2026-12-07' } } }, null, 2);
 }
 
+/** A Spec Kit tasks.md: n tasks, 100 per phase, two in three [P], a Dependencies line every 7 tasks. */
+function tasksMd(n: number): string {
+  const id = (i: number) => `T${String(i).padStart(5, '0')}`;
+  const lines = ['# Tasks: Shop', ''];
+  for (let i = 1; i <= n; i++) {
+    if ((i - 1) % 100 === 0) lines.push(`## Phase ${Math.ceil(i / 100)}: Part ${i}`, '');
+    lines.push(`- [ ] ${id(i)} ${i % 3 ? '[P] ' : ''}Build part ${i} in src/part-${i}.ts`);
+  }
+  lines.push('', '## Dependencies', '');
+  for (let i = 10; i <= n; i += 7) lines.push(`- ${id(i - 5)} blocks ${id(i)}`);
+  return lines.join('\n');
+}
+
 function timed(fn: () => void): number {
   const started = performance.now();
   fn();
@@ -70,8 +83,28 @@ const bench: BenchModule = {
         rmSync(dir, { recursive: true, force: true });
       }
     }
+    const speckitRows: string[] = [];
+    for (const n of [5_000, 20_000]) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'br-bench-import-'));
+      try {
+        execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+        writeFileSync(path.join(dir, 'tasks.md'), tasksMd(n));
+        const ctx = createContext({ cwd: dir, env: { ...process.env, DATABASE_URL: undefined } });
+        let planned = 0;
+        const first = timed(() => {
+          planned = importTasks(ctx, { format: 'speckit', sourcePath: 'tasks.md', apply: true }).planned;
+        });
+        const size = readFileSync(path.join(dir, 'tasks.md')).length;
+        speckitRows.push(
+          `| ${n.toLocaleString('en')} | ${(size / 1e6).toFixed(1)} MB | ${planned.toLocaleString('en')} | ${first.toFixed(0)} ms |`,
+        );
+        process.stderr.write(`  speckit ${n} tasks: ${first.toFixed(0)} ms\n`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     return {
-      title: 'Task Master import (issue 30 item 1: 5,000 tasks in under 5 s)',
+      title: 'Task Master import (issue 30 item 1: 5,000 tasks in under 5 s) and Spec Kit at 20,000 tasks',
       command: 'npm run bench -- import-scale',
       markdown: [
         'One run each, `br import taskmaster tasks.json --apply` through the service (file read, checks,',
@@ -82,6 +115,13 @@ const bench: BenchModule = {
         '| top-level tasks | file | planned tasks | JSON.parse (baseline) | import --apply | ÷ baseline | re-run (no-op) |',
         '|---|---|---|---|---|---|---|',
         ...rows,
+        '',
+        'Spec Kit `br import speckit tasks.md --apply`, 100 tasks per phase, two in three `[P]`, a',
+        'Dependencies line every 7 tasks:',
+        '',
+        '| tasks | file | planned tasks | import --apply |',
+        '|---|---|---|---|',
+        ...speckitRows,
       ].join('\n'),
     };
   },
