@@ -64,10 +64,14 @@ export async function run(body: () => Promise<CallToolResult>): Promise<CallTool
 }
 
 /** Rejects with a UserError after ms, so a call that depends on someone else answering never hangs. */
-export async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  message: string | (() => string),
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new UserError(message)), ms);
+    timer = setTimeout(() => reject(new UserError(typeof message === 'string' ? message : message())), ms);
   });
   try {
     return await Promise.race([work, deadline]);

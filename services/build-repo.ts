@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { step } from './steps';
 import type { ExplainedFailure } from '../lib/failure-hints';
 import { userFailure } from '../lib/errors';
 import { FailureClass } from '../lib/failures';
@@ -56,7 +57,11 @@ export async function checkRemoteBase(
   repoUrl: string,
   baseBranch: string,
 ): Promise<ExplainedFailure[]> {
-  const listed = await gitOut(root, ['ls-remote', repoUrl, `refs/heads/${baseBranch}`]);
+  const listed = await step(
+    `the build's repository ${repoUrl} (git ls-remote)`,
+    'Check that the remote answers from here, or build on this checkout with --local.',
+    () => gitOut(root, ['ls-remote', repoUrl, `refs/heads/${baseBranch}`]),
+  );
   if (listed.code !== 0)
     throw userFailure(
       FailureClass.REMOTE_UNREACHABLE,

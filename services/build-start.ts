@@ -4,6 +4,7 @@ import { knownClientKey, rememberClientKey } from './build-keys';
 import { planForBuild } from './build-plan';
 import type { ServiceContext } from './context';
 import { choosePlanner, type PlannerChoice } from './plan-source';
+import { step } from './steps';
 
 /**
  * The one way a build is started, for `br build start`, MCP's br_build_start and any later front end
@@ -47,7 +48,11 @@ export async function startBuildFromSpec(ctx: ServiceContext, request: StartRequ
   // Claude plans inside the build; a plan file or the heuristic planner gives the plan now.
   const planned =
     planFile || planner === 'heuristic'
-      ? await planForBuild(ctx, { specPath: options.specPath, planFile, ...(planner ? { planner } : {}) })
+      ? await step(
+          planFile ? `reading the plan file ${planFile}` : 'planning the spec (heuristic planner)',
+          'A large spec plans slowly; pass a plan file from `br plan --out`, or call again.',
+          () => planForBuild(ctx, { specPath: options.specPath, planFile, ...(planner ? { planner } : {}) }),
+        )
       : undefined;
   const started = await backend.start(ctx, {
     ...options,

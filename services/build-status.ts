@@ -12,7 +12,8 @@ import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types'
 import type { ServiceContext } from './context';
 import type { BuildShape, RemainingForecast } from './forecast';
 import { pendingTaskNow, type TaskNow } from './task-step';
-import { connectTemporal, webUiLink } from './temporal-client';
+import { step } from './steps';
+import { connectTemporal, temporalStep, webUiLink } from './temporal-client';
 
 export type { TaskNow, TaskStep } from './task-step';
 export type { RemainingForecast } from './forecast';
@@ -69,7 +70,7 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
   ]);
   const { client, connection }: { client: Client; connection: Connection } = await connectTemporal(ctx);
   try {
-    await client.workflow.getHandle(id).describe();
+    await temporalStep(ctx, () => client.workflow.getHandle(id).describe());
   } catch (err) {
     await connection.close();
     if (err instanceof WorkflowNotFoundError)
@@ -80,9 +81,14 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
   let shape: Promise<BuildShape | null> | undefined;
   return {
     progress: async () => {
-      // progressQuery by its name (workflows/messages.ts): importing the definition would load the
-      // workflow SDK and the workflow modules into a one-shot CLI read (test/cli/startup-modules.test.ts).
-      const p = await handle.query<ProgressSnapshot>('progress');
+      // Temporal answered the describe above: a query waits for a worker to run it. progressQuery by its
+      // name (workflows/messages.ts): importing the definition would load the workflow SDK and the
+      // workflow modules into a one-shot CLI read (test/cli/startup-modules.test.ts).
+      const p = await step(
+        `a worker to answer the build's progress query (Temporal at ${ctx.config.temporal.address} answered)`,
+        `Check that \`br worker\` is running and polls the task queue "${ctx.config.temporal.taskQueue}".`,
+        () => handle.query<ProgressSnapshot>('progress'),
+      );
       // A query sees the workflow's clock, which stands still between its activations: elapsed time
       // and waits are measured on this clock instead while the build runs.
       const now = TERMINAL.has(p.status) ? p.now : Date.now();

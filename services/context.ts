@@ -5,6 +5,7 @@ import { type Database } from '../lib/db/connection';
 import { openDatabase } from '../activities/db/connection';
 import { migrate } from '../activities/db/migrate';
 import { resolveDatabaseTarget } from '../activities/db/target';
+import { DATABASE_HINT, step } from './steps';
 
 export { resolveDatabaseTarget };
 import type { BuildBackend } from './build-types';
@@ -48,11 +49,15 @@ export async function withDatabase<T>(
   options: { migrate?: boolean } = {},
 ): Promise<T> {
   if (ctx.database) return fn(ctx.database);
-  const db = await openDatabase(resolveDatabaseTarget(ctx));
-  try {
-    if (options.migrate !== false) await migrate(db);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
+  const target = resolveDatabaseTarget(ctx);
+  const what = target.kind === 'pglite' ? 'the embedded database' : 'the database at DATABASE_URL';
+  return step(what, DATABASE_HINT, async () => {
+    const db = await openDatabase(target);
+    try {
+      if (options.migrate !== false) await migrate(db);
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  });
 }

@@ -2,6 +2,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { TemporalUnreachableError } from '../lib/errors';
 import type { ServiceContext } from './context';
 import { runningDevStack } from './dev-lock';
+import { step, TEMPORAL_HINT } from './steps';
 
 /** Connects to Temporal with the configured address and namespace; a clear UserError when it is down. */
 export async function connectTemporal(
@@ -11,17 +12,22 @@ export async function connectTemporal(
   const { address, namespace } = ctx.config.temporal;
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+    connection = await temporalStep(ctx, () => Connection.connect({ address, connectTimeout: '5 seconds' }));
   } catch (err) {
     throw new TemporalUnreachableError(address, err);
   }
   return { client: new Client({ connection, namespace }), connection };
 }
 
+/** A call to the Temporal server, named for a deadline message (steps.ts). */
+export function temporalStep<T>(ctx: ServiceContext, fn: () => Promise<T>): Promise<T> {
+  return step(`Temporal at ${ctx.config.temporal.address}`, TEMPORAL_HINT, fn);
+}
+
 export async function withTemporal<T>(ctx: ServiceContext, fn: (client: Client) => Promise<T>): Promise<T> {
   const { client, connection } = await connectTemporal(ctx);
   try {
-    return await fn(client);
+    return await temporalStep(ctx, () => fn(client));
   } finally {
     await connection.close();
   }

@@ -2,7 +2,6 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import { z } from 'zod';
 import { positiveUsdSchema } from '../../lib/usd-schema';
 import type { BuildStatusReport } from '../../services/build-status';
-import type { ServiceContext } from '../../services/context';
 import type { ContextFactory } from '../context';
 import { buildLinks } from '../resources';
 import { ok, paginate, run, withDeadline } from '../respond';
@@ -11,19 +10,18 @@ import { pageInput, pageOutput, row } from './shapes';
 const money = z.string();
 
 /**
- * Every build call answers within this, whatever Temporal does: an unreachable server would otherwise
- * take the SDK's 5 s connect timeout, and a progress query waits for a worker that may not be running.
- * Work still in flight when the deadline passes carries on; starts are idempotent, so asking again is safe.
+ * Every build call answers within this, whatever Temporal, a worker or the database does: an unreachable
+ * server would otherwise take the SDK's 5 s connect timeout, and a progress query waits for a worker
+ * that may not be running. The message names the step that did not finish (services/steps.ts) and
+ * never the ones that answered. Work still in flight carries on; starts are idempotent, so asking
+ * again is safe.
  */
 const DEADLINE_MS = 1800;
 
-function withinDeadline<T>(ctx: ServiceContext, work: Promise<T>, what: string): Promise<T> {
-  const { address } = ctx.config.temporal;
-  return withDeadline(
-    work,
-    DEADLINE_MS,
-    `${what} got no answer within ${DEADLINE_MS / 1000} s from Temporal at ${address}. If no server runs there, start one with \`br dev\` (or point TEMPORAL_ADDRESS at one); if it does, check that \`br worker\` is running. Then call again: repeating it is safe.`,
-  );
+async function withinDeadline<T>(work: () => Promise<T>, what: string): Promise<T> {
+  const { traced, stalledMessage } = await import('../../services/steps');
+  const { result, steps } = traced(work);
+  return withDeadline(result, DEADLINE_MS, () => stalledMessage(what, DEADLINE_MS / 1000, steps));
 }
 
 export function registerBuildTools(
@@ -68,17 +66,17 @@ export function registerBuildTools(
           const { startBuildFromSpec } = await import('../../services/build-start');
           const ctx = await context();
           const { summary } = await withinDeadline(
-            ctx,
-            startBuildFromSpec(ctx, {
-              specPath: args.spec,
-              budgetUsd: args.budgetUsd,
-              parallel: args.parallel,
-              baseBranch: args.base ?? 'main',
-              ...(args.planner ? { planner: args.planner } : {}),
-              estimator: args.aiEstimate ? 'ai' : 'heuristic',
-              ...(args.clientKey ? { clientKey: args.clientKey } : {}),
-              ...(args.rebuild ? { rebuild: true } : {}),
-            }),
+            () =>
+              startBuildFromSpec(ctx, {
+                specPath: args.spec,
+                budgetUsd: args.budgetUsd,
+                parallel: args.parallel,
+                baseBranch: args.base ?? 'main',
+                ...(args.planner ? { planner: args.planner } : {}),
+                estimator: args.aiEstimate ? 'ai' : 'heuristic',
+                ...(args.clientKey ? { clientKey: args.clientKey } : {}),
+                ...(args.rebuild ? { rebuild: true } : {}),
+              }),
             'Starting the build',
           );
           return ok(summary, buildLinks(summary.buildId));
@@ -116,12 +114,12 @@ export function registerBuildTools(
           ]);
           const backend = buildBackend(ctx);
           if (!buildId) {
-            const builds = await withinDeadline(ctx, backend.list(ctx, {}), 'Listing builds');
+            const builds = await withinDeadline(() => backend.list(ctx, {}), 'Listing builds');
             const { items, page } = paginate(builds, offset, limit);
             return ok({ builds: items, page });
           }
           const { buildStatus } = await import('../../services/build-status');
-          const progress = await withinDeadline(ctx, buildStatus(ctx, buildId), `Build ${buildId}`);
+          const progress = await withinDeadline(() => buildStatus(ctx, buildId), `Reading build ${buildId}`);
           if (detail === 'detailed') {
             const { items, page } = paginate(progress.tasks, offset, limit);
             return ok({ ...progress, tasks: items, page }, buildLinks(buildId));
@@ -171,12 +169,12 @@ export function registerBuildTools(
           const backend = buildBackend(ctx);
           if (action !== 'raise_budget')
             return ok(
-              await withinDeadline(ctx, backend.signal(ctx, buildId, action, reason), `The ${action}`),
+              await withinDeadline(() => backend.signal(ctx, buildId, action, reason), `The ${action}`),
             );
           const { UserError } = await import('../../lib/errors');
           if (!usd)
             throw new UserError('raise_budget needs usd, a positive amount in USD such as "5" or "12.50".');
-          return ok(await withinDeadline(ctx, backend.raiseBudget(ctx, buildId, usd), 'Raising the budget'));
+          return ok(await withinDeadline(() => backend.raiseBudget(ctx, buildId, usd), 'Raising the budget'));
         }),
     ),
   );

@@ -17,7 +17,7 @@ import { createContext } from '../../services/context';
 import { startWorkers, type RunningWorkers } from '../../worker/run';
 import { startFakeAnthropic, toolUse, type FakeAnthropic } from '../fixtures/anthropic-server';
 import { makeTestKey } from '../fixtures/claude';
-import { exampleRepo } from '../fixtures/mcp/support';
+import { connectInMemory, exampleRepo } from '../fixtures/mcp/support';
 import { fakeActivities } from '../fixtures/temporal/fake-activities';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { runBr } from '../helpers/cli';
@@ -210,4 +210,38 @@ describeServer('a start never waits for planning and never pays twice', () => {
     expect(await runsOf(started.buildId)).toHaveLength(1);
     expect(planRequests() - before).toBe(1);
   }, 240_000);
+
+  it('a status read that waits for a worker says so, and not that Temporal failed to answer', async () => {
+    const address = serverAddress();
+    const idle = exampleRepo({ project: 'idle', temporal: { address, taskQueue: uniqueQueue('br-idle') } });
+    appendFileSync(path.join(idle, 'PROJECT_SPEC.md'), `\nRun ${Date.now()}.\n`);
+    const client = await connectInMemory(idle);
+    const { client: temporal, close } = await connectClient();
+    try {
+      const started = (await client.callTool({
+        name: 'br_build_start',
+        arguments: { spec: 'PROJECT_SPEC.md', planner: 'heuristic' },
+      })) as CallToolResult;
+      const { buildId, warnings } = started.structuredContent as {
+        buildId: string;
+        warnings: { code: string }[];
+      };
+      expect(warnings.map((w) => w.code)).toEqual(['NO_WORKER']);
+      const r = (await client.callTool({
+        name: 'br_build_status',
+        arguments: { buildId },
+      })) as CallToolResult;
+      const text = JSON.stringify(r.content);
+      expect(r.isError).toBe(true);
+      expect(text).toContain(
+        `it is waiting for a worker to answer the build's progress query (Temporal at ${address} answered)`,
+      );
+      expect(text).toContain('`br worker`');
+      expect(text).toContain(`Answered in time: Temporal at ${address}.`);
+      await temporal.workflow.getHandle(buildId).terminate('test done');
+    } finally {
+      await client.close();
+      await close();
+    }
+  }, 60_000);
 });

@@ -69,12 +69,12 @@ describeServer('br mcp serve against a real Temporal server', () => {
     return { client, pid: () => transport.pid };
   }
 
-  /** A call that hit the 1.8 s deadline says "call again"; on a loaded machine, do. */
+  /** A call that hit the 1.8 s deadline says calling again is safe; on a loaded machine, do. */
   async function callTool(client: Client, name: string, args: Record<string, unknown>) {
     for (let i = 0; ; i++) {
       const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
       const text = JSON.stringify(result.content);
-      if (!result.isError || !text.includes('no answer within') || i > 20) return result;
+      if (!result.isError || !text.includes('did not finish within') || i > 20) return result;
       await new Promise((r) => setTimeout(r, 500));
     }
   }
