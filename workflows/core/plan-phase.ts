@@ -1,6 +1,7 @@
 import type { ComplexityEstimate } from '../../lib/contracts';
 import { validatePlan, type Plan } from '../../lib/plan';
 import type { BuildPort } from './port';
+import { planWithFallback } from './plan-retry';
 import { stepFailure, type StepFailure } from './step';
 import type { BuildWorkflowInput } from './types';
 
@@ -36,16 +37,21 @@ export async function planPhase(
   let plan = input.plan;
   if (plan && input.planningCostUsd) spent(input.planningCostUsd);
   if (!plan) {
+    const request = {
+      buildId: input.buildId,
+      project: input.project,
+      repoPath: input.repoPath,
+      specPath: input.specPath,
+      ...(input.specContent !== undefined ? { specContent: input.specContent } : {}),
+      planner: input.planner,
+      ...(input.plannerModel ? { model: input.plannerModel } : {}),
+    };
+    const model = input.plannerModel;
+    // Claude planning retries under the fallback policy; builds started before that plan once.
     const r = await step('Planning', () =>
-      port.activities.planBuild({
-        buildId: input.buildId,
-        project: input.project,
-        repoPath: input.repoPath,
-        specPath: input.specPath,
-        ...(input.specContent !== undefined ? { specContent: input.specContent } : {}),
-        planner: input.planner,
-        ...(input.plannerModel ? { model: input.plannerModel } : {}),
-      }),
+      input.planner === 'claude' && model && port.patched('plan-fallback')
+        ? planWithFallback(port, input, { ...request, model }, spent)
+        : port.activities.planBuild(request),
     );
     if (r.failure) return failed(r.failure);
     spent(r.value.costUsd);
