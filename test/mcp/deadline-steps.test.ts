@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createMcpServer } from '../../mcp/server';
+import { createMcpServer, preloadServices } from '../../mcp/server';
 import { createContext } from '../../services/context';
 import { stalledMessage, step, traced } from '../../services/steps';
 import { createSimBuildBackend } from '../helpers/sim-builds';
@@ -47,6 +47,8 @@ const text = (r: CallToolResult) => (r.content as { text?: string }[]).map((c) =
 
 describe('a deadline names the step that did not finish', () => {
   let silent: Awaited<ReturnType<typeof silentServer>>;
+  // The modules a call loads, loaded first: on a loaded machine their first import alone can pass 1.8 s.
+  beforeAll(() => preloadServices(), 60_000);
   beforeEach(async () => (silent = await silentServer()));
   afterEach(() => silent.close());
 
@@ -58,7 +60,8 @@ describe('a deadline names the step that did not finish', () => {
       name: 'br_build_start',
       arguments: { spec: 'PROJECT_SPEC.md', planner: 'heuristic' },
     })) as CallToolResult;
-    expect(performance.now() - t0).toBeLessThan(2500);
+    // The deadline, not the SDK's 5 s connect timeout, ended the call.
+    expect(performance.now() - t0).toBeLessThan(4500);
     expect(r.isError).toBe(true);
     expect(text(r)).toContain(
       `Starting the build did not finish within 1.8 s: it is waiting for Temporal at ${address}.`,
