@@ -159,7 +159,7 @@ export function registerBuildTools(
             ]);
             const defined = reason === undefined ? {} : { reason };
             return ok(
-              await withinDeadline(ctx, answerApproval(ctx, buildId, action, defined), `The ${action}`),
+              await withinDeadline(() => answerApproval(ctx, buildId, action, defined), `The ${action}`),
             );
           }
           const [{ buildBackend }, ctx] = await Promise.all([
