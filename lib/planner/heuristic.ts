@@ -16,40 +16,22 @@ import { isTaskList, splitLabel, stripTime } from './sections';
 import { READ, skipReason, type SectionReading } from './reading';
 import { chainSections, readChain, resolveChain } from './chain';
 import { pathsIn, slugify } from './slug';
+import {
+  contextOf,
+  criteriaOf,
+  groupsLabelledFeatures,
+  hasContent,
+  isGroup,
+  isWork,
+  titleOf,
+  withMinutes,
+} from './nodes';
 import { isSpeckitTasks, planSpeckitTasks } from './speckit-tasks';
 
 export { SpecReferenceError } from './dependencies';
 export { pathsIn, slugify } from './slug';
 
 const CLAUSE = /\(?\b(?:depends on|after|blocked by):\s*([^).;]+)\)?/gi;
-const CONTEXT_CHARS = 600;
-
-const isWork = (n: SpecNode) => n.kind === 'work' || n.kind === 'container';
-const criteriaOf = (n: SpecNode): string[] => [
-  ...n.acceptance,
-  ...n.items.map((i) => i.text),
-  ...n.bullets.map((b) => b.text),
-  ...n.children.flatMap(criteriaOf),
-];
-const hasContent = (n: SpecNode): boolean =>
-  n.text.length > 0 ||
-  n.bullets.length > 0 ||
-  n.items.length > 0 ||
-  n.acceptance.length > 0 ||
-  n.code.length > 0 ||
-  n.children.some((c) => c.kind === 'acceptance');
-const isGroup = (n: SpecNode): boolean =>
-  n.items.length > 0 || n.children.some((c) => isWork(c) && (hasContent(c) || isGroup(c)));
-
-function contextOf(node: SpecNode): string {
-  const code = node.code.length ? [`Code:\n${node.code.join('\n')}`] : [];
-  return [...node.text, ...code].join('\n').slice(0, CONTEXT_CHARS);
-}
-
-function titleOf(text: string): string {
-  const plain = text.replace(/`/g, '');
-  return plain.length > 100 ? `${plain.slice(0, 97).trimEnd()}…` : plain;
-}
 
 export function planFromMarkdown(markdown: string, fallbackProject = 'project'): Plan {
   return readSpecPlan(markdown, fallbackProject).plan;
@@ -324,15 +306,4 @@ export function readSpecPlan(
     source: 'heuristic',
   };
   return { plan, readings: readings.sort((a, b) => a.line - b.line) };
-}
-
-/** "MVP requirements" above "F001: …", "F002: …": a heading that only groups labelled features. */
-function groupsLabelledFeatures(node: SpecNode): boolean {
-  if (node.label || node.items.length) return false;
-  const work = node.children.filter((c) => isWork(c) && (hasContent(c) || isGroup(c)));
-  return work.length > 0 && work.every((c) => c.label !== null);
-}
-
-function withMinutes(node: SpecNode): { minutes?: number } {
-  return node.minutes !== undefined ? { minutes: node.minutes } : {};
 }
