@@ -13,7 +13,7 @@ export type { ContextFactory } from './context';
 
 /** Read by the client once, at initialize: how to use the six tools without ever waiting on a build. */
 export const INSTRUCTIONS = `BuildRunner runs a spec as a durable build of coding tasks.
-Protocol: br_plan to preview (read-only) -> br_build_start returns a build id at once (repeat calls with the same spec/base or clientKey return the same build; once it ended, its outcome, and nothing starts unless rebuild: true) -> poll br_build_status every 30-60 s (concise; PLANNING first while Claude plans) until status is SUCCEEDED, PARTIAL, FAILED, CANCELLED or BUDGET_EXHAUSTED -> br_build_control to pause, resume, cancel or raise_budget. No call waits for a build. Lists are paged: pass page.nextOffset as offset. Logs, diffs, the gap report and STATUS.md are resources linked from results.`;
+Protocol: br_plan to preview (read-only) -> br_build_start returns a build id at once (repeat calls with the same spec/base or clientKey return the same build; once it ended, its outcome, and nothing starts unless rebuild: true) -> poll br_build_status every 30-60 s (concise; PLANNING first while Claude plans) until status is SUCCEEDED, PARTIAL, FAILED, CANCELLED or BUDGET_EXHAUSTED -> br_build_control to pause, resume, cancel or raise_budget, or to continue an ended FAILED, PARTIAL, BUDGET_EXHAUSTED or CANCELLED build (merged tasks kept). No call waits for a build. Lists are paged: pass page.nextOffset as offset. Logs, diffs, the gap report and STATUS.md are resources linked from results.`;
 
 /** The MCP front end: six tools over the same service functions as the CLI's --json, plus resources for what is large. */
 export function createMcpServer(context: ContextFactory): McpServer {

@@ -124,5 +124,9 @@ export function nextAfterEnded(id: string, outcome: string, buildBranch: string)
   const again =
     'To build it again from scratch (every task runs and is paid for again), pass --rebuild (MCP: rebuild: true).';
   if (outcome === 'SUCCEEDED') return `Already built on ${buildBranch}: nothing was started. ${again}`;
-  return `Build ${id} already ended ${outcome}: nothing was started. See why with \`br build status ${id}\`. ${again}`;
+  return (
+    `Build ${id} already ended ${outcome}: nothing was started. See why with \`br build status ${id}\`. ` +
+    `To carry it on, keeping its merged tasks and paying only for the rest: \`br build continue ${id}\` ` +
+    `(MCP: br_build_control action "continue"). ${again}`
+  );
 }

@@ -8,6 +8,7 @@ import type { CostReport, ReservationGrant, ReservationRequest } from './core/po
 import type { ProgressSnapshot } from './core/progress';
 import type { ApprovalState, SteeringState } from './core/steering';
 import type { ApprovalRequest } from '../lib/approval';
+import type { CarryOn } from './core/port';
 
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -15,6 +16,11 @@ export const cancelSignal = defineSignal<[reason?: string]>('cancel');
 /** Adds this many USD (a decimal string, e.g. "5.00") to the build's budget. */
 export const raiseBudgetSignal = defineSignal<[usd: string]>('raiseBudget');
 export const progressQuery = defineQuery<ProgressSnapshot>('progress');
+/**
+ * What a new run needs to carry this build on (`br build continue`): its input and its carry-over
+ * state (plan, estimates, finished tasks, spend); null before the build has a plan.
+ */
+export const carryOnQuery = defineQuery<CarryOn | null>('carryOn');
 
 export type { SteeringState } from './core/steering';
 /** Pause as an Update: the caller gets the accepted state, or the reason it was rejected. */

@@ -125,6 +125,7 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
       setHandler(messages.requestReservationSignal, (msg) => h.requestReservation(msg));
       setHandler(messages.reportCostSignal, (msg) => h.reportCost(msg));
       setHandler(messages.progressQuery, () => h.progress());
+      if (h.carryOn) setHandler(messages.carryOnQuery, () => h.carryOn!());
       progress = () => h.progress();
       // Updates for the steering a caller needs an answer to; rejected ones never reach the history.
       const { pause, raiseBudget, approve, reject } = steeringUpdates(h);

@@ -9,6 +9,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandClass[]>> = {
   'build/approve': async () => [(await import('./build/approve')).BuildApproveCommand],
   'build/budget': async () => [(await import('./build/budget')).BuildBudgetCommand],
   'build/cancel': async () => [(await import('./build/cancel')).BuildCancelCommand],
+  'build/continue': async () => [(await import('./build/continue')).BuildContinueCommand],
   'build/diff': async () => [(await import('./build/diff')).BuildDiffCommand],
   'build/list': async () => [(await import('./build/list')).BuildListCommand],
   'build/logs': async () => [(await import('./build/logs')).BuildLogsCommand],

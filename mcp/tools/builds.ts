@@ -135,10 +135,10 @@ export function registerBuildTools(
       'br_build_control',
       {
         description:
-          'pause (running tasks finish), resume, cancel, raise_budget by usd, approve|reject (reason) a waiting plan',
+          'pause (running tasks finish), resume, cancel, raise_budget by usd, approve|reject (reason) a waiting plan, continue an ended build',
         inputSchema: {
           buildId: z.string(),
-          action: z.enum(['pause', 'resume', 'cancel', 'raise_budget', 'approve', 'reject']),
+          action: z.enum(['pause', 'resume', 'cancel', 'raise_budget', 'approve', 'reject', 'continue']),
           usd: positiveUsdSchema('5 or 12.50').optional().describe('USD to add'),
           reason: z.string().optional(),
         },
@@ -161,6 +161,15 @@ export function registerBuildTools(
             return ok(
               await withinDeadline(() => answerApproval(ctx, buildId, action, defined), `The ${action}`),
             );
+          }
+          if (action === 'continue') {
+            const [{ continueBuild }, cctx] = await Promise.all([
+              import('../../services/build-continue'),
+              context(),
+            ]);
+            const request = { buildId, ...(usd ? { budgetUsd: usd } : {}) };
+            const result = await withinDeadline(() => continueBuild(cctx, request), 'Continuing the build');
+            return ok({ workflowId: result.buildId, ...result, webUiUrl: result.webUiUrl ?? '' });
           }
           const [{ buildBackend }, ctx] = await Promise.all([
             import('../../services/build-backend'),

@@ -9,7 +9,7 @@ import { explainFailure, type ExplainedFailure } from '../../lib/failure-hints';
 import type { Plan } from '../../lib/plan';
 import { BuildBudget } from './build-budget';
 import { finishBuild, lateFailure, type EndingBuild } from './build-end';
-import { startingModel, taskWorkflowInput } from './build-records';
+import { carryOn, startingModel, taskWorkflowInput } from './build-records';
 import { recordStart } from './build-start';
 import { snapshot, statusOf } from './build-report';
 import { Outbox } from './outbox';
@@ -94,6 +94,18 @@ class BuildRun {
           approval: this.gate.progress(),
         }),
       approval: this.gate,
+      carryOn: () =>
+        this.book
+          ? carryOn(
+              input,
+              this.book.carryOver({
+                ledger,
+                paused: this.paused,
+                startedAt: this.startedAt,
+                generation: this.generation,
+              }),
+            )
+          : null,
     });
   }
 

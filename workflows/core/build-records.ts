@@ -5,6 +5,7 @@
 import type { ComplexityEstimate, RecordBuildInput, RecordTaskInput } from '../../lib/contracts';
 import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
 import { levelOf } from './build-report';
+import type { CarryOn } from './port';
 import { initialModel } from './routing';
 import type { BuildCarryOver, BuildWorkflowInput, CompactTaskState, TaskWorkflowInput } from './types';
 
@@ -94,6 +95,12 @@ export function carryOver(state: {
     generation: state.generation + 1,
     raisesApplied: 0,
   };
+}
+
+/** The carryOn query's answer: the build's input without the previous carry-over, and the new one. */
+export function carryOn(input: BuildWorkflowInput, carried: BuildCarryOver): CarryOn {
+  const { carried: _previous, ...rest } = input;
+  return { input: rest, carried };
 }
 
 /** Features every one of whose tasks succeeded. */

@@ -17,7 +17,7 @@ import type { ApprovalGate } from './approval';
 import type { BuildActivities } from '../../lib/contracts';
 import type { FailureDetails } from '../../lib/failures';
 import type { ProgressSnapshot } from './progress';
-import type { BuildWorkflowInput, TaskResult, TaskWorkflowInput } from './types';
+import type { BuildCarryOver, BuildWorkflowInput, TaskResult, TaskWorkflowInput } from './types';
 
 /** Time, waiting and activities: what both bodies share. */
 export interface RuntimePort {
@@ -132,6 +132,14 @@ export interface BuildHandlers {
   progress(): ProgressSnapshot;
   /** The approval gate, answered by the approve and reject Updates (steering.ts). */
   approval?: ApprovalGate;
+  /** The carryOn query (issue 27): what a new run of this build starts from. */
+  carryOn?(): CarryOn | null;
+}
+
+/** A build's input and carry-over state, as a new run continues it. */
+export interface CarryOn {
+  input: Omit<BuildWorkflowInput, 'carried'>;
+  carried: BuildCarryOver;
 }
 
 export interface BuildPort extends RuntimePort {

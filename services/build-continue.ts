@@ -1,0 +1,144 @@
+import Decimal from 'decimal.js';
+import { badValue, UserError } from '../lib/errors';
+import { isPositiveUsd } from '../lib/usd';
+import type { CompactTaskState } from '../workflows/core/types';
+import type { ServiceContext } from './context';
+import { lookupBuild } from './builds';
+import { webUiLink, withTemporal } from './temporal-client';
+
+/**
+ * `br build continue` and MCP's br_build_control `continue` (issue 27): a new run of a build that ended
+ * FAILED, PARTIAL, BUDGET_EXHAUSTED or CANCELLED, on its existing build branch. The ended run answers
+ * the carryOn query (its input, plan, estimates, task states and spend); the new run starts from that
+ * carry-over, as a continue-as-new run would: merged tasks are kept and never run or paid for again,
+ * the others run (all of them, or the `only` ones). The spent total carries over; `budgetUsd` is what
+ * may still be spent (default: budget.defaultUsd).
+ */
+export interface ContinueRequest {
+  buildId: string;
+  budgetUsd?: string;
+  only?: string[];
+  /** The first model of the tasks that run again (their tier starts on it). */
+  model?: string;
+}
+
+export interface ContinueResult {
+  buildId: string;
+  runId: string;
+  previousOutcome: string;
+  /** Merged in an earlier run: kept, not run. */
+  kept: string[];
+  /** Run again in this run. */
+  run: string[];
+  spentUsd: string;
+  budgetUsd: string;
+  webUiUrl: string | null;
+}
+
+export async function continueBuild(ctx: ServiceContext, request: ContinueRequest): Promise<ContinueResult> {
+  const { buildId } = request;
+  if (request.budgetUsd !== undefined && !isPositiveUsd(request.budgetUsd))
+    throw badValue(
+      `--budget must be a positive amount in USD, such as 5 or 12.50 (got "${request.budgetUsd}").`,
+    );
+  const now = await lookupBuild(ctx, buildId);
+  if (!now)
+    throw new UserError(
+      `No build "${buildId}" on this Temporal namespace. List builds with \`br build list\`.`,
+      {
+        code: 'NOT_FOUND',
+      },
+    );
+  if (now === 'running')
+    throw new UserError(
+      `Build ${buildId} is still running: there is nothing to continue. Watch it with \`br build watch ${buildId}\`; ` +
+        `to continue it differently, cancel it first (\`br build cancel ${buildId}\`), then continue it.`,
+      { code: 'BUILD_RUNNING' },
+    );
+  if (now.outcome === 'SUCCEEDED')
+    throw new UserError(
+      `Build ${buildId} SUCCEEDED: there is nothing to continue. To build the spec again from scratch ` +
+        '(every task runs and is paid for again), run `br build start --rebuild`.',
+      { code: 'BUILD_SUCCEEDED' },
+    );
+  const { carryOnQuery, MEMO } = await import('../workflows/messages');
+  return withTemporal(ctx, async (client) => {
+    const previous = client.workflow.getHandle(buildId);
+    const carry = await previous.query(carryOnQuery);
+    if (!carry)
+      throw new UserError(
+        `Build ${buildId} ended (${now.outcome}) before it had a plan: there is no work to keep. ` +
+          'Start it again with `br build start --rebuild`.',
+        { code: 'NOTHING_TO_CONTINUE' },
+      );
+    const { input, carried } = carry;
+    const ids = carried.plan.tasks.map((t) => t.id);
+    const unknown = (request.only ?? []).filter((id) => !ids.includes(id));
+    if (unknown.length)
+      throw new UserError(
+        `--only names no task of this build: ${unknown.join(', ')} (its tasks: ${ids.join(', ')}).`,
+        {
+          code: 'CONFIG_INVALID',
+        },
+      );
+    const finished: Record<string, CompactTaskState> = {};
+    const kept: string[] = [];
+    const run: string[] = [];
+    for (const id of ids) {
+      const was = carried.finished[id];
+      if (was?.state === 'SUCCEEDED') {
+        finished[id] = was;
+        kept.push(id);
+      } else if (request.only && !request.only.includes(id)) {
+        // Left out by --only: stays as it ended (its dependents are blocked), never PENDING.
+        finished[id] = was ?? { state: 'CANCELLED', attempts: 0, costUsd: '0', error: 'left out by --only' };
+      } else run.push(id);
+    }
+    if (run.length === 0)
+      throw new UserError(`Build ${buildId}: every task chosen is already merged; nothing to run.`, {
+        code: 'NOTHING_TO_CONTINUE',
+      });
+    let routing = input.routing;
+    if (request.model) {
+      const model = routing.catalog.models.find((m) => m.id === request.model);
+      if (!model)
+        throw new UserError(
+          `--model ${request.model} is not in the price table (models: ${routing.catalog.models.map((m) => m.id).join(', ')}).`,
+          { code: 'CONFIG_INVALID' },
+        );
+      const tiers = Object.fromEntries(Object.keys(routing.tiers).map((level) => [level, model.tier]));
+      routing = { ...routing, tiers: tiers as typeof routing.tiers };
+    }
+    const more = request.budgetUsd ?? ctx.config.budget.defaultUsd;
+    const budgetUsd = new Decimal(carried.spentUsd).plus(more).toString();
+    const started = await client.workflow.start('buildWorkflow', {
+      workflowId: buildId,
+      taskQueue: ctx.config.temporal.taskQueue,
+      args: [
+        { ...input, routing, carried: { ...carried, finished, budgetUsd, alertsFired: [], paused: false } },
+      ],
+      // A new run of an ended build, on purpose; a build running by now is never joined or replaced.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      memo: {
+        [MEMO.project]: input.project,
+        [MEMO.specPath]: input.specPath,
+        [MEMO.budgetUsd]: budgetUsd,
+        [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
+        continuedFrom: now.outcome,
+      },
+      staticSummary: `Continue build ${input.project} · ${input.specPath} · ${run.length} task(s) to run, ${kept.length} kept · budget $${more} more`,
+      staticDetails: `Continues the run that ended ${now.outcome}; merged tasks kept: ${kept.join(', ') || 'none'}.`,
+    });
+    return {
+      buildId,
+      runId: started.firstExecutionRunId,
+      previousOutcome: now.outcome,
+      kept,
+      run,
+      spentUsd: carried.spentUsd,
+      budgetUsd,
+      webUiUrl: webUiLink(ctx, buildId),
+    };
+  });
+}
