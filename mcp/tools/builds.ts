@@ -135,11 +135,11 @@ export function registerBuildTools(
       'br_build_control',
       {
         description:
-          'pause (running tasks finish), resume, cancel, raise_budget by usd, approve|reject (reason) a waiting plan, continue an ended build',
+          'pause (running tasks finish), resume, cancel, raise_budget by usd, approve|reject (reason) a waiting plan, continue (ended)',
         inputSchema: {
           buildId: z.string(),
           action: z.enum(['pause', 'resume', 'cancel', 'raise_budget', 'approve', 'reject', 'continue']),
-          usd: positiveUsdSchema('5 or 12.50').optional().describe('USD to add'),
+          usd: positiveUsdSchema('5 or 12.50').optional(),
           reason: z.string().optional(),
         },
         outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
