@@ -35,6 +35,31 @@ export function buildWorkflowId(project: string, specContent: string, baseBranch
   return `build-${projectSlug(project)}-${hash.slice(0, 8)}`;
 }
 
+/**
+ * Temporal refuses a start whose input is over its payload limit (2 MiB on a default server) with only
+ * "Blob data size exceeds limit". A build that plans itself carries its spec, so a spec near
+ * planner.maxSpecBytes would hit that; refuse it here, before anything starts, saying what to do.
+ */
+export const MAX_BUILD_INPUT_BYTES = 1536 * 1024;
+
+export function checkInputSize(input: BuildWorkflowInput): void {
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes <= MAX_BUILD_INPUT_BYTES) return;
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  const carried = input.specContent !== undefined ? 'the spec it plans from' : 'its plan';
+  throw new UserError(
+    `The build's input is ${mib(bytes)} with ${carried}, over the ${mib(MAX_BUILD_INPUT_BYTES)} a build can carry ` +
+      `(Temporal refuses larger payloads). Nothing was started.`,
+    {
+      code: 'SPEC_TOO_LARGE',
+      hint:
+        input.specContent !== undefined && !input.repoUrl
+          ? 'Plan it first (`br plan --out plan.json`), then `br build start --plan plan.json`; or split the spec into smaller specs.'
+          : 'Split the spec into smaller specs and build them one at a time.',
+    },
+  );
+}
+
 export type StartDecision = 'start' | 'attach' | 'ended';
 
 /**

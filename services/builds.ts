@@ -8,7 +8,7 @@ import { isPositiveUsd, positiveUsdProblem } from '../lib/usd';
 import type { ProgressSnapshot } from '../workflows/core/progress';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 import type { SteeringState } from '../workflows/messages';
-import { decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
+import { checkInputSize, decideStart, makeBuildInput, type StartBuildOptions } from './build-input';
 import { checkBuildStart, workerWarnings } from './build-preflight';
 import { readSpecFile } from './spec-file';
 import type { BuildAction, BuildListEntry, BuildNow, EndedBuild, StartedBuild } from './build-types';
@@ -62,6 +62,7 @@ export async function startBuild(ctx: ServiceContext, options: StartBuildOptions
   const { checkRemoteBase, resolveRepoUrl } = await import('./build-repo');
   const repoUrl = await resolveRepoUrl(ctx.root, options);
   const input = prepareBuild(ctx, options, repoUrl);
+  checkInputSize(input);
   await checkBuildStart(input);
   const repoWarnings = repoUrl ? await checkRemoteBase(ctx.root, repoUrl, input.baseBranch) : [];
   const { MEMO } = await import('../workflows/messages');
