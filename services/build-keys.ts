@@ -14,14 +14,21 @@ export const CLIENT_KEYS_FILE = '.buildrunner/client-keys.json';
 type KeyRecord = Omit<StartSummary, 'attached' | 'state' | 'outcome' | 'next'>;
 type KeyStore = Record<string, KeyRecord>;
 
+/**
+ * Keys are the caller's strings: the store has no prototype, so `constructor`, `toString` or `__proto__`
+ * are keys like any other, never Object.prototype's members.
+ */
 function readKeys(file: string): KeyStore {
-  if (!existsSync(file)) return {};
+  const store = Object.create(null) as KeyStore;
+  if (!existsSync(file)) return store;
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as KeyStore) : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? Object.assign(store, parsed)
+      : store;
   } catch {
     // A damaged key file only loses the key shortcut: the same spec still attaches by workflow id.
-    return {};
+    return store;
   }
 }
 
