@@ -1,4 +1,15 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { TelemetryEventInput } from './contracts/records';
+import { redactSecrets } from './secrets/redact';
+
+/**
+ * One screen line as inert text: escape sequences go (a model-written test's output could retitle the
+ * window or clear the screen), other control characters too, and key-shaped text is masked.
+ */
+function screenText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return stripVTControlCharacters(redactSecrets(text)).replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
 
 /**
  * The build events a person running `br dev` or `br worker` wants on screen, one line each: a build
@@ -6,6 +17,11 @@ import type { TelemetryEventInput } from './contracts/records';
  * (estimates, model choices, fallbacks) stays in the database and `br build watch`.
  */
 export function buildEventLine(e: TelemetryEventInput): string | null {
+  const line = eventText(e);
+  return line === null ? null : screenText(line);
+}
+
+function eventText(e: TelemetryEventInput): string | null {
   const d = e.data ?? {};
   const str = (k: string) => {
     const v = d[k];
@@ -23,7 +39,9 @@ export function buildEventLine(e: TelemetryEventInput): string | null {
     case 'BUILD_CANCELLED':
       return `Build ${e.buildId} cancelled`;
     case 'TASK_FAILED': {
-      const error = (str('error') ?? '').split('\n')[0]!.slice(0, 160);
+      const error = redactSecrets(str('error') ?? '')
+        .split('\n')[0]!
+        .slice(0, 160);
       return `Build ${e.buildId}: task ${e.taskId ?? '?'} failed${e.model ? ` on ${e.model}` : ''}${error ? `: ${error}` : ''}`;
     }
     case 'BUDGET_ALERT': {
