@@ -16,6 +16,7 @@ export function openLogFile(
     level: options.logLevel ?? ctx.config.logging.level,
     format: options.logFormat ?? ctx.config.logging.format,
     ...(options.verbose ? { echo: options.log } : {}),
+    onError: options.log,
   });
 }
 

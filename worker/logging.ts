@@ -1,7 +1,17 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import type { MetricsExporterConfig } from '@temporalio/worker';
+import { redactSecrets } from '../lib/secrets/redact';
 
 /**
  * Where `br dev` and `br worker` put what the Temporal SDK, its core and the bundler log: a file under
@@ -24,41 +34,64 @@ export interface FileLoggerOptions {
   maxBytes?: number;
   /** Rotated files kept: file.1 … file.N (default 3). */
   keep?: number;
+  /** Told once when lines cannot be written (a full disk): they are dropped, the process goes on. */
+  onError?: (message: string) => void;
 }
 
 export class RotatingFile {
-  private fd: number;
+  private fd: number | null;
   private size: number;
+  private failing = false;
 
   constructor(
     readonly file: string,
     private readonly maxBytes = 10 * 1024 * 1024,
     private readonly keep = 3,
+    private readonly onError?: (message: string) => void,
   ) {
     mkdirSync(path.dirname(file), { recursive: true });
     this.fd = openSync(file, 'a');
-    this.size = existsSync(file) ? statSync(file).size : 0;
+    this.size = fstatSync(this.fd).size;
   }
 
+  /**
+   * Never throws: a log line that cannot be written (ENOSPC, a file gone read-only) is dropped, and
+   * onError hears of it once per run of failures. A throw here would reach the SDK's log flush and
+   * crash the worker with its activities running.
+   */
   write(line: string): void {
     const bytes = Buffer.from(line.endsWith('\n') ? line : `${line}\n`);
-    if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate();
-    writeSync(this.fd, bytes);
-    this.size += bytes.length;
+    try {
+      if (this.fd === null || (this.size > 0 && this.size + bytes.length > this.maxBytes)) this.rotate();
+      writeSync(this.fd!, bytes);
+      this.size += bytes.length;
+      this.failing = false;
+    } catch (err) {
+      if (this.failing) return;
+      this.failing = true;
+      this.onError?.(
+        `Log file ${this.file} cannot be written (${(err as Error).message}); its lines are dropped until it can.`,
+      );
+    }
   }
 
   private rotate(): void {
-    closeSync(this.fd);
-    rmSync(`${this.file}.${this.keep}`, { force: true });
-    for (let i = this.keep - 1; i >= 1; i--)
-      if (existsSync(`${this.file}.${i}`)) renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
-    renameSync(this.file, `${this.file}.1`);
-    this.fd = openSync(this.file, 'a');
-    this.size = 0;
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    try {
+      rmSync(`${this.file}.${this.keep}`, { force: true });
+      for (let i = this.keep - 1; i >= 1; i--)
+        if (existsSync(`${this.file}.${i}`)) renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
+      if (existsSync(this.file)) renameSync(this.file, `${this.file}.1`);
+    } finally {
+      this.fd = openSync(this.file, 'a');
+      this.size = fstatSync(this.fd).size;
+    }
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }
 
@@ -73,7 +106,10 @@ function metaText(meta: LogMetadata | undefined): string {
 
 export function formatLine(format: LogFormat, level: LogLevel, message: string, meta?: LogMetadata): string {
   const time = new Date().toISOString();
-  if (format === 'text') return `${time} [${level}] ${message}${metaText(meta)}`;
+  // One line, inert on a terminal (--verbose): control characters and line breaks as JSON escapes.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const inert = /[\u0000-\u001f\u007f-\u009f]/.test(message) ? JSON.stringify(message).slice(1, -1) : message;
+  if (format === 'text') return `${time} [${level}] ${inert}${metaText(meta)}`;
   try {
     return JSON.stringify({ time, level, message, ...meta }, (_k, v: unknown) =>
       typeof v === 'bigint' ? v.toString() : v,
@@ -89,7 +125,7 @@ export class FileLogger implements Logger {
   private readonly min: number;
 
   constructor(private readonly options: FileLoggerOptions) {
-    this.out = new RotatingFile(options.file, options.maxBytes, options.keep);
+    this.out = new RotatingFile(options.file, options.maxBytes, options.keep, options.onError);
     this.min = LEVELS.indexOf(options.level);
   }
 
@@ -99,7 +135,8 @@ export class FileLogger implements Logger {
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
     if (LEVELS.indexOf(level) < this.min) return;
-    const line = formatLine(this.options.format, level, message, meta);
+    // Key-shaped text (an API key in an error the SDK logs) never reaches the file or the screen.
+    const line = redactSecrets(formatLine(this.options.format, level, message, meta));
     this.out.write(line);
     this.options.echo?.(line);
   }

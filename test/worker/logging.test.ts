@@ -3,7 +3,7 @@
  * lines, --verbose echoes, and the file rotates by size, keeping three older files. And the build
  * events that reach the screen (lib/build-events.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildEventLine } from '../../lib/build-events';
@@ -86,4 +86,36 @@ it('puts build starts and ends, failed tasks and the budget breaker on screen, a
     }),
   ).toBe('Build b1: 80 % of the budget spent ($4 of $5)');
   expect(buildEventLine({ ...base, type: 'MODEL_SELECTED', taskId: 't1' })).toBeNull();
+});
+
+it('a full disk drops lines and says so once, never throwing into the SDK (it would crash the worker)', () => {
+  const file = path.join(dir, 'w.log');
+  symlinkSync('/dev/full', file); // every write: ENOSPC
+  const errors: string[] = [];
+  const log = new FileLogger({ file, level: 'INFO', format: 'text', onError: (m) => errors.push(m) });
+  expect(() => {
+    log.info('one');
+    log.warn('two');
+  }).not.toThrow();
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain(file);
+  expect(errors[0]).toContain('ENOSPC');
+});
+
+it('masks key-shaped text and keeps a text line one inert line', () => {
+  const key = `sk-ant-api03-${Buffer.from('a test key for the log file, not a real one at all: 9a8b7c6d5e').toString('base64url')}Zq1-Wp`;
+  const echoed: string[] = [];
+  const log = new FileLogger({
+    file: path.join(dir, 'w.log'),
+    level: 'INFO',
+    format: 'text',
+    echo: (l) => echoed.push(l),
+  });
+  log.warn(`Activity failed: 401 for ${key}\n\u001b]0;pwned\u0007\u001b[2Jforged line`, { key });
+  const text = readFileSync(log.file, 'utf8');
+  expect(text).not.toContain(key.slice(8, 40));
+  expect(text.trim().split('\n')).toHaveLength(1);
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  expect(text.trim()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  expect(echoed.join('')).not.toContain(key.slice(8, 40));
 });
