@@ -12,6 +12,7 @@ import { seededRandom, stochasticAgent } from '../workflows/simulation/model';
 import { simulateBuild } from '../workflows/simulation/runtime';
 import type { TaskProgress } from '../workflows/core/progress';
 import type { RoutingSettings } from '../workflows/core/types';
+import { estimateLarge, SAMPLES_PER_LEVEL } from './forecast-large';
 
 export interface MonteCarloInput {
   plan: Plan;
@@ -95,6 +96,8 @@ export interface RemainingForecast {
   /** When the forecast was made (epoch ms). */
   at: number;
   runs: number;
+  /** How the figures were made: the whole plan simulated, or per-task draws (plans over the bound). */
+  method?: 'simulated' | 'sampled';
   /** What the figures leave out, in words. */
   assumption: string;
 }
@@ -106,6 +109,13 @@ export interface BuildShape {
 }
 
 const LEFT: readonly TaskProgress['state'][] = ['PENDING', 'RUNNING'];
+
+/**
+ * Tasks × runs simulated on the workflow runtime at most (about 1 ms each): a larger plan is forecast
+ * from one-task simulations per complexity level instead (services/forecast-large.ts), so the work is
+ * bounded by plan size and `br build status` of a 2,000-task build stays well under half a second.
+ */
+export const MAX_SIMULATED_TASK_RUNS = 1_000;
 
 /**
  * The simulate model over the tasks still to run: dependencies on finished tasks are dropped (a failed
@@ -133,16 +143,36 @@ export async function forecastRemaining(
   }));
   const levels = new Map(left.map((t) => [t.id, t.complexity ?? 'moderate']));
   const runs = options.runs ?? 20;
-  const result = await monteCarlo({
-    plan: { project: 'forecast', tasks: planned, source: 'heuristic' },
-    levelOf: (id) => levels.get(id) ?? 'moderate',
+  const seed = options.seed ?? 1;
+  const base = {
     routing: shape.routing,
     parallel: shape.parallel,
     budgetUsd: leftUsd,
     alertThresholds: shape.alertThresholds,
-    runs,
-    seed: options.seed ?? 1,
-  });
+    seed,
+  };
+  const sampled = left.length * runs > MAX_SIMULATED_TASK_RUNS;
+  const result = sampled
+    ? await estimateLarge(
+        planned.map((t) => ({ id: t.id, dependsOn: t.dependsOn, level: levels.get(t.id) ?? 'moderate' })),
+        shape,
+        leftUsd,
+        runs,
+        seed,
+        (level) =>
+          monteCarlo({
+            ...base,
+            plan: { project: 'forecast', tasks: [{ ...planned[0]!, id: 'one', dependsOn: [] }], source: 'heuristic' },
+            levelOf: () => level,
+            runs: SAMPLES_PER_LEVEL,
+          }),
+      )
+    : await monteCarlo({
+        ...base,
+        plan: { project: 'forecast', tasks: planned, source: 'heuristic' },
+        levelOf: (id) => levels.get(id) ?? 'moderate',
+        runs,
+      });
   const cost = (q: number) => quantile(result.costsUsd, q)!.toDecimalPlaces(2).toFixed(2);
   return {
     tasks: left.length,
@@ -153,7 +183,9 @@ export async function forecastRemaining(
     costUsd: { p10: cost(0.1), p90: cost(0.9) },
     at,
     runs,
-    assumption:
-      'br build simulate model over the running and pending tasks; running ones counted from their start',
+    method: sampled ? 'sampled' : 'simulated',
+    assumption: sampled
+      ? `br build simulate model per task (${SAMPLES_PER_LEVEL} one-task runs per complexity), ${left.length} tasks scheduled on ${shape.parallel} slots in dependency order; shared-file conflicts and the budget stop left out; running ones counted from their start`
+      : 'br build simulate model over the running and pending tasks; running ones counted from their start',
   };
 }
