@@ -162,7 +162,11 @@ export async function forecastRemaining(
         (level) =>
           monteCarlo({
             ...base,
-            plan: { project: 'forecast', tasks: [{ ...planned[0]!, id: 'one', dependsOn: [] }], source: 'heuristic' },
+            plan: {
+              project: 'forecast',
+              tasks: [{ ...planned[0]!, id: 'one', dependsOn: [] }],
+              source: 'heuristic',
+            },
             levelOf: () => level,
             runs: SAMPLES_PER_LEVEL,
           }),
