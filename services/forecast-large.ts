@@ -9,7 +9,6 @@
 import Decimal from 'decimal.js';
 import type { Complexity } from '../lib/plan';
 import { seededRandom } from '../workflows/simulation/model';
-import type { BuildShape } from './forecast';
 
 /** One-task simulations per complexity level. */
 export const SAMPLES_PER_LEVEL = 30;
@@ -51,7 +50,7 @@ export function dependencyOrder(tasks: readonly LargeTask[]): LargeTask[] {
 
 export async function estimateLarge(
   tasks: readonly LargeTask[],
-  shape: Pick<BuildShape, 'parallel'>,
+  shape: { parallel: number },
   leftUsd: string,
   runs: number,
   seed: number,
