@@ -38,13 +38,15 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
   OVERLOADED: {
     cause: 'The Anthropic API is overloaded (529).',
     policy: 'fallback',
-    action: 'Waits with backoff, then switches to another model (same tier first, then stronger).',
+    action:
+      'On one model: waits with backoff, then switches to another (same tier first, then stronger). On every model tried (an outage): waits on the first model, counting no attempt, up to anthropic.outageWaitMinutes.',
     hint: 'Nothing to do; the build carries on when the API recovers.',
   },
   SERVER_ERROR: {
     cause: 'The Anthropic API failed with a 5xx or 409.',
     policy: 'retry',
-    action: 'Waits with backoff (5 s doubling, at most 2 min), then tries the same model.',
+    action:
+      'Waits with backoff (5 s doubling, at most 2 min), then tries the same model; a streak of them (an outage) counts no attempt, up to anthropic.outageWaitMinutes.',
     hint: 'Nothing to do; if it persists, check status.anthropic.com.',
   },
   CONTEXT_TOO_LONG: {
