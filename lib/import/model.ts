@@ -70,6 +70,7 @@ export function planTaskId(model: Pick<ImportModel, 'format' | 'tag'>, sourceId:
 /** Duplicate ids, unknown statuses, dangling references and cycles, each naming the path and id. */
 export function checkModel(model: ImportModel, sourcePath: string): void {
   const byId = new Map<string, SourceTask>();
+  const byPlanId = new Map<string, SourceTask>();
   for (const task of model.tasks) {
     const other = byId.get(task.id);
     if (other)
@@ -79,6 +80,16 @@ export function checkModel(model: ImportModel, sourcePath: string): void {
         { path: sourcePath, id: task.id },
       );
     byId.set(task.id, task);
+    // "1/2" and "1-2" are different source ids but the same plan task id (and feature id).
+    const planId = planTaskId(model, task.id);
+    const same = byPlanId.get(planId);
+    if (same)
+      throw new ImportError(
+        'IMPORT_DUPLICATE_ID',
+        `${sourcePath}: task ids "${same.id}" (${same.at}) and "${task.id}" (${task.at}) both become the plan task id "${planId}"; rename one.`,
+        { path: sourcePath, id: task.id },
+      );
+    byPlanId.set(planId, task);
     // Own keys only: "constructor" or "toString" are `in` every object and would pass as statuses.
     if (!Object.hasOwn(STATUS_TABLE, task.status))
       throw new ImportError(
