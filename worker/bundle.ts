@@ -21,6 +21,8 @@ export interface BundleManifest {
   sdk: string;
   /** Package-relative path of each source file in the bundle -> its SHA-256. */
   files: Record<string, string>;
+  /** SHA-256 of the bundle file itself: one cut short (a build killed while writing) or edited is refused. */
+  bundle?: string;
 }
 
 /** The workflow code in memory, or a file bundleWorkflowCode wrote ahead of time. */
@@ -85,7 +87,8 @@ export async function writeWorkflowBundle(root = packageRoot(), logger?: Logger)
   const out = path.join(root, BUNDLE_FILE);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, code);
-  writeFileSync(path.join(root, BUNDLE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  const bundle = createHash('sha256').update(code).digest('hex');
+  writeFileSync(path.join(root, BUNDLE_MANIFEST), `${JSON.stringify({ ...manifest, bundle }, null, 2)}\n`);
   return out;
 }
 
@@ -94,7 +97,7 @@ export function staleness(root: string, manifest: BundleManifest): string[] {
   const reasons: string[] = [];
   const sdk = sdkVersion();
   if (manifest.sdk !== sdk) reasons.push(`built with @temporalio/workflow ${manifest.sdk}, installed ${sdk}`);
-  for (const [rel, hash] of Object.entries(manifest.files)) {
+  for (const [rel, hash] of Object.entries(manifest.files ?? {})) {
     const file = path.join(root, rel);
     if (!existsSync(file)) reasons.push(`${rel} is gone`);
     else if (sha256(file) !== hash) reasons.push(`${rel} changed`);
@@ -127,6 +130,8 @@ export async function loadWorkflowBundle(
       );
     }
     const reasons = staleness(root, manifest);
+    if (manifest.bundle !== sha256(codePath))
+      reasons.unshift(`${BUNDLE_FILE} changed since it was built (or was built by an older br)`);
     if (reasons.length)
       throw new StaleWorkflowBundleError(
         `The workflow bundle ${codePath} is stale: ${reasons.slice(0, 3).join('; ')}` +

@@ -76,6 +76,23 @@ it('writes the bundle and a manifest of its sources, loads it as a file, refuses
   expect(existsSync(out)).toBe(true);
 }, 120_000);
 
+it('refuses a bundle cut short or edited after it was built (its sources unchanged)', async () => {
+  mkdirSync(path.join(root, 'workflows'), { recursive: true });
+  writeFileSync(
+    path.join(root, 'workflows/index.ts'),
+    'export async function greet(): Promise<string> {\n  return "hi";\n}\n',
+  );
+  const out = await writeWorkflowBundle(root);
+  expect(await loadWorkflowBundle({ root, ...quiet })).toEqual({ codePath: out });
+  const code = readFileSync(out, 'utf8');
+  writeFileSync(out, code.slice(0, code.length >> 1)); // npm run build killed while writing it
+  await expect(loadWorkflowBundle({ root, ...quiet })).rejects.toThrow(
+    /stale: .*workflows\.bundle\.js changed since it was built.*\nRun `npm run build`/s,
+  );
+  writeFileSync(out, code);
+  expect(await loadWorkflowBundle({ root, ...quiet })).toEqual({ codePath: out });
+}, 120_000);
+
 it('BR_WORKFLOW_BUNDLE names the bundle outright', async () => {
   expect(await loadWorkflowBundle({ root, env: { BR_WORKFLOW_BUNDLE: '/x/w.js' } })).toEqual({
     codePath: '/x/w.js',
