@@ -159,7 +159,10 @@ export function importTasks(ctx: ServiceContext, options: ImportOptions, now = n
   const { content, model, meta, ignored } = readSource(ctx, options);
   checkModel(model, options.sourcePath);
   const result = toPlan(model, projectName(ctx), now);
-  const name = `${options.format}${model.tag && model.tag !== 'master' ? `-${model.tag}` : ''}`;
+  // The tag comes from the task file: one path segment of safe characters, so "x/../../../tmp/a"
+  // cannot put the plan and ledger outside .buildrunner/imports.
+  const tagPart = model.tag && model.tag !== 'master' ? `-${model.tag.replace(/[^A-Za-z0-9._-]/g, '-')}` : '';
+  const name = `${options.format}${tagPart}`;
   const dir = path.join(ctx.root, '.buildrunner', 'imports');
   const ledgerFile = path.join(dir, `${name}.ledger.json`);
   const planFile = path.resolve(ctx.cwd, options.outPath ?? path.join(dir, `${name}.plan.json`));

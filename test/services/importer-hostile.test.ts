@@ -200,4 +200,16 @@ describe('br import on task files with bad ids or dependencies', () => {
     if (id) expect(e.message).toContain(id);
     expect(written()).toEqual({});
   });
+
+  it('keeps the plan and ledger of a tag like "x/../../../out" inside .buildrunner/imports', () => {
+    const tag = 'x/../../../../out';
+    writeFileSync(path.join(dir, 'tasks.json'), JSON.stringify({ [tag]: GOOD }));
+    const report = run({ format: 'taskmaster', sourcePath: 'tasks.json' });
+    expect(report.tag).toBe(tag);
+    expect(report.planFile.startsWith('.buildrunner/imports/')).toBe(true);
+    expect(report.ledgerFile.startsWith('.buildrunner/imports/')).toBe(true);
+    expect(path.dirname(report.ledgerFile)).toBe('.buildrunner/imports');
+    expect(existsSync(path.join(dir, report.ledgerFile))).toBe(true);
+    expect(existsSync(path.join(dir, '..', 'out.ledger.json'))).toBe(false);
+  });
 });
