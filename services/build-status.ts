@@ -4,7 +4,7 @@
  * a pending one waits for), a forecast of what is left (the `br build simulate` model), and the Web UI
  * link. One source for every front end. A session keeps one Temporal connection for repeated reads.
  */
-import type { Client, Connection } from '@temporalio/client';
+import type { Client, Connection, WorkflowExecutionDescription } from '@temporalio/client';
 import { UserError } from '../lib/errors';
 import { withProgressHints, buildBackend } from './build-backend';
 import type { SummaryGaps } from '../activities/evidence';
@@ -69,8 +69,9 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
     import('./task-reader'),
   ]);
   const { client, connection }: { client: Client; connection: Connection } = await connectTemporal(ctx);
+  let described: WorkflowExecutionDescription;
   try {
-    await temporalStep(ctx, () => client.workflow.getHandle(id).describe());
+    described = await temporalStep(ctx, () => client.workflow.getHandle(id).describe());
   } catch (err) {
     await connection.close();
     if (err instanceof WorkflowNotFoundError)
@@ -81,6 +82,11 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
   let shape: Promise<BuildShape | null> | undefined;
   return {
     progress: async () => {
+      // A closed build: a query would need a worker to replay it; its result and the database answer.
+      if (described.status.name !== 'RUNNING') {
+        const { closedBuildProgress } = await import('./closed-build');
+        return { ...(await closedBuildProgress(ctx, handle, described)), webUiUrl: webUiLink(ctx, id) };
+      }
       // Temporal answered the describe above: a query waits for a worker to run it. progressQuery by its
       // name (workflows/messages.ts): importing the definition would load the workflow SDK and the
       // workflow modules into a one-shot CLI read (test/cli/startup-modules.test.ts).

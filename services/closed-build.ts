@@ -1,0 +1,113 @@
+/**
+ * The status of a build whose workflow has closed, without a worker: a query on a closed workflow is
+ * answered by a worker replaying it (30 s and INTERNAL "Failed to query Workflow" when none runs).
+ * Instead: the outcome and totals from the workflow's result (its last history event), the times from
+ * its description, and the tasks from the database rows the build recorded.
+ */
+import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import type { BuildResult } from '../workflows/core/types';
+import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types';
+import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
+
+const STATES = new Set(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED']);
+
+/** The tasks the build recorded, in the order they started; none when the database cannot say. */
+async function recordedTasks(ctx: ServiceContext, id: string): Promise<TaskProgress[]> {
+  if (embeddedDatabaseMissing(ctx)) return [];
+  try {
+    return await withDatabase(ctx, async (db) => {
+      const rows = await db.prisma.task.findMany({
+        where: { buildId: id },
+        orderBy: [{ startedAt: 'asc' }, { taskKey: 'asc' }],
+      });
+      return rows.map((t): TaskProgress => ({
+        id: t.taskKey,
+        title: t.title,
+        state: (STATES.has(t.status) ? t.status : 'PENDING') as TaskProgress['state'],
+        ...(t.complexity ? { complexity: t.complexity as TaskProgress['complexity'] } : {}),
+        ...(t.model ? { model: t.model } : {}),
+        attempts: t.attempts,
+        costUsd: t.costUsd.toString(),
+        ...(t.error ? { error: t.error } : {}),
+        dependsOn: t.dependsOn,
+        ...(t.startedAt ? { startedAt: t.startedAt.getTime() } : {}),
+        ...(t.finishedAt ? { finishedAt: t.finishedAt.getTime() } : {}),
+      }));
+    });
+  } catch {
+    // The outcome still shows when the database is busy or unreachable; the task list is an extra.
+    return [];
+  }
+}
+
+export async function closedBuildProgress(
+  ctx: ServiceContext,
+  handle: WorkflowHandle,
+  described: WorkflowExecutionDescription,
+): Promise<ProgressSnapshot> {
+  const now = described.closeTime?.getTime() ?? Date.now();
+  const [ended, tasks] = await Promise.all([
+    (handle.result() as Promise<BuildResult>).then(
+      (r) => ({ ok: true as const, result: r }),
+      (err: unknown) => ({ ok: false as const, message: err instanceof Error ? err.message : String(err) }),
+    ),
+    recordedTasks(ctx, handle.workflowId),
+  ]);
+  const counts = { PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, BLOCKED: 0, CANCELLED: 0 };
+  for (const t of tasks) counts[t.state] += 1;
+  if (!ended.ok) {
+    // Terminated, timed out or failed as a workflow: the build did not record an outcome of its own.
+    const status: BuildStatus = described.status.name === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+    const spent = tasks.reduce((sum, t) => sum + Number(t.costUsd), 0).toFixed(2);
+    return {
+      buildId: handle.workflowId,
+      status,
+      paused: false,
+      tasks,
+      counts,
+      budget: {
+        limitUsd: '0',
+        spentUsd: spent,
+        reservedUsd: '0',
+        leftUsd: '0',
+        fractionUsed: 0,
+        breaker: 'closed',
+      },
+      startedAt: described.startTime.getTime(),
+      now,
+      elapsedMs: now - described.startTime.getTime(),
+      alerts: [],
+      generation: 0,
+      failure: {
+        code: `WORKFLOW_${described.status.name}`,
+        message: `The build's workflow ended ${described.status.name}: ${ended.message}`,
+      },
+    };
+  }
+  const s = ended.result.summary;
+  const limit = Number(s.budgetUsd);
+  const spent = Number(s.spentUsd);
+  const { total: _total, ...summaryCounts } = s.tasks;
+  return {
+    buildId: handle.workflowId,
+    status: ended.result.outcome,
+    paused: false,
+    tasks,
+    counts: { ...counts, ...summaryCounts },
+    budget: {
+      limitUsd: s.budgetUsd,
+      spentUsd: s.spentUsd,
+      reservedUsd: '0',
+      leftUsd: Math.max(0, limit - spent).toFixed(2),
+      fractionUsed: limit > 0 ? spent / limit : 0,
+      breaker: 'closed',
+    },
+    // A build that continued as new started before its last run: its elapsed time is the summary's.
+    startedAt: now - s.elapsedMs,
+    now,
+    elapsedMs: s.elapsedMs,
+    alerts: [],
+    generation: s.generation,
+    ...(s.failure ? { failure: s.failure } : {}),
+  };
+}
