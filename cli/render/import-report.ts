@@ -1,4 +1,5 @@
 import type { ImportReport } from '../../services/importer';
+import { printable } from './format';
 
 /** The text of `br import …`: what was (or would be) written and what changed since the last import. */
 export function renderImport(r: ImportReport): string {
@@ -28,5 +29,6 @@ export function renderImport(r: ImportReport): string {
     );
   for (const line of r.ignored) lines.push(`Ignored dependency line, it names no task or phase: ${line}`);
   if (!r.noop) lines.push(`Build it with: br build start ${r.source} --plan ${r.planFile}`);
-  return lines.join('\n');
+  // Ids, tags, field names and paths come from the task file: each line stays one line of inert text.
+  return lines.map(printable).join('\n');
 }
