@@ -11,6 +11,7 @@ import {
 import path from 'node:path';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import type { MetricsExporterConfig } from '@temporalio/worker';
+import { UserError } from '../lib/errors';
 import { redactSecrets } from '../lib/secrets/redact';
 
 /**
@@ -49,8 +50,16 @@ export class RotatingFile {
     private readonly keep = 3,
     private readonly onError?: (message: string) => void,
   ) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = openSync(file, 'a');
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      this.fd = openSync(file, 'a');
+    } catch (err) {
+      throw new UserError(
+        `Cannot open the log file ${file}: ${(err as Error).message}. ` +
+          `Make ${path.dirname(file)} a writable folder, or set logging.dir in the config to another one.`,
+        { code: 'LOG_FILE_UNAVAILABLE' },
+      );
+    }
     this.size = fstatSync(this.fd).size;
   }
 

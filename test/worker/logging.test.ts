@@ -3,10 +3,11 @@
  * lines, --verbose echoes, and the file rotates by size, keeping three older files. And the build
  * events that reach the screen (lib/build-events.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildEventLine } from '../../lib/build-events';
+import { UserError } from '../../lib/errors';
 import { FileLogger } from '../../worker/logging';
 
 let dir: string;
@@ -118,4 +119,13 @@ it('masks key-shaped text and keeps a text line one inert line', () => {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   expect(text.trim()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   expect(echoed.join('')).not.toContain(key.slice(8, 40));
+});
+
+it('a file where the log folder should be: a message naming it and what to do, before anything starts', () => {
+  writeFileSync(path.join(dir, 'logs'), 'not a folder');
+  const open = () => new FileLogger({ file: path.join(dir, 'logs/w.log'), level: 'INFO', format: 'text' });
+  expect(open).toThrow(UserError);
+  expect(open).toThrow(
+    /^Cannot open the log file .*logs\/w\.log: EEXIST.*Make .*logs a writable folder, or set logging\.dir/,
+  );
 });
