@@ -88,8 +88,9 @@ export async function startBuild(ctx: ServiceContext, options: StartBuildOptions
         workflowId: input.buildId,
         taskQueue: ctx.config.temporal.taskQueue,
         args: [input],
-        // A race with another start of the same build attaches instead of failing.
-        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A race with another start of the same build fails here and attaches below, so only the start
+        // that made the run says "started" (USE_EXISTING told every racer it had started the build).
+        workflowIdConflictPolicy: 'FAIL',
         // A closed build is never run again by accident: only a rebuild may start a new run of its id.
         workflowIdReusePolicy: options.rebuild ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
         memo: {
@@ -102,7 +103,8 @@ export async function startBuild(ctx: ServiceContext, options: StartBuildOptions
         staticDetails: `Repository ${input.repoUrl ?? input.repoPath}, base branch ${input.baseBranch}, build branch ${input.buildBranch}, planner ${input.planner}.`,
       });
     } catch (err) {
-      // The build closed between the look and the start: Temporal refused a second run, so answer with it.
+      // Another start made the run between the look and this start (attach), or the build closed (answer
+      // with it): Temporal refused a second run either way.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const closed = await describeOrNull(client, input.buildId);
       if (!closed) throw err;
