@@ -30,6 +30,8 @@ const totals = z.strictObject({
   cacheWriteTokens: z.number().int(),
   cacheReadTokens: z.number().int(),
   costUsd: decimal,
+  unsettledCalls: z.number().int(),
+  unsettledUsd: decimal,
 });
 const costReport = z.strictObject({
   by: z.enum(['model', 'task', 'build', 'day']),
@@ -66,6 +68,8 @@ describe('br costs', () => {
           cacheWriteTokens: 0,
           cacheReadTokens: 0,
           costUsd: '0',
+          unsettledCalls: 0,
+          unsettledUsd: '0',
         },
       });
       expect(existsSync(path.join(fresh, 'db'))).toBe(false);
