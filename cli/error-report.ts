@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /**
  * How the CLI reports a failed command: one shape for every front end that prints errors. `code` is
  * stable for scripts, `message` says what happened, `hint` what to do next (taken from the error when
@@ -65,5 +67,12 @@ export function renderError(err: unknown, json: boolean): string {
       err.stack.split('\n').slice(1).join('\n'),
       'This is a bug in br; please report it with the lines above.',
     );
-  return `${lines.join('\n')}\n`;
+  // Messages quote task files, specs and tags: escape sequences and control characters in them are
+  // dropped so an error cannot retitle or clear the terminal; the message's own line breaks stay.
+  return `${inert(lines.join('\n'))}\n`;
+}
+
+function inert(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return stripVTControlCharacters(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
