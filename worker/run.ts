@@ -227,13 +227,16 @@ export async function runWorker(
     );
     void running.shutdown();
   };
+  // SIGHUP: the terminal it ran in closed; drain as for Ctrl-C rather than die with activities running.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.once('SIGHUP', stop);
   try {
     await running.done;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    process.off('SIGHUP', stop);
     await running.shutdown();
     await metrics?.close();
   }

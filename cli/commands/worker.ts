@@ -11,8 +11,8 @@ export class WorkerCommand extends BrCommand {
     details: `
       Polls the build task queue (workflows, git and persistence activities) and one task queue per model
       in the catalog (Claude activities), so a fleet-wide rate limit per model is a task-queue setting.
-      Run as many workers as you like against one Temporal cluster and one database. Ctrl-C (SIGINT) or
-      SIGTERM drains: polling stops and running activities get --drain-seconds to finish, then are
+      Run as many workers as you like against one Temporal cluster and one database. Ctrl-C (SIGINT),
+      SIGTERM or SIGHUP (its terminal closed) drains: polling stops and running activities get --drain-seconds to finish, then are
       handed back to the other workers. The worker shows in the Web UI as <pid>@<host> buildrunner/<version>.
       A remote build's repository is fetched into this worker's own cache clone (--cache-dir); credentials
       for the remote come from this worker's environment or git config. The Anthropic key is read here,

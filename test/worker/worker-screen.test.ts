@@ -85,4 +85,19 @@ describeServer('br worker on screen and in its log file', () => {
       if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
     }
   }, 300_000);
+
+  it('SIGHUP (its terminal closed) drains and stops like Ctrl-C, exit 0', async () => {
+    const worker = spawnWorker(build);
+    try {
+      await workerReady(worker);
+      for (let i = 0; i < 100 && !/Ready\./.test(worker.output()); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      worker.child.kill('SIGHUP');
+      expect(await worker.exited).toBe('0');
+      expect(worker.output()).toMatch(/Draining: no new work/);
+      expect(worker.output().trimEnd().split('\n').at(-1)).toBe('Worker stopped.');
+    } finally {
+      if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    }
+  }, 300_000);
 });
