@@ -4,25 +4,20 @@
  * breaker → summary → features delivered. The parent keeps only compact per-task state and can
  * continue as new: finished tasks are carried over and never re-run.
  */
-import type { ComplexityEstimate } from '../../lib/contracts';
-import { explainFailure, type ExplainedFailure } from '../../lib/failure-hints';
+import { explainFailure } from '../../lib/failure-hints';
 import type { Plan } from '../../lib/plan';
-import { BuildBudget } from './build-budget';
+import { awaitPlanApproval } from './approval';
 import { finishBuild, lateFailure, type EndingBuild } from './build-end';
-import { carryOn, startingModel, taskWorkflowInput } from './build-records';
+import { buildHandlers } from './build-handlers';
+import { statusOf } from './build-report';
 import { recordStart } from './build-start';
-import { snapshot, statusOf } from './build-report';
-import { Outbox } from './outbox';
-import { isPositiveUsd, isUsd } from '../../lib/usd';
-import { ApprovalGate, awaitPlanApproval } from './approval';
+import { BuildState, type Stop } from './build-state';
+import { answerReservations, startReady } from './build-tasks';
 import { planPhase } from './plan-phase';
-import type { BuildPort, ReservationGrant, ReservationRequest, TaskHandle } from './port';
-import type { BuildStatus } from './progress';
-import { domainError, FailedStep, unlabel } from './step';
-import { TaskBook, tasksOf } from './task-book';
-import type { BuildResult, BuildWorkflowInput, TaskResult } from './types';
-
-type Stop = 'CANCELLED' | 'BUDGET_EXHAUSTED';
+import type { BuildPort } from './port';
+import { domainError, unlabel } from './step';
+import { TaskBook } from './task-book';
+import type { BuildResult, BuildWorkflowInput } from './types';
 
 export function runBuild(port: BuildPort, input: BuildWorkflowInput): Promise<BuildResult> {
   // A step's label is for the late-failure message only: the failure itself is what leaves the body.
@@ -32,106 +27,39 @@ export function runBuild(port: BuildPort, input: BuildWorkflowInput): Promise<Bu
 }
 
 class BuildRun {
-  private status: BuildStatus = 'PLANNING';
-  private paused: boolean;
-  private cancelRequested = false;
-  private stopped: Stop | undefined;
-  /** Bumped by every signal and task end: the loop's wait wakes on it. */
-  private version = 0;
-  private readonly budget: BuildBudget;
-  private plan: Plan | undefined;
-  private estimates: Record<string, ComplexityEstimate> = {};
-  private book: TaskBook | undefined;
-  private readonly outbox: Outbox;
-  private readonly startedAt: number;
-  private readonly generation: number;
-  private failure: ExplainedFailure | undefined;
-  private readonly gate: ApprovalGate;
+  private readonly state: BuildState;
 
   constructor(
     private readonly port: BuildPort,
     private readonly input: BuildWorkflowInput,
   ) {
-    this.paused = input.carried?.paused ?? false;
-    this.startedAt = input.carried?.startedAt ?? port.now();
-    this.generation = input.carried?.generation ?? 0;
-    this.outbox = new Outbox(input.buildId, () => port.now());
-    this.budget = BuildBudget.of(input, this.outbox);
-    const ledger = this.budget.ledger;
-    const bump = () => void (this.version += 1);
-    this.gate = new ApprovalGate(bump);
-    port.registerHandlers({
-      pause: () => ((this.paused = true), bump()),
-      resume: () => ((this.paused = false), ledger.resetQuota(), bump()),
-      cancel: () => ((this.cancelRequested = true), bump()),
-      raiseBudget: (usd) => {
-        if (!isUsd(usd)) return;
-        // A raise of 0 means nothing (lib/usd.ts); histories from before the rule took it as a no-op raise.
-        if (!isPositiveUsd(usd) && port.patched('zero-raise-ignored')) return;
-        ledger.raise(usd);
-        bump();
-      },
-      requestReservation: (msg) => (this.book?.learnClaims(msg), this.budget.hold(msg), bump()),
-      reportCost: (msg) => {
-        this.book?.costReported(msg);
-        this.budget.reconcile(msg, port.now());
-        bump();
-      },
-      progress: () =>
-        snapshot({
-          buildId: input.buildId,
-          status: this.status,
-          paused: this.paused,
-          plan: this.plan,
-          estimates: this.estimates,
-          tasks: tasksOf(this.book),
-          ledger,
-          startedAt: this.startedAt,
-          now: port.now(),
-          alerts: this.budget.alerts,
-          generation: this.generation,
-          ...(this.failure ? { failure: this.failure } : {}),
-          approval: this.gate.progress(),
-        }),
-      approval: this.gate,
-      carryOn: () =>
-        this.book
-          ? carryOn(
-              input,
-              this.book.carryOver({
-                ledger,
-                paused: this.paused,
-                startedAt: this.startedAt,
-                generation: this.generation,
-              }),
-            )
-          : null,
-    });
+    this.state = new BuildState(port, input);
+    port.registerHandlers(buildHandlers(port, input, this.state));
   }
 
   async execute(): Promise<BuildResult> {
-    const { port, input } = this;
+    const { port, input, state } = this;
     if (input.carried) {
-      this.plan = input.carried.plan;
-      this.estimates = input.carried.estimates;
+      state.plan = input.carried.plan;
+      state.estimates = input.carried.estimates;
     } else {
-      const phase = await planPhase(port, input, (usd) => this.budget.spent(usd, port.now()));
-      this.plan = phase.plan;
+      const phase = await planPhase(port, input, (usd) => state.budget.spent(usd, port.now()));
+      state.plan = phase.plan;
       if (!phase.ok) {
-        if (phase.failure) this.failure = explainFailure(phase.failure.code, phase.failure.message);
+        if (phase.failure) state.failure = explainFailure(phase.failure.code, phase.failure.message);
         return this.finish('FAILED', phase.problems);
       }
-      this.estimates = phase.estimates;
+      state.estimates = phase.estimates;
       const refused = await awaitPlanApproval({
-        ...{ port, settings: input.approval, gate: this.gate, plan: phase.plan },
-        setStatus: (s) => void (this.status = s),
-        cancelRequested: () => this.cancelRequested,
+        ...{ port, settings: input.approval, gate: state.gate, plan: phase.plan },
+        setStatus: (status) => void (state.status = status),
+        cancelRequested: () => state.cancelRequested,
       });
       if (refused) return this.finish('CANCELLED', [refused]);
     }
     let outcome: BuildResult['outcome'];
     try {
-      outcome = await this.runTasks(this.plan!);
+      outcome = await this.runTasks(state.plan!);
     } catch (err) {
       return this.failLate(err);
     }
@@ -145,77 +73,46 @@ class BuildRun {
    * returns the outcome (or continues as new).
    */
   private async runTasks(plan: Plan): Promise<BuildResult['outcome']> {
-    const { port, input, outbox } = this;
+    const { port, input, state } = this;
+    const { outbox, budget } = state;
     // No other task or chain is live before the first records: this step may take its own promise hop.
-    if (!input.carried) await recordStart(this.recordView(), plan, this.estimates);
-    const book = new TaskBook(input, plan, this.estimates, outbox, () => port.now());
-    this.book = book;
+    if (!input.carried) await recordStart(this.recordView(), plan, state.estimates);
+    const book = new TaskBook(input, plan, state.estimates, outbox, () => port.now());
+    state.book = book;
     let draining = false;
 
     for (;;) {
       // Taken before any await: a signal or task end during this iteration wakes the wait below at once.
-      const seen = this.version;
-      await this.answerReservations();
+      const seen = state.version;
+      await answerReservations(port, state);
       await outbox.flush(port);
       const now = port.now();
-      if (this.cancelRequested && !this.stopped) this.stop('CANCELLED');
-      if (this.budget.waitedOut(now, !!this.stopped)) this.stop('BUDGET_EXHAUSTED');
-      if (!this.stopped && !draining && port.shouldContinueAsNew()) draining = true;
-      if (!this.stopped && !draining && !this.paused && this.budget.breakerClosed)
-        await this.startReady(book);
+      if (state.cancelRequested && !state.stopped) this.stop('CANCELLED');
+      if (budget.waitedOut(now, !!state.stopped)) this.stop('BUDGET_EXHAUSTED');
+      if (!state.stopped && !draining && port.shouldContinueAsNew()) draining = true;
+      if (!state.stopped && !draining && !state.paused && budget.breakerClosed)
+        await startReady(port, input, state, book);
       if (book.isFinished) break;
-      if (draining && book.runningCount === 0 && !this.stopped) {
-        await this.answerReservations();
+      if (draining && book.runningCount === 0 && !state.stopped) {
+        await answerReservations(port, state);
         await outbox.flush(port);
-        const { paused, startedAt, generation } = this;
-        const carried = book.carryOver({ ledger: this.budget.ledger, paused, startedAt, generation });
-        return port.continueAsNew({ ...input, carried });
+        return port.continueAsNew({ ...input, carried: state.carryOver(book) });
       }
-      this.status = statusOf({
-        stopped: !!this.stopped,
+      state.status = statusOf({
+        stopped: !!state.stopped,
         draining,
-        paused: this.paused,
-        breakerOpen: !this.budget.breakerClosed,
+        paused: state.paused,
+        breakerOpen: !budget.breakerClosed,
       });
-      await port.condition(() => this.version !== seen, this.budget.waitLeft(now, !!this.stopped));
+      await port.condition(() => state.version !== seen, budget.waitLeft(now, !!state.stopped));
     }
-    return book.outcome(this.stopped);
-  }
-
-  private async startReady(book: TaskBook): Promise<void> {
-    const { port, input } = this;
-    for (const id of book.pickStartable(input.parallel)) {
-      const { task, level } = book.start(id);
-      // The starting model, so per-model metrics count the task where it began.
-      const model = startingModel(input, level);
-      const data = { title: task.title, complexity: level };
-      this.outbox.event('TASK_STARTED', id, data, 'TASK_STARTED', model);
-      let handle: TaskHandle;
-      try {
-        handle = await port.startTask(
-          taskWorkflowInput(input, port.workflowId, task, level, this.estimates[id]),
-        );
-      } catch (err) {
-        throw new FailedStep(`Starting task ${id}`, err);
-      }
-      book.track(handle, !!this.stopped);
-      handle.result.then(
-        (result) => this.taskEnded(id, result),
-        (err: unknown) => this.taskEnded(id, book.resultOfError(id, port.describeError(err))),
-      );
-    }
-  }
-
-  private taskEnded(id: string, result: TaskResult): void {
-    this.budget.ledger.releaseTask(id);
-    this.book!.end(id, result);
-    this.version += 1;
+    return book.outcome(state.stopped);
   }
 
   private stop(reason: Stop): void {
-    this.stopped = reason;
-    this.book!.cancelAll();
-    this.book!.abandonPending();
+    this.state.stopped = reason;
+    this.state.book!.cancelAll();
+    this.state.book!.abandonPending();
   }
 
   /**
@@ -224,13 +121,14 @@ class BuildRun {
    * workflow failure without a word. When even that cannot be written, the first error fails the workflow.
    */
   private async failLate(err: unknown): Promise<BuildResult> {
+    const { state } = this;
     const { step, error } = unlabel(err);
     const failure = lateFailure(this.port, step, error);
     // Stopped, so the flush in finish() grants nothing to the tasks being cancelled.
-    this.stopped ??= 'CANCELLED';
-    this.failure = failure;
-    this.book?.cancelAll();
-    this.book?.cancelRunning();
+    state.stopped ??= 'CANCELLED';
+    state.failure = failure;
+    state.book?.cancelAll();
+    state.book?.cancelRunning();
     try {
       return await this.finish('FAILED', [failure.message]);
     } catch (again) {
@@ -243,36 +141,20 @@ class BuildRun {
     const result = await finishBuild(this.ending(), outcome, problems);
     // Only now does progress show the outcome: `br build watch` returns when it does, and by then the
     // build's record, its last events and its features are written.
-    this.status = outcome;
+    this.state.status = outcome;
     return result;
   }
 
   private recordView() {
-    const { port, input, outbox, startedAt } = this;
-    return { port, input, ledger: this.budget.ledger, outbox, startedAt };
+    const { port, input } = this;
+    const { outbox, startedAt, budget } = this.state;
+    return { port, input, ledger: budget.ledger, outbox, startedAt };
   }
 
   private ending(): EndingBuild {
-    const { plan, book, generation, failure } = this;
-    const answerReservations = () => this.answerReservations();
-    return { ...this.recordView(), plan, book, generation, failure, answerReservations };
-  }
-
-  private answerReservations(): Promise<void> {
-    const mayRun = (r: ReservationRequest) => this.book?.mayRun(r) ?? true;
-    return this.budget.answer(
-      () => !!this.stopped,
-      (g) => this.grant(g),
-      mayRun,
-    );
-  }
-
-  private async grant(g: ReservationGrant): Promise<void> {
-    if (!this.book?.granted(g)) return;
-    try {
-      await this.port.sendGrant(g);
-    } catch {
-      // The task ended between its request and this answer; its result settles the books.
-    }
+    const { port, state } = this;
+    const { plan, book, generation, failure } = state;
+    const answer = () => answerReservations(port, state);
+    return { ...this.recordView(), plan, book, generation, failure, answerReservations: answer };
   }
 }

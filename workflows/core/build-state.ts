@@ -1,0 +1,56 @@
+/**
+ * What a running build knows, shared by its loop (build-body.ts), its handlers (build-handlers.ts) and
+ * its task starts (build-tasks.ts): status, the pause and cancel asked for, why it stopped, the plan and
+ * its estimates, the task book, the budget, the outbox and the approval gate.
+ */
+import type { ComplexityEstimate } from '../../lib/contracts';
+import type { ExplainedFailure } from '../../lib/failure-hints';
+import type { Plan } from '../../lib/plan';
+import { ApprovalGate } from './approval';
+import { BuildBudget } from './build-budget';
+import { Outbox } from './outbox';
+import type { BuildPort } from './port';
+import type { BuildStatus } from './progress';
+import type { TaskBook } from './task-book';
+import type { BuildCarryOver, BuildWorkflowInput } from './types';
+
+export type Stop = 'CANCELLED' | 'BUDGET_EXHAUSTED';
+
+export class BuildState {
+  status: BuildStatus = 'PLANNING';
+  paused: boolean;
+  cancelRequested = false;
+  stopped: Stop | undefined;
+  /** Bumped by every signal and task end: the loop's wait wakes on it. */
+  version = 0;
+  plan: Plan | undefined;
+  estimates: Record<string, ComplexityEstimate> = {};
+  /** Undefined until the tasks are booked (after planning and the first records). */
+  book: TaskBook | undefined;
+  failure: ExplainedFailure | undefined;
+  readonly startedAt: number;
+  readonly generation: number;
+  readonly outbox: Outbox;
+  readonly budget: BuildBudget;
+  readonly gate: ApprovalGate;
+
+  /** A continued run starts from the carried pause, start time and generation. */
+  constructor(port: Pick<BuildPort, 'now'>, input: BuildWorkflowInput) {
+    this.paused = input.carried?.paused ?? false;
+    this.startedAt = input.carried?.startedAt ?? port.now();
+    this.generation = input.carried?.generation ?? 0;
+    this.outbox = new Outbox(input.buildId, () => port.now());
+    this.budget = BuildBudget.of(input, this.outbox);
+    this.gate = new ApprovalGate(() => this.bump());
+  }
+
+  bump(): void {
+    this.version += 1;
+  }
+
+  /** What the next run starts from (continue-as-new, or the carryOn query). */
+  carryOver(book: TaskBook): BuildCarryOver {
+    const { paused, startedAt, generation } = this;
+    return book.carryOver({ ledger: this.budget.ledger, paused, startedAt, generation });
+  }
+}
