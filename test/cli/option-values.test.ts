@@ -36,7 +36,21 @@ const budget = (bad: string) => ({
   args: SPEC,
 });
 
+const logLevel = {
+  bad: 'loud',
+  message:
+    'Invalid value for --log-level: expected one of "TRACE", "DEBUG", "INFO", "WARN", or "ERROR" (got "loud")',
+};
+const logFormat = {
+  bad: 'xml',
+  message: 'Invalid value for --log-format: expected one of "text" or "json" (got "xml")',
+};
+
 const TABLE: Record<string, Row> = {
+  'dev --log-level': logLevel,
+  'dev --log-format': logFormat,
+  'worker --log-level': logLevel,
+  'worker --log-format': logFormat,
   'build budget --raise': {
     bad: '0',
     message: 'Invalid value for --raise: must be a positive amount in USD such as 5 or 12.50, not "0"',
@@ -70,6 +84,34 @@ const TABLE: Record<string, Row> = {
   },
   'build watch --interval': { ...number('--interval'), args: ['build-x'] },
   'build cancel --reason': text,
+  'build continue --budget': {
+    bad: '0',
+    message: 'Invalid value for --budget: must be a positive amount in USD such as 5 or 12.50, not "0"',
+    args: ['build-x'],
+  },
+  'build continue --only': { any: 'task ids: an unknown one is a failure (exit 1)' },
+  'build continue --model': { any: 'a model id: one not in the price table is a failure (exit 1)' },
+  'build approve --plan-hash': {
+    bad: 'zz',
+    message: '--plan-hash must be the 16 hex digits `br build status` shows, not "zz".',
+    args: ['build-x'],
+  },
+  'build approve --request-id': {
+    bad: '!!',
+    message: '--request-id: the request id must be 1 to 128 letters, digits, ".", "_" or "-".',
+    args: ['build-x'],
+  },
+  'build reject --reason': text,
+  'build reject --plan-hash': {
+    bad: 'zz',
+    message: '--plan-hash must be the 16 hex digits `br build status` shows, not "zz".',
+    args: ['build-x', '--reason', 'r'],
+  },
+  'build reject --request-id': {
+    bad: '!!',
+    message: '--request-id: the request id must be 1 to 128 letters, digits, ".", "_" or "-".',
+    args: ['build-x', '--reason', 'r'],
+  },
   'costs --by': {
     bad: 'week',
     message: 'Invalid value for --by: expected one of "model", "task", "build", or "day" (got "week")',
