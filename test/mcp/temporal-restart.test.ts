@@ -74,7 +74,8 @@ describeServer('br mcp serve against a real Temporal server', () => {
     for (let i = 0; ; i++) {
       const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
       const text = JSON.stringify(result.content);
-      if (!result.isError || !text.includes('did not finish within') || i > 20) return result;
+      if (!result.isError || !text.includes('did not finish within') || i > 20)
+        return Object.assign(result, { retried: i > 0 });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -87,7 +88,8 @@ describeServer('br mcp serve against a real Temporal server', () => {
     });
     expect(started.isError).toBeFalsy();
     const { buildId } = started.structuredContent as { buildId: string; attached: boolean };
-    expect(started.structuredContent).toMatchObject({ attached: false });
+    // A first call past the deadline may have started the build; the repeat then attaches to it.
+    if (!started.retried) expect(started.structuredContent).toMatchObject({ attached: false });
 
     let status = '';
     for (let i = 0; i < 60 && status !== 'RUNNING'; i++) {
