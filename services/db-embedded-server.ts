@@ -4,6 +4,7 @@ import { freePort } from './free-port';
 import { openDatabase } from '../activities/db/connection';
 import { migrate } from '../activities/db/migrate';
 import { embeddedServerFile, type EmbeddedServerInfo } from '../activities/db/target';
+import { groupExtendedProtocol } from './db-embedded-queue';
 
 /**
  * Serves the embedded PGlite database over the PostgreSQL wire protocol on loopback, so `br dev`'s
@@ -32,6 +33,8 @@ export async function startEmbeddedServer(options: {
   const port = options.port ?? (await freePort());
   // Several clients (worker, CLI commands); PGlite itself runs one statement at a time.
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 32 });
+  // Its queue takes single messages: keep each connection's Parse..Sync together (db-embedded-queue.ts).
+  groupExtendedProtocol(server);
   await server.start();
   const info: EmbeddedServerInfo = {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
