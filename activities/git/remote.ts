@@ -200,12 +200,8 @@ export async function pushTaskCommit(task: RemoteTask, commit: string, cacheDir:
   });
 }
 
-/** Merges the task branch into the remote build branch by compare-and-swap; idempotent. */
-export async function mergeRemoteTask(
-  input: MergeTaskInput & { repoUrl: string },
-  policy: SandboxPolicy,
-  cacheDir: string,
-): Promise<MergeTaskResult> {
+/** The build remote's cache clone, and the task branch's tip there as fetched now (TASK_BRANCH_MISSING if none). */
+export async function fetchTaskTip(input: { repoUrl: string; branch: string }, cacheDir: string) {
   const repo = cachedRepo(input.repoUrl, cacheDir);
   const task = await repo.locked(async () => {
     await repo.fetch([input.branch]);
@@ -216,6 +212,16 @@ export async function mergeRemoteTask(
       FailureClass.TASK_BRANCH_MISSING,
       `Task branch "${input.branch}" does not exist on the remote ${input.repoUrl}.`,
     );
+  return { repo, task };
+}
+
+/** Merges the task branch into the remote build branch by compare-and-swap; idempotent. */
+export async function mergeRemoteTask(
+  input: MergeTaskInput & { repoUrl: string },
+  policy: SandboxPolicy,
+  cacheDir: string,
+): Promise<MergeTaskResult> {
+  const { repo, task } = await fetchTaskTip(input, cacheDir);
   return updateBuildBranch(
     repo,
     input.buildId,

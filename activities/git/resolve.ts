@@ -1,17 +1,14 @@
 import path from 'node:path';
 import Decimal from 'decimal.js';
 import type { ResolveConflictInput, ResolveConflictResult } from '../../lib/contracts';
-import { FailureClass } from '../../lib/failures';
 import type { SandboxPolicy } from '../../lib/sandbox/policy';
-import { failure } from '../failure';
 import { splitCommand } from '../command';
 import { writeRegularFile } from '../safe-fs';
 import { runInSandbox } from '../sandbox/run';
 import { runHook, WITHOUT_HOOKS } from './hooks';
 import { withRepoLock } from './lock';
-import { cachedRepo } from './cache';
 import { mergeWorktree } from './merge';
-import { updateBuildBranch } from './remote';
+import { fetchTaskTip, updateBuildBranch } from './remote';
 import { authorEnv, git, runGit, trailers, trimOutput } from './run';
 import { sandboxFailure } from './verify';
 
@@ -206,16 +203,7 @@ export async function resolveRemoteConflict(
   ctx: ResolveContext,
   cacheDir: string,
 ): Promise<ResolveConflictResult> {
-  const repo = cachedRepo(input.repoUrl, cacheDir);
-  const task = await repo.locked(async () => {
-    await repo.fetch([input.branch]);
-    return repo.remoteTip(input.branch);
-  });
-  if (!task)
-    throw failure(
-      FailureClass.TASK_BRANCH_MISSING,
-      `Task branch "${input.branch}" does not exist on the remote ${input.repoUrl}.`,
-    );
+  const { repo, task } = await fetchTaskTip(input, cacheDir);
   let total = new Decimal(0);
   const ask: AskResolution = async (q) => {
     const asked = await ctx.ask(q);
