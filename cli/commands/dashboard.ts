@@ -53,16 +53,18 @@ export class DashboardCommand extends BrCommand {
       if (owned) await db.close();
       throw err;
     }
+    // Listen for Ctrl-C before saying where it serves: whoever reads that line may stop it at once.
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(this.host))
       this.printError(
         `Warning: listening on ${this.host} exposes the dashboard to ${['0.0.0.0', '::'].includes(this.host) ? 'every network interface' : 'the network'} without authentication: anyone who reaches it reads every build${this.allowControl ? ' and can steer them' : ''}.`,
       );
     this.print(`Dashboard on ${dashboard.url}${this.allowControl ? ' (steering allowed)' : ' (read-only)'}`);
     if (this.open) (await import('../../dashboard/open')).openBrowser(dashboard.url);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await dashboard.close();
     if (owned) await db.close();
     return 0;
