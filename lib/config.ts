@@ -6,6 +6,7 @@ import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
 import { qualitySchema } from './quality/config';
 import { DEFAULT_MAX_IMPORT_BYTES, DEFAULT_MAX_SPEC_BYTES } from './planner/spec-input';
 import { positiveUsdSchema, usdSchema } from './usd-schema';
+import { notifySchema, pluginsSchema } from './notify/config';
 
 /**
  * buildrunner.config.json plus environment variables, validated at the boundary. Unknown keys and bad
@@ -206,6 +207,10 @@ export const configSchema = z.strictObject({
       onTimeout: z.enum(['cancel', 'approve']).default('cancel'),
     })
     .prefault({}),
+  /** Where a build's events go (README: Notifications and plugins); secrets only from the worker's environment. */
+  notify: notifySchema.prefault({}),
+  /** Plugin files (relative to this file's folder) or package names, loaded by the worker, `br plugins` and build start. */
+  plugins: pluginsSchema,
   anthropic: z
     .strictObject({
       baseUrl: z.string().url().optional(),

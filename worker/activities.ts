@@ -1,6 +1,7 @@
 import { createClaudeActivities } from '../activities/claude/index';
 import { defaultCacheDir } from '../activities/git/cache-dir';
 import { createGitActivities, withRemoteWorktree } from '../activities/git/index';
+import { createNotifyActivities } from '../activities/notify/index';
 import { createMaintenanceActivities, createPersistenceActivities } from '../activities/persistence/index';
 import type { BuildActivities, MaintenanceActivities } from '../lib/contracts';
 import type { BuildRunnerConfig } from '../lib/config';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   apiKey: string | undefined;
   /** This worker's own folder for cache clones and task worktrees of remote builds (default: defaultCacheDir). */
   cacheDir?: string;
+  /** The worker's environment: where sinks read their secrets (with the project's .env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -32,6 +35,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createGitActivities({ config: deps.config, cacheDir }),
     ...createPersistenceActivities({ db: deps.db, config: deps.config, cacheDir }),
     ...createMaintenanceActivities({ db: deps.db, config: deps.config, root: deps.root }),
+    ...createNotifyActivities({
+      db: deps.db,
+      config: deps.config,
+      root: deps.root,
+      env: deps.env ?? process.env,
+    }),
   } satisfies BuildActivities & MaintenanceActivities;
 }
 

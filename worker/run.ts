@@ -118,6 +118,7 @@ export async function startWorkers(
         root: ctx.root,
         apiKey: findApiKey({ env: ctx.env, cwd: ctx.root })?.key,
         cacheDir: options.cacheDir ?? defaultCacheDir(ctx.env),
+        env: ctx.env,
       };
       const all = wiring.createActivities(deps);
       activities = all;

@@ -8,6 +8,7 @@ import type { BuildActivities } from '../lib/contracts';
 import { FailureClass } from '../lib/failures';
 import { DEFAULT_MODEL_QUEUE_PREFIX, modelQueueName } from '../lib/ids';
 import { MEMO } from './messages';
+import { NOTIFY_ATTEMPTS, NOTIFY_GRACE_MS } from './core/notifier';
 
 type Activities = BuildActivities;
 
@@ -133,5 +134,14 @@ export function buildActivities(): Activities {
     recordTask: (input) => record.recordTask(input),
     recordAttempt: (input) => record.recordAttempt(input),
     emitEvents: (input) => record.emitEvents(input),
+    notify: (input) =>
+      proxyActivities<Activities>({
+        // The activity aborts the sink at its timeout; the grace covers the ledger's writes. A worker that
+        // died mid-delivery is noticed after this long, and the retry asks the ledger what happened.
+        startToCloseTimeout: input.sink.timeoutMs + NOTIFY_GRACE_MS,
+        // Few tries: a sink's own failures are final or retried inside its timeout; these are for crashes.
+        retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: NOTIFY_ATTEMPTS },
+        summary: `notify ${input.sink.id} · ${input.event.type}`,
+      }).notify(input),
   };
 }

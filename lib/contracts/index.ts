@@ -23,12 +23,14 @@ import type {
   VerifyTaskInput,
 } from './git';
 import type { EstimateInput, EstimateResult, PlanBuildInput, PlanBuildResult } from './planning';
+import type { NotifyInput, NotifyResult } from './notify';
 import type { CheckQualityGateInput } from './quality';
 import type { RecordAttemptInput, RecordBuildInput, RecordTaskInput, TelemetryEventInput } from './records';
 
 export type * from './agent';
 export type * from './git';
 export type * from './maintenance';
+export type * from './notify';
 export type * from './planning';
 export type * from './quality';
 export type * from './records';
@@ -53,4 +55,6 @@ export interface BuildActivities {
   recordAttempt(input: RecordAttemptInput): Promise<void>;
   emitEvents(events: TelemetryEventInput[]): Promise<void>;
   markFeaturesDelivered(input: MarkFeaturesInput): Promise<void>;
+  /** Delivers one event to one sink (activities/notify): exactly one visible effect, or a typed event. */
+  notify(input: NotifyInput): Promise<NotifyResult>;
 }

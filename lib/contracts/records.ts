@@ -19,7 +19,12 @@ export type TelemetryType =
   | 'QUALITY_GATE_FAILED'
   | 'MERGE_CONFLICT'
   /** A merge conflict went to resolution in the merge worktree: resolved or not, at what cost. */
-  | 'MERGE_RESOLUTION';
+  | 'MERGE_RESOLUTION'
+  /** Notifications (activities/notify): the delivery ledger's rows and what went wrong. */
+  | 'NOTIFY_ATTEMPT'
+  | 'NOTIFY_SENT'
+  | 'NOTIFY_FAILED'
+  | 'NOTIFY_OUTCOME_UNKNOWN';
 
 export interface TelemetryEventInput {
   type: TelemetryType;

@@ -21,6 +21,8 @@ export interface SinkContext {
   attempt: number;
   /** Aborted at the sink's timeout: pass it to every request. */
   signal: AbortSignal;
+  /** Epoch ms when `signal` aborts: a sink retrying inside its timeout waits only while time is left. */
+  deadline?: number;
   /** The worker's environment merged with its secrets file: the only place secrets come from. */
   env: Readonly<Record<string, string | undefined>>;
   /** The non-secret options of this sink's entry in config (`notify.sinks[i].options`). */
@@ -39,6 +41,9 @@ export type SinkErrorKind = 'config' | 'permission' | 'rate-limited' | 'unavaila
 /**
  * What a sink throws when a delivery fails. `retryable: false` stops the notifier's retries (a bad
  * URL, a 403): the failure becomes a typed build event with the hint, and the build goes on.
+ * A SinkError also says nothing visible happened (the request was refused or never sent): the
+ * notifier may try again even for a sink that is not idempotent. Any other error, or the timeout,
+ * leaves the outcome unknown, and a sink that is not idempotent is then never sent again.
  */
 export class SinkError extends Error {
   constructor(

@@ -5,6 +5,8 @@
  */
 import Decimal from 'decimal.js';
 import type {
+  NotifyInput,
+  NotifyResult,
   RecordAttemptInput,
   RecordBuildInput,
   RecordTaskInput,
@@ -47,6 +49,8 @@ export interface SimStore {
   worktreesCreated: number;
   worktrees: Set<string>;
   merged: string[];
+  /** Every notifier call, in order (a failed one too). */
+  notifications: NotifyInput[];
 }
 
 export interface FakeOptions {
@@ -61,6 +65,8 @@ export interface FakeOptions {
   levelOf?: (taskId: string) => Complexity;
   /** A merge-conflict resolution's duration, cost and result (default: it gives up at once, for free). */
   resolve?: (input: ResolveConflictInput) => { durationMs: number; costUsd: string; resolved: boolean };
+  /** A delivery's duration and verdict (default: delivered at once); throw SimFailure to fail it. */
+  notify?: (input: NotifyInput) => { durationMs: number; result: () => NotifyResult };
 }
 
 const ok = <R>(durationMs: number, complete: () => R): SimCall<R> => ({ durationMs, complete });
@@ -76,6 +82,7 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
     worktreesCreated: 0,
     worktrees: new Set(),
     merged: [],
+    notifications: [],
   };
   const gitMs = options.gitMs ?? 1000;
   /** The pending stage failure of each worktree, decided when its agent ran. */
@@ -185,6 +192,16 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
     emitEvents: (events) =>
       ok(0, () => events.forEach((e) => store.events.has(e.dedupeKey) || store.events.set(e.dedupeKey, e))),
     markFeaturesDelivered: (input) => ok(0, () => void store.featuresDelivered.push(...input.featureIds)),
+    notify: (input) => {
+      const n = options.notify?.(input) ?? {
+        durationMs: 0,
+        result: () => ({ status: 'delivered' as const }),
+      };
+      return ok(n.durationMs, () => {
+        store.notifications.push(input);
+        return n.result();
+      });
+    },
   };
   return { activities, store };
 }
