@@ -80,6 +80,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       defaultUsd: positiveUsdSchema().default('20'),
       alertThresholds: thresholds.default([0.5, 0.8, 1]),
+      /** How long a build whose budget ran out waits for a raise before it ends BUDGET_EXHAUSTED (default 24 h). */
+      waitMinutes: z.number().positive().max(525_600).optional(),
     })
     .prefault({}),
   parallel: z.number().int().min(1).max(256).default(4),

@@ -154,6 +154,10 @@ export function makeBuildInput(args: {
       outageWaitMinutes: config.anthropic.outageWaitMinutes,
     },
     alertThresholds: config.budget.alertThresholds,
+    // Only when set: builds on the default wait keep the input they always had.
+    ...(config.budget.waitMinutes !== undefined
+      ? { budgetWaitMs: Math.round(config.budget.waitMinutes * 60_000) }
+      : {}),
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
     ...qualityGateOf(config),
     ...approvalOf(config, options.approvePlan),

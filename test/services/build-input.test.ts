@@ -26,3 +26,25 @@ describe('the budget a build starts with', () => {
     expect(inputWith('0.10').budgetUsd).toBe('0.10');
   });
 });
+
+describe('how long a build whose budget ran out waits for a raise', () => {
+  const withConfig = (budget: Record<string, unknown>) =>
+    makeBuildInput({
+      config: parseConfig({ budget }),
+      project: 'demo',
+      repoPath: '/repo',
+      specPathInRepo: 'SPEC.md',
+      specContent: '# Demo\n',
+      options: { specPath: 'SPEC.md' },
+    });
+
+  it('is left out of the input by default (the workflow waits 24 h), so builds start with the input they had', () => {
+    expect(withConfig({})).not.toHaveProperty('budgetWaitMs');
+  });
+
+  it('is budget.waitMinutes in milliseconds when set, and must be positive', () => {
+    expect(withConfig({ waitMinutes: 0.05 }).budgetWaitMs).toBe(3000);
+    expect(withConfig({ waitMinutes: 90 }).budgetWaitMs).toBe(5_400_000);
+    expect(() => parseConfig({ budget: { waitMinutes: 0 } })).toThrow(/budget\.waitMinutes/);
+  });
+});
