@@ -1,0 +1,35 @@
+import { retryAfterMs } from '../../../activities/notify/sinks/slack';
+import { httpError, maskUrl, requestError, slackCode } from '../../../activities/notify/sinks/slack-errors';
+
+describe('Slack error helpers', () => {
+  it('names the system error of a failed request from its causes, not from their messages', () => {
+    const url = 'https://hooks.slack.com/services/T1/B1/abcSECRETabc';
+    const cause = Object.assign(new Error(`connect ECONNREFUSED for ${url}`), { code: 'ECONNREFUSED' });
+    const error = requestError(new TypeError('fetch failed', { cause }), false);
+    expect(error.message).toBe('Slack could not be reached (ECONNREFUSED)');
+    expect(`${error.message} ${error.hint}`).not.toContain('abcSECRETabc');
+    expect(requestError(new Error('aborted'), true)).toMatchObject({ kind: 'unavailable', retryable: true });
+  });
+
+  it('reads only a short code from a body, never echoes a page', () => {
+    expect(slackCode('channel_is_archived\n')).toBe('channel_is_archived');
+    expect(slackCode('<html>https://hooks.slack.com/services/T1/B1/x</html>')).toBeUndefined();
+    expect(httpError(502, '<html>gateway</html>').message).toBe('Slack answered HTTP 502');
+    expect(httpError(413, 'request_too_large')).toMatchObject({ kind: 'rejected', retryable: false });
+  });
+
+  it('masks the URL and its secret path in any text', () => {
+    const url = 'https://hooks.slack.com/services/T1/B1/abcSECRETabc';
+    expect(maskUrl(`POST ${url} failed; path /services/T1/B1/abcSECRETabc`, url)).toBe(
+      'POST [webhook URL] failed; path [webhook path]',
+    );
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date, 1 s when absent', () => {
+    expect(retryAfterMs('3')).toBe(3000);
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    expect(retryAfterMs('Mon, 07 Dec 2026 10:00:05 GMT', now)).toBe(5000);
+    expect(retryAfterMs(null)).toBe(1000);
+    expect(retryAfterMs('soon')).toBe(1000);
+  });
+});
