@@ -69,21 +69,36 @@ export function httpError(status: number, body: string): SinkError {
   return new SinkError(what, 'rejected', false, BUG);
 }
 
-/** No answer from Slack: refused connection, DNS, a redirect, or the sink's timeout. */
-export function requestError(error: unknown, aborted: boolean): SinkError {
-  if (aborted)
+/**
+ * A failure after which the message may have been posted: the connection broke or the sink was
+ * stopped while Slack had the request. Deliberately not a SinkError, which would tell the notifier
+ * that nothing was posted (lib/notify/plugin.ts): the ledger then never sends this message again.
+ */
+export class SlackOutcomeUnknown extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SlackOutcomeUnknown';
+  }
+}
+
+/** System codes of a request that never reached Slack: no connection, no name, a refused certificate. */
+const NEVER_SENT =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$|CERT|SIGNATURE|TLS/;
+
+/** No answer from Slack: refused connection, DNS, a broken connection, or the sink stopped. */
+export function requestError(error: unknown, aborted: boolean): Error {
+  const code = systemCode(error);
+  if (!aborted && code && NEVER_SENT.test(code))
     return new SinkError(
-      'Slack did not answer before the sink timed out',
+      `Slack could not be reached (${code})`,
       'unavailable',
       true,
-      'The message may or may not have been posted: look in the channel. A slow network or proxy between the worker and Slack is the usual cause.',
+      'Check that the worker can reach Slack over HTTPS (a proxy or firewall); the notifier tries again later.',
     );
-  const code = systemCode(error);
-  return new SinkError(
-    `Slack could not be reached${code ? ` (${code})` : ''}`,
-    'unavailable',
-    true,
-    'Check that the worker can reach Slack over HTTPS (a proxy or firewall); the notifier tries again later.',
+  return new SlackOutcomeUnknown(
+    aborted
+      ? 'Slack did not answer before the sink was stopped: the message may have been posted'
+      : `the connection to Slack broke${code ? ` (${code})` : ''}: the message may have been posted`,
   );
 }
 
@@ -102,7 +117,7 @@ export class RequestFailure extends Error {
 export function systemCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,60}$/.test(code)) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;

@@ -7,14 +7,22 @@ import {
 import { NOTIFY_EVENT_TYPES, NOTIFY_EVENT_VERSION, type NotifyEvent } from '../../../lib/notify/events';
 import { SinkError, type SinkContext, type SinkDefinition } from '../../../lib/notify/plugin';
 import { slackMessage } from '../../../lib/notify/slack-blocks';
-import { httpError, maskUrl, requestError, RequestFailure, systemCode } from './slack-errors';
+import {
+  httpError,
+  maskUrl,
+  requestError,
+  RequestFailure,
+  SlackOutcomeUnknown,
+  systemCode,
+} from './slack-errors';
 import { holdOff, hookKey, takeSlot } from './slack-limiter';
 
 /**
  * The Slack sink: each event as one Block Kit message (lib/notify/slack-blocks.ts) through an
  * incoming webhook, with Slack's own client. Not idempotent: a webhook cannot dedupe, so the notifier's
  * ledger is what keeps a message from being posted twice, and this sink itself posts a message again
- * only after Slack answered 429 (which means it did not post it).
+ * only after Slack answered 429 (which means it did not post it). It throws a SinkError only when
+ * nothing was posted; a broken connection or a stop mid-request is a SlackOutcomeUnknown.
  *
  * The URL is a secret: it comes from the environment only (SLACK_WEBHOOK_URL, or the variable the
  * `urlEnv` option names) and appears in no error, hint or log line.
@@ -75,7 +83,7 @@ async function deliver(event: NotifyEvent, ctx: SinkContext) {
 }
 
 async function post(event: NotifyEvent, ctx: SinkContext, url: string) {
-  const deadline = Date.now() + TIMEOUT_MS - REQUEST_MARGIN_MS;
+  const deadline = (ctx.deadline ?? Date.now() + TIMEOUT_MS) - REQUEST_MARGIN_MS;
   const key = hookKey(url);
   const name = `webhook ${key.slice(0, 8)}`;
   let retryAfter: string | null = null;
@@ -170,9 +178,12 @@ function rateLimited(waitMs: number, tries: number): SinkError {
   );
 }
 
-/** Every failure as a SinkError whose message and hint cannot name the webhook URL. */
-function masked(error: unknown, url: string, aborted: boolean): SinkError {
-  let out: SinkError;
+/**
+ * Every failure as a SinkError (nothing was posted) or a SlackOutcomeUnknown (it may have been), whose
+ * message and hint cannot name the webhook URL.
+ */
+function masked(error: unknown, url: string, aborted: boolean): Error {
+  let out: Error;
   if (error instanceof SinkError) out = error;
   else if (error instanceof IncomingWebhookHTTPError) out = httpError(error.statusCode, error.body);
   else if (error instanceof IncomingWebhookRequestError) out = requestError(error.original, aborted);
@@ -184,6 +195,7 @@ function masked(error: unknown, url: string, aborted: boolean): SinkError {
       false,
       'A BuildRunner bug: report it with the event type; the build is unaffected.',
     );
+  if (!(out instanceof SinkError)) return new SlackOutcomeUnknown(maskUrl(out.message, url));
   return new SinkError(
     maskUrl(out.message, url),
     out.kind,

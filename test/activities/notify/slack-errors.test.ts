@@ -1,14 +1,34 @@
 import { retryAfterMs } from '../../../activities/notify/sinks/slack';
-import { httpError, maskUrl, requestError, slackCode } from '../../../activities/notify/sinks/slack-errors';
+import {
+  httpError,
+  maskUrl,
+  requestError,
+  slackCode,
+  SlackOutcomeUnknown,
+} from '../../../activities/notify/sinks/slack-errors';
+import { SinkError } from '../../../lib/notify/plugin';
 
 describe('Slack error helpers', () => {
   it('names the system error of a failed request from its causes, not from their messages', () => {
     const url = 'https://hooks.slack.com/services/T1/B1/abcSECRETabc';
     const cause = Object.assign(new Error(`connect ECONNREFUSED for ${url}`), { code: 'ECONNREFUSED' });
-    const error = requestError(new TypeError('fetch failed', { cause }), false);
+    const error = requestError(new TypeError('fetch failed', { cause }), false) as SinkError;
+    expect(error).toMatchObject({ kind: 'unavailable', retryable: true });
     expect(error.message).toBe('Slack could not be reached (ECONNREFUSED)');
     expect(`${error.message} ${error.hint}`).not.toContain('abcSECRETabc');
-    expect(requestError(new Error('aborted'), true)).toMatchObject({ kind: 'unavailable', retryable: true });
+  });
+
+  it('calls a broken connection or a stop mid-request an unknown outcome, not a SinkError', () => {
+    const reset = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
+    for (const error of [requestError(reset, false), requestError(new Error('aborted'), true)]) {
+      expect(error).toBeInstanceOf(SlackOutcomeUnknown);
+      expect(error).not.toBeInstanceOf(SinkError);
+      expect(error.message).toContain('may have been posted');
+    }
+    const refused = Object.assign(new Error('x'), { code: 'ECONNREFUSED' });
+    expect(requestError(refused, false)).toBeInstanceOf(SinkError);
   });
 
   it('reads only a short code from a body, never echoes a page', () => {

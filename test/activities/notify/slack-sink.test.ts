@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { slackSink } from '../../../activities/notify/sinks/slack';
+import { SlackOutcomeUnknown } from '../../../activities/notify/sinks/slack-errors';
 import type { NotifyEvent } from '../../../lib/notify/events';
 import { SinkError, type SinkContext } from '../../../lib/notify/plugin';
 import {
@@ -153,6 +154,16 @@ describe('the Slack sink', () => {
     expect(slack.posted('long-wait')).toHaveLength(0);
   });
 
+  it("gives up by the notifier's deadline, not only by its own timeout", async () => {
+    slack.script('deadline', { status: 429, body: 'rate_limited', retryAfter: 1 });
+    const { ctx } = run(hookEnv('deadline'));
+    const error = await failure(
+      slackSink.deliver(sampleEvent('task.failed'), { ...ctx, deadline: Date.now() + 2500 }),
+    );
+    expect(error).toMatchObject({ kind: 'rate-limited', retryable: true });
+    expect(slack.requests.filter((r) => r.hook === 'deadline')).toHaveLength(1);
+  });
+
   it('stops waiting for Retry-After when the notifier aborts', async () => {
     slack.script('aborted', { status: 429, body: 'rate_limited', retryAfter: 10 });
     const { ctx, abort } = run(hookEnv('aborted'));
@@ -164,13 +175,21 @@ describe('the Slack sink', () => {
     expect(slack.requests.filter((r) => r.hook === 'aborted')).toHaveLength(1);
   });
 
-  it('stops a request Slack does not answer when the notifier aborts', async () => {
+  it('stops a request Slack does not answer when aborted, and says the message may have been posted', async () => {
     slack.script('slow', { status: 200, body: 'ok', delayMs: 5000 });
     const { ctx, abort } = run(hookEnv('slow'));
     setTimeout(() => abort.abort(), 300);
-    const error = await failure(slackSink.deliver(sampleEvent('task.failed'), ctx));
-    expect(error).toMatchObject({ kind: 'unavailable', retryable: true });
-    expect(error.message).toContain('did not answer');
+    const start = Date.now();
+    const error = await slackSink.deliver(sampleEvent('task.failed'), ctx).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(Date.now() - start).toBeLessThan(2000);
+    // Not a SinkError: that would tell the notifier nothing was posted, and it could post it again.
+    expect(error).toBeInstanceOf(SlackOutcomeUnknown);
+    expect(error).not.toBeInstanceOf(SinkError);
+    expect(error!.message).toContain('may have been posted');
+    expect(error!.message).not.toContain(slack.secretOf('slow'));
   });
 
   it.each([
