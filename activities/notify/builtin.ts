@@ -3,6 +3,7 @@
  * built-in sink is one import and one entry here.
  */
 import type { PluginV1 } from '../../lib/notify/plugin';
+import { slackPlugin } from './sinks/slack';
 import { webhookPlugin } from './sinks/webhook';
 
-export const BUILTIN_PLUGINS: readonly PluginV1[] = [webhookPlugin];
+export const BUILTIN_PLUGINS: readonly PluginV1[] = [webhookPlugin, slackPlugin];

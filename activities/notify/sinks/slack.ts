@@ -5,7 +5,7 @@ import {
   type FetchFunction,
 } from '@slack/webhook';
 import { NOTIFY_EVENT_TYPES, NOTIFY_EVENT_VERSION, type NotifyEvent } from '../../../lib/notify/events';
-import { SinkError, type SinkContext, type SinkDefinition } from '../../../lib/notify/plugin';
+import { definePlugin, SinkError, type SinkContext, type SinkDefinition } from '../../../lib/notify/plugin';
 import { slackMessage } from '../../../lib/notify/slack-blocks';
 import {
   httpError,
@@ -69,6 +69,8 @@ export const slackSink: SinkDefinition = {
   },
   deliver,
 };
+
+export const slackPlugin = definePlugin({ name: 'slack', apiVersion: 1, sinks: [slackSink] });
 
 async function deliver(event: NotifyEvent, ctx: SinkContext) {
   if (event.version !== NOTIFY_EVENT_VERSION)

@@ -32,6 +32,7 @@ describe('the plugin loader', () => {
     const set = await loadPlugins({ root, plugins: ['./plugins/chat.js'] });
     expect(set.plugins.map((p) => [p.name, p.source])).toEqual([
       ['webhook', 'built-in'],
+      ['slack', 'built-in'],
       ['local-chat', './plugins/chat.js'],
     ]);
     expect(set.sinks.get('chat')).toMatchObject({
@@ -39,6 +40,7 @@ describe('the plugin loader', () => {
       sink: { idempotent: false, timeoutMs: 3000 },
     });
     expect(set.sinks.get('webhook')?.sink.idempotent).toBe(true);
+    expect(set.sinks.get('slack')?.sink.idempotent).toBe(false);
   });
 
   it('accepts a default export too (a compiled ES module)', async () => {
