@@ -51,6 +51,8 @@ function eventText(e: TelemetryEventInput): string | null {
         ? `Build ${e.buildId}: budget breaker tripped (${spent}); no new tasks start`
         : `Build ${e.buildId}: ${Math.round(threshold * 100)} % of the budget spent (${spent})`;
     }
+    case 'NOTIFY_FAILED':
+      return `Build ${e.buildId}: notification ${str('eventType') ?? '?'} to ${str('sink') ?? '?'} failed (${str('kind') ?? '?'}): ${(str('message') ?? '').slice(0, 160)}`;
     default:
       return null;
   }

@@ -11,6 +11,7 @@ import type { SummaryGaps } from '../activities/evidence';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types';
 import type { ServiceContext } from './context';
 import type { BuildShape, RemainingForecast } from './forecast';
+import type { NotificationReport } from './notify';
 import { pendingTaskNow, type TaskNow } from './task-step';
 import { step } from './steps';
 import { connectTemporal, temporalStep, webUiLink } from './temporal-client';
@@ -32,6 +33,8 @@ export interface BuildStatusReport extends Omit<ProgressSnapshot, 'tasks'> {
   parallel?: number;
   /** The gap report a finished build recorded (one-shot reads only: buildStatus). */
   gaps?: SummaryGaps;
+  /** What its notifications did: sent per sink, failures and unknown outcomes (one-shot reads only). */
+  notifications?: NotificationReport;
   /** The build's cost rows: settled, and requests never settled (one-shot reads only: buildStatus). */
   recordedSpend?: { costUsd: string; unsettledCalls: number; unsettledUsd: string; line: string };
 }
@@ -226,9 +229,11 @@ export async function buildStatus(
   const gaps = isFinished(report.status) ? await (await import('./gaps')).recordedBuildGaps(ctx, id) : null;
   const { buildSpend, spentLine } = await import('./reports');
   const spend = await buildSpend(ctx, id);
+  const notifications = await (await import('./notify')).buildNotifications(ctx, id);
   return {
     ...report,
     ...(gaps ? { gaps } : {}),
+    ...(notifications ? { notifications } : {}),
     ...(spend
       ? {
           recordedSpend: {

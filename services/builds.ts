@@ -61,7 +61,9 @@ export function prepareBuild(
 export async function startBuild(ctx: ServiceContext, options: StartBuildOptions): Promise<StartedBuild> {
   const { checkRemoteBase, resolveRepoUrl } = await import('./build-repo');
   const repoUrl = await resolveRepoUrl(ctx.root, options);
-  const input = prepareBuild(ctx, options, repoUrl);
+  const { notifySettings } = await import('./notify');
+  // The configured sinks, checked against the plugins here: a bad notify config starts nothing.
+  const input = { ...prepareBuild(ctx, options, repoUrl), ...(await notifySettings(ctx)) };
   checkInputSize(input);
   await checkBuildStart(input);
   const repoWarnings = repoUrl ? await checkRemoteBase(ctx.root, repoUrl, input.baseBranch) : [];

@@ -9,6 +9,7 @@ import type { Plan } from '../../lib/plan';
 import { awaitPlanApproval } from './approval';
 import { finishBuild, lateFailure, type EndingBuild } from './build-end';
 import { buildHandlers } from './build-handlers';
+import { notifyPlanGate } from './build-notify';
 import { statusOf } from './build-report';
 import { recordStart } from './build-start';
 import { BuildState, type Stop } from './build-state';
@@ -50,6 +51,7 @@ class BuildRun {
         return this.finish('FAILED', phase.problems);
       }
       state.estimates = phase.estimates;
+      notifyPlanGate(state.outbox.notifier, port, input, phase.plan);
       const refused = await awaitPlanApproval({
         ...{ port, settings: input.approval, gate: state.gate, plan: phase.plan },
         setStatus: (status) => void (state.status = status),
@@ -96,6 +98,7 @@ class BuildRun {
       if (draining && book.runningCount === 0 && !state.stopped) {
         await answerReservations(port, state);
         await outbox.flush(port);
+        if (outbox.notifier) await this.drainNotifications();
         return port.continueAsNew({ ...input, carried: state.carryOver(book) });
       }
       state.status = statusOf({
@@ -139,10 +142,20 @@ class BuildRun {
 
   private async finish(outcome: BuildResult['outcome'], problems?: string[]): Promise<BuildResult> {
     const result = await finishBuild(this.ending(), outcome, problems);
+    // Guarded: a build without sinks takes no extra promise hop here, as its history replays.
+    if (this.state.outbox.notifier) await this.drainNotifications();
     // Only now does progress show the outcome: `br build watch` returns when it does, and by then the
     // build's record, its last events and its features are written.
     this.state.status = outcome;
     return result;
+  }
+
+  /** Waits (bounded by the sinks' timeouts) for deliveries still out, then writes what failed. */
+  private async drainNotifications(): Promise<void> {
+    const { port, state } = this;
+    await state.outbox.notifier!.drain(port);
+    await answerReservations(port, state);
+    await state.outbox.flush(port);
   }
 
   private recordView() {

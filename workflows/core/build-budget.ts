@@ -75,6 +75,8 @@ export class BuildBudget {
       this.alerts.push(a);
       const data = { threshold: a.threshold, spentUsd: a.spentUsd, budgetUsd: a.budgetUsd };
       this.outbox.event('BUDGET_ALERT', undefined, data, `BUDGET_ALERT-${a.threshold}`);
+      const percent = Math.round(a.threshold * 100);
+      this.outbox.notifier?.emit('build.budget_threshold', String(percent), { ...data, threshold: percent });
     }
   }
 }

@@ -5,6 +5,7 @@
 import type { Plan } from '../../lib/plan';
 import { explainFailure, type ExplainedFailure } from '../../lib/failure-hints';
 import type { BudgetLedger } from './budget';
+import { notifyFinished } from './build-notify';
 import { buildRecord, deliveredFeatures } from './build-records';
 import { summarize } from './build-report';
 import type { Outbox } from './outbox';
@@ -61,6 +62,7 @@ export async function finishBuild(
     ...(problems ? { problems } : {}),
     ...(failure ? { failure } : {}),
   });
+  notifyFinished(b.outbox.notifier, input, summary, tasks);
   b.outbox.event(endEvent(outcome), undefined, {
     outcome,
     message: summary.message,

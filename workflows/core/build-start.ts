@@ -3,6 +3,7 @@ import type { Plan } from '../../lib/plan';
 import type { BudgetLedger } from './budget';
 import { buildRecord } from './build-records';
 import type { Outbox } from './outbox';
+import { notifyStarted } from './build-notify';
 import type { BuildPort } from './port';
 import { FailedStep } from './step';
 import type { BuildWorkflowInput } from './types';
@@ -21,6 +22,7 @@ export async function recordStart(
   } catch (err) {
     throw new FailedStep('Recording the build', err);
   }
+  notifyStarted(outbox.notifier, input, plan);
   outbox.event('BUILD_STARTED', undefined, {
     tasks: plan.tasks.length,
     budgetUsd: input.budgetUsd,

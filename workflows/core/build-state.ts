@@ -8,6 +8,7 @@ import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { Plan } from '../../lib/plan';
 import { ApprovalGate } from './approval';
 import { BuildBudget } from './build-budget';
+import { Notifier } from './notifier';
 import { Outbox } from './outbox';
 import type { BuildPort } from './port';
 import type { BuildStatus } from './progress';
@@ -35,12 +36,22 @@ export class BuildState {
   readonly gate: ApprovalGate;
 
   /** A continued run starts from the carried pause, start time and generation. */
-  constructor(port: Pick<BuildPort, 'now'>, input: BuildWorkflowInput) {
+  constructor(port: Pick<BuildPort, 'now' | 'patched'>, input: BuildWorkflowInput) {
     this.paused = input.carried?.paused ?? false;
     this.startedAt = input.carried?.startedAt ?? port.now();
     this.generation = input.carried?.generation ?? 0;
     this.outbox = new Outbox(input.buildId, () => port.now());
     this.budget = BuildBudget.of(input, this.outbox);
+    // Only a build started with sinks asks for the patch: the histories of all others replay unchanged.
+    const sinks = input.notify?.sinks ?? [];
+    if (sinks.length && port.patched('notifications'))
+      this.outbox.notifier = new Notifier({
+        buildId: input.buildId,
+        sinks,
+        runKey: this.startedAt.toString(36),
+        now: () => port.now(),
+        failed: (data, scope) => this.outbox.event('NOTIFY_FAILED', undefined, data, scope),
+      });
     this.gate = new ApprovalGate(() => this.bump());
   }
 

@@ -3,6 +3,7 @@
  * their reservations: refused once the build stopped, held back while another running attempt claims
  * the same files (task-book.ts, mayRun), otherwise granted as the budget covers them.
  */
+import { notifyTaskEnded } from './build-notify';
 import { startingModel, taskWorkflowInput } from './build-records';
 import type { BuildState } from './build-state';
 import type { BuildPort, ReservationGrant, ReservationRequest, TaskHandle } from './port';
@@ -40,6 +41,7 @@ export async function startReady(
 function taskEnded(s: BuildState, id: string, result: TaskResult): void {
   s.budget.ledger.releaseTask(id);
   s.book!.end(id, result);
+  notifyTaskEnded(s.outbox.notifier, s.plan, result);
   s.bump();
 }
 

@@ -4,12 +4,15 @@
  */
 import type { RecordTaskInput, TelemetryEventInput, TelemetryType } from '../../lib/contracts';
 import type { RuntimePort } from './port';
+import type { Notifier } from './notifier';
 import { FailedStep } from './step';
 import { telemetryEvent } from './telemetry';
 
 export class Outbox {
   private events: TelemetryEventInput[] = [];
   private records: RecordTaskInput[] = [];
+  /** The build's notifications, when its input configures sinks (notifier.ts); flush starts them. */
+  notifier: Notifier | undefined;
 
   constructor(
     private readonly buildId: string,
@@ -33,7 +36,8 @@ export class Outbox {
   }
 
   /** Writes the pending task records, then the pending events; a failure names the step that broke. */
-  async flush(port: Pick<RuntimePort, 'activities'>): Promise<void> {
+  async flush(port: Pick<RuntimePort, 'activities' | 'describeError'>): Promise<void> {
+    this.notifier?.dispatch(port);
     const records = this.records.splice(0);
     // The awaits stay in this function (no wrapper): an extra promise hop would reorder the body's
     // reactions within one workflow activation, and running builds replay this order.

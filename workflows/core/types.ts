@@ -15,6 +15,7 @@ import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
 import type { DesignRequest } from '../../lib/design/request';
+import type { NotifySettings } from '../../lib/notify/config';
 import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
 
 /** Which tier each complexity level starts on, how often a task may be tried, and the catalog to pick from. */
@@ -83,6 +84,8 @@ export interface BuildWorkflowInput {
   approval?: ApprovalSettings;
   /** The design system to commit on the build branch before any task starts (br design). */
   design?: DesignRequest;
+  /** The configured sinks (ids, events, timeouts; nothing secret); absent when none is configured. */
+  notify?: NotifySettings;
   /** Present only when the build continued as new: the state of the previous run. */
   carried?: BuildCarryOver;
 }

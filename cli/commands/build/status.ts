@@ -24,12 +24,14 @@ export class BuildStatusCommand extends BrCommand {
   });
 
   async execute(): Promise<number> {
-    const [{ buildStatus }, { renderFrame }, { colorsEnabled }, { NO_WEB_UI }] = await Promise.all([
-      import('../../../services/build-status'),
-      import('../../render/progress'),
-      import('../../colors'),
-      import('../../../services/temporal-client'),
-    ]);
+    const [{ buildStatus }, { renderFrame }, { colorsEnabled }, { NO_WEB_UI }, { notificationLines }] =
+      await Promise.all([
+        import('../../../services/build-status'),
+        import('../../render/progress'),
+        import('../../colors'),
+        import('../../../services/temporal-client'),
+        import('../../../services/notify'),
+      ]);
     const ctx = await this.serviceContext();
     const status = await buildStatus(ctx, this.id);
     const { gaps } = status;
@@ -50,6 +52,7 @@ export class BuildStatusCommand extends BrCommand {
       for (const f of gaps.high ?? []) this.print(`  high ${f.kind}: ${f.message}`);
     }
     if (status.recordedSpend) this.print(`Recorded cost: ${status.recordedSpend.line}`);
+    if (status.notifications) for (const line of notificationLines(status.notifications)) this.print(line);
     this.print(`Web UI: ${status.webUiUrl ?? NO_WEB_UI}`);
     return 0;
   }

@@ -1,0 +1,99 @@
+/**
+ * The build's notification events (lib/notify/events.ts), made from what the build knows at each
+ * point: started, the plan gate, a task's end, the end. A build without sinks has no notifier, and
+ * none of these does anything.
+ */
+import type { Plan } from '../../lib/plan';
+import { planHash } from '../../lib/plan-hash';
+import type { Notifier } from './notifier';
+import type { BuildPort } from './port';
+import type { BuildSummary, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
+
+const bounded = (text: string) => (text.length > 2000 ? `${text.slice(0, 1999)}…` : text);
+
+/** A repository URL without a user or password in it. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
+export function notifyStarted(n: Notifier | undefined, input: BuildWorkflowInput, plan: Plan): void {
+  n?.emit('build.started', 'build', {
+    project: input.project,
+    specPath: input.specPath,
+    baseBranch: input.baseBranch,
+    buildBranch: input.buildBranch,
+    ...(input.repoUrl ? { repoUrl: withoutCredentials(input.repoUrl) } : {}),
+    tasks: plan.tasks.length,
+    budgetUsd: input.budgetUsd,
+  });
+}
+
+/** The plan gate is about to wait: sent at once, since the build's loop (and its flush) has not begun. */
+export function notifyPlanGate(
+  n: Notifier | undefined,
+  port: BuildPort,
+  input: BuildWorkflowInput,
+  plan: Plan,
+): void {
+  const settings = input.approval;
+  if (!n || !settings?.plan) return;
+  const deadline = port.now() + Math.round(settings.timeoutHours * 3600_000);
+  n.now(port, 'approval.requested', 'plan', {
+    gate: 'plan',
+    planHash: planHash(plan),
+    tasks: plan.tasks.length,
+    deadline: new Date(deadline).toISOString(),
+    onTimeout: settings.onTimeout,
+  });
+}
+
+export function notifyTaskEnded(n: Notifier | undefined, plan: Plan | undefined, result: TaskResult): void {
+  if (!n || (result.outcome !== 'SUCCEEDED' && result.outcome !== 'FAILED')) return;
+  const title = plan?.tasks.find((t) => t.id === result.taskId)?.title ?? result.taskId;
+  if (result.outcome === 'SUCCEEDED')
+    n.emit('task.succeeded', result.taskId, {
+      taskId: result.taskId,
+      title,
+      model: result.model ?? 'unknown',
+      costUsd: result.costUsd,
+      ...(result.mergeCommit ? { commit: result.mergeCommit } : {}),
+    });
+  else
+    n.emit('task.failed', result.taskId, {
+      taskId: result.taskId,
+      title,
+      failureClass: result.failureClass ?? 'UNKNOWN',
+      message: bounded(result.error ?? 'failed'),
+      costUsd: result.costUsd,
+    });
+}
+
+export function notifyFinished(
+  n: Notifier | undefined,
+  input: BuildWorkflowInput,
+  summary: BuildSummary,
+  tasks: Map<string, CompactTaskState>,
+): void {
+  if (!n) return;
+  const merged = [...tasks.values()]
+    .filter((t) => t.mergeCommit)
+    .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+  const head = merged[merged.length - 1]?.mergeCommit;
+  const t = summary.tasks;
+  n.emit('build.finished', 'build', {
+    outcome: summary.outcome,
+    message: bounded(summary.message),
+    tasks: {
+      total: t.total,
+      succeeded: t.SUCCEEDED,
+      failed: t.FAILED,
+      blocked: t.BLOCKED,
+      cancelled: t.CANCELLED,
+    },
+    spentUsd: summary.spentUsd,
+    durationMs: summary.elapsedMs,
+    baseBranch: input.baseBranch,
+    buildBranch: input.buildBranch,
+    ...(head ? { headCommit: head } : {}),
+  });
+}
