@@ -94,3 +94,8 @@ export function gitHubError(err: unknown, what: string, { tokenEnv, mask }: Mask
   if (status >= 500) return make(said, 'unavailable', true, 'GitHub had an error; it is tried again');
   return make(said, 'rejected', false);
 }
+
+/** The same failure with a hint that knows more about what was being done. */
+export function withHint(err: SinkError, hint: string): SinkError {
+  return new SinkError(err.message, err.kind, err.retryable, hint);
+}

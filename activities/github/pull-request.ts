@@ -129,3 +129,36 @@ export async function upsertPullRequest(options: UpsertPullRequestOptions): Prom
     throw client.fail(err, `create a pull request from ${branch} to ${base} in ${where}`);
   }
 }
+
+const ANY_MARKER = '<!-- buildrunner:pull-request ';
+
+/**
+ * The pull request of a build branch, for comments: an open one BuildRunner made, else any open one
+ * from that branch, else the latest BuildRunner made; undefined when there is none.
+ */
+export async function findBuildPullRequest(
+  client: GitHubClient,
+  owner: string,
+  repo: string,
+  branch: string,
+): Promise<PullRequestResult | undefined> {
+  const { octokit } = client;
+  let pulls: PullLike[];
+  try {
+    pulls = await octokit.paginate(octokit.rest.pulls.list, {
+      owner,
+      repo,
+      head: `${owner}:${branch}`,
+      state: 'all',
+      per_page: 100,
+    });
+  } catch (err) {
+    throw client.fail(err, `list the pull requests of ${branch} in ${owner}/${repo}`);
+  }
+  const ours = (p: PullLike) => (p.body ?? '').includes(ANY_MARKER);
+  const found =
+    pulls.find((p) => p.state === 'open' && ours(p)) ??
+    pulls.find((p) => p.state === 'open') ??
+    pulls.filter(ours).sort((a, b) => b.number - a.number)[0];
+  return found && { number: found.number, url: found.html_url, action: 'unchanged' };
+}

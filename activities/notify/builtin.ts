@@ -3,7 +3,8 @@
  * built-in sink is one import and one entry here.
  */
 import type { PluginV1 } from '../../lib/notify/plugin';
+import { githubPlugin } from './sinks/github';
 import { slackPlugin } from './sinks/slack';
 import { webhookPlugin } from './sinks/webhook';
 
-export const BUILTIN_PLUGINS: readonly PluginV1[] = [webhookPlugin, slackPlugin];
+export const BUILTIN_PLUGINS: readonly PluginV1[] = [webhookPlugin, slackPlugin, githubPlugin];

@@ -33,6 +33,7 @@ describe('the plugin loader', () => {
     expect(set.plugins.map((p) => [p.name, p.source])).toEqual([
       ['webhook', 'built-in'],
       ['slack', 'built-in'],
+      ['github', 'built-in'],
       ['local-chat', './plugins/chat.js'],
     ]);
     expect(set.sinks.get('chat')).toMatchObject({
