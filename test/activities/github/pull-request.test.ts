@@ -165,6 +165,23 @@ describe('upsertPullRequest', () => {
     expect(logs.join('\n')).toMatch(/secondary rate limit on POST .*retrying in 1 s/);
   });
 
+  it('waits for the reset of an exhausted primary rate limit (403, x-ratelimit-remaining: 0), then succeeds', async () => {
+    const reset = String(Math.floor(Date.now() / 1000));
+    gh.fault({
+      method: 'GET',
+      path: pulls,
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      body: {
+        message: 'API rate limit exceeded for user ID 1.',
+        documentation_url: 'https://docs.github.com/rest',
+      },
+    });
+    expect(await upsertPullRequest(opts())).toMatchObject({ action: 'created' });
+    expect(gh.count('GET', pulls)).toBe(2);
+    expect(logs.join('\n')).toMatch(/GitHub rate limit on GET .*retrying in \d s/);
+  });
+
   it('gives up on a Retry-After longer than it may wait, as a retryable rate-limited error', async () => {
     gh.fault({ method: 'POST', path: pulls, status: 429, headers: { 'retry-after': '120' } });
     const err = await failure(upsertPullRequest(opts({ maxRateLimitWaitSec: 5 })));
