@@ -4,11 +4,15 @@
  * workflow bundle.
  */
 
-export type GateName = 'plan';
+import type { DeliveryTarget } from './delivery';
+
+export type GateName = 'plan' | 'delivery';
 
 /** On BuildWorkflowInput only when a gate is on, so builds without gates carry nothing new. */
 export interface ApprovalSettings {
   plan: boolean;
+  /** Wait before the build branch is delivered (only with `delivery` on the input). */
+  delivery?: boolean;
   timeoutHours: number;
   onTimeout: 'cancel' | 'approve';
 }
@@ -43,6 +47,28 @@ export interface ApprovalProgress {
   deadline: number;
   onTimeout: ApprovalSettings['onTimeout'];
   decision?: ApprovalDecision;
+  /** The delivery gate: what approving it delivers. */
+  delivery?: DeliveryTarget;
+  /** Added by the services (never by the workflow) while the gate waits: where to look, what to run. */
+  ask?: ApprovalAsk;
+}
+
+/** What a person or an agent needs to answer a waiting gate. */
+export interface ApprovalAsk {
+  /** The build in the Temporal Web UI, when one is configured or known. */
+  webUiUrl: string | null;
+  status: string;
+  approve: string;
+  reject: string;
+}
+
+export function approvalAsk(buildId: string, a: ApprovalProgress, webUiUrl: string | null): ApprovalAsk {
+  return {
+    webUiUrl,
+    status: `br build status ${buildId}`,
+    approve: `br build approve ${buildId} --plan-hash ${a.planHash}`,
+    reject: `br build reject ${buildId} --reason TEXT`,
+  };
 }
 
 /** A request id: letters, digits, `.`, `_`, `-`, at most 128 characters. */

@@ -3,6 +3,7 @@ import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from '
 import type { Complexity } from './plan';
 import { UserError } from './errors';
 import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
+import { DELIVERY_MODES } from './delivery';
 import { qualitySchema } from './quality/config';
 import { DEFAULT_MAX_IMPORT_BYTES, DEFAULT_MAX_SPEC_BYTES } from './planner/spec-input';
 import { positiveUsdSchema, usdSchema } from './usd-schema';
@@ -203,6 +204,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** After planning, before any task runs (also `br build start --approve-plan`). */
       plan: z.boolean().default(false),
+      /** After every task is done, before the build branch is delivered (needs a `delivery.mode`). */
+      delivery: z.boolean().default(false),
       /** An unanswered gate ends after this many hours of workflow time. */
       timeoutHours: z.number().positive().max(8760).default(72),
       /** What an unanswered gate does then: end the build CANCELLED, or go on as if approved. */
@@ -213,6 +216,12 @@ export const configSchema = z.strictObject({
   notify: notifySchema.prefault({}),
   /** Plugin files (relative to this file's folder) or package names, loaded by the worker, `br plugins` and build start. */
   plugins: pluginsSchema,
+  /** What a successful build does with its build branch: `none` leaves it there; `merge` merges it into the base. */
+  delivery: z
+    .strictObject({
+      mode: z.enum(DELIVERY_MODES).default('none'),
+    })
+    .prefault({}),
   anthropic: z
     .strictObject({
       baseUrl: z.string().url().optional(),

@@ -150,6 +150,13 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
     action: '`br build start` refuses; on the worker, the build ends FAILED after one attempt.',
     hint: 'Pass the path of the spec inside the repository, e.g. `br build start PROJECT_SPEC.md`, and make sure workers see the same repository.',
   },
+  DELIVERY_REFUSED: {
+    cause:
+      'The build branch could not be merged into the base branch safely: it conflicts, the base is checked out with uncommitted changes, or the remote refused the push.',
+    policy: 'stop',
+    action: 'Changes nothing on the base branch; the build ends FAILED and its branch keeps every task.',
+    hint: 'Do what the message says (commit or stash in that checkout, or resolve the conflict), then merge the build branch yourself: `git merge <build branch>` on the base branch.',
+  },
   CONFIG_INVALID: {
     cause: 'buildrunner.config.json or an option has a value BuildRunner cannot use.',
     policy: 'stop',

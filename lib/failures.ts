@@ -29,6 +29,8 @@ export const FailureClass = {
   /** The build branch is checked out in a checkout of the user's, where BuildRunner must not merge. */
   BRANCH_CHECKED_OUT: 'BRANCH_CHECKED_OUT',
   SPEC_MISSING: 'SPEC_MISSING',
+  /** The build branch could not be merged into the base safely (conflict, a dirty checkout of the base, a refused push). */
+  DELIVERY_REFUSED: 'DELIVERY_REFUSED',
   CONFIG_INVALID: 'CONFIG_INVALID',
   /** The Temporal server (or another service BuildRunner needs) cannot be reached. */
   REMOTE_UNREACHABLE: 'REMOTE_UNREACHABLE',
@@ -50,6 +52,7 @@ export const NON_RETRYABLE: readonly FailureClass[] = [
   FailureClass.TASK_BRANCH_MISSING,
   FailureClass.BRANCH_CHECKED_OUT,
   FailureClass.SPEC_MISSING,
+  FailureClass.DELIVERY_REFUSED,
   FailureClass.CONFIG_INVALID,
   FailureClass.REMOTE_UNREACHABLE,
   FailureClass.SANDBOX_UNAVAILABLE,

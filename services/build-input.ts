@@ -1,4 +1,5 @@
 import type { ApprovalSettings } from '../lib/approval';
+import type { DeliverySettings } from '../lib/delivery';
 import { createHash } from 'node:crypto';
 import type { BuildRunnerConfig } from '../lib/config';
 import type { DtcgGroup } from '../lib/design/dtcg';
@@ -161,6 +162,7 @@ export function makeBuildInput(args: {
     ...(config.agent.verifyCommand ? { verifyCommand: config.agent.verifyCommand } : {}),
     ...qualityGateOf(config),
     ...approvalOf(config, options.approvePlan),
+    ...deliveryOf(config),
     ...agentEngineOf(options.engine, config.agent.engine),
     ...designOf(config, args.specContent, args.brand),
   };
@@ -169,9 +171,25 @@ export function makeBuildInput(args: {
 /** Only builds with a gate carry `approval`: the others start with the same input as before gates. */
 function approvalOf(config: BuildRunnerConfig, approvePlan?: boolean): { approval?: ApprovalSettings } {
   const plan = approvePlan === true || config.approval.plan;
-  if (!plan) return {};
+  const delivery = config.approval.delivery;
+  if (!plan && !delivery) return {};
   const { timeoutHours, onTimeout } = config.approval;
-  return { approval: { plan, timeoutHours, onTimeout } };
+  return { approval: { plan, ...(delivery ? { delivery } : {}), timeoutHours, onTimeout } };
+}
+
+/** Only builds that deliver carry `delivery`; a delivery gate with nothing to deliver is refused. */
+function deliveryOf(config: BuildRunnerConfig): { delivery?: DeliverySettings } {
+  const { mode } = config.delivery;
+  if (mode !== 'none') return { delivery: { mode } };
+  if (config.approval.delivery)
+    throw new UserError(
+      'approval.delivery is on, but delivery.mode is "none": there is nothing to approve.',
+      {
+        code: 'CONFIG_INVALID',
+        hint: 'Set delivery.mode to "merge" in buildrunner.config.json, or turn approval.delivery off.',
+      },
+    );
+  return {};
 }
 
 function qualityGateOf(config: BuildRunnerConfig): { qualityGate?: QualityGateSettings } {

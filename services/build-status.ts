@@ -5,6 +5,7 @@
  * link. One source for every front end. A session keeps one Temporal connection for repeated reads.
  */
 import type { Client, Connection, WorkflowExecutionDescription } from '@temporalio/client';
+import { approvalAsk } from '../lib/approval';
 import { UserError } from '../lib/errors';
 import { withProgressHints, buildBackend } from './build-backend';
 import type { SummaryGaps } from '../activities/evidence';
@@ -184,8 +185,12 @@ export async function openStatusSession(
           return now ? { ...t, now: await firstTry(now, t, shape) } : t;
         }),
       );
+      const a = progress.approval;
       return {
         ...progress,
+        ...(a && !a.decision
+          ? { approval: { ...a, ask: approvalAsk(progress.buildId, a, progress.webUiUrl) } }
+          : {}),
         tasks,
         forecast: await forecastFor(progress),
         ...(shape ? { parallel: shape.parallel } : {}),

@@ -109,5 +109,6 @@ export async function closedBuildProgress(
     alerts: [],
     generation: s.generation,
     ...(s.failure ? { failure: s.failure } : {}),
+    ...(s.delivery ? { delivery: s.delivery } : {}),
   };
 }

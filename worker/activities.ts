@@ -1,4 +1,5 @@
 import { createClaudeActivities } from '../activities/claude/index';
+import { createDeliveryActivities } from '../activities/delivery/index';
 import { defaultCacheDir } from '../activities/git/cache-dir';
 import { createGitActivities, withRemoteWorktree } from '../activities/git/index';
 import { createNotifyActivities } from '../activities/notify/index';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     // A remote build's task runs in this worker's own worktree of its cache clone.
     runAgent: withRemoteWorktree(claude.runAgent, cacheDir),
     ...createGitActivities({ config: deps.config, cacheDir }),
+    ...createDeliveryActivities({ cacheDir }),
     ...createPersistenceActivities({ db: deps.db, config: deps.config, cacheDir }),
     ...createMaintenanceActivities({ db: deps.db, config: deps.config, root: deps.root }),
     ...createNotifyActivities({
@@ -60,6 +62,7 @@ export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
   'mergeTask',
   'cleanupTask',
   'markFeaturesDelivered',
+  'deliverBuild',
 ]);
 
 export function claudeActivitiesOf(all: Activities): Pick<Activities, (typeof CLAUDE_ACTIVITIES)[number]> {

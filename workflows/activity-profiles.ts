@@ -130,6 +130,11 @@ export function buildActivities(): Activities {
     mergeTask: (input) => git.mergeTask(input),
     cleanupTask: (input) => git.cleanupTask(input),
     markFeaturesDelivered: (input) => git.markFeaturesDelivered(input),
+    deliverBuild: (input) =>
+      proxyActivities<Activities>({
+        ...GIT,
+        summary: `deliver: ${input.mode} ${input.buildBranch} into ${input.baseBranch}`,
+      }).deliverBuild(input),
     recordBuild: (input) => record.recordBuild(input),
     recordTask: (input) => record.recordTask(input),
     recordAttempt: (input) => record.recordAttempt(input),

@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import { hintFor } from '../../lib/failure-hints';
 import type { BuildStatusReport, TaskStatus } from '../../services/build-status';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from '../../services/build-types';
-import { approvalLines } from './approval';
+import { approvalLines, deliveryLines } from './approval';
 import { failureLines } from './failure';
 import { formatDuration, formatUsd, printable } from './format';
 import { forecastText, rowCells, shortModel } from './task-row';
@@ -88,6 +88,7 @@ export function renderFrame(s: Renderable, options: RenderOptions): string {
       .join('  '),
     ...(s.failure ? failureLines(s.failure).map((l) => c.red(printable(l))) : []),
     ...approvalLines(s.buildId, s.approval, now).map((l, i) => (i ? l : c.yellow(l))),
+    ...deliveryLines(s.delivery),
     '',
   ];
   const tasks: TaskStatus[] = [...s.tasks].sort(

@@ -8,6 +8,7 @@
  * Money crosses the boundary as decimal strings ("0.0123"), never floats.
  */
 import type { RunAgentInput, RunAgentResult } from './agent';
+import type { DeliverBuildInput, DeliverBuildResult } from './delivery';
 import type {
   CleanupTaskInput,
   CommitTaskInput,
@@ -28,6 +29,7 @@ import type { CheckQualityGateInput } from './quality';
 import type { RecordAttemptInput, RecordBuildInput, RecordTaskInput, TelemetryEventInput } from './records';
 
 export type * from './agent';
+export type * from './delivery';
 export type * from './git';
 export type * from './maintenance';
 export type * from './notify';
@@ -57,4 +59,6 @@ export interface BuildActivities {
   markFeaturesDelivered(input: MarkFeaturesInput): Promise<void>;
   /** Delivers one event to one sink (activities/notify): exactly one visible effect, or a typed event. */
   notify(input: NotifyInput): Promise<NotifyResult>;
+  /** Only for builds with `delivery`: merges the build branch into the base (idempotent); DELIVERY_REFUSED when it cannot safely. */
+  deliverBuild(input: DeliverBuildInput): Promise<DeliverBuildResult>;
 }

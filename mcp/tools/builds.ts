@@ -135,12 +135,13 @@ export function registerBuildTools(
       'br_build_control',
       {
         description:
-          'pause (running tasks finish), resume, cancel, raise_budget by usd, approve|reject (reason) a waiting plan, continue (ended)',
+          'pause (tasks finish), resume, cancel, raise_budget (usd), approve|reject (reason, requestId) a waiting gate, continue (ended)',
         inputSchema: {
           buildId: z.string(),
           action: z.enum(['pause', 'resume', 'cancel', 'raise_budget', 'approve', 'reject', 'continue']),
           usd: positiveUsdSchema('5 or 12.50').optional(),
           reason: z.string().optional(),
+          requestId: z.string().optional(),
         },
         outputSchema: z.looseObject({ workflowId: z.string(), webUiUrl: z.string() }),
         annotations: {
@@ -150,17 +151,22 @@ export function registerBuildTools(
           openWorldHint: false,
         },
       },
-      ({ buildId, action, usd, reason }) =>
+      ({ buildId, action, usd, reason, requestId }) =>
         run(async () => {
           if (action === 'approve' || action === 'reject') {
             const [{ answerApproval }, ctx] = await Promise.all([
               import('../../services/build-approval'),
               context(),
             ]);
-            const defined = reason === undefined ? {} : { reason };
-            return ok(
-              await withinDeadline(() => answerApproval(ctx, buildId, action, defined), `The ${action}`),
+            const defined = {
+              ...(reason === undefined ? {} : { reason }),
+              ...(requestId === undefined ? {} : { requestId }),
+            };
+            const answer = await withinDeadline(
+              () => answerApproval(ctx, buildId, action, defined),
+              `The ${action}`,
             );
+            return ok({ ...answer, webUiUrl: answer.webUiUrl ?? '' }, buildLinks(buildId));
           }
           if (action === 'continue') {
             const [{ continueBuild }, cctx] = await Promise.all([

@@ -37,10 +37,11 @@ describe('br mcp serve, in memory (builds on the simulation runtime)', () => {
     }
   });
 
-  it('lists at most six tools in at most 6,000 bytes, each with schemas and annotations', async () => {
+  it('lists at most six tools in at most 6,100 bytes, each with schemas and annotations', async () => {
     const listed = await client.listTools();
     const bytes = Buffer.byteLength(JSON.stringify(listed));
-    expect(bytes).toBeLessThanOrEqual(6000);
+    // 6,000 until approve/reject took a request id (issue 28): a retried answer must change nothing.
+    expect(bytes).toBeLessThanOrEqual(6100);
     expect(listed.tools.map((t) => t.name).sort()).toEqual([
       'br_build_control',
       'br_build_start',

@@ -13,6 +13,7 @@ import {
   type ApprovalSettings,
   type GateName,
 } from '../../lib/approval';
+import type { DeliveryTarget } from '../../lib/delivery';
 import type { Plan } from '../../lib/plan';
 import { planHash } from '../../lib/plan-hash';
 import type { BuildStatus } from './progress';
@@ -92,6 +93,7 @@ export class ApprovalGate {
     planHash: string,
     settings: ApprovalSettings,
     stopped: () => boolean,
+    delivery?: DeliveryTarget,
   ): Promise<ApprovalDecision | undefined> {
     const timeoutMs = Math.round(settings.timeoutHours * 3600_000);
     const requestedAt = port.now();
@@ -101,6 +103,7 @@ export class ApprovalGate {
       requestedAt,
       deadline: requestedAt + timeoutMs,
       onTimeout: settings.onTimeout,
+      ...(delivery ? { delivery } : {}),
     };
     this.waiting = true;
     const answered = await port.condition(() => !!this.current?.decision || stopped(), timeoutMs);

@@ -8,8 +8,9 @@ import { explainFailure } from '../../lib/failure-hints';
 import type { Plan } from '../../lib/plan';
 import { awaitPlanApproval } from './approval';
 import { finishBuild, lateFailure, type EndingBuild } from './build-end';
+import { deliver } from './delivery';
 import { buildHandlers } from './build-handlers';
-import { notifyPlanGate } from './build-notify';
+import { notifyGate } from './build-notify';
 import { statusOf } from './build-report';
 import { recordStart } from './build-start';
 import { BuildState, type Stop } from './build-state';
@@ -51,7 +52,7 @@ class BuildRun {
         return this.finish('FAILED', phase.problems);
       }
       state.estimates = phase.estimates;
-      notifyPlanGate(state.outbox.notifier, port, input, phase.plan);
+      notifyGate(state.outbox.notifier, port, input, phase.plan, 'plan');
       const refused = await awaitPlanApproval({
         ...{ port, settings: input.approval, gate: state.gate, plan: phase.plan },
         setStatus: (status) => void (state.status = status),
@@ -64,6 +65,17 @@ class BuildRun {
       outcome = await this.runTasks(state.plan!);
     } catch (err) {
       return this.failLate(err);
+    }
+    if (outcome === 'SUCCEEDED') {
+      const stopped = await deliver({
+        ...{ port, input, gate: state.gate, plan: state.plan! },
+        setStatus: (status) => void (state.status = status),
+        cancelRequested: () => state.cancelRequested,
+        show: (d) => void (state.delivery = d),
+        requested: () => notifyGate(state.outbox.notifier, port, input, state.plan!, 'delivery'),
+      });
+      if (stopped?.failure) state.failure = stopped.failure;
+      if (stopped) return this.finish(stopped.outcome, [stopped.problem]);
     }
     // Outside the try: a failure to write the final records fails the workflow, instead of turning a
     // finished build into a FAILED one.
@@ -166,8 +178,12 @@ class BuildRun {
 
   private ending(): EndingBuild {
     const { port, state } = this;
-    const { plan, book, generation, failure } = state;
+    const { plan, book, generation, failure, delivery } = state;
     const answer = () => answerReservations(port, state);
-    return { ...this.recordView(), plan, book, generation, failure, answerReservations: answer };
+    return {
+      ...this.recordView(),
+      ...{ plan, book, generation, failure, delivery },
+      answerReservations: answer,
+    };
   }
 }

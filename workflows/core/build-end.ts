@@ -2,6 +2,7 @@
  * How a build ends: its outcome recorded (Build row, last records and events), the features its tasks
  * delivered marked, and the late failure (a step that broke after planning) explained.
  */
+import type { DeliveryProgress } from '../../lib/delivery';
 import type { Plan } from '../../lib/plan';
 import { explainFailure, type ExplainedFailure } from '../../lib/failure-hints';
 import type { BudgetLedger } from './budget';
@@ -30,6 +31,7 @@ export interface EndingBuild {
   startedAt: number;
   generation: number;
   failure: ExplainedFailure | undefined;
+  delivery?: DeliveryProgress | undefined;
   /** Answers held reservations (all refused once the build stopped); runs before every write of the outbox. */
   answerReservations(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function finishBuild(
     generation: b.generation,
     ...(problems ? { problems } : {}),
     ...(failure ? { failure } : {}),
+    ...(b.delivery ? { delivery: b.delivery } : {}),
   });
   notifyFinished(b.outbox.notifier, input, summary, tasks);
   b.outbox.event(endEvent(outcome), undefined, {

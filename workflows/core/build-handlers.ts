@@ -46,6 +46,7 @@ export function buildHandlers(port: BuildPort, input: BuildWorkflowInput, s: Bui
         generation: s.generation,
         ...(s.failure ? { failure: s.failure } : {}),
         approval: s.gate.progress(),
+        ...(s.delivery ? { delivery: s.delivery } : {}),
       }),
     approval: s.gate,
     carryOn: () => (s.book ? carryOn(input, s.carryOver(s.book)) : null),

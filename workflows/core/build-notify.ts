@@ -3,6 +3,7 @@
  * point: started, the plan gate, a task's end, the end. A build without sinks has no notifier, and
  * none of these does anything.
  */
+import type { GateName } from '../../lib/approval';
 import type { Plan } from '../../lib/plan';
 import { planHash } from '../../lib/plan-hash';
 import type { Notifier } from './notifier';
@@ -28,18 +29,22 @@ export function notifyStarted(n: Notifier | undefined, input: BuildWorkflowInput
   });
 }
 
-/** The plan gate is about to wait: sent at once, since the build's loop (and its flush) has not begun. */
-export function notifyPlanGate(
+/**
+ * A gate is about to wait: sent at once, since no loop (and its flush) runs while it waits (before the
+ * tasks for the plan gate, after them for the delivery gate).
+ */
+export function notifyGate(
   n: Notifier | undefined,
   port: BuildPort,
   input: BuildWorkflowInput,
   plan: Plan,
+  gate: GateName,
 ): void {
   const settings = input.approval;
-  if (!n || !settings?.plan) return;
+  if (!n || !settings?.[gate]) return;
   const deadline = port.now() + Math.round(settings.timeoutHours * 3600_000);
-  n.now(port, 'approval.requested', 'plan', {
-    gate: 'plan',
+  n.now(port, 'approval.requested', gate, {
+    gate,
     planHash: planHash(plan),
     tasks: plan.tasks.length,
     deadline: new Date(deadline).toISOString(),

@@ -1,5 +1,6 @@
 /** Pure helpers of the build body: task weights, outcome, summary and the progress snapshot. */
 import type { ApprovalProgress } from '../../lib/approval';
+import { deliveryLine, type DeliveryProgress } from '../../lib/delivery';
 import type { BuildOutcome, ComplexityEstimate } from '../../lib/contracts';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { Complexity, Plan } from '../../lib/plan';
@@ -69,6 +70,7 @@ export function summarize(args: {
   generation: number;
   problems?: string[];
   failure?: ExplainedFailure;
+  delivery?: DeliveryProgress;
 }): BuildSummary {
   const counts = countStates([...args.tasks.values()].map((t) => t.state));
   const total = args.tasks.size;
@@ -96,7 +98,7 @@ export function summarize(args: {
     outcome: args.outcome,
     message: `${lead[args.outcome]}. ${args.problems?.length ? args.problems.join(' ') : base}`.replace(
       /\.?$/,
-      '.',
+      () => (args.delivery?.state === 'delivered' ? `. ${deliveryLine(args.delivery)}` : '.'),
     ),
     tasks: { total, ...counts },
     spentUsd: spent,
@@ -106,6 +108,7 @@ export function summarize(args: {
     ...(args.failure ? { failure: args.failure } : {}),
     failedTasks,
     generation: args.generation,
+    ...(args.delivery ? { delivery: args.delivery } : {}),
   };
 }
 
@@ -123,6 +126,7 @@ export function snapshot(args: {
   generation: number;
   failure?: ExplainedFailure;
   approval?: ApprovalProgress;
+  delivery?: DeliveryProgress;
 }): ProgressSnapshot {
   const tasks = (args.plan?.tasks ?? []).map((t) => {
     const s = args.tasks.get(t.id) ?? { state: 'PENDING' as const, attempts: 0, costUsd: '0' };
@@ -155,5 +159,6 @@ export function snapshot(args: {
     generation: args.generation,
     ...(args.failure ? { failure: args.failure } : {}),
     ...(args.approval ? { approval: args.approval } : {}),
+    ...(args.delivery ? { delivery: args.delivery } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * its estimates, the task book, the budget, the outbox and the approval gate.
  */
 import type { ComplexityEstimate } from '../../lib/contracts';
+import type { DeliveryProgress } from '../../lib/delivery';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { Plan } from '../../lib/plan';
 import { ApprovalGate } from './approval';
@@ -29,6 +30,8 @@ export class BuildState {
   /** Undefined until the tasks are booked (after planning and the first records). */
   book: TaskBook | undefined;
   failure: ExplainedFailure | undefined;
+  /** Builds with `delivery`, once it began: waiting, delivering, delivered, or why not. */
+  delivery: DeliveryProgress | undefined;
   readonly startedAt: number;
   readonly generation: number;
   readonly outbox: Outbox;

@@ -92,6 +92,7 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
     case FailureClass.TASK_BRANCH_MISSING:
     case FailureClass.BRANCH_CHECKED_OUT:
     case FailureClass.SPEC_MISSING:
+    case FailureClass.DELIVERY_REFUSED:
     case FailureClass.CONFIG_INVALID:
     case FailureClass.REMOTE_UNREACHABLE:
     case FailureClass.SANDBOX_UNAVAILABLE:

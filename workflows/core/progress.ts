@@ -3,6 +3,7 @@
  * tasks by state with model, attempts and cost; build status; budget used and left; elapsed; recent alerts.
  */
 import type { ApprovalProgress } from '../../lib/approval';
+import type { DeliveryProgress } from '../../lib/delivery';
 import type { BuildOutcome } from '../../lib/contracts';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
@@ -77,6 +78,8 @@ export interface ProgressSnapshot {
   generation: number;
   /** The approval gate, once the build reached one: its plan hash, deadline and decision. */
   approval?: ApprovalProgress;
+  /** Builds with `delivery`, once their tasks are done: waiting, delivering, delivered, or why not. */
+  delivery?: DeliveryProgress;
   /** Why the build failed before running tasks: class, message and what to do next. */
   failure?: ExplainedFailure;
 }

@@ -11,6 +11,7 @@ import type {
   TaskOutcome,
 } from '../../lib/contracts';
 import type { ApprovalSettings } from '../../lib/approval';
+import type { DeliveryProgress, DeliverySettings } from '../../lib/delivery';
 import type { ExplainedFailure } from '../../lib/failure-hints';
 import type { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, ModelTier } from '../../lib/models';
@@ -82,6 +83,8 @@ export interface BuildWorkflowInput {
   budgetWaitMs?: number;
   /** Approval gates (config `approval`, `br build start --approve-plan`); absent when none is on. */
   approval?: ApprovalSettings;
+  /** What a successful build does with its branch (config `delivery`); absent: it stays on the branch. */
+  delivery?: DeliverySettings;
   /** The design system to commit on the build branch before any task starts (br design). */
   design?: DesignRequest;
   /** The configured sinks (ids, events, timeouts; nothing secret); absent when none is configured. */
@@ -170,6 +173,8 @@ export interface BuildSummary {
   failure?: ExplainedFailure;
   failedTasks: { id: string; failureClass?: FailureClass; error?: string }[];
   generation: number;
+  /** Builds with `delivery`: what was delivered, or why not. */
+  delivery?: DeliveryProgress;
 }
 
 export interface BuildResult {

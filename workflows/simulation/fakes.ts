@@ -45,6 +45,8 @@ export interface SimStore {
   events: Map<string, TelemetryEventInput>;
   agentCalls: RunAgentInput[];
   featuresDelivered: string[];
+  /** Build branches delivered (delivery.mode). */
+  delivered: string[];
   /** Every worktree ever created, and the ones still present. */
   worktreesCreated: number;
   worktrees: Set<string>;
@@ -79,6 +81,7 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
     events: new Map(),
     agentCalls: [],
     featuresDelivered: [],
+    delivered: [],
     worktreesCreated: 0,
     worktrees: new Set(),
     merged: [],
@@ -202,6 +205,11 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
         return n.result();
       });
     },
+    deliverBuild: (input) =>
+      ok(gitMs, () => {
+        store.delivered.push(input.buildBranch);
+        return { how: 'fast-forward' as const, commit: `m-${input.buildId}`, where: 'branch' as const };
+      }),
   };
   return { activities, store };
 }

@@ -1,0 +1,36 @@
+import type { BuildActivities, DeliverBuildInput } from '../../lib/contracts';
+import { FailureClass } from '../../lib/failures';
+import { failure } from '../failure';
+import { defaultCacheDir } from '../git/cache-dir';
+import { deliverLocal, deliverRemote } from '../git/deliver';
+
+export interface DeliveryActivityDeps {
+  /** This worker's cache folder, where remote builds' clones live (default: defaultCacheDir()). */
+  cacheDir?: string;
+}
+
+/**
+ * The delivery of a finished build, one function per `delivery.mode`. Each is idempotent: a retried
+ * activity finds its own delivery done and changes nothing more.
+ */
+export function createDeliveryActivities(
+  deps: DeliveryActivityDeps = {},
+): Pick<BuildActivities, 'deliverBuild'> {
+  const cacheDir = deps.cacheDir ?? defaultCacheDir();
+  return {
+    async deliverBuild(input: DeliverBuildInput) {
+      switch (input.mode) {
+        case 'merge':
+          return input.repoUrl
+            ? deliverRemote({ ...input, repoUrl: input.repoUrl }, cacheDir)
+            : deliverLocal(input);
+        default:
+          // A workflow started by a newer `br` than this worker: say so instead of doing something else.
+          throw failure(
+            FailureClass.CONFIG_INVALID,
+            `This worker cannot deliver by "${String((input as { mode: unknown }).mode)}"; upgrade the worker.`,
+          );
+      }
+    },
+  };
+}
