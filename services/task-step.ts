@@ -4,12 +4,18 @@
  * every case is tested without a server; services/task-reader.ts fetches the inputs.
  */
 import type { AgentProgress } from '../lib/contracts';
+import { saysDatabaseUnreachable } from '../lib/db/unreachable';
 import type { TaskProgress } from '../workflows/core/progress';
 
 export type TaskStep =
   | { kind: 'agent'; turn: number; maxTurns: number; tool?: string }
   | { kind: 'preparing' | 'committing' | 'verifying' | 'quality-gate' | 'merging' | 'cleaning-up' }
   | { kind: 'recording' }
+  /**
+   * The database cannot be reached: the agent's cost rows wait in memory (`since`, `unwrittenRows` from its
+   * heartbeat), or a record step is retried until it is back.
+   */
+  | { kind: 'database-wait'; during: 'agent' | 'recording'; since?: number; unwrittenRows?: number }
   /** The try asked the build for a budget reservation and waits for the grant. */
   | { kind: 'reserving' }
   /** After an API failure (rate limit, overload, outage), the next try probes the API at `until`. */
@@ -130,6 +136,23 @@ function stepOf(activity: string, hb: Partial<AgentProgress> | undefined): TaskS
   };
 }
 
+function databaseWait(pending: PendingStep): TaskStep | undefined {
+  const hb = pending.heartbeat;
+  if (pending.activity === 'runAgent' && typeof hb?.databaseWaitingSince === 'string') {
+    const since = Date.parse(hb.databaseWaitingSince);
+    return {
+      kind: 'database-wait',
+      during: 'agent',
+      ...(Number.isFinite(since) ? { since } : {}),
+      ...(typeof hb.unwrittenRows === 'number' ? { unwrittenRows: hb.unwrittenRows } : {}),
+    };
+  }
+  const kind = STEP_OF[pending.activity] ?? 'recording';
+  if (kind === 'recording' && pending.attempt > 1 && saysDatabaseUnreachable(pending.lastFailure ?? ''))
+    return { kind: 'database-wait', during: 'recording' };
+  return undefined;
+}
+
 /** A running task's step, model and attempt from its pending activity and newest history events. */
 export function runningTaskNow(
   pending: PendingStep | undefined,
@@ -140,8 +163,8 @@ export function runningTaskNow(
   const base = { ...known, ...(startedAt !== undefined ? { startedAt } : {}) };
   if (!pending) return { ...base, step: waitingStep(events) };
   const hb = pending.heartbeat;
-  const step = stepOf(pending.activity, hb);
-  const kind = step.kind;
+  const step = databaseWait(pending) ?? stepOf(pending.activity, hb);
+  const kind = STEP_OF[pending.activity];
   const retry: StepRetry | undefined =
     pending.attempt > 1
       ? {

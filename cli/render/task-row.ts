@@ -33,6 +33,13 @@ export function stepText(step: TaskStep, now: number, parallel?: number): string
       return 'cleaning up';
     case 'recording':
       return 'recording';
+    case 'database-wait': {
+      const since = step.since ? ` since ${clock(step.since)}` : '';
+      const rows = step.unwrittenRows ? `; ${step.unwrittenRows} cost row(s) kept until it is back` : '';
+      return step.during === 'agent'
+        ? `waiting for the database${since}${rows}`
+        : `waiting for the database${since} to record`;
+    }
     case 'reserving':
       return 'waiting for a budget reservation';
     case 'api-wait':

@@ -55,6 +55,38 @@ describe('what a running task is doing', () => {
       firstTry,
     );
     expect(now.retry).toEqual({ attempt: 4, nextAt: T0 + 8000, error: "P1001 Can't reach database" });
+    expect(now.step).toEqual({ kind: 'database-wait', during: 'recording' });
+  });
+
+  it('keeps a record step retried for another reason a record step', () => {
+    const now = runningTaskNow(
+      { activity: 'emitEvents', attempt: 2, lastFailure: 'Unique constraint failed on the fields: (`key`)' },
+      firstTry,
+    );
+    expect(now.step).toEqual({ kind: 'recording' });
+  });
+
+  it('says the agent waits for the database, since when and with how many cost rows, from the heartbeat', () => {
+    const now = runningTaskNow(
+      {
+        activity: 'runAgent',
+        attempt: 1,
+        heartbeat: {
+          model: 'claude-haiku-5-5',
+          attempt: 1,
+          turn: 2,
+          maxTurns: 40,
+          databaseWaitingSince: new Date(T0 - 5000).toISOString(),
+          unwrittenRows: 3,
+        },
+      },
+      firstTry,
+    );
+    expect(now).toMatchObject({
+      model: 'claude-haiku-5-5',
+      attempt: 1,
+      step: { kind: 'database-wait', during: 'agent', since: T0 - 5000, unwrittenRows: 3 },
+    });
   });
 
   it('waits for the API with the next probe after a rate limit, on the model the fallback chose', () => {

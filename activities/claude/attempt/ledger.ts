@@ -1,5 +1,6 @@
 import { FailureClass } from '../../../lib/failures';
 import { failure } from '../../failure';
+import { isDatabaseUnreachable } from '../../../lib/db/unreachable';
 
 /**
  * An attempt's cost-row writes, in order, riding out a database that cannot be reached. A write the
@@ -10,30 +11,6 @@ import { failure } from '../../failure';
  * written twice (each write is idempotent by its key). Why here and not as activity retries: a retried
  * agent activity would pay for the conversation again; only the writes need to wait.
  */
-
-/** Prisma's and node-postgres' ways of saying the server is not there (down, restarting, unreachable). */
-const UNREACHABLE_CODES = new Set([
-  'P1001',
-  'P1002',
-  'P1008',
-  'P1017',
-  'P2024',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  '57P01',
-  '57P03',
-]);
-const UNREACHABLE_TEXT =
-  /Can't reach database server|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection (is )?closed|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Server has closed the connection|socket hang up/i;
-
-export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; errorCode?: unknown; message?: unknown; cause?: unknown };
-  for (const code of [e.code, e.errorCode])
-    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-  if (typeof e.message === 'string' && UNREACHABLE_TEXT.test(e.message)) return true;
-  return isDatabaseUnreachable(e.cause, depth + 1);
-}
 
 export interface LedgerOptions {
   /** How long `flush` waits for an unreachable database before giving up. */

@@ -1,6 +1,7 @@
 import { FAILURE_CATALOG } from '../../../lib/failure-hints';
 import { diffEvents } from '../../../cli/render/events';
 import { EXIT_CODES, isTerminal, renderFrame } from '../../../cli/render/progress';
+import { stepText } from '../../../cli/render/task-row';
 import { watchProgress } from '../../../services/watch';
 import type { BuildStatusReport, TaskStatus } from '../../../services/build-status';
 import type { ProgressSnapshot } from '../../../workflows/core/progress';
@@ -145,6 +146,16 @@ SUCCEEDED t01   Store: compl…  haiku-5-5   try 1    1m04s    $0.0312"
       '12:02:00 budget 50% reached: $2.50 of $5.00',
       '12:02:00 done PARTIAL cost=$2.50 elapsed=2m00s',
     ]);
+  });
+
+  it('says a task waits for the database: since when and the rows kept, or to record', () => {
+    const since = T0 - 65_000;
+    expect(stepText({ kind: 'database-wait', during: 'agent', since, unwrittenRows: 2 }, T0)).toBe(
+      'waiting for the database since 11:58:55; 2 cost row(s) kept until it is back',
+    );
+    expect(stepText({ kind: 'database-wait', during: 'recording' }, T0)).toBe(
+      'waiting for the database to record',
+    );
   });
 
   it('maps every outcome to a distinct exit code, success to 0', () => {
