@@ -33,6 +33,8 @@ function check(
   if (!url) problems.push(`${names.url} is not set: the receiver's URL (http or https)`);
   else if (!isHttpUrl(url))
     problems.push(`${names.url} is not an http(s) URL: set it to the receiver's address`);
+  else if (hasCredentials(url))
+    problems.push(`${names.url} carries a user name or password: put credentials in the secret, not the URL`);
   if (!env[names.secret])
     problems.push(`${names.secret} is not set: the shared secret the receiver checks signatures with`);
   return problems;
@@ -45,6 +47,12 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** fetch refuses such a URL (with an error that repeats it): a config error, never a request. */
+function hasCredentials(value: string): boolean {
+  const u = new URL(value);
+  return !!(u.username || u.password);
 }
 
 /** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
@@ -81,6 +89,13 @@ async function deliver(event: NotifyEvent, ctx: SinkContext) {
       false,
       `Set ${names.url} in the worker's environment (or its .env file) to the receiver's http(s) URL, then restart the worker.`,
     );
+  if (hasCredentials(url))
+    throw new SinkError(
+      `the webhook URL in ${names.url} carries a user name or password`,
+      'config',
+      false,
+      `Remove them from ${names.url}: the receiver authenticates the event by its ${SIGNATURE_HEADER} (the secret in ${names.secret}).`,
+    );
   if (!secret)
     throw new SinkError(
       `the signing secret ${names.secret} is not set`,
@@ -100,10 +115,20 @@ async function deliver(event: NotifyEvent, ctx: SinkContext) {
   for (let attempt = 1; attempt <= TRIES; attempt++) {
     let wait = FIRST_BACKOFF_MS * 2 ** (attempt - 1);
     try {
-      const res = await fetch(url, { method: 'POST', headers, body, signal: ctx.signal });
-      await res.arrayBuffer().catch(() => undefined);
+      // A redirect is not followed: a 302 would turn the POST into a GET that "succeeds" without the
+      // event, a 307 would carry the signed body to wherever the answer points.
+      const res = await fetch(url, { method: 'POST', headers, body, signal: ctx.signal, redirect: 'manual' });
+      // Only the status matters: the body is never read, so an endless or huge one costs nothing.
+      await res.body?.cancel().catch(() => undefined);
       if (res.ok) return { status: 'delivered' as const, detail: `HTTP ${res.status}` };
       last = `HTTP ${res.status}`;
+      if (res.status >= 300 && res.status < 400)
+        throw new SinkError(
+          `the receiver answered HTTP ${res.status} (a redirect), which is not followed`,
+          'config',
+          false,
+          `Set ${names.url} to the address the receiver redirects to (its final URL).`,
+        );
       if (res.status === 429) wait = retryAfterMs(res.headers.get('retry-after')) ?? wait;
       else if (res.status < 500)
         throw new SinkError(

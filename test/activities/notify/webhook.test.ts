@@ -137,4 +137,48 @@ describe('the webhook sink', () => {
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(retryAfterMs('soon')).toBeUndefined();
   });
+
+  it('does not read the answer body: a receiver that streams an endless body neither fills memory nor holds the sink', async () => {
+    receiver.respond = () => ({ endless: true });
+    const started = Date.now();
+    const result = await webhookSink.deliver(event, ctx(receiver.url, {}, 5000));
+    expect(result).toEqual({ status: 'delivered', detail: 'HTTP 200' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(receiver.bodyBytesSent).toBeLessThan(64 << 20);
+  });
+
+  it('does not follow a redirect: a 302 is not taken for a delivery, and a 307 does not carry the signed body to another host', async () => {
+    const other = await startReceiver();
+    try {
+      for (const status of [301, 302, 303, 307, 308]) {
+        receiver.requests.length = 0;
+        receiver.respond = () => ({
+          status,
+          headers: { location: other.url.replace('127.0.0.1', 'localhost') },
+        });
+        const err = (await webhookSink
+          .deliver(event, ctx(receiver.url))
+          .catch((e: unknown) => e)) as SinkError;
+        expect(err).toBeInstanceOf(SinkError);
+        expect(err).toMatchObject({ kind: 'config', retryable: false });
+        expect(err.message).toBe(`the receiver answered HTTP ${status} (a redirect), which is not followed`);
+        expect(err.hint).toMatch(/BR_WEBHOOK_URL/);
+        expect(receiver.requests).toHaveLength(1);
+      }
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a URL with a user name or password is a config failure that is not retried and never named', async () => {
+    const url = receiver.url.replace('http://', 'http://user:pw-0123456789@');
+    const err = (await webhookSink.deliver(event, ctx(url)).catch((e: unknown) => e)) as SinkError;
+    expect(err).toMatchObject({ kind: 'config', retryable: false });
+    expect(`${err.message} ${err.hint}`).not.toContain('pw-0123456789');
+    expect(receiver.requests).toHaveLength(0);
+    expect(webhookSink.check!({}, { BR_WEBHOOK_URL: url, BR_WEBHOOK_SECRET: SECRET })).toEqual([
+      'BR_WEBHOOK_URL carries a user name or password: put credentials in the secret, not the URL',
+    ]);
+  });
 });
