@@ -49,6 +49,17 @@ function secretsOf(env: Record<string, string | undefined>, names: string[]): st
   return [...named, ...secretValuesOf(env)];
 }
 
+/** The promise, or the signal's reason as soon as it aborts, whichever comes first. */
+function abortable<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  let onAbort = () => undefined as void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 export async function deliverNotification(
   deps: NotifyDeps,
   input: NotifyInput,
@@ -103,16 +114,21 @@ export async function deliverNotification(
     ? `${run.webUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(event.buildId)}`
     : undefined;
   try {
-    const result = await sink.deliver(event, {
-      idempotencyKey: key,
-      attempt: run.attempt,
+    // Raced with the signal: a sink that ignores it (a plugin's) still ends here at its timeout, so the
+    // activity ends, its worker slot frees, and the build's bound holds.
+    const result = await abortable(
       signal,
-      deadline: Date.now() + instance.timeoutMs,
-      env,
-      options: entry.options,
-      links: { status, ...(webUi ? { webUi } : {}) },
-      log: (line) => deps.log?.(mask(`notify ${instance.id}: ${line}`)),
-    });
+      sink.deliver(event, {
+        idempotencyKey: key,
+        attempt: run.attempt,
+        signal,
+        deadline: Date.now() + instance.timeoutMs,
+        env,
+        options: entry.options,
+        links: { status, ...(webUi ? { webUi } : {}) },
+        log: (line) => deps.log?.(mask(`notify ${instance.id}: ${line}`)),
+      }),
+    );
     const detail = result.status === 'delivered' ? result.detail : result.reason;
     const url = result.status === 'delivered' ? result.url : undefined;
     await markSent(db, key, ledger, {

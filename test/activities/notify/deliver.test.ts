@@ -212,4 +212,28 @@ for (const target of testTargets)
       });
       expect(receiver.requests).toHaveLength(0);
     });
+
+    it('a sink that ignores its abort signal and never settles still ends at its timeout', async () => {
+      const key = `k-${target}-9`;
+      const deaf: SinkDefinition = {
+        ...once,
+        name: 'deaf',
+        timeoutMs: 300,
+        idempotent: true,
+        deliver: () => new Promise(() => undefined),
+      };
+      deps.config = parseConfig({ notify: { sinks: [{ sink: 'deaf' }] } });
+      deps.plugins = async () => ({ plugins: [], sinks: new Map([['deaf', { plugin: 't', sink: deaf }]]) });
+      const i: NotifyInput = {
+        ...input('once', key),
+        sink: { id: 'deaf', sink: 'deaf', events: ['build.finished'], timeoutMs: 300, idempotent: true },
+      };
+      const started = Date.now();
+      const err = await Promise.race([
+        deliverNotification(deps, i, { attempt: 1 }).catch((e: unknown) => e),
+        new Promise((r) => setTimeout(() => r('still waiting'), 3000).unref()),
+      ]);
+      expect(err).toMatchObject({ kind: 'timeout', retryable: false });
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
   });
