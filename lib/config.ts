@@ -220,6 +220,20 @@ export const configSchema = z.strictObject({
   delivery: z
     .strictObject({
       mode: z.enum(DELIVERY_MODES).default('none'),
+      /** `pull-request`: the GitHub repository (default: from the remote URL) and the token's variable name. */
+      github: z
+        .strictObject({
+          repo: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected "owner/name"')
+            .optional(),
+          baseUrl: z.string().url().optional(),
+          tokenEnv: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+            .optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   anthropic: z

@@ -179,8 +179,9 @@ function approvalOf(config: BuildRunnerConfig, approvePlan?: boolean): { approva
 
 /** Only builds that deliver carry `delivery`; a delivery gate with nothing to deliver is refused. */
 function deliveryOf(config: BuildRunnerConfig): { delivery?: DeliverySettings } {
-  const { mode } = config.delivery;
-  if (mode !== 'none') return { delivery: { mode } };
+  const { mode, github } = config.delivery;
+  if (mode !== 'none')
+    return { delivery: { mode, ...(mode === 'pull-request' && github ? { github } : {}) } };
   if (config.approval.delivery)
     throw new UserError(
       'approval.delivery is on, but delivery.mode is "none": there is nothing to approve.',

@@ -3,10 +3,17 @@ import { FailureClass } from '../../lib/failures';
 import { failure } from '../failure';
 import { defaultCacheDir } from '../git/cache-dir';
 import { deliverLocal, deliverRemote } from '../git/deliver';
+import { workerEnv } from '../notify/env';
+import { deliverPullRequest, type PullRequestDeps } from './pull-request';
 
 export interface DeliveryActivityDeps {
   /** This worker's cache folder, where remote builds' clones live (default: defaultCacheDir()). */
   cacheDir?: string;
+  /** The worker's project folder, whose .env may hold the GitHub token (default: none read). */
+  root?: string;
+  env?: NodeJS.ProcessEnv;
+  /** GitHub client settings, for tests against a loopback server. */
+  github?: PullRequestDeps['github'];
 }
 
 /**
@@ -17,6 +24,7 @@ export function createDeliveryActivities(
   deps: DeliveryActivityDeps = {},
 ): Pick<BuildActivities, 'deliverBuild'> {
   const cacheDir = deps.cacheDir ?? defaultCacheDir();
+  const env = deps.env ?? process.env;
   return {
     async deliverBuild(input: DeliverBuildInput) {
       switch (input.mode) {
@@ -24,6 +32,12 @@ export function createDeliveryActivities(
           return input.repoUrl
             ? deliverRemote({ ...input, repoUrl: input.repoUrl }, cacheDir)
             : deliverLocal(input);
+        case 'pull-request':
+          return deliverPullRequest(input, {
+            cacheDir,
+            env: () => (deps.root ? workerEnv(env, deps.root) : { ...env }),
+            ...(deps.github ? { github: deps.github } : {}),
+          });
         default:
           // A workflow started by a newer `br` than this worker: say so instead of doing something else.
           throw failure(

@@ -1,5 +1,6 @@
 /** The delivery activity (activities/delivery): arguments and result. */
-import type { DeliveryMode, DeliveryOutcome } from '../delivery';
+import type { DeliveryMode, DeliveryOutcome, GitHubTarget } from '../delivery';
+import type { BuildSummary } from '../notify/github-summary';
 import type { RemoteRepo } from './git';
 
 export interface DeliverBuildInput extends RemoteRepo {
@@ -8,6 +9,10 @@ export interface DeliverBuildInput extends RemoteRepo {
   repoPath: string;
   baseBranch: string;
   buildBranch: string;
+  /** `pull-request`: where on GitHub (no token). */
+  github?: GitHubTarget;
+  /** `pull-request`: the build's summary for the pull request's body. */
+  summary?: BuildSummary;
 }
 
 export type DeliverBuildResult = DeliveryOutcome;

@@ -31,6 +31,17 @@ describe('the delivery a build starts with', () => {
     });
   });
 
+  it('carries the pull-request mode with where on GitHub (names only), and refuses a repo that is not owner/name', () => {
+    const github = { repo: 'acme/shop', tokenEnv: 'SHOP_GITHUB_TOKEN' };
+    expect(inputOf({ delivery: { mode: 'pull-request', github } }).delivery).toEqual({
+      mode: 'pull-request',
+      github,
+    });
+    expect(() => parseConfig({ delivery: { mode: 'pull-request', github: { repo: 'shop' } } })).toThrow(
+      /delivery\.github\.repo/,
+    );
+  });
+
   it('refuses a delivery gate with nothing to deliver, and an unknown mode, naming the field', () => {
     expect(() => inputOf({ approval: { delivery: true } })).toThrow(
       /approval\.delivery is on, but delivery\.mode is "none"/,

@@ -18,7 +18,7 @@ import { answerReservations, startReady } from './build-tasks';
 import { planPhase } from './plan-phase';
 import type { BuildPort } from './port';
 import { domainError, unlabel } from './step';
-import { TaskBook } from './task-book';
+import { TaskBook, tasksOf } from './task-book';
 import type { BuildResult, BuildWorkflowInput } from './types';
 
 export function runBuild(port: BuildPort, input: BuildWorkflowInput): Promise<BuildResult> {
@@ -73,6 +73,11 @@ class BuildRun {
         cancelRequested: () => state.cancelRequested,
         show: (d) => void (state.delivery = d),
         requested: () => notifyGate(state.outbox.notifier, port, input, state.plan!, 'delivery'),
+        done: () => ({
+          tasks: tasksOf(state.book),
+          ...{ spentUsd: state.budget.ledger.spentUsd, budgetUsd: state.budget.ledger.limitUsd },
+          elapsedMs: port.now() - state.startedAt,
+        }),
       });
       if (stopped?.failure) state.failure = stopped.failure;
       if (stopped) return this.finish(stopped.outcome, [stopped.problem]);

@@ -13,7 +13,8 @@ import type { ApprovalGate } from './approval';
 import type { BuildPort } from './port';
 import type { BuildStatus } from './progress';
 import { stepFailure } from './step';
-import type { BuildWorkflowInput } from './types';
+import type { BuildSummary } from '../../lib/notify/github-summary';
+import type { BuildWorkflowInput, CompactTaskState } from './types';
 
 /** How a build that reached delivery ends, when it does not end SUCCEEDED. */
 export interface DeliveryStop {
@@ -32,6 +33,13 @@ export async function deliver(b: {
   show: (d: DeliveryProgress) => void;
   /** The gate is about to wait (the approval.requested notification). */
   requested: () => void;
+  /** What the build did, for a pull request's body. */
+  done: () => {
+    tasks: Map<string, CompactTaskState>;
+    spentUsd: string;
+    budgetUsd: string;
+    elapsedMs: number;
+  };
 }): Promise<DeliveryStop | undefined> {
   const { port, input } = b;
   // Builds started before delivery existed have no `delivery`: they never reach the patch marker.
@@ -63,11 +71,14 @@ export async function deliver(b: {
   }
   b.show({ ...target, state: 'delivering' });
   try {
+    const pr = input.delivery.mode === 'pull-request';
     const outcome = await port.activities.deliverBuild({
       ...target,
       buildId: input.buildId,
       repoPath: input.repoPath,
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
+      ...(pr && input.delivery.github ? { github: input.delivery.github } : {}),
+      ...(pr ? { summary: pullRequestSummary(input, b.plan, b.done()) } : {}),
     });
     b.show({ ...target, state: 'delivered', outcome });
     return undefined;
@@ -77,4 +88,34 @@ export async function deliver(b: {
     b.show({ ...target, state: 'refused', reason: failure.message });
     return { outcome: 'FAILED', problem: `${failure.message.replace(/\.?$/, '.')} ${keeps}`, failure };
   }
+}
+
+/** The build as its pull request's body shows it (lib/notify/github-summary.ts renders it). */
+function pullRequestSummary(
+  input: BuildWorkflowInput,
+  plan: Plan,
+  done: ReturnType<Parameters<typeof deliver>[0]['done']>,
+): BuildSummary {
+  return {
+    buildId: input.buildId,
+    project: input.project,
+    outcome: 'SUCCEEDED',
+    baseBranch: input.baseBranch,
+    buildBranch: input.buildBranch,
+    spentUsd: done.spentUsd,
+    budgetUsd: done.budgetUsd,
+    durationMs: done.elapsedMs,
+    tasks: plan.tasks.map((t) => {
+      const s = done.tasks.get(t.id);
+      return {
+        id: t.id,
+        title: t.title,
+        state: s?.state ?? 'PENDING',
+        ...(s?.model ? { model: s.model } : {}),
+        ...(s ? { costUsd: s.costUsd, attempts: s.attempts } : {}),
+        ...(s?.mergeCommit ? { commit: s.mergeCommit } : {}),
+      };
+    }),
+    links: { status: `br build status ${input.buildId}` },
+  };
 }

@@ -117,6 +117,53 @@ describe('delivery of a finished build', () => {
     ]);
   });
 
+  it('pull-request mode: the activity gets the build summary, and the summary shows the pull request', async () => {
+    const p = plan([task('a'), task('b', ['a'])]);
+    const { activities } = createFakeActivities({
+      plan: p,
+      agent: () => ({ durationMs: MIN, costUsd: '0.01' }),
+    });
+    const seen: unknown[] = [];
+    activities.deliverBuild = (i) => ({
+      durationMs: 1000,
+      complete: () => {
+        seen.push(i);
+        const pullRequest = {
+          number: 7,
+          url: 'https://github.example/acme/shop/pull/7',
+          action: 'created' as const,
+        };
+        return { how: 'pull-request' as const, commit: 'c0ffee', where: 'github' as const, pullRequest };
+      },
+    });
+    const github = { repo: 'acme/shop' };
+    const run = await simulateBuild({
+      input: simulationInput(p, { delivery: { mode: 'pull-request', github } }),
+      activities,
+    });
+    expect(seen).toEqual([
+      expect.objectContaining({
+        mode: 'pull-request',
+        github,
+        summary: expect.objectContaining({
+          buildId: 'sim',
+          outcome: 'SUCCEEDED',
+          spentUsd: run.result.summary.spentUsd,
+          tasks: [
+            expect.objectContaining({ id: 'a', title: 'Task a', state: 'SUCCEEDED', commit: 'm-a' }),
+            expect.objectContaining({ id: 'b', state: 'SUCCEEDED' }),
+          ],
+          links: { status: 'br build status sim' },
+        }),
+      }),
+    ]);
+    expect(run.result.summary.message).toMatch(
+      new RegExp(
+        `Pull request #7 from ${BRANCH} to main \\(created\\): https://github.example/acme/shop/pull/7$`,
+      ),
+    );
+  });
+
   it('rejected: CANCELLED with the reason, nothing delivered, every task done on the build branch', async () => {
     const { run, answers, store } = await delivering([
       [HOUR, (u) => steer(u.reject, { requestId: 'd-1' })],
