@@ -3,7 +3,7 @@
  * receives. The built-in sinks (webhook, Slack, GitHub) are written against this same API. Pure
  * types and validation; loading a plugin (an import) and delivering (HTTP) happen in activities/.
  */
-import type { NotifyEvent, NotifyEventType } from './events';
+import { isNotifyEventType, type NotifyEvent, type NotifyEventType } from './events';
 
 export const PLUGIN_API_VERSION = 1;
 
@@ -117,6 +117,42 @@ export function definePlugin(plugin: PluginV1): PluginV1 {
   return plugin;
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+const isEnvNeed = (e: unknown) =>
+  !!e &&
+  typeof e === 'object' &&
+  typeof (e as EnvNeed).name === 'string' &&
+  ENV_NAME.test((e as EnvNeed).name) &&
+  typeof (e as EnvNeed).required === 'boolean' &&
+  typeof (e as EnvNeed).description === 'string';
+
+/** Everything wrong with one sink: whatever the loader, doctor and notifier read must be there. */
+function sinkProblems(who: string, s: unknown, names: Set<string>): string[] {
+  const sink = (s ?? {}) as Partial<SinkDefinition>;
+  const sname = typeof sink.name === 'string' ? sink.name : '?';
+  const out: string[] = [];
+  if (typeof sink.name !== 'string' || !NAME.test(sink.name))
+    out.push(`${who}: sink name "${sname}" is not valid`);
+  else if (names.has(sink.name)) out.push(`${who}: two sinks are named "${sink.name}"`);
+  names.add(sname);
+  const it = `${who}: sink "${sname}"`;
+  if (typeof sink.description !== 'string' || !sink.description) out.push(`${it} needs a description`);
+  if (typeof sink.deliver !== 'function') out.push(`${it} has no deliver function`);
+  if (sink.check !== undefined && typeof sink.check !== 'function')
+    out.push(`${it} check must be a function`);
+  if (!Array.isArray(sink.events) || sink.events.length === 0) out.push(`${it} takes no events`);
+  else
+    for (const e of sink.events as unknown[])
+      if (!isNotifyEventType(e)) out.push(`${it} takes an unknown event ${JSON.stringify(e) ?? String(e)}`);
+  if (!Array.isArray(sink.env) || !sink.env.every(isEnvNeed))
+    out.push(`${it} env must be a list of { name, required, description } (name: an environment variable)`);
+  if (!Number.isInteger(sink.timeoutMs) || sink.timeoutMs! < 100 || sink.timeoutMs! > 300_000)
+    out.push(`${it} timeoutMs must be a whole number from 100 to 300000`);
+  if (typeof sink.idempotent !== 'boolean') out.push(`${it} must say whether it is idempotent`);
+  return out;
+}
+
 export function pluginProblems(p: unknown): string[] {
   if (!p || typeof p !== 'object') return ['a plugin must export an object made with definePlugin({...})'];
   const plugin = p as Partial<PluginV1>;
@@ -128,22 +164,16 @@ export function pluginProblems(p: unknown): string[] {
     out.push(
       `${who}: apiVersion ${String(plugin.apiVersion)} is not supported: this BuildRunner speaks apiVersion 1`,
     );
+  const list = (key: 'sinks' | 'commands'): unknown[] => {
+    const value = plugin[key] as unknown;
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value as unknown[];
+    out.push(`${who}: ${key} must be a list`);
+    return [];
+  };
   const names = new Set<string>();
-  for (const s of plugin.sinks ?? []) {
-    const sname = s && typeof s.name === 'string' ? s.name : '?';
-    if (!s || typeof s.name !== 'string' || !NAME.test(s.name))
-      out.push(`${who}: sink name "${sname}" is not valid`);
-    else if (names.has(s.name)) out.push(`${who}: two sinks are named "${s.name}"`);
-    names.add(sname);
-    if (!s || typeof s.deliver !== 'function') out.push(`${who}: sink "${sname}" has no deliver function`);
-    if (!s || !Array.isArray(s.events) || s.events.length === 0)
-      out.push(`${who}: sink "${sname}" takes no events`);
-    if (!s || !Number.isInteger(s.timeoutMs) || s.timeoutMs < 100 || s.timeoutMs > 300_000)
-      out.push(`${who}: sink "${sname}" timeoutMs must be a whole number from 100 to 300000`);
-    if (!s || typeof s.idempotent !== 'boolean')
-      out.push(`${who}: sink "${sname}" must say whether it is idempotent`);
-  }
-  for (const c of plugin.commands ?? [])
+  for (const s of list('sinks')) out.push(...sinkProblems(who, s, names));
+  for (const c of list('commands') as Partial<PluginCommand>[])
     if (!c || typeof c.name !== 'string' || !NAME.test(c.name) || typeof c.run !== 'function')
       out.push(`${who}: command "${String(c?.name)}" needs a valid name and a run function`);
   return out;

@@ -100,4 +100,28 @@ describe('the plugin loader', () => {
       'plugin "local-chat" brings a sink "webhook", which plugin "webhook" already has: sink names must be unique; rename one.',
     );
   });
+
+  it('a plugin whose lists are not lists, or whose sink lacks env, a description or known events, is named with each problem', async () => {
+    const sink = `{ name: 'chat', events: ['build.finished', 'nope'], timeoutMs: 3000, idempotent: false, deliver: async () => ({ status: 'delivered' }) }`;
+    const root = project({
+      'nums.js': `module.exports = { name: 'nums', apiVersion: 1, sinks: 5, commands: 'x' };`,
+      'shape.js': `module.exports = { name: 'shape', apiVersion: 1, sinks: [${sink}] };`,
+      'envs.js': `module.exports = { name: 'envs', apiVersion: 1, sinks: [{ ...${sink}, events: ['build.finished'], description: 'd', env: [{ name: 'bad name' }] }] };`,
+    });
+    const message = async (file: string) =>
+      ((await loadPlugins({ root, plugins: [file] }).catch((e: unknown) => e)) as Error).message;
+    const nums = await message('./nums.js');
+    expect(nums).toContain('is not a BuildRunner plugin');
+    expect(nums).toContain('plugin "nums": sinks must be a list');
+    expect(nums).toContain('plugin "nums": commands must be a list');
+    const shape = await message('./shape.js');
+    expect(shape).toContain('plugin "shape": sink "chat" takes an unknown event "nope"');
+    expect(shape).toContain('plugin "shape": sink "chat" needs a description');
+    expect(shape).toContain(
+      'plugin "shape": sink "chat" env must be a list of { name, required, description }',
+    );
+    expect(await message('./envs.js')).toContain(
+      'plugin "envs": sink "chat" env must be a list of { name, required, description }',
+    );
+  });
 });
