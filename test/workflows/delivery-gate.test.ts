@@ -14,6 +14,7 @@ import { locateTemporalBinary, INSTALL_HINT } from '../../services/temporal-bina
 import type { BuildResult } from '../../workflows/core/types';
 import { progressQuery } from '../../workflows/messages';
 import { startWorkers, type RunningWorkers } from '../../worker/run';
+import { runBr } from '../helpers/cli';
 import { call, connectInMemory } from '../fixtures/mcp/support';
 import { makeRepo, type TempRepo } from '../fixtures/repo';
 import {
@@ -177,6 +178,15 @@ describeServer('approve and reject a delivery through the MCP server, on the dev
     return { id, handle, close, ...built };
   }
 
+  const br = (args: string[]) =>
+    runBr(args, {
+      cwd: tmpdir(),
+      env: {
+        TEMPORAL_ADDRESS: serverAddress(),
+        TEMPORAL_UI_URL: 'http://ui.example:8233',
+        DATABASE_URL: undefined,
+      },
+    });
   const control = (args: Record<string, unknown>) => call(mcp, 'br_build_control', args);
   const structured = (t: Awaited<ReturnType<typeof control>>) =>
     t.result.structuredContent as Record<string, unknown>;
@@ -200,6 +210,15 @@ describeServer('approve and reject a delivery through the MCP server, on the dev
         },
       });
       expect(b.repo.git('rev-parse', 'main')).toBe(b.main);
+      const cliJson = JSON.parse((await br(['build', 'status', b.id, '--json'])).stdout) as Record<
+        string,
+        unknown
+      >;
+      expect(cliJson).toMatchObject({ status: 'AWAITING_APPROVAL', approval: status.approval });
+      const cliText = (await br(['build', 'status', b.id])).stdout;
+      expect(cliText).toContain(`Waiting for approval to merge ${b.branch} into main`);
+      expect(cliText).toContain(`br build approve ${b.id} --plan-hash`);
+      expect(cliText).toContain(`Web UI:  http://ui.example:8233/namespaces/default/workflows/${b.id}`);
 
       const first = structured(await control({ buildId: b.id, action: 'approve', requestId: 'mcp-ok-1' }));
       expect(first).toMatchObject({
@@ -213,6 +232,10 @@ describeServer('approve and reject a delivery through the MCP server, on the dev
       expect(b.repo.git('rev-parse', 'main')).toBe(b.tip);
       expect(result.summary.message).toContain(
         `Merged ${b.branch} into main in ${b.repo.dir} (fast-forward,`,
+      );
+      const ended = (await br(['build', 'status', b.id])).stdout;
+      expect(ended).toContain(
+        `Merged ${b.branch} into main in ${b.repo.dir} (fast-forward, ${b.tip.slice(0, 12)}).`,
       );
 
       const late = await control({ buildId: b.id, action: 'approve' });
