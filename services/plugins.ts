@@ -126,5 +126,12 @@ export async function runPluginCommand(
       `Plugin "${plugin}" has no command "${command}" (${names.length ? `commands: ${names.join(', ')}` : 'it has no commands'}).`,
     );
   }
-  return c.run(args, { cwd: ctx.cwd, env: workerEnv(ctx.env, ctx.root), ...io });
+  const code: unknown = await c.run(args, { cwd: ctx.cwd, env: workerEnv(ctx.env, ctx.root), ...io });
+  if (code === undefined) return 0;
+  // An exit code outside 0-255 wraps (256 would read as success), and anything else crashes process.exitCode.
+  if (typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255) return code;
+  throw new UserError(
+    `Plugin "${plugin}" command "${command}" returned ${JSON.stringify(code) ?? typeof code}, not an exit code (0-255).`,
+    { hint: 'Its run() must resolve to a whole number from 0 to 255 (0: success); fix the plugin.' },
+  );
 }

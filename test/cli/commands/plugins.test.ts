@@ -159,4 +159,26 @@ describe('br plugins', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('Plugin "local-chat" has no command "bye" (commands: hello).');
   });
+
+  it('run: a command that returns no exit code, one out of range or a string exits 0 or 1 with what was wrong, never a crash', async () => {
+    const root = project(config);
+    writeFileSync(
+      path.join(root, 'odd.js'),
+      `module.exports = { name: 'odd', apiVersion: 1, commands: [
+        { name: 'text', description: 'd', run: async () => 'abc' },
+        { name: 'wrap', description: 'd', run: async () => 256 },
+        { name: 'none', description: 'd', run: async () => undefined },
+      ] };`,
+    );
+    writeFileSync(path.join(root, 'buildrunner.config.json'), JSON.stringify({ plugins: ['./odd.js'] }));
+    const run = (c: string) => runBr(['plugins', 'run', 'odd', c], { cwd: root, env: clean });
+    const text = await run('text');
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('Plugin "odd" command "text" returned "abc", not an exit code (0-255)');
+    expect(text.stderr).not.toContain('ERR_INVALID_ARG_TYPE');
+    const wrap = await run('wrap');
+    expect(wrap.code).toBe(1);
+    expect(wrap.stderr).toContain('returned 256, not an exit code (0-255)');
+    expect((await run('none')).code).toBe(0);
+  });
 });
