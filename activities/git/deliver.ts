@@ -14,7 +14,8 @@ import { listWorktrees } from './worktrees';
  * base branch moves forward to the result, by compare-and-swap:
  * - not checked out anywhere: `update-ref` from the tip the merge was computed on;
  * - checked out in a worktree (often the user's own checkout): only when that checkout is clean, by
- *   `git merge --ff-only` there, which refuses before touching a file if it would overwrite one;
+ *   `git merge --ff-only --no-overwrite-ignore` there, which refuses before touching a file if it
+ *   would overwrite one, ignored files included (git overwrites those by default);
  * - a remote build: a push with a lease on the fetched tip of the base, as the build branch moves.
  * Git runs the hardened way (safe.ts): no hooks, no program named by the repository. A retry finds the
  * base already holding the build branch and changes nothing (`already-merged`).
@@ -131,10 +132,14 @@ export async function deliverLocal(input: DeliverBuildInput): Promise<DeliverBui
       return { ...merged, ...where };
     }
     await requireClean(holder.path, input);
-    const ff = await runGit(holder.path, ['merge', '--ff-only', '--quiet', merged.commit], {
-      env: authorEnv,
-      allowFailure: true,
-    });
+    const ff = await runGit(
+      holder.path,
+      ['merge', '--ff-only', '--no-overwrite-ignore', '--quiet', merged.commit],
+      {
+        env: authorEnv,
+        allowFailure: true,
+      },
+    );
     if (ff.code !== 0)
       throw refused(
         `Git refused to move ${input.baseBranch} in its checkout ${holder.path}; nothing was changed there. ` +

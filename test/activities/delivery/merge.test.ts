@@ -111,6 +111,22 @@ describe('delivery by merge into a repository on this machine', () => {
     expect(readFileSync(path.join(repo.dir, 'src/new.txt'), 'utf8')).toBe('mine, untracked\n');
   });
 
+  it('refuses, touching nothing, when the move would overwrite a file of the checkout that git ignores', async () => {
+    repo.write('.gitignore', 'local.env\n');
+    repo.commitAll('ignore local.env');
+    repo.git('switch', '-q', '-c', BUILD);
+    repo.write('local.env', 'from the build\n');
+    repo.git('add', '-f', 'local.env');
+    repo.git('commit', '-q', '--no-verify', '-m', 'a tracked local.env');
+    repo.git('switch', '-q', 'main');
+    const mainTip = repo.git('rev-parse', 'main');
+    repo.write('local.env', 'my secret settings\n');
+    const f = await failureOf(deliver());
+    expect(f.type).toBe(FailureClass.DELIVERY_REFUSED);
+    expect(repo.git('rev-parse', 'main')).toBe(mainTip);
+    expect(readFileSync(path.join(repo.dir, 'local.env'), 'utf8')).toBe('my secret settings\n');
+  });
+
   it('merges once when the activity runs twice: the retry finds main holding the build', async () => {
     buildBranch();
     repo.write('README.md', '# moved\n');
