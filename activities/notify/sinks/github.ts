@@ -51,14 +51,24 @@ export function repoFromUrl(url: string): RepoRef | undefined {
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
-function repoOf(event: NotifyEvent, options: Options): RepoRef | undefined {
+function repoOf(event: NotifyEvent, options: Options): RepoRef | SinkError | undefined {
   const configured = text(options.repo) && REPO.exec(text(options.repo) ?? '');
   const baseUrl = text(options.baseUrl);
   if (configured)
     return { owner: configured[1] ?? '', repo: configured[2] ?? '', baseUrl: baseUrl ?? GITHUB_API };
   const repoUrl = (event.data as { repoUrl?: unknown }).repoUrl;
   const derived = typeof repoUrl === 'string' ? repoFromUrl(repoUrl) : undefined;
-  return derived && { ...derived, ...(baseUrl ? { baseUrl } : {}) };
+  if (!derived || baseUrl) return derived && { ...derived, ...(baseUrl ? { baseUrl } : {}) };
+  // The token goes only to github.com or a host the worker's own config names: a build's remote is
+  // chosen by whoever starts the build.
+  if (derived.baseUrl !== GITHUB_API)
+    return new SinkError(
+      `GitHub: the build's remote is on ${new URL(derived.baseUrl).host}, which is not github.com`,
+      'config',
+      false,
+      'for GitHub Enterprise set "baseUrl": "https://<host>/api/v3" (and "repo") in the github sink\'s options',
+    );
+  return derived;
 }
 
 function check(options: Options, env: Readonly<Record<string, string | undefined>>): string[] {
@@ -66,7 +76,12 @@ function check(options: Options, env: Readonly<Record<string, string | undefined
   const tokenEnv = text(options.tokenEnv) ?? DEFAULT_TOKEN_ENV;
   if (!env[tokenEnv])
     problems.push(`${tokenEnv} is not set: a token that may write commit statuses and pull requests`);
-  if (options.repo !== undefined && !REPO.test(text(options.repo) ?? ''))
+  // No event this sink takes carries the build's remote: without repo every delivery fails.
+  if (options.repo === undefined)
+    problems.push(
+      'options.repo is not set: name the repository, "repo": "owner/name" (GitHub Enterprise: also "baseUrl")',
+    );
+  else if (!REPO.test(text(options.repo) ?? ''))
     problems.push(`options.repo ${JSON.stringify(options.repo)} is not "owner/name"`);
   const baseUrl = text(options.baseUrl);
   if (options.baseUrl !== undefined && !(baseUrl && /^https?:\/\/[^\s]+$/.test(baseUrl)))
@@ -83,6 +98,7 @@ async function deliverWith(
   if (event.type !== 'task.succeeded' && event.type !== 'task.failed' && event.type !== 'build.finished')
     return { status: 'skipped', reason: `the github sink takes no ${event.type}` };
   const where = repoOf(event, ctx.options);
+  if (where instanceof SinkError) throw where;
   if (!where)
     throw new SinkError(
       'GitHub: which repository? options.repo is not set and the event carries no GitHub remote URL',

@@ -185,6 +185,23 @@ describe('the github sink', () => {
     expect(gh.requests).toHaveLength(0);
   });
 
+  it('check says when no repository is set: no event the sink takes carries the build remote, so every delivery would fail', async () => {
+    expect(githubSink.check!({}, { GITHUB_TOKEN: 'x' })).toEqual([
+      'options.repo is not set: name the repository, "repo": "owner/name" (GitHub Enterprise: also "baseUrl")',
+    ]);
+    const none = await fails(sink.deliver(failed('t1'), ctx({ options: {} })));
+    expect(none).toMatchObject({ kind: 'config', retryable: false });
+  });
+
+  it('never sends the token to a host only a build remote names: a remote off github.com needs baseUrl in config', async () => {
+    const fromRemote = (url: string) =>
+      ({ ...failed('t1'), data: { ...failed('t1').data, repoUrl: url } }) as NotifyEvent;
+    const err = await fails(sink.deliver(fromRemote('git@ghe.invalid:acme/shop.git'), ctx({ options: {} })));
+    expect(err).toMatchObject({ kind: 'config', retryable: false });
+    expect(err.message).toContain('remote is on ghe.invalid, which is not github.com');
+    expect(err.hint).toContain('"baseUrl"');
+  });
+
   it('reads the repository and API root from a remote URL', () => {
     expect(repoFromUrl('https://github.com/acme/shop.git')).toEqual({
       owner: 'acme',
