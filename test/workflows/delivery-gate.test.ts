@@ -192,7 +192,7 @@ describeServer('approve and reject a delivery through the MCP server, on the dev
     t.result.structuredContent as Record<string, unknown>;
   const text = (t: Awaited<ReturnType<typeof control>>) => (t.result.content[0] as { text: string }).text;
 
-  it('shows the waiting delivery with its links, approves once per request id, and main gets the build', async () => {
+  it('shows the waiting delivery with its links, approves once per request id (br, then MCP), and main gets the build', async () => {
     const b = await start('ok');
     try {
       const status = structured(await call(mcp, 'br_build_status', { buildId: b.id }));
@@ -220,11 +220,8 @@ describeServer('approve and reject a delivery through the MCP server, on the dev
       expect(cliText).toContain(`br build approve ${b.id} --plan-hash`);
       expect(cliText).toContain(`Web UI:  http://ui.example:8233/namespaces/default/workflows/${b.id}`);
 
-      const first = structured(await control({ buildId: b.id, action: 'approve', requestId: 'mcp-ok-1' }));
-      expect(first).toMatchObject({
-        action: 'approve',
-        state: { applied: true, decision: { decision: 'approved' } },
-      });
+      const first = await br(['build', 'approve', b.id, '--request-id', 'mcp-ok-1']);
+      expect(first.stdout).toContain(`Approved the delivery of ${b.id}.`);
       const again = structured(await control({ buildId: b.id, action: 'approve', requestId: 'mcp-ok-1' }));
       expect(again).toMatchObject({ state: { applied: false, requestId: 'mcp-ok-1' } });
       const result = (await b.handle.result()) as BuildResult;

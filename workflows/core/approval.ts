@@ -30,6 +30,8 @@ interface GatePort {
 /** What an approve or reject Update answers. */
 export interface ApprovalAnswer {
   requestId: string;
+  /** The gate the answer went to (absent in answers of builds from before the delivery gate). */
+  gate?: GateName;
   /** False when this request id was answered before: nothing changed this time. */
   applied: boolean;
   decision: ApprovalDecision;
@@ -76,7 +78,8 @@ export class ApprovalGate {
       ...(req.by ? { by: req.by.slice(0, 200) } : {}),
       at: now,
     };
-    const answer = { requestId: req.requestId, applied: !first, decision };
+    const gate = this.current?.gate;
+    const answer = { requestId: req.requestId, ...(gate ? { gate } : {}), applied: !first, decision };
     this.answers.set(req.requestId, answer);
     if (this.current && !first) this.current = { ...this.current, decision };
     this.bump();

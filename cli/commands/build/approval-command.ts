@@ -29,7 +29,7 @@ export abstract class BuildApprovalCommand extends BrCommand {
     const what = decision.decision === 'approved' ? 'Approved' : 'Rejected';
     this.print(
       applied
-        ? `${what} the plan of ${this.id}.`
+        ? `${what} the ${result.state.gate === 'delivery' ? 'delivery' : 'plan'} of ${this.id}.`
         : `Already answered (request ${result.requestId}): ${decision.decision}; nothing changed.`,
     );
     if (decision.reason) this.print(`  Reason: ${decision.reason}`);

@@ -89,7 +89,11 @@ describe('delivery of a finished build', () => {
       delivery: { state: 'awaiting-approval' },
     });
     expect(answers[0]).toMatch(/has hash [0-9a-f]{16}, not 0000000000000000/);
-    expect(answers[1]).toMatchObject({ applied: true, decision: { decision: 'approved', by: 'ana' } });
+    expect(answers[1]).toMatchObject({
+      gate: 'delivery',
+      applied: true,
+      decision: { decision: 'approved', by: 'ana' },
+    });
     expect(answers[2]).toMatchObject({ applied: false, requestId: 'd-2' });
     expect(store.delivered).toEqual([BRANCH]);
     expect(run.result.outcome).toBe('SUCCEEDED');
