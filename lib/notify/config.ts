@@ -30,6 +30,19 @@ function secretProblem(value: unknown): string | null {
   return null;
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** What the worker itself holds (the Anthropic key, the database): never a sink's to read and send. */
+const OWN_CREDENTIAL = /^(ANTHROPIC_|DATABASE_URL$|BR_DATABASE_URL$)/i;
+
+/** An option naming a variable (`urlEnv`, `tokenEnv`, …): a name, and not one of BuildRunner's own. */
+function envNameProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || !ENV_NAME.test(value))
+    return 'must name an environment variable (letters, digits, "_")';
+  if (OWN_CREDENTIAL.test(value))
+    return `"${value}" is BuildRunner's own credential: a sink would send it to its receiver; give the sink a variable of its own`;
+  return null;
+}
+
 const sinkEntry = z.strictObject({
   /** How events and status name this instance; default: the sink's name. Two entries of one sink need ids. */
   id: nameSchema.optional(),
@@ -41,7 +54,7 @@ const sinkEntry = z.strictObject({
     .record(z.string(), z.unknown())
     .superRefine((options, ctx) => {
       for (const [key, value] of Object.entries(options)) {
-        const problem = secretProblem(value);
+        const problem = key.endsWith('Env') ? envNameProblem(value) : secretProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
       }
     })

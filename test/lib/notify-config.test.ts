@@ -75,6 +75,20 @@ describe('notify and plugins in the config', () => {
     ).toContain('notify.sinks[1].id: two sinks are named "webhook": give each entry its own "id"');
   });
 
+  it("refuses an option that names BuildRunner's own credentials (a sink would send them out) or no variable at all", () => {
+    const named = (options: Record<string, unknown>) =>
+      problems({ notify: { sinks: [{ sink: 'github', options }] } });
+    expect(named({ tokenEnv: 'ANTHROPIC_API_KEY', baseUrl: 'https://ghe.example/api/v3' })).toContain(
+      'notify.sinks[0].options.tokenEnv: "ANTHROPIC_API_KEY" is BuildRunner\'s own credential',
+    );
+    expect(named({ tokenEnv: 'anthropic_auth_token' })).toContain("is BuildRunner's own credential");
+    expect(named({ tokenEnv: 'DATABASE_URL' })).toContain("is BuildRunner's own credential");
+    expect(named({ tokenEnv: 'GH TOKEN' })).toContain(
+      'notify.sinks[0].options.tokenEnv: must name an environment variable (letters, digits, "_")',
+    );
+    expect(named({ tokenEnv: 'GH_BOT_TOKEN' })).toBe('');
+  });
+
   it('refuses secrets in options, naming where they go instead', () => {
     const hook = ['https://hooks.slack', 'com/services/T0A1B2C3D/B0F1E2D3C/aB3dE5fG7hJ9kL1mN3pQ5rS7'].join(
       '.',
