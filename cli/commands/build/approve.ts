@@ -5,10 +5,12 @@ export class BuildApproveCommand extends BuildApprovalCommand {
   static override paths = [['build', 'approve']];
   static override usage = BrCommand.Usage({
     category: Category.builds,
-    description: 'Approve the plan a build waits on (AWAITING_APPROVAL): its tasks start',
+    description: 'Approve what a build waits on (AWAITING_APPROVAL): its plan, or its delivery',
     details: `
-      Refused, with the build's state, when nothing waits for approval. \`br build status\` shows the
-      plan, its forecast and its hash; \`--plan-hash\` approves only that plan.
+      Refused, with the build's state, when nothing waits for approval. At the plan gate the tasks
+      start; at the delivery gate (approval.delivery) the build branch is merged or sent as a pull
+      request (delivery.mode). \`br build status\` shows what waits, the plan's forecast and its
+      hash; \`--plan-hash\` approves only that plan.
     `,
     examples: [
       ['Approve a plan', '$0 build approve build-shop-3f9a2c1d'],

@@ -6,9 +6,11 @@ export class BuildRejectCommand extends BuildApprovalCommand {
   static override paths = [['build', 'reject']];
   static override usage = BrCommand.Usage({
     category: Category.builds,
-    description: 'Reject the plan a build waits on: the build ends CANCELLED with your reason',
+    description: 'Reject what a build waits on: the build ends CANCELLED with your reason',
     details: `
-      Refused, with the build's state, when nothing waits for approval. Nothing was spent on tasks.
+      Refused, with the build's state, when nothing waits for approval. At the plan gate nothing was
+      spent on tasks; at the delivery gate the tasks stay done on the build branch and nothing is
+      delivered.
     `,
     examples: [['Reject a plan', '$0 build reject build-shop-3f9a2c1d --reason "split task 3 first"']],
   });
