@@ -75,4 +75,6 @@ export interface FailureDetails {
   files?: string[];
   /** MERGE_CONFLICT: why resolving it in the merge worktree failed (absent: it was not tried). */
   resolution?: string;
+  /** NETWORK: the worker running the step died or lost the server (missed heartbeats); the API is not at fault. */
+  workerLost?: boolean;
 }

@@ -71,3 +71,18 @@ export const WORKER_DEFAULTS = {
   /** Running activities get this long to finish (or heartbeat-cancel) on SIGINT/SIGTERM. */
   shutdownGraceTime: '30 seconds',
 } as const;
+
+/**
+ * Heartbeat details are what `br build watch` shows (turn, last tool): sent within this long instead of
+ * the SDK's default 80 % of the heartbeat timeout.
+ */
+export const HEARTBEAT_THROTTLE = '2 seconds';
+
+/**
+ * How long a workflow task waits on this worker's sticky queue before any worker may take it (SDK
+ * default 10 s). A dead worker's sticky queue is only known dead some seconds after its last poll, so a
+ * task workflow woken by its agent's heartbeat timeout (10 s) could wait out the whole 10 s there:
+ * 3 s bounds that part of a takeover (`npm run bench -- takeover`). A healthy worker starts its sticky
+ * tasks within milliseconds (it polls its sticky queue all the time), so it never waits this long.
+ */
+export const STICKY_QUEUE_TIMEOUT = '3 seconds';

@@ -7,7 +7,13 @@ import type { Database } from '../lib/db/connection';
 import type { RuntimeContext } from '../lib/config';
 import { TemporalUnreachableError } from '../lib/errors';
 import { defaultCacheDir } from '../activities/git/cache-dir';
-import { queuePlan, WORKER_DEFAULTS, type QueueKind } from './config';
+import {
+  HEARTBEAT_THROTTLE,
+  queuePlan,
+  STICKY_QUEUE_TIMEOUT,
+  WORKER_DEFAULTS,
+  type QueueKind,
+} from './config';
 import type { WorkflowBundle } from './bundle';
 
 export interface WorkerOptions {
@@ -153,9 +159,8 @@ export async function startWorkers(
           ...(interceptors ? { interceptors } : {}),
           maxConcurrentActivityTaskExecutions: limitOf(q.kind),
           identity,
-          // Heartbeat details are what `br build watch` shows (turn, last tool): sent within 2 s instead
-          // of the SDK's default 80 % of the heartbeat timeout (24 s for the agent).
-          maxHeartbeatThrottleInterval: '2 seconds',
+          maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+          stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
           shutdownGraceTime:
             options.drainSeconds !== undefined
               ? `${options.drainSeconds} seconds`

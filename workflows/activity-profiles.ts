@@ -19,11 +19,19 @@ type Activities = BuildActivities;
 export const DOMAIN_FAILURES: string[] = Object.values(FailureClass);
 
 /**
- * A worker that died mid-agent is noticed after this long and the attempt runs again on another worker
- * (see describeError). Short because the activity heartbeats every few seconds in the background
- * (withKeepAlive), not only between turns: a slow Claude answer or a long `npm test` never trips it.
+ * A worker that died mid-agent is noticed after this long and the attempt runs again at once on another
+ * worker (describeError: worker lost). Short because the activity heartbeats every 5 s in the background
+ * (withKeepAlive, KEEP_ALIVE_MS), not only between turns: a slow Claude answer never trips it, and two
+ * beats fit in it. Lowered from 30 s for takeover (issue 27, `npm run bench -- takeover`); the beats a
+ * healthy worker sends are the same (keep-alive 5 s, throttle 2 s). Changing it alters no command.
  */
-export const AGENT_HEARTBEAT = '30 seconds';
+export const AGENT_HEARTBEAT = '10 seconds';
+
+/**
+ * Git steps run hooks and `npm test`, which may hold the worker's event loop in synchronous git calls;
+ * they keep the longer window (a killed merge retries after it plus the 2 s retry interval).
+ */
+export const GIT_HEARTBEAT = '30 seconds';
 
 const CLAUDE_CALL: ActivityOptions = {
   // One attempt: the workflow classifies the failure and picks the wait, the model or the stop.
@@ -39,7 +47,7 @@ export const GIT: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   // The worker heartbeats git activities in the background (worker/activities.ts): a worker killed
   // mid-merge is noticed after this long, not after the 30 minutes above.
-  heartbeatTimeout: AGENT_HEARTBEAT,
+  heartbeatTimeout: GIT_HEARTBEAT,
   // Worktree, commit and merge steps are idempotent by branch name, so transient errors retry safely.
   retry: {
     initialInterval: '2 seconds',

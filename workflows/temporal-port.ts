@@ -60,7 +60,12 @@ export function describeError(err: unknown): DescribedError {
   // A missed heartbeat means the worker running the activity died or lost the server, not that the model
   // was slow: retry the same model (NETWORK), on whichever worker picks it up.
   if (cause instanceof TimeoutFailure && cause.timeoutType === 'HEARTBEAT')
-    return { type: FailureClass.NETWORK, message: `worker lost: ${cause.message}`, cancelled: false };
+    return {
+      type: FailureClass.NETWORK,
+      message: `worker lost: ${cause.message}`,
+      details: { workerLost: true },
+      cancelled: false,
+    };
   // A start-to-close timeout: the same class as the API's own timeout (try a faster model).
   if (cause instanceof TimeoutFailure)
     return { type: FailureClass.TIMEOUT, message: cause.message, cancelled: false };

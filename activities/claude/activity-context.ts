@@ -25,7 +25,9 @@ export function heartbeat(details: unknown): void {
  * how long one Claude call or one allowed command takes: the heartbeat timeout can then be short and a
  * dead worker's activity is retried quickly. The SDK throttles what actually reaches the server.
  */
-export async function withKeepAlive<T>(fn: () => Promise<T>, everyMs = 5000): Promise<T> {
+export const KEEP_ALIVE_MS = 5000;
+
+export async function withKeepAlive<T>(fn: () => Promise<T>, everyMs = KEEP_ALIVE_MS): Promise<T> {
   const ctx = current();
   if (!ctx) return fn();
   const timer = setInterval(() => ctx.heartbeat(lastDetails.get(ctx)), everyMs);

@@ -71,6 +71,12 @@ export interface FallbackInput {
    * before outages were waited out (histories recorded before patch 'api-outage-wait').
    */
   outageWaitMs?: number;
+  /**
+   * A try whose worker died (details.workerLost) runs again at once, on the same model, without counting:
+   * waiting helps nothing, and it is no sign of an API outage. Unset: the 5 s backoff it had before
+   * (histories recorded before patch 'worker-lost-at-once').
+   */
+  retryLostWorkerAtOnce?: boolean;
 }
 
 /** API outage bookkeeping of a task (outage.ts). */

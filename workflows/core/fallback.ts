@@ -78,6 +78,8 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
     if (repairFeedback !== undefined) decision.repairFeedback = repairFeedback;
     return { decision, state: s };
   };
+  if (type === FailureClass.NETWORK && details?.workerLost && input.retryLostWorkerAtOnce)
+    return go('retry-same-model', s.model, 0, 'retry-same-model at once (worker lost)', false);
   const transient =
     type === 'RATE_LIMITED' || type === 'OVERLOADED' || type === 'SERVER_ERROR' || type === 'NETWORK';
   s.streak = transient ? s.streak + 1 : 0;

@@ -158,6 +158,11 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         ...(port.patched('api-outage-wait')
           ? { outageWaitMs: (routing.outageWaitMinutes ?? 60) * 60_000 }
           : {}),
+        // A dead worker's try runs again at once instead of after 5 s (issue 27, takeover); asked only
+        // on a lost worker, so other histories get no marker.
+        ...(failure.details?.workerLost && port.patched('worker-lost-at-once')
+          ? { retryLostWorkerAtOnce: true }
+          : {}),
       });
       decision = decided.decision;
       fallback = decided.state;

@@ -267,6 +267,37 @@ describe('the fallback matrix', () => {
     expect(decision.label.length).toBeGreaterThan(5);
   });
 
+  it('runs a try whose worker died again at once, on the same model, free, and leaves the API streak alone', () => {
+    const state = { ...initialFallbackState(HAIKU, 'simple'), streak: 2 };
+    const lost = (retryLostWorkerAtOnce?: boolean) =>
+      decideFallback({
+        type: 'NETWORK',
+        details: { workerLost: true },
+        state,
+        catalog: DEFAULT_CATALOG,
+        maxAttempts: 4,
+        outageWaitMs: 3_600_000,
+        ...(retryLostWorkerAtOnce ? { retryLostWorkerAtOnce } : {}),
+      });
+    const now = lost(true);
+    expect(now.decision).toMatchObject({ action: 'retry-same-model', model: HAIKU, waitMs: 0 });
+    expect(now.decision.label).toMatch(/worker lost/);
+    expect(now.state).toMatchObject({ counted: 0, free: 1, streak: 2 });
+    // Histories from before patch 'worker-lost-at-once': the backoff (and outage wait) they had.
+    expect(lost().decision.waitMs).toBeGreaterThan(0);
+    // A worker that keeps dying still uses up the free retries, then counts attempts.
+    expect(
+      decideFallback({
+        type: 'NETWORK',
+        details: { workerLost: true },
+        state: { ...state, free: MAX_FREE_RETRIES, counted: 3 },
+        catalog: DEFAULT_CATALOG,
+        maxAttempts: 4,
+        retryLostWorkerAtOnce: true,
+      }).decision.action,
+    ).toBe('stop');
+  });
+
   it('rethrows an unknown failure type instead of guessing', () => {
     expect(() =>
       decideFallback({
