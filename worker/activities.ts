@@ -34,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     // A remote build's task runs in this worker's own worktree of its cache clone.
     runAgent: withRemoteWorktree(claude.runAgent, cacheDir),
     ...createGitActivities({ config: deps.config, cacheDir }),
-    ...createDeliveryActivities({ cacheDir, root: deps.root }),
+    ...createDeliveryActivities({ cacheDir, root: deps.root, db: deps.db, config: deps.config }),
     ...createPersistenceActivities({ db: deps.db, config: deps.config, cacheDir }),
     ...createMaintenanceActivities({ db: deps.db, config: deps.config, root: deps.root }),
     ...createNotifyActivities({

@@ -1,5 +1,8 @@
 import type { BuildActivities, DeliverBuildInput } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
+import type { BuildRunnerConfig } from '../../lib/config';
+import type { Database } from '../../lib/db/connection';
+import { finishedBuildGaps } from '../evidence/finished';
 import { failure } from '../failure';
 import { defaultCacheDir } from '../git/cache-dir';
 import { deliverLocal, deliverRemote } from '../git/deliver';
@@ -14,6 +17,9 @@ export interface DeliveryActivityDeps {
   env?: NodeJS.ProcessEnv;
   /** GitHub client settings, for tests against a loopback server. */
   github?: PullRequestDeps['github'];
+  /** The worker's database: a pull request's body carries the build's gap report, read from it. */
+  db?: Database;
+  config?: BuildRunnerConfig;
 }
 
 /**
@@ -25,6 +31,8 @@ export function createDeliveryActivities(
 ): Pick<BuildActivities, 'deliverBuild'> {
   const cacheDir = deps.cacheDir ?? defaultCacheDir();
   const env = deps.env ?? process.env;
+  const { db } = deps;
+  const config = deps.config ? { config: deps.config } : {};
   return {
     async deliverBuild(input: DeliverBuildInput) {
       switch (input.mode) {
@@ -37,6 +45,7 @@ export function createDeliveryActivities(
             cacheDir,
             env: () => (deps.root ? workerEnv(env, deps.root) : { ...env }),
             ...(deps.github ? { github: deps.github } : {}),
+            ...(db ? { gaps: (i) => finishedBuildGaps(db, i, { ...config, cacheDir }) } : {}),
           });
         default:
           // A workflow started by a newer `br` than this worker: say so instead of doing something else.

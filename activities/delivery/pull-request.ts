@@ -1,6 +1,7 @@
 import type { DeliverBuildInput, DeliverBuildResult } from '../../lib/contracts';
 import { FailureClass } from '../../lib/failures';
-import { renderBuildSummary } from '../../lib/notify/github-summary';
+import type { SummaryGaps } from '../../lib/gaps/types';
+import { renderBuildSummary, type BuildSummary } from '../../lib/notify/github-summary';
 import { SinkError } from '../../lib/notify/plugin';
 import { failure } from '../failure';
 import { cachedRepo } from '../git/cache';
@@ -15,6 +16,8 @@ export interface PullRequestDeps {
   env: () => Readonly<Record<string, string | undefined>>;
   /** Client settings for tests against a loopback server (spaceWrites, retries). */
   github?: Partial<GitHubClientOptions>;
+  /** The build's gap report for the body, from the worker's database (activities/evidence/finished.ts). */
+  gaps?: (input: DeliverBuildInput) => Promise<SummaryGaps>;
 }
 
 const refused = (message: string) => failure(FailureClass.DELIVERY_REFUSED, message);
@@ -43,12 +46,15 @@ export async function deliverPullRequest(
       `Which GitHub repository? delivery.github.repo is not set and ${url ? `${url} is not a GitHub URL` : 'there is no remote URL'}. ` +
         'Set delivery.github.repo ("owner/name") in buildrunner.config.json.',
     );
-  const summary = input.summary ?? {
-    buildId: input.buildId,
-    baseBranch: input.baseBranch,
-    buildBranch: input.buildBranch,
-    spentUsd: '0',
-    tasks: [],
+  const summary: BuildSummary = {
+    ...(input.summary ?? {
+      buildId: input.buildId,
+      baseBranch: input.baseBranch,
+      buildBranch: input.buildBranch,
+      spentUsd: '0',
+      tasks: [],
+    }),
+    ...(deps.gaps ? { gaps: await deps.gaps(input) } : {}),
   };
   try {
     const pr = await upsertPullRequest({

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Database } from '../../lib/db/connection';
-import { analyzeGaps, gapsHeadline, type GapReport } from '../../lib/gaps';
+import { analyzeGaps, gapsHeadline, type GapReport, type SummaryGaps } from '../../lib/gaps';
 import { collectGapInput, type BuildTaskRow } from './collect';
 
 export interface BuildEvidence {
@@ -52,13 +52,7 @@ export async function gapsOfBuild(
   return analyzeGaps(input);
 }
 
-/** What a finished build's summary carries about its gaps: the headline and the high findings. */
-export interface SummaryGaps {
-  headline: string;
-  counts?: GapReport['counts'];
-  high?: { kind: string; message: string; requirementId?: string; taskId?: string }[];
-  error?: string;
-}
+export type { SummaryGaps };
 
 /**
  * The gap section of a finished build's summary. Never throws: a build's record must be written even

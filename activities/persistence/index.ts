@@ -1,8 +1,7 @@
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
-import { summaryGaps } from '../evidence';
-import { cachedRepo } from '../git/cache';
+import { finishedBuildGaps } from '../evidence/finished';
 import { defaultCacheDir } from '../git/cache-dir';
 import { recordedRun } from './maintenance';
 import { emitEvents, recordAttempt, recordBuild, recordTask } from './records';
@@ -22,10 +21,7 @@ export function createPersistenceActivities(deps: {
   cacheDir?: string;
 }): PersistenceActivities {
   const { db } = deps;
-  const gaps = {
-    resultsFile: deps.config?.gaps.testResults ?? '.buildrunner/test-results.json',
-    testPattern: deps.config?.gaps.testPattern,
-  };
+  const cacheDir = deps.cacheDir ?? defaultCacheDir();
   return {
     // A finished build's summary carries its gap report, read here so the workflow's commands stay as they were.
     recordBuild: async (input) =>
@@ -36,9 +32,9 @@ export function createPersistenceActivities(deps: {
               ...input,
               summary: {
                 ...input.summary,
-                gaps: await boundedGaps(db, input.buildId, {
-                  ...gaps,
-                  ...(await remoteRepoPath(input, deps.cacheDir ?? defaultCacheDir())),
+                gaps: await finishedBuildGaps(db, input, {
+                  ...(deps.config ? { config: deps.config } : {}),
+                  cacheDir,
                 }),
               },
             }
@@ -50,49 +46,6 @@ export function createPersistenceActivities(deps: {
       await emitEvents(db, events);
     },
   };
-}
-
-/** A remote build's branch, fetched into this worker's cache clone, where the gap analysis reads it. */
-async function remoteRepoPath(
-  input: { repoUrl?: string; buildBranch: string },
-  cacheDir: string,
-): Promise<{ repoPath?: string }> {
-  if (!input.repoUrl) return {};
-  try {
-    const repo = cachedRepo(input.repoUrl, cacheDir);
-    await repo.locked(() => repo.fetchAsLocal(input.buildBranch));
-    return { repoPath: repo.gitDir };
-  } catch {
-    return { repoPath: '/nonexistent/remote-not-reachable' };
-  }
-}
-
-/**
- * The gap report is extra: recording the build must finish well inside the record profile's one-minute
- * timeout, whatever the size of the repository the analysis reads.
- */
-const GAPS_BUDGET_MS = 20_000;
-
-async function boundedGaps(
-  db: Database,
-  buildId: string,
-  settings: Parameters<typeof summaryGaps>[2],
-): Promise<Awaited<ReturnType<typeof summaryGaps>>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<{ headline: string }>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          headline: `Gaps: not analysed (took over ${GAPS_BUDGET_MS / 1000} s; run br gaps analyze --build).`,
-        }),
-      GAPS_BUDGET_MS,
-    );
-  });
-  try {
-    return await Promise.race([summaryGaps(db, buildId, settings), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -93,3 +93,14 @@ export interface GapReport {
   /** 0 no findings, else the highest severity: 1 low, 2 medium, 3 high. */
   exitCode: number;
 }
+
+/**
+ * What a finished build's summary carries about its gaps (its record, `br build status`, its pull
+ * request's body): the headline and the high findings.
+ */
+export interface SummaryGaps {
+  headline: string;
+  counts?: GapReport['counts'];
+  high?: { kind: string; message: string; requirementId?: string; taskId?: string }[];
+  error?: string;
+}

@@ -3,8 +3,7 @@
  * the build.finished comment. Pure. Every text that came from a spec, a plan or a model is escaped
  * (no table breaks, no HTML, no hidden marker, no @mention), and the result fits GitHub's limit.
  */
-import { gapsHeadline } from '../gaps/render';
-import type { GapReport } from '../gaps/types';
+import type { SummaryGaps } from '../gaps/types';
 import type { BuildFinishedData } from './events';
 
 /** GitHub refuses a pull request or comment body longer than this. */
@@ -32,7 +31,8 @@ export interface BuildSummary {
   budgetUsd?: string;
   durationMs?: number;
   tasks: SummaryTask[];
-  gaps?: GapReport;
+  /** The build's gap report as its record keeps it (activities/evidence summaryGaps). */
+  gaps?: SummaryGaps;
   links?: { status?: string; webUi?: string };
 }
 
@@ -80,10 +80,11 @@ function addBounded(out: string[], lines: string[], room: number): number {
   return i;
 }
 
-function gapLines(gaps: GapReport): string[] {
-  const lines = ['', '### Gap report', '', escapeMarkdown(gapsHeadline(gaps)), ''];
-  for (const f of gaps.findings)
-    lines.push(`- **${f.severity}** ${code(f.kind)} ${escapeMarkdown(f.message)}`);
+function gapLines(gaps: SummaryGaps): string[] {
+  const lines = ['', '### Gap report', '', escapeMarkdown(gaps.headline), ''];
+  for (const f of gaps.high ?? []) lines.push(`- **high** ${code(f.kind)} ${escapeMarkdown(f.message)}`);
+  const rest = gaps.counts ? gaps.counts.medium + gaps.counts.low : 0;
+  if (rest) lines.push(`- ${rest} medium or low: ${code('br gaps analyze')}`);
   return lines;
 }
 

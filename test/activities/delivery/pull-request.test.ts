@@ -6,6 +6,8 @@ import { createDeliveryActivities } from '../../../activities/delivery';
 import { pullRequestMarker } from '../../../activities/github/pull-request';
 import type { DeliverBuildInput } from '../../../lib/contracts';
 import { FailureClass } from '../../../lib/failures';
+import { createPersistenceActivities } from '../../../activities/persistence';
+import { createTestDatabase } from '../../helpers/db';
 import { failureOf } from '../../helpers/failure';
 import { startGitHubServer, type GitHubServer } from '../../fixtures/github-server';
 import { useTempRepo } from '../../fixtures/repo';
@@ -98,6 +100,60 @@ describe('delivery by pull request', () => {
     expect(again.pullRequest).toMatchObject({ number: 1, action: 'unchanged' });
     expect(gh.count('POST', pullsPath)).toBe(1);
     expect(gh.repos.get('acme/shop')!.pulls).toHaveLength(1);
+  });
+
+  it('puts the gap report in the body, read from the worker’s database and the build branch as the build’s record does', async () => {
+    repo.write(
+      'PROJECT_SPEC.md',
+      '# Shop\n\n## Cart\n\n- [ ] Cart in `src/new.txt`\n  - R1: the cart keeps items\n  - R2: the cart shows a total\n',
+    );
+    repo.commitAll('spec');
+    const { tip } = setup();
+    const db = await createTestDatabase('pglite');
+    try {
+      const records = createPersistenceActivities({ db });
+      await records.recordBuild({
+        buildId: 'build-demo',
+        project: 'shop',
+        specPath: 'PROJECT_SPEC.md',
+        specHash: 'x',
+        repoPath: repo.dir,
+        baseBranch: 'main',
+        buildBranch: BUILD,
+        status: 'RUNNING',
+        budgetUsd: '20',
+        costUsd: '0.42',
+        parallel: 1,
+        taskCount: 1,
+        startedAt: Date.UTC(2026, 11, 1),
+      });
+      await records.recordTask({
+        buildId: 'build-demo',
+        taskId: 'cart',
+        title: 'Cart',
+        status: 'SUCCEEDED',
+        attempts: 1,
+        costUsd: '0.42',
+        dependsOn: [],
+        files: ['src/new.txt'],
+        requirementIds: ['R1'],
+        mergeCommit: tip,
+      });
+      await createDeliveryActivities({
+        cacheDir: path.join(path.dirname(repo.dir), 'cache'),
+        env: { GITHUB_TOKEN: TOKEN },
+        github: { spaceWrites: false, retryBaseMs: 5 },
+        db,
+      }).deliverBuild(input());
+    } finally {
+      await db.close();
+    }
+    const body = gh.repos.get('acme/shop')!.pulls[0]!.body;
+    expect(body).toContain('### Gap report');
+    expect(body).toContain('Gaps: 3 high, 0 medium, 0 low (high: R1, cart.c1, R2).');
+    expect(body).toContain('- **high** `requirement-untested` Requirement R1 has its tasks done (cart)');
+    expect(body).toContain('- **high** `requirement-without-task` Requirement R2 ');
+    expect(body.indexOf('### Gap report')).toBeLessThan(body.indexOf('Details:'));
   });
 
   it('a remote build opens it from the build branch its remote holds, touching no local checkout', async () => {

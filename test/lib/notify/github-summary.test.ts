@@ -5,7 +5,7 @@ import {
   renderFinishedComment,
   type BuildSummary,
 } from '../../../lib/notify/github-summary';
-import type { GapReport } from '../../../lib/gaps/types';
+import type { SummaryGaps } from '../../../lib/gaps/types';
 
 const summary = (extra: Partial<BuildSummary> = {}): BuildSummary => ({
   buildId: 'build-shop-1a2b',
@@ -65,21 +65,17 @@ describe('renderBuildSummary', () => {
     expect(text).toContain('Details: `br build status build-shop-1a2b`');
   });
 
-  it('adds the gap report headline and findings when given', () => {
-    const gaps = {
-      spec: 'spec.md',
-      build: null,
-      counts: { requirements: 3, tasks: 2, tests: 1, high: 1, medium: 0, low: 0 },
-      findings: [
-        { kind: 'requirement-untested', severity: 'high', message: 'R2 has no test', requirementId: 'R2' },
-      ],
-      matrix: [],
-      resultsFile: null,
-    } as unknown as GapReport;
+  it('adds the gap report headline, its high findings and where the others are', () => {
+    const gaps: SummaryGaps = {
+      headline: 'Gaps: 1 high, 2 medium, 0 low (high: R2).',
+      counts: { requirements: 3, tasks: 2, tests: 1, high: 1, medium: 2, low: 0 },
+      high: [{ kind: 'requirement-untested', message: 'R2 has no <b>test</b>', requirementId: 'R2' }],
+    };
     const text = renderBuildSummary(summary({ gaps }));
     expect(text).toContain('### Gap report');
-    expect(text).toContain('Gaps: 1 high, 0 medium, 0 low (high: R2).');
-    expect(text).toContain('- **high** `requirement-untested` R2 has no test');
+    expect(text).toContain('Gaps: 1 high, 2 medium, 0 low (high: R2).');
+    expect(text).toContain('- **high** `requirement-untested` R2 has no &lt;b&gt;test&lt;/b&gt;');
+    expect(text).toContain('- 2 medium or low: `br gaps analyze`');
   });
 });
 
