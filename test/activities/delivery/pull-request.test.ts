@@ -148,7 +148,7 @@ describe('delivery by pull request', () => {
     } finally {
       await db.close();
     }
-    const body = gh.repos.get('acme/shop')!.pulls[0]!.body;
+    const body = gh.repos.get('acme/shop')!.pulls[0]!.body ?? '';
     expect(body).toContain('### Gap report');
     expect(body).toContain('Gaps: 3 high, 0 medium, 0 low (high: R1, cart.c1, R2).');
     expect(body).toContain('- **high** `requirement-untested` Requirement R1 has its tasks done (cart)');
