@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Prisma } from '@prisma/client';
@@ -44,5 +45,45 @@ describe('the embedded database served to other processes', () => {
     }
     expect(existsSync(embeddedServerFile(root))).toBe(false);
     expect(resolveDatabaseTarget(loadConfig({ cwd: root, env: {} })).kind).toBe('pglite');
+  });
+});
+
+describe('the embedded database served again on the same folder', () => {
+  const serve = (root: string) =>
+    startEmbeddedServer({ root, dataDir: path.join(root, '.buildrunner', 'db') });
+
+  it('comes back at the address it had, which a running worker still holds', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'br-serve-again-'));
+    const first = await serve(root);
+    await first.stop();
+    const again = await serve(root);
+    try {
+      expect(again.url).toBe(first.url);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('takes another port when another program holds the old one', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'br-serve-taken-'));
+    const first = await serve(root);
+    await first.stop();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) =>
+      holder.listen(Number(new URL(first.url).port), '127.0.0.1', resolve),
+    );
+    try {
+      const again = await serve(root);
+      try {
+        expect(again.url).not.toBe(first.url);
+        const db = await openDatabase(resolveDatabaseTarget(loadConfig({ cwd: root, env: {} })));
+        await expect(db.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+        await db.close();
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });
