@@ -144,6 +144,32 @@ describe('notifications of a build', () => {
     expect(late).toBeLessThanOrEqual(deliveryBoundMs(hook.timeoutMs));
   });
 
+  it('build.budget_threshold reaches the sink that takes it once per threshold crossed, with threshold, spent and budget', async () => {
+    const p = plan([task('a'), task('b', ['a']), task('c', ['b'])]);
+    const fakes = createFakeActivities({
+      plan: p,
+      agent: () => ({ durationMs: MIN, costUsd: '0.03' }),
+      level: 'simple',
+    });
+    const sim = await simulateBuild({
+      input: simulationInput(p, { budgetUsd: '0.1', notify: { sinks: [hook, team] } }),
+      activities: fakes.activities,
+    });
+    expect(sim.result.outcome).toBe('BUDGET_EXHAUSTED');
+    const sent = fakes.store.notifications;
+    const alerts = sent.filter((n) => n.event.type === 'build.budget_threshold');
+    expect(alerts.map((n) => [n.sink.id, n.event.id, n.event.data])).toEqual([
+      ['hook', 'sim/build.budget_threshold/50', { threshold: 50, spentUsd: '0.05784', budgetUsd: '0.1' }],
+      ['hook', 'sim/build.budget_threshold/80', { threshold: 80, spentUsd: '0.08568', budgetUsd: '0.1' }],
+      ['hook', 'sim/build.budget_threshold/100', { threshold: 100, spentUsd: '0.1', budgetUsd: '0.1' }],
+    ]);
+    expect(new Set(alerts.map((n) => n.key)).size).toBe(3);
+    // Each alert goes out before the build ends, and the sink without the event gets none.
+    const last = sent.findIndex((n) => n.event.type === 'build.finished');
+    expect(sent.indexOf(alerts[2]!)).toBeLessThan(last);
+    expect(sent.filter((n) => n.sink.id === 'team').map((n) => n.event.type)).toEqual(['build.finished']);
+  });
+
   it('a build whose history predates notifications (unpatched) or without sinks notifies nothing and runs as before', async () => {
     const plain = await run();
     const old = await run({ sinks: [hook, team], unpatched: ['notifications'] });
