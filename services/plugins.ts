@@ -22,6 +22,8 @@ export interface SinkInfo {
   name: string;
   description: string;
   events: NotifyEventType[];
+  /** What an entry that names no events gets. */
+  defaultEvents: NotifyEventType[];
   idempotent: boolean;
   timeoutMs: number;
   env: EnvStatus[];
@@ -64,6 +66,7 @@ function describe(ctx: ServiceContext, set: PluginSet): PluginInfo[] {
       name: s.name,
       description: s.description,
       events: [...s.events],
+      defaultEvents: [...(s.defaultEvents ?? s.events)],
       idempotent: s.idempotent,
       timeoutMs: s.timeoutMs,
       env: s.env.map((e) => ({ ...e, set: !!env[e.name] })),

@@ -48,7 +48,7 @@ const sinkEntry = z.strictObject({
   id: nameSchema.optional(),
   /** A sink of a loaded plugin (built-in: `webhook`). */
   sink: nameSchema,
-  /** A subset of what the sink takes; default: everything it takes. */
+  /** A subset of what the sink takes; default: the sink's defaultEvents, else everything it takes. */
   events: z.array(z.enum(NOTIFY_EVENT_TYPES)).min(1).optional(),
   options: z
     .record(z.string(), z.unknown())
@@ -107,7 +107,7 @@ export function instanceId(entry: SinkEntry): string {
  */
 export function resolveInstances(
   entries: readonly SinkEntry[],
-  sinks: ReadonlyMap<string, Pick<SinkDefinition, 'events' | 'timeoutMs' | 'idempotent'>>,
+  sinks: ReadonlyMap<string, Pick<SinkDefinition, 'events' | 'defaultEvents' | 'timeoutMs' | 'idempotent'>>,
 ): { instances: SinkInstance[]; problems: string[] } {
   const instances: SinkInstance[] = [];
   const problems: string[] = [];
@@ -131,7 +131,7 @@ export function resolveInstances(
     instances.push({
       id: instanceId(entry),
       sink: entry.sink,
-      events: [...(entry.events ?? def.events)],
+      events: [...(entry.events ?? def.defaultEvents ?? def.events)],
       timeoutMs: def.timeoutMs,
       idempotent: def.idempotent,
     });

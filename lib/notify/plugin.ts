@@ -63,6 +63,11 @@ export interface SinkDefinition {
   description: string;
   /** The events it takes; config may narrow them, never widen them. */
   events: readonly NotifyEventType[];
+  /**
+   * What it gets when config names no events (default: all of `events`): a subset of `events`, for a
+   * sink where every event would be noise (Slack leaves out task.succeeded). Config may still ask for any.
+   */
+  defaultEvents?: readonly NotifyEventType[];
   env: readonly EnvNeed[];
   /** The notifier aborts a delivery after this long; the build never waits longer on this sink. */
   timeoutMs: number;
@@ -145,6 +150,15 @@ function sinkProblems(who: string, s: unknown, names: Set<string>): string[] {
   else
     for (const e of sink.events as unknown[])
       if (!isNotifyEventType(e)) out.push(`${it} takes an unknown event ${JSON.stringify(e) ?? String(e)}`);
+  if (sink.defaultEvents !== undefined) {
+    const takes = Array.isArray(sink.events) ? (sink.events as unknown[]) : [];
+    if (!Array.isArray(sink.defaultEvents) || sink.defaultEvents.length === 0)
+      out.push(`${it} defaultEvents must be a non-empty list`);
+    else
+      for (const e of sink.defaultEvents as unknown[])
+        if (!takes.includes(e))
+          out.push(`${it} defaultEvents has ${JSON.stringify(e) ?? String(e)}, which is not in its events`);
+  }
   if (!Array.isArray(sink.env) || !sink.env.every(isEnvNeed))
     out.push(`${it} env must be a list of { name, required, description } (name: an environment variable)`);
   if (!Number.isInteger(sink.timeoutMs) || sink.timeoutMs! < 100 || sink.timeoutMs! > 300_000)

@@ -1,5 +1,8 @@
 import { parseConfig } from '../../lib/config';
+import { slackSink } from '../../activities/notify/sinks/slack';
 import { resolveInstances } from '../../lib/notify/config';
+import { NOTIFY_EVENT_TYPES } from '../../lib/notify/events';
+import { pluginProblems } from '../../lib/notify/plugin';
 
 const sinks = new Map([
   [
@@ -11,6 +14,15 @@ const sinks = new Map([
     },
   ],
   ['chat', { events: ['build.finished'] as const, timeoutMs: 3000, idempotent: false }],
+  [
+    'quiet',
+    {
+      events: ['task.succeeded', 'task.failed', 'build.finished'] as const,
+      defaultEvents: ['task.failed', 'build.finished'] as const,
+      timeoutMs: 3000,
+      idempotent: false,
+    },
+  ],
 ]);
 
 describe('notify and plugins in the config', () => {
@@ -47,12 +59,42 @@ describe('notify and plugins in the config', () => {
     });
   });
 
+  it("an entry naming no events gets the sink's defaultEvents; one naming an event left out of them gets it", () => {
+    const c = parseConfig({
+      notify: { sinks: [{ sink: 'quiet' }, { id: 'all', sink: 'quiet', events: ['task.succeeded'] }] },
+    });
+    expect(resolveInstances(c.notify.sinks, sinks).instances.map((i) => [i.id, i.events])).toEqual([
+      ['quiet', ['task.failed', 'build.finished']],
+      ['all', ['task.succeeded']],
+    ]);
+  });
+
+  it('the slack sink leaves task.succeeded out by default, and takes every other event', () => {
+    const defs = new Map([['slack', slackSink]]);
+    const [slack] = resolveInstances(
+      parseConfig({ notify: { sinks: [{ sink: 'slack' }] } }).notify.sinks,
+      defs,
+    ).instances;
+    expect(slack!.events).toEqual(NOTIFY_EVENT_TYPES.filter((e) => e !== 'task.succeeded'));
+    expect(pluginProblems({ name: 'slack', apiVersion: 1, sinks: [slackSink] })).toEqual([]);
+  });
+
+  it('a sink whose defaultEvents are empty or not among its events is refused, naming the event', () => {
+    const sink = { ...slackSink, events: ['build.finished', 'task.failed'] };
+    expect(
+      pluginProblems({ name: 'p', apiVersion: 1, sinks: [{ ...sink, defaultEvents: ['task.succeeded'] }] }),
+    ).toEqual(['plugin "p": sink "slack" defaultEvents has "task.succeeded", which is not in its events']);
+    expect(pluginProblems({ name: 'p', apiVersion: 1, sinks: [{ ...sink, defaultEvents: [] }] })).toEqual([
+      'plugin "p": sink "slack" defaultEvents must be a non-empty list',
+    ]);
+  });
+
   it('names an unknown sink with the sinks there are, and an event the sink does not take', () => {
     const c = parseConfig({
       notify: { sinks: [{ sink: 'slak' }, { sink: 'chat', events: ['task.failed'] }] },
     });
     expect(resolveInstances(c.notify.sinks, sinks).problems).toEqual([
-      'notify.sinks[0]: no loaded plugin has a sink "slak" (sinks: chat, webhook); add its plugin to "plugins" or fix the name (br plugins list)',
+      'notify.sinks[0]: no loaded plugin has a sink "slak" (sinks: chat, quiet, webhook); add its plugin to "plugins" or fix the name (br plugins list)',
       'notify.sinks[1]: sink "chat" does not take task.failed (it takes build.finished)',
     ]);
   });

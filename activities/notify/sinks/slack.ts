@@ -50,6 +50,8 @@ export const slackSink: SinkDefinition = {
   description:
     'Posts each event to a Slack channel through an incoming webhook (Block Kit, one message a second)',
   events: NOTIFY_EVENT_TYPES,
+  // A message per merged task is noise in a channel; config can still ask for task.succeeded.
+  defaultEvents: NOTIFY_EVENT_TYPES.filter((e) => e !== 'task.succeeded'),
   env: [
     {
       name: DEFAULT_URL_ENV,

@@ -32,6 +32,11 @@ export class PluginsListCommand extends BrCommand {
         const used = s.configured.length ? `configured as ${s.configured.join(', ')}` : 'not configured';
         this.print(`  sink ${s.name}: ${s.description} [${used}]`);
         this.print(`    events: ${s.events.join(', ')}`);
+        const left = s.events.filter((e) => !s.defaultEvents.includes(e));
+        if (left.length)
+          this.print(
+            `    by default: all but ${left.join(', ')} (name them in notify.sinks[].events to get them)`,
+          );
         this.print(
           `    ${s.idempotent ? 'idempotent' : 'not idempotent (never sent twice)'}, timeout ${s.timeoutMs} ms`,
         );

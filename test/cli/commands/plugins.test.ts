@@ -63,6 +63,7 @@ describe('br plugins', () => {
         name: 'chat',
         description: 'posts to a chat',
         events: ['build.finished', 'task.failed'],
+        defaultEvents: ['build.finished', 'task.failed'],
         idempotent: false,
         timeoutMs: 3000,
         env: [{ name: 'CHAT_TOKEN', required: true, description: 'the bot token', set: true }],
@@ -83,6 +84,15 @@ describe('br plugins', () => {
     const human = await runBr(['plugins', 'list'], { cwd: root, env: clean });
     expect(human.stdout).toContain('  sink chat: posts to a chat [configured as chat]');
     expect(human.stdout).toContain('    env CHAT_TOKEN: set · the bot token');
+    // A sink with defaults says what an entry without events leaves out; one without says nothing.
+    const slack = plugins.find((p) => p.name === 'slack')!.sinks[0] as { defaultEvents: string[] };
+    expect(slack.defaultEvents).not.toContain('task.succeeded');
+    expect(slack.defaultEvents).toContain('task.failed');
+    const slackText = human.stdout.slice(human.stdout.indexOf('  sink slack:'));
+    expect(slackText.split('\n').slice(0, 4).join('\n')).toContain(
+      '    by default: all but task.succeeded (name them in notify.sinks[].events to get them)',
+    );
+    expect(human.stdout.match(/by default:/g)).toHaveLength(1);
   });
 
   it("doctor --json: each sink's own check, exit 1 while something needs fixing, 0 once it is set", async () => {
