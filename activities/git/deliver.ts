@@ -6,6 +6,7 @@ import { failure } from '../failure';
 import { cachedRepo, type CachedRepo } from './cache';
 import { withRepoLock } from './lock';
 import { authorEnv, git, runGit, trailers } from './run';
+import { baseCheckout, requireSubmodulesKept } from './deliver-guard';
 import { listWorktrees } from './worktrees';
 
 /**
@@ -112,9 +113,11 @@ export async function deliverLocal(input: DeliverBuildInput): Promise<DeliverBui
     const build = await tipOf(repo, input.buildBranch);
     if (!build) throw refused(`The build branch "${input.buildBranch}" is gone from ${repo}.`);
     const merged = await mergedCommit(repo, base, build, input);
-    const holder = (await listWorktrees(repo)).find(
-      (w) => w.branch === input.baseBranch && existsSync(w.path),
-    );
+    // A retry after its own delivery reports where it went, without refusing what the user did since.
+    const holder =
+      merged.how === 'already-merged'
+        ? (await listWorktrees(repo)).find((w) => w.branch === input.baseBranch && existsSync(w.path))
+        : await baseCheckout(repo, input);
     const where = holder
       ? { where: 'checkout' as const, checkout: holder.path }
       : { where: 'branch' as const };
@@ -132,6 +135,7 @@ export async function deliverLocal(input: DeliverBuildInput): Promise<DeliverBui
       return { ...merged, ...where };
     }
     await requireClean(holder.path, input);
+    await requireSubmodulesKept(holder.path, base, merged.commit, input);
     const ff = await runGit(
       holder.path,
       ['merge', '--ff-only', '--no-overwrite-ignore', '--quiet', merged.commit],
