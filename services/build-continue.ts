@@ -3,6 +3,7 @@ import { badValue, UserError } from '../lib/errors';
 import { isPositiveUsd } from '../lib/usd';
 import type { CompactTaskState } from '../workflows/core/types';
 import type { ServiceContext } from './context';
+import { keptWorkProblem } from './build-continue-branch';
 import { lookupBuild } from './builds';
 import { webUiLink, withTemporal } from './temporal-client';
 
@@ -109,27 +110,43 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
       const tiers = Object.fromEntries(Object.keys(routing.tiers).map((level) => [level, model.tier]));
       routing = { ...routing, tiers: tiers as typeof routing.tiers };
     }
+    if (!input.repoUrl) {
+      const problem = await keptWorkProblem(input.repoPath, input.buildBranch, finished);
+      if (problem) throw new UserError(problem, { code: 'BUILD_BRANCH_MOVED' });
+    }
     const more = request.budgetUsd ?? ctx.config.budget.defaultUsd;
     const budgetUsd = new Decimal(carried.spentUsd).plus(more).toString();
-    const started = await client.workflow.start('buildWorkflow', {
-      workflowId: buildId,
-      taskQueue: ctx.config.temporal.taskQueue,
-      args: [
-        { ...input, routing, carried: { ...carried, finished, budgetUsd, alertsFired: [], paused: false } },
-      ],
-      // A new run of an ended build, on purpose; a build running by now is never joined or replaced.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      workflowIdConflictPolicy: 'FAIL',
-      memo: {
-        [MEMO.project]: input.project,
-        [MEMO.specPath]: input.specPath,
-        [MEMO.budgetUsd]: budgetUsd,
-        [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
-        continuedFrom: now.outcome,
-      },
-      staticSummary: `Continue build ${input.project} · ${input.specPath} · ${run.length} task(s) to run, ${kept.length} kept · budget $${more} more`,
-      staticDetails: `Continues the run that ended ${now.outcome}; merged tasks kept: ${kept.join(', ') || 'none'}.`,
-    });
+    const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
+    const started = await client.workflow
+      .start('buildWorkflow', {
+        workflowId: buildId,
+        taskQueue: ctx.config.temporal.taskQueue,
+        args: [
+          { ...input, routing, carried: { ...carried, finished, budgetUsd, alertsFired: [], paused: false } },
+        ],
+        // A new run of an ended build, on purpose; a build running by now is never joined or replaced.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        memo: {
+          [MEMO.project]: input.project,
+          [MEMO.specPath]: input.specPath,
+          [MEMO.budgetUsd]: budgetUsd,
+          [MEMO.modelTaskQueuePrefix]: ctx.config.temporal.modelTaskQueuePrefix,
+          continuedFrom: now.outcome,
+        },
+        staticSummary: `Continue build ${input.project} · ${input.specPath} · ${run.length} task(s) to run, ${kept.length} kept · budget $${more} more`,
+        staticDetails: `Continues the run that ended ${now.outcome}; merged tasks kept: ${kept.join(', ') || 'none'}.`,
+      })
+      .catch((err: unknown) => {
+        // Another `br build continue` (or a rebuild) started a run between the look and this start.
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new UserError(
+            `Build ${buildId} was started again a moment ago (by another \`br build continue\`?): nothing more ` +
+              `was started. Watch it with \`br build watch ${buildId}\`.`,
+            { code: 'BUILD_RUNNING' },
+          );
+        throw err;
+      });
     return {
       buildId,
       runId: started.firstExecutionRunId,

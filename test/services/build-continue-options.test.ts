@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Decimal from 'decimal.js';
 import type { BuildResult } from '../../workflows/core/types';
+import { buildBranchName } from '../../lib/ids';
 import { errors, type RecordedRequest } from '../fixtures/anthropic-server';
 import { runBr } from '../helpers/cli';
 import { connectClient, describeServer } from '../helpers/temporal';
@@ -170,6 +171,46 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
     expect([...perTask(since(next)).keys()].sort()).toEqual(
       [REMOVE, 'docs-1', 'http-patch-and-delete-1'].sort(),
     );
+  }, 600_000);
+
+  it('refuses a build branch forced back past its merges; two racing continues start one run', async () => {
+    broken.add(ERRORS);
+    const buildId = await start('branch');
+    const first = await result(buildId);
+    expect(first.outcome).toBe('PARTIAL');
+    broken.clear();
+    const ended = await runIdOf(buildId);
+    const branch = buildBranchName(buildId);
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: build.repo, encoding: 'utf8' }).trim();
+    const tip = git('rev-parse', branch);
+    // The user forces the build branch back to the base (it is checked out in the build's merge worktree,
+    // so `git branch -f` refuses; update-ref does not): the merged tasks' work is no longer on it.
+    git('update-ref', `refs/heads/${branch}`, 'main');
+    const before = build.anthropic.requests.length;
+    const moved = await br(['build', 'continue', buildId, '--json']);
+    expect(moved.code).toBe(1);
+    expect(JSON.parse(moved.stderr)).toMatchObject({
+      code: 'BUILD_BRANCH_MOVED',
+      message: expect.stringMatching(/no longer holds the work of merged tasks/),
+    });
+    expect(await runIdOf(buildId)).toEqual(ended);
+    expect(git('rev-parse', branch)).toBe(git('rev-parse', 'main'));
+
+    // Brought back, two continues at once: one starts the run, the other is refused and starts nothing.
+    git('update-ref', `refs/heads/${branch}`, tip);
+    const racing = await Promise.all([
+      br(['build', 'continue', buildId]),
+      br(['build', 'continue', buildId]),
+    ]);
+    expect(racing.map((r) => r.code).sort()).toEqual([0, 1]);
+    const won = racing.find((r) => r.code === 0)!;
+    const lost = racing.find((r) => r.code === 1)!;
+    expect(lost.stderr).toMatch(/still running|started again a moment ago/);
+    expect(lost.stderr).not.toMatch(/\n\s+at /);
+    const runId = /new run (\S+)\./.exec(won.stdout)![1];
+    expect((await result(buildId)).outcome).toBe('SUCCEEDED');
+    expect((await runIdOf(buildId)).runId).toBe(runId);
+    expect(build.anthropic.requests.length).toBeGreaterThan(before);
   }, 600_000);
 
   it('refuses to continue a running, a succeeded or an unknown build, or a bad budget, and starts nothing', async () => {
