@@ -41,6 +41,13 @@ export async function deliverPullRequest(
   const derived = url ? repoFromUrl(url) : undefined;
   const where =
     configured?.length === 2 ? { owner: configured[0]!, repo: configured[1]!, baseUrl: GITHUB_API } : derived;
+  // The token goes only to github.com or a host the project's config names: a remote URL is chosen by
+  // whoever starts the build (--repo-url, MCP) or sits in the checkout, as the GitHub sink rules too.
+  if (where && where === derived && !input.github?.baseUrl && where.baseUrl !== GITHUB_API)
+    throw refused(
+      `The build's remote is on ${new URL(where.baseUrl).host}, which is not github.com, and BuildRunner sends its GitHub token ` +
+        'only to github.com or the host delivery.github.baseUrl names. Set delivery.github.baseUrl (GitHub Enterprise: https://<host>/api/v3) in buildrunner.config.json.',
+    );
   if (!where)
     throw refused(
       `Which GitHub repository? delivery.github.repo is not set and ${url ? `${url} is not a GitHub URL` : 'there is no remote URL'}. ` +

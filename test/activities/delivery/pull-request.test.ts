@@ -206,4 +206,16 @@ describe('delivery by pull request', () => {
     expect(f.type).toBe(FailureClass.DELIVERY_REFUSED);
     expect(f.message).toContain('Set delivery.github.repo');
   });
+
+  it('a remote URL on a host other than github.com, with no delivery.github.baseUrl: refused, the token sent nowhere', async () => {
+    const { url } = setup();
+    // The checkout's origin names another host (pushed to a local bare repository through its pushurl).
+    repo.git('remote', 'set-url', 'origin', 'https://github.attacker.invalid/acme/shop.git');
+    repo.git('remote', 'set-url', '--push', 'origin', url);
+    const f = await failureOf(deliver(input({ github: undefined })));
+    expect(f.type).toBe(FailureClass.DELIVERY_REFUSED);
+    expect(f.message).toContain('github.attacker.invalid, which is not github.com');
+    expect(f.message).toContain('delivery.github.baseUrl');
+    expect(f.message).not.toContain(TOKEN);
+  });
 });
