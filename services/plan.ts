@@ -3,13 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import Decimal from 'decimal.js';
 import path from 'node:path';
 import type { ComplexityEstimate } from '../lib/contracts';
-import {
-  ATTEMPT_TOKENS,
-  CACHED_INPUT_SHARE,
-  estimateAttemptUsd,
-  initialModel,
-  strongerModel,
-} from '../workflows/core/routing';
+import { planCostForecast, taskCostForecast } from '../workflows/core/plan-forecast';
+import { ATTEMPT_TOKENS, CACHED_INPUT_SHARE } from '../workflows/core/routing';
 import { requireApiKey } from '../activities/api-key';
 import type { Database } from '../lib/db/connection';
 import { UserError } from '../lib/errors';
@@ -129,23 +124,14 @@ export async function planSpec(ctx: ServiceContext, options: PlanOptions): Promi
 }
 
 function forecast(ctx: ServiceContext, plan: Plan, estimates: Record<string, ComplexityEstimate>) {
-  const { routing, models: catalog } = ctx.config;
-  let low = new Decimal(0);
-  let high = new Decimal(0);
+  const { routing: r, models: catalog } = ctx.config;
+  const routing = {
+    tiers: { simple: r.simple, moderate: r.moderate, complex: r.complex, critical: r.critical },
+    maxAttemptsPerTask: r.maxAttemptsPerTask,
+    catalog,
+  };
   const tasks = plan.tasks.map((task): PlanTaskRow => {
-    const e = estimates[task.id] ?? {
-      level: 'moderate',
-      score: 50,
-      reasons: ['no estimate'],
-      recommendedTier: routing.moderate,
-    };
-    const tiers = { ...routing, [e.level]: e.recommendedTier };
-    const model = initialModel({ tiers, maxAttemptsPerTask: routing.maxAttemptsPerTask, catalog }, e.level);
-    const one = new Decimal(estimateAttemptUsd(model, e.level));
-    const escalation = new Decimal(estimateAttemptUsd(strongerModel(catalog, model) ?? model, e.level));
-    const top = one.times(2).plus(escalation);
-    low = low.plus(one);
-    high = high.plus(top);
+    const { estimate: e, model, low, high } = taskCostForecast(routing, estimates[task.id]);
     return {
       id: task.id,
       title: task.title,
@@ -156,17 +142,18 @@ function forecast(ctx: ServiceContext, plan: Plan, estimates: Record<string, Com
       reasons: e.reasons,
       tier: model.tier,
       model: model.id,
-      costUsd: { low: one.toFixed(), high: top.toFixed() },
+      costUsd: { low, high },
     };
   });
+  const { low, high } = planCostForecast(plan, estimates, routing);
   const tokens = Object.entries(ATTEMPT_TOKENS)
     .map(([level, t]) => `${level} ${t.input / 1000}k in / ${t.output / 1000}k out`)
     .join(', ');
   return {
     tasks,
     forecast: {
-      low: low.toFixed(),
-      high: high.toFixed(),
+      low,
+      high,
       assumptions:
         `Per attempt: ${tokens}, ${CACHED_INPUT_SHARE * 100}% of input read from cache. ` +
         'Low = one attempt per task on its chosen model; high = that attempt, a repair attempt and one attempt on the next stronger model.',

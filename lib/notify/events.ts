@@ -40,7 +40,7 @@ export interface ApprovalRequestedData {
   /** ISO time (workflow clock) when an unanswered gate ends. */
   deadline: string;
   onTimeout: 'cancel' | 'approve';
-  /** The forecast shown to the approver, when the build has one: decimal strings. */
+  /** The plan gate: the plan's cost forecast as `br plan` shows it (workflows/core/plan-forecast.ts), decimal strings. */
   forecastUsd?: { low: string; high: string };
 }
 
@@ -51,6 +51,8 @@ export interface TaskSucceededData {
   costUsd: string;
   /** The commit merged into the build branch. */
   commit?: string;
+  /** The build's remote URL when it has one (remote builds), without credentials. */
+  repoUrl?: string;
 }
 
 export interface TaskFailedData {
@@ -61,6 +63,8 @@ export interface TaskFailedData {
   /** Already masked and bounded (≤ 2,000 characters). */
   message: string;
   costUsd: string;
+  /** The build's remote URL when it has one (remote builds), without credentials. */
+  repoUrl?: string;
 }
 
 export interface BudgetThresholdData {
@@ -81,6 +85,8 @@ export interface BuildFinishedData {
   buildBranch: string;
   /** The build's last commit on the build branch, when it has one. */
   headCommit?: string;
+  /** The build's remote URL when it has one (remote builds), without credentials. */
+  repoUrl?: string;
 }
 
 interface EventOf<T extends NotifyEventType, D> {

@@ -52,7 +52,7 @@ class BuildRun {
         return this.finish('FAILED', phase.problems);
       }
       state.estimates = phase.estimates;
-      notifyGate(state.outbox.notifier, port, input, phase.plan, 'plan');
+      notifyGate(state.outbox.notifier, port, input, phase.plan, 'plan', phase.estimates);
       const refused = await awaitPlanApproval({
         ...{ port, settings: input.approval, gate: state.gate, plan: phase.plan },
         setStatus: (status) => void (state.status = status),

@@ -4,9 +4,11 @@
  * none of these does anything.
  */
 import type { GateName } from '../../lib/approval';
+import type { ComplexityEstimate } from '../../lib/contracts';
 import type { Plan } from '../../lib/plan';
 import { planHash } from '../../lib/plan-hash';
 import type { Notifier } from './notifier';
+import { planCostForecast } from './plan-forecast';
 import type { BuildPort } from './port';
 import type { BuildSummary, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
@@ -17,13 +19,17 @@ function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
+/** The build's remote (remote builds), for sinks that act on the repository (GitHub). */
+const remote = (input: BuildWorkflowInput) =>
+  input.repoUrl ? { repoUrl: withoutCredentials(input.repoUrl) } : {};
+
 export function notifyStarted(n: Notifier | undefined, input: BuildWorkflowInput, plan: Plan): void {
   n?.emit('build.started', 'build', {
     project: input.project,
     specPath: input.specPath,
     baseBranch: input.baseBranch,
     buildBranch: input.buildBranch,
-    ...(input.repoUrl ? { repoUrl: withoutCredentials(input.repoUrl) } : {}),
+    ...remote(input),
     tasks: plan.tasks.length,
     budgetUsd: input.budgetUsd,
   });
@@ -39,6 +45,8 @@ export function notifyGate(
   input: BuildWorkflowInput,
   plan: Plan,
   gate: GateName,
+  /** The plan gate's forecast is made from them; the delivery gate has nothing left to forecast. */
+  estimates?: Record<string, ComplexityEstimate>,
 ): void {
   const settings = input.approval;
   if (!n || !settings?.[gate]) return;
@@ -49,10 +57,16 @@ export function notifyGate(
     tasks: plan.tasks.length,
     deadline: new Date(deadline).toISOString(),
     onTimeout: settings.onTimeout,
+    ...(estimates ? { forecastUsd: planCostForecast(plan, estimates, input.routing) } : {}),
   });
 }
 
-export function notifyTaskEnded(n: Notifier | undefined, plan: Plan | undefined, result: TaskResult): void {
+export function notifyTaskEnded(
+  n: Notifier | undefined,
+  input: BuildWorkflowInput,
+  plan: Plan | undefined,
+  result: TaskResult,
+): void {
   if (!n || (result.outcome !== 'SUCCEEDED' && result.outcome !== 'FAILED')) return;
   const title = plan?.tasks.find((t) => t.id === result.taskId)?.title ?? result.taskId;
   if (result.outcome === 'SUCCEEDED')
@@ -62,6 +76,7 @@ export function notifyTaskEnded(n: Notifier | undefined, plan: Plan | undefined,
       model: result.model ?? 'unknown',
       costUsd: result.costUsd,
       ...(result.mergeCommit ? { commit: result.mergeCommit } : {}),
+      ...remote(input),
     });
   else
     n.emit('task.failed', result.taskId, {
@@ -70,6 +85,7 @@ export function notifyTaskEnded(n: Notifier | undefined, plan: Plan | undefined,
       failureClass: result.failureClass ?? 'UNKNOWN',
       message: bounded(result.error ?? 'failed'),
       costUsd: result.costUsd,
+      ...remote(input),
     });
 }
 
@@ -100,5 +116,6 @@ export function notifyFinished(
     baseBranch: input.baseBranch,
     buildBranch: input.buildBranch,
     ...(head ? { headCommit: head } : {}),
+    ...remote(input),
   });
 }

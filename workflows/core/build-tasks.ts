@@ -32,16 +32,16 @@ export async function startReady(
     }
     book.track(handle, !!s.stopped);
     handle.result.then(
-      (result) => taskEnded(s, id, result),
-      (err: unknown) => taskEnded(s, id, book.resultOfError(id, port.describeError(err))),
+      (result) => taskEnded(s, input, id, result),
+      (err: unknown) => taskEnded(s, input, id, book.resultOfError(id, port.describeError(err))),
     );
   }
 }
 
-function taskEnded(s: BuildState, id: string, result: TaskResult): void {
+function taskEnded(s: BuildState, input: BuildWorkflowInput, id: string, result: TaskResult): void {
   s.budget.ledger.releaseTask(id);
   s.book!.end(id, result);
-  notifyTaskEnded(s.outbox.notifier, s.plan, result);
+  notifyTaskEnded(s.outbox.notifier, input, s.plan, result);
   s.bump();
 }
 

@@ -76,10 +76,11 @@ function check(options: Options, env: Readonly<Record<string, string | undefined
   const tokenEnv = text(options.tokenEnv) ?? DEFAULT_TOKEN_ENV;
   if (!env[tokenEnv])
     problems.push(`${tokenEnv} is not set: a token that may write commit statuses and pull requests`);
-  // No event this sink takes carries the build's remote: without repo every delivery fails.
+  // Only remote builds (br build start --repo) carry their github.com remote in the events; builds of a
+  // local checkout fail every delivery without repo.
   if (options.repo === undefined)
     problems.push(
-      'options.repo is not set: name the repository, "repo": "owner/name" (GitHub Enterprise: also "baseUrl")',
+      'options.repo is not set: only remote builds (--repo <github.com URL>) name their repository; for the others name it, "repo": "owner/name" (GitHub Enterprise: also "baseUrl")',
     );
   else if (!REPO.test(text(options.repo) ?? ''))
     problems.push(`options.repo ${JSON.stringify(options.repo)} is not "owner/name"`);

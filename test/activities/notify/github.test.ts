@@ -185,12 +185,27 @@ describe('the github sink', () => {
     expect(gh.requests).toHaveLength(0);
   });
 
-  it('check says when no repository is set: no event the sink takes carries the build remote, so every delivery would fail', async () => {
+  it('check says when no repository is set: only remote builds carry their remote, so the others would fail', async () => {
     expect(githubSink.check!({}, { GITHUB_TOKEN: 'x' })).toEqual([
-      'options.repo is not set: name the repository, "repo": "owner/name" (GitHub Enterprise: also "baseUrl")',
+      'options.repo is not set: only remote builds (--repo <github.com URL>) name their repository; for the others name it, "repo": "owner/name" (GitHub Enterprise: also "baseUrl")',
     ]);
     const none = await fails(sink.deliver(failed('t1'), ctx({ options: {} })));
     expect(none).toMatchObject({ kind: 'config', retryable: false });
+  });
+
+  it("works without options.repo when the event carries the build's github.com remote (a remote build)", async () => {
+    await openPullRequest();
+    const remote = 'https://github.com/acme/shop.git';
+    const fail = failed('t1');
+    const taskEvent = { ...fail, data: { ...fail.data, repoUrl: remote } } as NotifyEvent;
+    const endEvent = { ...finished, data: { ...finished.data, repoUrl: remote } } as NotifyEvent;
+    // baseUrl only points the github.com API at the loopback server; the repository comes from the event.
+    const noRepo = ctx({ options: { baseUrl: gh.url } });
+    expect(await sink.deliver(taskEvent, noRepo)).toMatchObject({ status: 'delivered' });
+    expect(await sink.deliver(endEvent, noRepo)).toMatchObject({ status: 'delivered' });
+    const repo = gh.repos.get('acme/shop')!;
+    expect(repo.statuses.get(HEAD)).toMatchObject([{ state: 'failure', context: 'buildrunner/t1' }]);
+    expect(repo.comments.get(1)).toHaveLength(1);
   });
 
   it('never sends the token to a host only a build remote names: a remote off github.com needs baseUrl in config', async () => {

@@ -170,6 +170,38 @@ describe('notifications of a build', () => {
     expect(sent.filter((n) => n.sink.id === 'team').map((n) => n.event.type)).toEqual(['build.finished']);
   });
 
+  it("a remote build's task and finish events carry its remote URL without credentials; the plan gate carries the plan's forecast", async () => {
+    const p = plan([task('a'), task('b', ['a'])]);
+    const fakes = createFakeActivities({ plan: p, agent, level: 'simple' });
+    const all: SinkInstance = { ...hook, events: [...hook.events, 'approval.requested'] };
+    const sim = await simulateBuild({
+      input: simulationInput(p, {
+        repoUrl: 'https://x-access-token:s3cret-token@github.com/acme/shop.git',
+        approval: { plan: true, timeoutHours: 1, onTimeout: 'approve' },
+        notify: { sinks: [all] },
+      }),
+      activities: fakes.activities,
+    });
+    expect(sim.result.outcome).toBe('SUCCEEDED');
+    const sent = fakes.store.notifications;
+    const withRemote = sent.filter((n) => /^(task|build)\./.test(n.event.type)).map((n) => n.event.type);
+    expect(withRemote).toEqual(['build.started', 'task.succeeded', 'task.succeeded', 'build.finished']);
+    for (const n of sent.filter((n) => withRemote.includes(n.event.type)))
+      expect((n.event.data as { repoUrl?: string }).repoUrl).toBe('https://github.com/acme/shop.git');
+    expect(JSON.stringify(sent)).not.toContain('s3cret-token');
+    // Two simple tasks on haiku, stronger model sonnet (lib/models.ts prices, 40k in of which 70% cached,
+    // 4k out): one haiku attempt $0.00348, one sonnet attempt $0.0696. Low: one attempt each; high: two
+    // on haiku and one on sonnet each.
+    const gate = sent.find((n) => n.event.type === 'approval.requested')!;
+    expect(gate.event.data).toMatchObject({ gate: 'plan', forecastUsd: { low: '0.00696', high: '0.15312' } });
+  });
+
+  it('a local build carries no repoUrl', async () => {
+    const { store } = await run({ sinks: [hook] });
+    expect(store.notifications.length).toBeGreaterThan(0);
+    for (const n of store.notifications) expect(n.event.data).not.toHaveProperty('repoUrl');
+  });
+
   it('a build whose history predates notifications (unpatched) or without sinks notifies nothing and runs as before', async () => {
     const plain = await run();
     const old = await run({ sinks: [hook, team], unpatched: ['notifications'] });
