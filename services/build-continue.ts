@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
 import { badValue, UserError } from '../lib/errors';
 import { isPositiveUsd } from '../lib/usd';
-import type { CompactTaskState } from '../workflows/core/types';
+import type { CarryOn } from '../workflows/core/port';
+import type { BuildWorkflowInput, CompactTaskState } from '../workflows/core/types';
 import type { ServiceContext } from './context';
 import { keptWorkProblem } from './build-continue-branch';
 import { lookupBuild } from './builds';
@@ -72,58 +73,17 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
           'Start it again with `br build start --rebuild`.',
         { code: 'NOTHING_TO_CONTINUE' },
       );
-    const { input, carried } = carry;
-    const ids = carried.plan.tasks.map((t) => t.id);
-    const unknown = (request.only ?? []).filter((id) => !ids.includes(id));
-    if (unknown.length)
-      throw new UserError(
-        `--only names no task of this build: ${unknown.join(', ')} (its tasks: ${ids.join(', ')}).`,
-        {
-          code: 'CONFIG_INVALID',
-        },
-      );
-    const finished: Record<string, CompactTaskState> = {};
-    const kept: string[] = [];
-    const run: string[] = [];
-    for (const id of ids) {
-      const was = carried.finished[id];
-      if (was?.state === 'SUCCEEDED') {
-        finished[id] = was;
-        kept.push(id);
-      } else if (request.only && !request.only.includes(id)) {
-        // Left out by --only: stays as it ended (its dependents are blocked), never PENDING.
-        finished[id] = was ?? { state: 'CANCELLED', attempts: 0, costUsd: '0', error: 'left out by --only' };
-      } else run.push(id);
-    }
-    if (run.length === 0)
-      throw new UserError(`Build ${buildId}: every task chosen is already merged; nothing to run.`, {
-        code: 'NOTHING_TO_CONTINUE',
-      });
-    let routing = input.routing;
-    if (request.model) {
-      const model = routing.catalog.models.find((m) => m.id === request.model);
-      if (!model)
-        throw new UserError(
-          `--model ${request.model} is not in the price table (models: ${routing.catalog.models.map((m) => m.id).join(', ')}).`,
-          { code: 'CONFIG_INVALID' },
-        );
-      const tiers = Object.fromEntries(Object.keys(routing.tiers).map((level) => [level, model.tier]));
-      routing = { ...routing, tiers: tiers as typeof routing.tiers };
-    }
+    const { input, kept, run, budgetUsd, more } = continuation(carry, request, ctx.config.budget.defaultUsd);
     if (!input.repoUrl) {
-      const problem = await keptWorkProblem(input.repoPath, input.buildBranch, finished);
+      const problem = await keptWorkProblem(input.repoPath, input.buildBranch, input.carried!.finished);
       if (problem) throw new UserError(problem, { code: 'BUILD_BRANCH_MOVED' });
     }
-    const more = request.budgetUsd ?? ctx.config.budget.defaultUsd;
-    const budgetUsd = new Decimal(carried.spentUsd).plus(more).toString();
     const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
     const started = await client.workflow
       .start('buildWorkflow', {
         workflowId: buildId,
         taskQueue: ctx.config.temporal.taskQueue,
-        args: [
-          { ...input, routing, carried: { ...carried, finished, budgetUsd, alertsFired: [], paused: false } },
-        ],
+        args: [input],
         // A new run of an ended build, on purpose; a build running by now is never joined or replaced.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
@@ -153,9 +113,78 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
       previousOutcome: now.outcome,
       kept,
       run,
-      spentUsd: carried.spentUsd,
+      spentUsd: input.carried!.spentUsd,
       budgetUsd,
       webUiUrl: webUiLink(ctx, buildId),
     };
   });
+}
+
+/**
+ * The new run's input, from the ended run's carryOn answer: merged tasks kept, the others (or the
+ * `only` ones) to run, the first model and the budget. A build whose every task is merged but which
+ * did not deliver (its delivery gate rejected or timed out, its delivery refused) runs no task: the
+ * new run goes straight to delivery, and to its gate again when one is configured.
+ */
+export function continuation(
+  carry: CarryOn,
+  request: Omit<ContinueRequest, 'buildId'>,
+  defaultBudgetUsd: string,
+): { input: BuildWorkflowInput; kept: string[]; run: string[]; budgetUsd: string; more: string } {
+  const { input, carried } = carry;
+  const buildId = input.buildId;
+  const ids = carried.plan.tasks.map((t) => t.id);
+  const unknown = (request.only ?? []).filter((id) => !ids.includes(id));
+  if (unknown.length)
+    throw new UserError(
+      `--only names no task of this build: ${unknown.join(', ')} (its tasks: ${ids.join(', ')}).`,
+      {
+        code: 'CONFIG_INVALID',
+      },
+    );
+  const finished: Record<string, CompactTaskState> = {};
+  const kept: string[] = [];
+  const run: string[] = [];
+  for (const id of ids) {
+    const was = carried.finished[id];
+    if (was?.state === 'SUCCEEDED') {
+      finished[id] = was;
+      kept.push(id);
+    } else if (request.only && !request.only.includes(id)) {
+      // Left out by --only: stays as it ended (its dependents are blocked), never PENDING.
+      finished[id] = was ?? { state: 'CANCELLED', attempts: 0, costUsd: '0', error: 'left out by --only' };
+    } else run.push(id);
+  }
+  const undelivered = !!input.delivery && kept.length === ids.length;
+  if (run.length === 0 && !undelivered)
+    throw new UserError(`Build ${buildId}: every task chosen is already merged; nothing to run.`, {
+      code: 'NOTHING_TO_CONTINUE',
+    });
+  let routing = input.routing;
+  if (request.model) {
+    const model = routing.catalog.models.find((m) => m.id === request.model);
+    if (!model)
+      throw new UserError(
+        `--model ${request.model} is not in the price table (models: ${routing.catalog.models.map((m) => m.id).join(', ')}).`,
+        { code: 'CONFIG_INVALID' },
+      );
+    const tiers = Object.fromEntries(Object.keys(routing.tiers).map((level) => [level, model.tier]));
+    routing = { ...routing, tiers: tiers as typeof routing.tiers };
+  }
+  const more = request.budgetUsd ?? defaultBudgetUsd;
+  const budgetUsd = new Decimal(carried.spentUsd).plus(more).toString();
+  return {
+    input: {
+      ...input,
+      routing,
+      carried: {
+        ...{ ...carried, finished, budgetUsd, alertsFired: [], paused: false },
+        continued: (carried.continued ?? 0) + 1,
+      },
+    },
+    kept,
+    run,
+    budgetUsd,
+    more,
+  };
 }

@@ -80,6 +80,7 @@ export function carryOver(state: {
   paused: boolean;
   startedAt: number;
   generation: number;
+  continued?: number | undefined;
 }): BuildCarryOver {
   const finished: Record<string, CompactTaskState> = {};
   for (const [id, t] of state.tasks) if (t.state !== 'PENDING' && t.state !== 'RUNNING') finished[id] = t;
@@ -94,6 +95,7 @@ export function carryOver(state: {
     startedAt: state.startedAt,
     generation: state.generation + 1,
     raisesApplied: 0,
+    ...(state.continued ? { continued: state.continued } : {}),
   };
 }
 

@@ -39,7 +39,10 @@ export class BuildState {
   readonly gate: ApprovalGate;
 
   /** A continued run starts from the carried pause, start time and generation. */
-  constructor(port: Pick<BuildPort, 'now' | 'patched'>, input: BuildWorkflowInput) {
+  constructor(
+    port: Pick<BuildPort, 'now' | 'patched'>,
+    private readonly input: BuildWorkflowInput,
+  ) {
     this.paused = input.carried?.paused ?? false;
     this.startedAt = input.carried?.startedAt ?? port.now();
     this.generation = input.carried?.generation ?? 0;
@@ -51,7 +54,8 @@ export class BuildState {
       this.outbox.notifier = new Notifier({
         buildId: input.buildId,
         sinks,
-        runKey: this.startedAt.toString(36),
+        // A `br build continue` run's gate and end are new occurrences: they are sent again.
+        runKey: this.startedAt.toString(36) + (input.carried?.continued ? `c${input.carried.continued}` : ''),
         now: () => port.now(),
         failed: (data, scope) => this.outbox.event('NOTIFY_FAILED', undefined, data, scope),
       });
@@ -65,6 +69,7 @@ export class BuildState {
   /** What the next run starts from (continue-as-new, or the carryOn query). */
   carryOver(book: TaskBook): BuildCarryOver {
     const { paused, startedAt, generation } = this;
-    return book.carryOver({ ledger: this.budget.ledger, paused, startedAt, generation });
+    const continued = this.input.carried?.continued;
+    return book.carryOver({ ledger: this.budget.ledger, paused, startedAt, generation, continued });
   }
 }

@@ -110,6 +110,8 @@ export interface BuildCarryOver {
   generation: number;
   /** Cumulative raises already applied, to ignore a raise the host replays. */
   raisesApplied: number;
+  /** How many `br build continue` runs led here (absent: none); its notifications are new occurrences. */
+  continued?: number;
 }
 
 export type TaskState = 'PENDING' | 'RUNNING' | TaskOutcome;

@@ -12,8 +12,10 @@ export class BuildContinueCommand extends BrCommand {
       Starts a new run of the build on its existing build branch. Tasks merged by an earlier run are kept
       and never run again; failed, blocked and never-started tasks run (\`--only\` narrows that set).
       The spent total carries over; \`--budget\` is what may still be spent (default: budget.defaultUsd).
-      \`--model\` makes the tasks that run again start on that model's tier. A running or succeeded build
-      is refused, and nothing is started.
+      \`--model\` makes the tasks that run again start on that model's tier. A build that merged every task
+      but did not deliver (its delivery gate rejected or timed out, its delivery refused) runs no task: it
+      goes to delivery again, through the delivery gate when one is configured. A running or succeeded
+      build is refused, and nothing is started.
     `,
     examples: [
       ['Continue a PARTIAL build with $5 more', '$0 build continue build-shop-3f9a2c1d --budget 5'],
@@ -54,7 +56,9 @@ export class BuildContinueCommand extends BrCommand {
       `Continued build ${result.buildId} (it ended ${result.previousOutcome}): new run ${result.runId}.`,
     );
     this.print(`  Kept (merged, not run again): ${result.kept.join(', ') || 'none'}`);
-    this.print(`  Running again: ${result.run.join(', ')}`);
+    this.print(
+      `  Running again: ${result.run.join(', ') || 'none: every task is merged; the build goes to its delivery again'}`,
+    );
     this.print(`  Spent so far $${result.spentUsd}; budget now $${result.budgetUsd}.`);
     this.print(`  Watch it: br build watch ${result.buildId}`);
     if (result.webUiUrl) this.print(`  Web UI: ${result.webUiUrl}`);
