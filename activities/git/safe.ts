@@ -31,6 +31,8 @@ export const HARDENED_CONFIG: readonly string[] = [
   'submodule.recurse=false',
   'fetch.recurseSubmodules=false',
   'push.recurseSubmodules=no',
+  // A push sends the one ref it names: the user's push.followTags would publish their unpushed tags too.
+  'push.followTags=false',
   'protocol.ext.allow=never',
 ].flatMap((kv) => ['-c', kv]);
 

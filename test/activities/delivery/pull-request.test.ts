@@ -218,4 +218,12 @@ describe('delivery by pull request', () => {
     expect(f.message).toContain('delivery.github.baseUrl');
     expect(f.message).not.toContain(TOKEN);
   });
+
+  it("pushes only the build branch: the user's unpushed tags stay theirs, push.followTags or not", async () => {
+    const { remote } = setup();
+    repo.git('tag', '-a', 'private-v1', '-m', 'not for origin', 'main');
+    repo.git('config', 'push.followTags', 'true');
+    await deliver(input());
+    expect(remote('for-each-ref', '--format=%(refname)')).toBe(`refs/heads/${BUILD}\nrefs/heads/main`);
+  });
 });
