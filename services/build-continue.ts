@@ -43,6 +43,10 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
     throw badValue(
       `--budget must be a positive amount in USD, such as 5 or 12.50 (got "${request.budgetUsd}").`,
     );
+  if (request.only && request.only.length === 0)
+    throw badValue(
+      '--only names no task: give task ids separated by commas, or leave --only out to run them all.',
+    );
   const now = await lookupBuild(ctx, buildId);
   if (!now)
     throw new UserError(
