@@ -144,6 +144,9 @@ export async function deliverLocal(input: DeliverBuildInput): Promise<DeliverBui
         allowFailure: true,
       },
     );
+    // The user committed on the base since the merge was computed: the retry merges onto their commit.
+    if (ff.code !== 0 && (await tipOf(repo, input.baseBranch)) !== base)
+      throw new Error(`${input.baseBranch} moved while the build was being delivered; retrying.`);
     if (ff.code !== 0)
       throw refused(
         `Git refused to move ${input.baseBranch} in its checkout ${holder.path}; nothing was changed there. ` +

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, exist
 import path from 'node:path';
 import { createDeliveryActivities } from '../../../activities/delivery';
 import type { DeliverBuildInput } from '../../../lib/contracts';
+import { ApplicationFailure } from '@temporalio/common';
 import { FailureClass } from '../../../lib/failures';
 import { failureOf } from '../../helpers/failure';
 import { useTempRepo } from '../../fixtures/repo';
@@ -141,5 +142,43 @@ describe('merge delivery never deletes work git does not show', () => {
     repo.git('switch', '-q', 'main');
     await expect(deliver()).resolves.toMatchObject({ how: 'fast-forward', commit: tip });
     expect(existsSync(path.join(outside, 'file'))).toBe(false);
+  });
+});
+
+describe('merge delivery when the user commits on the base while it runs', () => {
+  const realPath = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = realPath;
+  });
+
+  it('the fast-forward fails, the user commit stays, and the retry merges onto it', async () => {
+    const tip = buildBranch();
+    // A git on PATH that lets the user commit on main just before the worker's fast-forward runs.
+    const bin = mkdtempSync(path.join(path.dirname(repo.dir), 'bin-'));
+    const mark = path.join(bin, 'done');
+    writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\ncase "$*" in *"merge --ff-only"*) [ -f ${mark} ] || { touch ${mark}; ` +
+        `/usr/bin/git -c core.hooksPath=/dev/null -c user.name=u -c user.email=u@x commit -q --allow-empty -m "user commit"; } ;; esac\n` +
+        'exec /usr/bin/git "$@"\n',
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${bin}:${realPath}`;
+    const err = await deliver().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(ApplicationFailure); // Temporal retries it
+    expect((err as Error).message).toContain('main moved while the build was being delivered');
+    const userCommit = repo.git('rev-parse', 'main');
+    expect(repo.git('log', '-1', '--format=%s', 'main')).toBe('user commit');
+    const retried = await deliver();
+    expect(retried).toMatchObject({ how: 'merge-commit', where: 'checkout' });
+    expect(repo.git('rev-list', '--parents', '-n', '1', 'main').split(' ').slice(1)).toEqual([
+      userCommit,
+      tip,
+    ]);
+    expect(repo.git('status', '--porcelain')).toBe('');
   });
 });
