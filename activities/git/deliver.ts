@@ -152,6 +152,16 @@ export async function deliverLocal(input: DeliverBuildInput): Promise<DeliverBui
         `Git refused to move ${input.baseBranch} in its checkout ${holder.path}; nothing was changed there. ` +
           `${(ff.stderr || ff.stdout).trim().slice(0, 1500)}`,
       );
+    // `merge` moves whatever the checkout has: the user may have switched branches since it was listed.
+    if ((await tipOf(repo, input.baseBranch)) !== merged.commit) {
+      const now = await runGit(holder.path, ['symbolic-ref', '-q', '--short', 'HEAD'], {
+        allowFailure: true,
+      });
+      throw refused(
+        `The checkout ${holder.path} left ${input.baseBranch} for ${now.stdout.trim() || 'a detached HEAD'} while the build was being delivered, ` +
+          `so that was fast-forwarded to the build instead and ${input.baseBranch} was not changed. Merge it yourself: git switch ${input.baseBranch} && git merge ${input.buildBranch}`,
+      );
+    }
     return { ...merged, ...where };
   });
 }

@@ -182,3 +182,27 @@ describe('merge delivery when the user commits on the base while it runs', () =>
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 });
+
+describe('merge delivery when the user switches branches in the checkout while it runs', () => {
+  const realPath = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = realPath;
+  });
+
+  it('never reports the base delivered when the fast-forward moved the branch the user switched to', async () => {
+    buildBranch();
+    const before = repo.git('rev-parse', 'main');
+    const bin = mkdtempSync(path.join(path.dirname(repo.dir), 'bin-'));
+    writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\ncase "$*" in *"merge --ff-only"*) /usr/bin/git switch -q -c feature ;; esac\n` +
+        'exec /usr/bin/git "$@"\n',
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${bin}:${realPath}`;
+    const f = await failureOf(deliver());
+    expect(f.type).toBe(FailureClass.DELIVERY_REFUSED);
+    expect(f.message).toContain(`left main for feature while the build was being delivered`);
+    expect(repo.git('rev-parse', 'main')).toBe(before);
+  });
+});
