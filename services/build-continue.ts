@@ -5,6 +5,7 @@ import type { CarryOn } from '../workflows/core/port';
 import type { BuildWorkflowInput, CompactTaskState } from '../workflows/core/types';
 import type { ServiceContext } from './context';
 import { keptWorkProblem } from './build-continue-branch';
+import { routingStartingOn } from './build-continue-model';
 import { lookupBuild } from './builds';
 import { webUiLink, withTemporal } from './temporal-client';
 
@@ -164,17 +165,7 @@ export function continuation(
     throw new UserError(`Build ${buildId}: every task chosen is already merged; nothing to run.`, {
       code: 'NOTHING_TO_CONTINUE',
     });
-  let routing = input.routing;
-  if (request.model) {
-    const model = routing.catalog.models.find((m) => m.id === request.model);
-    if (!model)
-      throw new UserError(
-        `--model ${request.model} is not in the price table (models: ${routing.catalog.models.map((m) => m.id).join(', ')}).`,
-        { code: 'CONFIG_INVALID' },
-      );
-    const tiers = Object.fromEntries(Object.keys(routing.tiers).map((level) => [level, model.tier]));
-    routing = { ...routing, tiers: tiers as typeof routing.tiers };
-  }
+  const routing = request.model ? routingStartingOn(input.routing, request.model) : input.routing;
   const more = request.budgetUsd ?? defaultBudgetUsd;
   const budgetUsd = new Decimal(carried.spentUsd).plus(more).toString();
   return {
