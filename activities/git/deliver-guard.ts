@@ -55,7 +55,15 @@ export async function baseCheckout(
     );
   const holders: WorktreeEntry[] = [];
   for (const wt of await listWorktrees(repo)) {
-    if (!existsSync(wt.path)) continue;
+    if (!existsSync(wt.path)) {
+      // Git still counts it as holding its branch (`git branch -f` refuses): a drive not mounted now.
+      if (wt.branch && (wt.branch === base || (await fullName(repo, wt.branch)) === full))
+        throw refused(
+          `${base} is checked out at ${wt.path}, which is not there now; moving ${base} would leave that checkout behind, so nothing was changed. ` +
+            `If it is gone for good, run git worktree prune and deliver again (br build continue).`,
+        );
+      continue;
+    }
     if (wt.branch) {
       if (wt.branch === base || (await fullName(repo, wt.branch)) === full) holders.push(wt);
       continue;

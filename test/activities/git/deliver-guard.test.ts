@@ -87,6 +87,21 @@ describe('merge delivery refuses to move the base branch under a checkout git do
   });
 });
 
+describe('merge delivery and a checkout of main that is not there now', () => {
+  it('refuses as git does (branch -f), until the worktree is pruned; then delivers', async () => {
+    const tip = buildBranch();
+    repo.git('switch', '-q', '-c', 'elsewhere');
+    const other = path.join(path.dirname(repo.dir), 'usb-drive');
+    repo.git('worktree', 'add', '-q', other, 'main');
+    execFileSync('rm', ['-rf', other]);
+    const before = repo.git('rev-parse', 'main');
+    await refusedWith(`main is checked out at ${other}, which is not there now`);
+    expect(repo.git('rev-parse', 'main')).toBe(before);
+    repo.git('worktree', 'prune');
+    await expect(deliver()).resolves.toMatchObject({ how: 'fast-forward', commit: tip, where: 'branch' });
+  });
+});
+
 describe('merge delivery never deletes work git does not show', () => {
   it('a build that puts a file where the checkout has a submodule with work in it: the work stays', async () => {
     const env = {
