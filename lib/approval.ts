@@ -24,6 +24,11 @@ export interface ApprovalRequest {
   reason?: string;
   /** When given, the answer applies only to the plan with this hash (the one the approver read). */
   planHash?: string;
+  /**
+   * When given, the answer applies only at this gate: an approval meant for the plan that arrives
+   * late (a script that approves again with a new request id) cannot approve the delivery.
+   */
+  gate?: GateName;
   /** Who answered, for the record (`br` passes the OS user name). */
   by?: string;
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { requestIdProblem, type ApprovalRequest } from '../lib/approval';
+import { requestIdProblem, type ApprovalRequest, type GateName } from '../lib/approval';
 import { badValue, UserError } from '../lib/errors';
 import type { ApprovalState } from '../workflows/messages';
 import { requireBuild } from './builds';
@@ -18,6 +18,8 @@ export type ApprovalAction = 'approve' | 'reject';
 export interface ApprovalOptions {
   reason?: string;
   planHash?: string;
+  /** Answer only at this gate (plan or delivery). */
+  gate?: GateName;
   /** Default: a new UUID. Send the same one again to retry safely. */
   requestId?: string;
 }
@@ -49,6 +51,8 @@ export async function answerApproval(
   const requestId = options.requestId ?? randomUUID();
   const idProblem = requestIdProblem(requestId);
   if (idProblem) throw badValue(`--request-id: ${idProblem}.`);
+  if (options.gate !== undefined && !(['plan', 'delivery'] as unknown[]).includes(options.gate))
+    throw badValue(`--gate must be plan or delivery, not "${String(options.gate)}".`);
   if (options.planHash !== undefined && !/^[0-9a-f]{16}$/.test(options.planHash))
     throw badValue(
       `--plan-hash must be the 16 hex digits \`br build status\` shows, not "${options.planHash}".`,
@@ -58,6 +62,7 @@ export async function answerApproval(
     requestId,
     ...(options.reason?.trim() ? { reason: options.reason.trim() } : {}),
     ...(options.planHash ? { planHash: options.planHash } : {}),
+    ...(options.gate ? { gate: options.gate } : {}),
     ...(by ? { by } : {}),
   };
   const [messages, { WorkflowUpdateFailedError }] = await Promise.all([

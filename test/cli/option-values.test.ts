@@ -96,6 +96,11 @@ const TABLE: Record<string, Row> = {
     message: '--plan-hash must be the 16 hex digits `br build status` shows, not "zz".',
     args: ['build-x'],
   },
+  'build approve --gate': {
+    bad: 'deploy',
+    message: '--gate must be plan or delivery, not "deploy".',
+    args: ['build-x'],
+  },
   'build approve --request-id': {
     bad: '!!',
     message: '--request-id: the request id must be 1 to 128 letters, digits, ".", "_" or "-".',
@@ -105,6 +110,11 @@ const TABLE: Record<string, Row> = {
   'build reject --plan-hash': {
     bad: 'zz',
     message: '--plan-hash must be the 16 hex digits `br build status` shows, not "zz".',
+    args: ['build-x', '--reason', 'r'],
+  },
+  'build reject --gate': {
+    bad: 'deploy',
+    message: '--gate must be plan or delivery, not "deploy".',
     args: ['build-x', '--reason', 'r'],
   },
   'build reject --request-id': {

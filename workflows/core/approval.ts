@@ -57,6 +57,10 @@ export class ApprovalGate {
       throw new Error(
         `nothing is waiting for approval: the build is ${status.toLowerCase().replace(/_/g, ' ')}`,
       );
+    if (req.gate !== undefined && req.gate !== this.current.gate)
+      throw new Error(
+        `the build waits for approval of its ${this.current.gate}, not of its ${String(req.gate)}: nothing changed`,
+      );
     if (kind === 'reject' && !req.reason?.trim())
       throw new Error('a rejection needs a reason (--reason TEXT)');
     if (req.planHash !== undefined && req.planHash !== this.current.planHash)

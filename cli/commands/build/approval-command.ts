@@ -1,4 +1,5 @@
 import { Option } from 'clipanion';
+import type { GateName } from '../../../lib/approval';
 import { BrCommand } from '../../base';
 
 /** Shared body of `br build approve` and `br build reject`: send the Update, print the decision. */
@@ -7,6 +8,9 @@ export abstract class BuildApprovalCommand extends BrCommand {
   id = Option.String({ name: 'build-id' });
   planHash = Option.String('--plan-hash', {
     description: 'Answer only if the waiting plan has this hash (from `br build status`)',
+  });
+  gate = Option.String('--gate', {
+    description: 'Answer only if the build waits at this gate: plan or delivery',
   });
   requestId = Option.String('--request-id', {
     description: 'Your id for this answer: sending it again changes nothing and prints the first answer',
@@ -20,6 +24,7 @@ export abstract class BuildApprovalCommand extends BrCommand {
       ...(reason !== undefined ? { reason } : {}),
       ...(this.planHash ? { planHash: this.planHash } : {}),
       ...(this.requestId ? { requestId: this.requestId } : {}),
+      ...(this.gate !== undefined ? { gate: this.gate as GateName } : {}),
     });
     if (this.json) {
       this.printJson(result);

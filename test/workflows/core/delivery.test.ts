@@ -99,6 +99,19 @@ describe('delivery of a finished build', () => {
     expect(run.result.outcome).toBe('SUCCEEDED');
   });
 
+  it('an answer that names another gate is refused: a late plan approval cannot approve the delivery', async () => {
+    const { run, answers, store } = await delivering([
+      [HOUR, (u) => steer(u.approve, { requestId: 'p-late', gate: 'plan' })],
+      [HOUR, (u) => steer(u.reject, { requestId: 'p-late-2', gate: 'plan', reason: 'no' })],
+      [HOUR + 1, (u) => steer(u.approve, { requestId: 'd-1', gate: 'delivery' })],
+    ]);
+    expect(answers[0]).toBe('the build waits for approval of its delivery, not of its plan: nothing changed');
+    expect(answers[1]).toBe(answers[0]);
+    expect(answers[2]).toMatchObject({ gate: 'delivery', applied: true, decision: { decision: 'approved' } });
+    expect(store.delivered).toEqual([BRANCH]);
+    expect(run.result.outcome).toBe('SUCCEEDED');
+  });
+
   it('sends approval.requested for the delivery gate to a sink that takes it', async () => {
     const sinks = [
       {
