@@ -3,7 +3,7 @@ import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from '
 import type { Complexity } from './plan';
 import { UserError } from './errors';
 import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
-import { DELIVERY_MODES } from './delivery';
+import { approvalSchema, deliverySchema } from './gates-config';
 import { qualitySchema } from './quality/config';
 import { DEFAULT_MAX_IMPORT_BYTES, DEFAULT_MAX_SPEC_BYTES } from './planner/spec-input';
 import { positiveUsdSchema, usdSchema } from './usd-schema';
@@ -200,42 +200,13 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** People in the loop: builds wait for `br build approve` / `br build reject` at these gates. */
-  approval: z
-    .strictObject({
-      /** After planning, before any task runs (also `br build start --approve-plan`). */
-      plan: z.boolean().default(false),
-      /** After every task is done, before the build branch is delivered (needs a `delivery.mode`). */
-      delivery: z.boolean().default(false),
-      /** An unanswered gate ends after this many hours of workflow time. */
-      timeoutHours: z.number().positive().max(8760).default(72),
-      /** What an unanswered gate does then: end the build CANCELLED, or go on as if approved. */
-      onTimeout: z.enum(['cancel', 'approve']).default('cancel'),
-    })
-    .prefault({}),
+  approval: approvalSchema.prefault({}),
   /** Where a build's events go (README: Notifications and plugins); secrets only from the worker's environment. */
   notify: notifySchema.prefault({}),
   /** Plugin files (relative to this file's folder) or package names, loaded by the worker, `br plugins` and build start. */
   plugins: pluginsSchema,
   /** What a successful build does with its build branch: `none` leaves it there; `merge` merges it into the base. */
-  delivery: z
-    .strictObject({
-      mode: z.enum(DELIVERY_MODES).default('none'),
-      /** `pull-request`: the GitHub repository (default: from the remote URL) and the token's variable name. */
-      github: z
-        .strictObject({
-          repo: z
-            .string()
-            .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected "owner/name"')
-            .optional(),
-          baseUrl: z.string().url().optional(),
-          tokenEnv: z
-            .string()
-            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
-            .optional(),
-        })
-        .optional(),
-    })
-    .prefault({}),
+  delivery: deliverySchema.prefault({}),
   anthropic: z
     .strictObject({
       baseUrl: z.string().url().optional(),
