@@ -52,30 +52,26 @@ type ThrottlingModule = typeof import('@octokit/plugin-throttling');
 type RetryModule = typeof import('@octokit/plugin-retry');
 
 /**
- * Octokit 22 and its plugins are ES modules only, and this package is CommonJS. TypeScript
- * compiles `import()` to `require()`, which Node 20.19 accepts but jest's module registry refuses;
- * an `import()` that TypeScript cannot see works under both.
+ * Octokit 22 and its plugins are ES modules only, and this package is CommonJS. Node 20.19 and
+ * later load them with require(). The real require comes from node:module: jest's registry cannot
+ * load ES modules untransformed, and a dynamic import() made from a module that several test files
+ * load in one jest worker can land in an earlier file's torn-down environment (jestjs/jest#10944;
+ * it failed a clean-clone CI run that way).
  */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
-const importEsm = new Function('specifier', 'return import(specifier)') as <T>(
-  specifier: string,
-) => Promise<T>;
+const requireEsm = process.getBuiltinModule('node:module').createRequire(__filename);
 
 let octokitClass: Promise<OctokitModule['Octokit']> | undefined;
 
 function loadOctokit(): Promise<OctokitModule['Octokit']> {
-  octokitClass ??= Promise.all([
-    importEsm<OctokitModule>('@octokit/rest'),
-    importEsm<ThrottlingModule>('@octokit/plugin-throttling'),
-    importEsm<RetryModule>('@octokit/plugin-retry'),
-  ]).then(
-    ([{ Octokit: Base }, { throttling }, { retry }]) =>
-      Base.plugin(throttling, retry) as OctokitModule['Octokit'],
-    (err: unknown) => {
-      octokitClass = undefined;
-      throw err;
-    },
-  );
+  octokitClass ??= new Promise<OctokitModule['Octokit']>((resolve) => {
+    const { Octokit: Base } = requireEsm('@octokit/rest') as OctokitModule;
+    const { throttling } = requireEsm('@octokit/plugin-throttling') as ThrottlingModule;
+    const { retry } = requireEsm('@octokit/plugin-retry') as RetryModule;
+    resolve(Base.plugin(throttling, retry));
+  }).catch((err: unknown) => {
+    octokitClass = undefined;
+    throw err;
+  });
   return octokitClass;
 }
 
