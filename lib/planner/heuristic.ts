@@ -13,9 +13,9 @@ import { parseSpec, splitRefs, type DependsLine, type SpecItem, type SpecNode } 
 import { attachDocAcceptance, projectAcceptanceTask, resolveDependencies, type Draft } from './dependencies';
 import { ReferenceIndex, type Target } from './references';
 import { isTaskList, splitLabel, stripTime } from './sections';
-import { READ, skipReason, type SectionReading } from './reading';
+import { READ, readingLog, skipReason, type SectionReading } from './reading';
 import { chainSections, readChain, resolveChain } from './chain';
-import { pathsIn, slugify } from './slug';
+import { pathsIn, slugAllocator, slugify } from './slug';
 import {
   contextOf,
   criteriaOf,
@@ -44,27 +44,11 @@ export function readSpecPlan(
 ): { plan: Plan; readings: SectionReading[] } {
   if (isSpeckitTasks(markdown)) return planSpeckitTasks(markdown, fallbackProject);
   const { project, root } = parseSpec(markdown);
-  const readings: SectionReading[] = [];
-  const perNode = new Map<SpecNode, SectionReading>();
-  const read = (node: SpecNode, reading: string, id?: string) => {
-    let r = perNode.get(node);
-    if (!r || r.reading !== reading) {
-      r = { line: node.line, section: node.title || node.name, reading, ...(id ? { tasks: [] } : {}) };
-      readings.push(r);
-      perNode.set(node, r);
-    }
-    if (id) r.tasks!.push(id);
-  };
+  const { readings, read } = readingLog();
   const drafts: Draft[] = [];
   const index = new ReferenceIndex();
   const produced = new Map<SpecNode, string[]>();
-  const slugs = new Map<string, number>();
-  const uniqueSlug = (text: string) => {
-    const base = slugify(text);
-    const seen = slugs.get(base) ?? 0;
-    slugs.set(base, seen + 1);
-    return seen ? `${base}-${seen + 1}` : base;
-  };
+  const uniqueSlug = slugAllocator();
   const docAcceptance: string[] = [];
   // Numbered steps run in order unless the spec's dependency chain says what waits for what.
   const order: [string, string, SpecNode][] = [];

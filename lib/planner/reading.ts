@@ -3,6 +3,7 @@
  * sentence) saying what the planner made of it. The planner records these as it decides; nothing here
  * re-reads the spec.
  */
+import type { SpecNode } from './markdown';
 import { isChainTitle } from './sections';
 
 export interface SectionReading {
@@ -46,4 +47,26 @@ export function skipReason(title: string): string {
   if (/\b(?:future|deferred|icebox|parking lot|won'?t fix|not planned|out of scope|non-goals)\b/.test(t))
     return 'skipped: work the spec leaves out';
   return 'skipped: describes the project, asks for no work';
+}
+
+/**
+ * How each section was read, in the order it was decided: one entry per node and reading, with the
+ * task ids it produced (`br plan --explain`).
+ */
+export function readingLog(): {
+  readings: SectionReading[];
+  read: (node: SpecNode, reading: string, id?: string) => void;
+} {
+  const readings: SectionReading[] = [];
+  const perNode = new Map<SpecNode, SectionReading>();
+  const read = (node: SpecNode, reading: string, id?: string) => {
+    let r = perNode.get(node);
+    if (!r || r.reading !== reading) {
+      r = { line: node.line, section: node.title || node.name, reading, ...(id ? { tasks: [] } : {}) };
+      readings.push(r);
+      perNode.set(node, r);
+    }
+    if (id) r.tasks!.push(id);
+  };
+  return { readings, read };
 }

@@ -22,3 +22,14 @@ export function pathsIn(text: string): string[] {
   }
   return out;
 }
+
+/** Slugs made unique in order of asking: `auth`, `auth-2`, `auth-3`, … */
+export function slugAllocator(): (text: string) => string {
+  const slugs = new Map<string, number>();
+  return (text) => {
+    const base = slugify(text);
+    const seen = slugs.get(base) ?? 0;
+    slugs.set(base, seen + 1);
+    return seen ? `${base}-${seen + 1}` : base;
+  };
+}
