@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../paths';
 
 /**
@@ -91,13 +90,21 @@ export function findClaudeAgentSdk(root: string = packageRoot()): string | undef
 
 let loaded: Promise<ClaudeAgentSdk> | undefined;
 
-// A real import(): TypeScript's CommonJS output turns import() into require(), which Node 20 can use
-// for an ES module but a test runner's module registry cannot. The argument is a file URL we built.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
-const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+/**
+ * The SDK is an ES module and this package is CommonJS: Node 20.19 and later load it with require().
+ * The real require comes from node:module, so a test runner's module registry (which cannot load ES
+ * modules untransformed, and whose import() can land in an earlier test file's torn-down
+ * environment, jestjs/jest#10944) is not involved.
+ */
+const requireEsm = process.getBuiltinModule('node:module').createRequire(__filename);
 
 /** Loads the SDK (an ES module) once per process. */
 export function loadClaudeAgentSdk(entry: string): Promise<ClaudeAgentSdk> {
-  loaded ??= importModule(pathToFileURL(entry).href) as Promise<ClaudeAgentSdk>;
+  loaded ??= new Promise<ClaudeAgentSdk>((resolve) => resolve(requireEsm(entry) as ClaudeAgentSdk)).catch(
+    (err: unknown) => {
+      loaded = undefined;
+      throw err;
+    },
+  );
   return loaded;
 }
