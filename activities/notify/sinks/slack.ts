@@ -161,11 +161,25 @@ function configError(message: string, hint: string): SinkError {
   return new SinkError(message, 'config', false, hint);
 }
 
-/** Retry-After in seconds (what Slack sends) or as an HTTP date; 1 s when absent or unreadable. */
+/**
+ * The longest Retry-After this process holds a hook for. Slack's limits are per minute; a relay or
+ * proxy answering hours (or 10^20 s) would otherwise silence the hook until the worker restarts.
+ */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/**
+ * Retry-After in seconds (what Slack sends) or as an HTTP date; 1 s when absent or unreadable;
+ * never more than MAX_RETRY_AFTER_MS.
+ */
 export function retryAfterMs(header: string | null, now = Date.now()): number {
-  if (header && /^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const date = header ? Date.parse(header) : NaN;
-  return Number.isFinite(date) ? Math.max(0, date - now) : 1000;
+  const ms =
+    header && /^\d+$/.test(header.trim())
+      ? Number(header.trim()) * 1000
+      : Number.isFinite(date)
+        ? Math.max(0, date - now)
+        : 1000;
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 function rateLimited(waitMs: number, tries: number): SinkError {

@@ -1,4 +1,4 @@
-import { retryAfterMs } from '../../../activities/notify/sinks/slack';
+import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../../activities/notify/sinks/slack';
 import {
   httpError,
   maskUrl,
@@ -51,5 +51,9 @@ describe('Slack error helpers', () => {
     expect(retryAfterMs('Mon, 07 Dec 2026 10:00:05 GMT', now)).toBe(5000);
     expect(retryAfterMs(null)).toBe(1000);
     expect(retryAfterMs('soon')).toBe(1000);
+    // A hostile or broken relay cannot silence the hook until the worker restarts.
+    expect(retryAfterMs('86400')).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMs('9'.repeat(400))).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMs('Fri, 01 Jan 2100 00:00:00 GMT', now)).toBe(MAX_RETRY_AFTER_MS);
   });
 });
