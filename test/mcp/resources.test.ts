@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createPersistenceActivities } from '../../activities/persistence';
 import { openDatabase } from '../../activities/db/connection';
 import { migrate } from '../../activities/db/migrate';
+import type { Database } from '../../lib/db/connection';
 import { diffUri, gapsUri, patchPages } from '../../mcp/resources';
 import type { BuildDiff } from '../../services/build-diff';
 import { runBr } from '../helpers/cli';
@@ -21,27 +22,32 @@ const BUILD = 'build-shop';
 let shop: ShopFixture;
 let client: Client;
 const env = { DATABASE_URL: undefined };
+// The shop's embedded database, held open for both front ends (as the dashboard holds one) instead of
+// opened once per call: the comparison is of what they print, and each opening costs about a second.
+let db: Database;
+const services = () => ({ database: db });
 
 beforeAll(async () => {
   shop = makeShop({ planted: true });
-  const db = await openDatabase({ kind: 'pglite', dataDir: path.join(shop.repo.dir, '.buildrunner/db') });
-  try {
-    await migrate(db);
-    await recordShopBuild(db, shop, BUILD);
-  } finally {
-    await db.close();
-  }
-  client = await connectInMemory(shop.repo.dir);
+  db = await openDatabase({ kind: 'pglite', dataDir: path.join(shop.repo.dir, '.buildrunner/db') });
+  await migrate(db);
+  await recordShopBuild(db, shop, BUILD);
+  client = await connectInMemory(shop.repo.dir, services());
 });
 afterAll(async () => {
   await client?.close();
+  await db?.close();
   shop?.repo.cleanup();
 });
 
 const text = async (uri: string) =>
   ((await client.readResource({ uri })).contents[0] as { text: string }).text;
 const cliDiff = async (...args: string[]) => {
-  const r = await runBr(['build', 'diff', BUILD, ...args, '--json'], { cwd: shop.repo.dir, env });
+  const r = await runBr(['build', 'diff', BUILD, ...args, '--json'], {
+    cwd: shop.repo.dir,
+    env,
+    services: services(),
+  });
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as BuildDiff;
 };
@@ -70,13 +76,21 @@ describe('MCP resources for what is large', () => {
     await expect(client.readResource({ uri: diffUri(BUILD, 1, unmerged.id) })).rejects.toThrow(
       `Task ${unmerged.id} of build ${BUILD} has no merge commit`,
     );
-    const r = await runBr(['build', 'diff', BUILD, '--task', unmerged.id], { cwd: shop.repo.dir, env });
+    const r = await runBr(['build', 'diff', BUILD, '--task', unmerged.id], {
+      cwd: shop.repo.dir,
+      env,
+      services: services(),
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`br build logs ${BUILD} --task ${unmerged.id}`);
   });
 
   it("serves the build's gap report as br gaps analyze --build prints it", async () => {
-    const cli = await runBr(['gaps', 'analyze', '--build', BUILD], { cwd: shop.repo.dir, env });
+    const cli = await runBr(['gaps', 'analyze', '--build', BUILD], {
+      cwd: shop.repo.dir,
+      env,
+      services: services(),
+    });
     expect(cli.stdout).toContain('## Findings');
     expect(await text(gapsUri(BUILD))).toBe(cli.stdout);
   });
