@@ -53,7 +53,12 @@ export abstract class BrCommand extends Command {
 
   protected async serviceContext(): Promise<ServiceContext> {
     const { createContext } = await import('../services/context');
-    const ctx = createContext({ configFile: this.configFile, cwd: this.cwd, env: this.env });
+    const ctx = createContext({
+      configFile: this.configFile,
+      cwd: this.cwd,
+      env: this.env,
+      cacheConfig: true,
+    });
     // Tests running the CLI in-process may swap services (e.g. builds on the simulation runtime).
     const overrides = (this.context as BrContext).services;
     return overrides ? { ...ctx, ...overrides } : ctx;

@@ -1,5 +1,8 @@
-// Writes the CLI manifest (cli/manifest.ts) for the compiled CLI: `node dist/cli/manifest-gen.js OUT`.
+// Writes the CLI manifest (cli/manifest.ts) for the compiled CLI: `node dist/cli/manifest-gen.js OUT`,
+// and the stamp of the compiled lib/ its configuration cache is keyed by (services/config-cache.ts).
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeSchemaStamp } from '../services/config-cache';
 import { packageVersion } from '../services/paths';
 import type { CliManifest } from './manifest';
 import { createCli, loadCommands } from './registry';
@@ -26,4 +29,6 @@ if (require.main === module) {
   const out = process.argv[2];
   if (!out) throw new Error('usage: manifest-gen OUT.json');
   void buildManifest().then((manifest) => writeFileSync(out, `${JSON.stringify(manifest, null, 2)}\n`));
+  // The compiled CLI caches validated configurations under this stamp of the compiled schema.
+  writeSchemaStamp(path.join(__dirname, '..', 'lib'));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_CATALOG, TIER_ORDER, type ModelCatalog, type ModelTier } from './models';
 import type { Complexity } from './plan';
-import { UserError } from './errors';
+import { CONFIG_FILE, ConfigError } from './config-error';
 import { DEFAULT_MODEL_QUEUE_PREFIX } from './ids';
 import { approvalSchema, deliverySchema } from './gates-config';
 import { qualitySchema } from './quality/config';
@@ -14,7 +14,7 @@ import { notifySchema, pluginsSchema } from './notify/config';
  * values fail with the field path and the expected shape. Secrets (the API key) never live here.
  */
 
-export const CONFIG_FILE = 'buildrunner.config.json';
+export { CONFIG_FILE, ConfigError };
 
 const priceBand = z.strictObject({
   input: usdSchema,
@@ -233,15 +233,6 @@ export interface LoadedConfig {
 export interface RuntimeContext extends LoadedConfig {
   env: NodeJS.ProcessEnv;
   cwd: string;
-}
-
-export class ConfigError extends UserError {
-  constructor(
-    message: string,
-    readonly issues: string[] = [],
-  ) {
-    super(message, { code: 'CONFIG_INVALID' });
-  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

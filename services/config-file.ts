@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE, ConfigError, parseConfig, type LoadedConfig } from '../lib/config';
+import { CONFIG_FILE, ConfigError } from '../lib/config-error';
+import type { LoadedConfig } from '../lib/config';
+import { cachedConfig, configCacheDir, readSchemaStamp } from './config-cache';
 
 /** Finding and reading buildrunner.config.json, with the environment's overrides (lib/config checks it). */
 
@@ -31,8 +33,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   return out;
 }
 
+/**
+ * `cache`: keep the validated result (services/config-cache.ts), for the compiled CLI's one-shot
+ * commands, which would otherwise spend most of their start-up loading the schema.
+ */
 export function loadConfig(
-  options: { cwd?: string; file?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; file?: string; env?: NodeJS.ProcessEnv; cache?: boolean } = {},
 ): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
@@ -48,6 +54,11 @@ export function loadConfig(
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw new ConfigError(`${file} must hold a JSON object.`);
   }
-  const config = parseConfig(applyEnv(raw, env), file ?? 'the environment');
+  const input = applyEnv(raw, env);
+  const source = file ?? 'the environment';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const parse = () => (require('../lib/config') as typeof import('../lib/config')).parseConfig(input, source);
+  const stamp = options.cache ? readSchemaStamp() : null;
+  const config = stamp ? cachedConfig(input, source, { stamp, dir: configCacheDir(env) }, parse) : parse();
   return { config, root: file ? path.dirname(file) : cwd, file };
 }

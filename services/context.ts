@@ -24,12 +24,13 @@ export interface ServiceContext extends RuntimeContext {
   database?: Database;
 }
 
+/** `cacheConfig`: the compiled CLI keeps validated configurations (services/config-cache.ts). */
 export function createContext(
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; configFile?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; configFile?: string; cacheConfig?: boolean } = {},
 ): ServiceContext {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  return { ...loadConfig({ cwd, env, file: options.configFile }), env, cwd };
+  return { ...loadConfig({ cwd, env, file: options.configFile, cache: options.cacheConfig }), env, cwd };
 }
 
 /**
