@@ -231,10 +231,11 @@ export async function buildStatus(
   } finally {
     await session.close();
   }
-  const gaps = isFinished(report.status) ? await (await import('./gaps')).recordedBuildGaps(ctx, id) : null;
-  const { buildSpend, spentLine } = await import('./reports');
-  const spend = await buildSpend(ctx, id);
-  const notifications = await (await import('./notify')).buildNotifications(ctx, id);
+  const { statusRecords } = await import('./status-records');
+  const { gaps, spend, notifications } = await statusRecords(ctx, id, {
+    finished: isFinished(report.status),
+  });
+  const { spentLine } = await import('./reports');
   return {
     ...report,
     ...(gaps ? { gaps } : {}),

@@ -5,21 +5,38 @@
  * its description, and the tasks from the database rows the build recorded.
  */
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import Decimal from 'decimal.js';
 import type { BuildResult } from '../workflows/core/types';
 import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types';
 import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
 
+interface TaskRow {
+  taskKey: string;
+  title: string;
+  status: string;
+  complexity: string | null;
+  model: string | null;
+  attempts: number;
+  costUsd: string;
+  error: string | null;
+  dependsOn: string[];
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
 const STATES = new Set(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED']);
 
-/** The tasks the build recorded, in the order they started; none when the database cannot say. */
+/** The tasks the build recorded, in the order they started (plain SQL: no Prisma client to load); none when the database cannot say. */
 async function recordedTasks(ctx: ServiceContext, id: string): Promise<TaskProgress[]> {
   if (embeddedDatabaseMissing(ctx)) return [];
   try {
     return await withDatabase(ctx, async (db) => {
-      const rows = await db.prisma.task.findMany({
-        where: { buildId: id },
-        orderBy: [{ startedAt: 'asc' }, { taskKey: 'asc' }],
-      });
+      const rows = await db.query<TaskRow>(
+        `SELECT "taskKey", title, status, complexity, model, attempts, "costUsd"::text AS "costUsd", error,
+           "dependsOn", "startedAt", "finishedAt"
+         FROM "Task" WHERE "buildId" = $1 ORDER BY "startedAt" ASC, "taskKey" ASC`,
+        [id],
+      );
       return rows.map((t): TaskProgress => ({
         id: t.taskKey,
         title: t.title,
@@ -27,11 +44,11 @@ async function recordedTasks(ctx: ServiceContext, id: string): Promise<TaskProgr
         ...(t.complexity ? { complexity: t.complexity as TaskProgress['complexity'] } : {}),
         ...(t.model ? { model: t.model } : {}),
         attempts: t.attempts,
-        costUsd: t.costUsd.toString(),
+        costUsd: new Decimal(t.costUsd).toString(),
         ...(t.error ? { error: t.error } : {}),
         dependsOn: t.dependsOn,
-        ...(t.startedAt ? { startedAt: t.startedAt.getTime() } : {}),
-        ...(t.finishedAt ? { finishedAt: t.finishedAt.getTime() } : {}),
+        ...(t.startedAt ? { startedAt: new Date(t.startedAt).getTime() } : {}),
+        ...(t.finishedAt ? { finishedAt: new Date(t.finishedAt).getTime() } : {}),
       }));
     });
   } catch {

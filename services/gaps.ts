@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { collectGapInput, gapsOfBuild, loadBuildEvidence, type SummaryGaps } from '../activities/evidence';
+import { collectGapInput, gapsOfBuild, loadBuildEvidence } from '../activities/evidence';
 import { UserError } from '../lib/errors';
 import { analyzeGaps, type GapReport } from '../lib/gaps';
-import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
+import { withDatabase, type ServiceContext } from './context';
 import { readSpecFile } from './spec-file';
 
 /**
@@ -59,22 +59,4 @@ export async function analyzeSpecGaps(ctx: ServiceContext, options: GapsOptions 
       testPattern: ctx.config.gaps.testPattern,
     }),
   );
-}
-
-/**
- * The gap section a finished build recorded in its summary, for `br build status`; null when this
- * machine's database does not hold the build (an embedded database that was never created is not opened).
- */
-export async function recordedBuildGaps(ctx: ServiceContext, buildId: string): Promise<SummaryGaps | null> {
-  if (embeddedDatabaseMissing(ctx)) return null;
-  try {
-    return await withDatabase(ctx, async (db) => {
-      const row = await db.prisma.build.findUnique({ where: { id: buildId }, select: { summary: true } });
-      const gaps = (row?.summary as { gaps?: SummaryGaps } | null)?.gaps;
-      return gaps ?? null;
-    });
-  } catch {
-    // Status must still show when the database is busy or unreachable; the gap report is an extra.
-    return null;
-  }
 }

@@ -127,17 +127,6 @@ export function spentLine(t: Pick<CostTotals, 'costUsd' | 'unsettledCalls' | 'un
   return `${settled} + ≤ $${new Decimal(t.unsettledUsd).toFixed(4)} unsettled (${n} request${n === 1 ? '' : 's'} in flight or lost in flight)`;
 }
 
-/** A build's settled and unsettled spend from its cost rows; null when the database cannot be read. */
-export async function buildSpend(ctx: ServiceContext, buildId: string): Promise<CostTotals | null> {
-  if (embeddedDatabaseMissing(ctx)) return null;
-  try {
-    return (await withDatabase(ctx, (db) => costReport(db, { by: 'build', buildId }))).total;
-  } catch {
-    // Status must still show when the database is unreachable; the recorded spend is an extra.
-    return null;
-  }
-}
-
 // ---- metrics (rollups) ---------------------------------------------------------------------------
 
 export const METRIC_PERIODS = ['hour', 'day', 'week'] as const;

@@ -30,7 +30,7 @@ export class BuildStatusCommand extends BrCommand {
         import('../../render/progress'),
         import('../../colors'),
         import('../../../services/temporal-client'),
-        import('../../../services/notify'),
+        import('../../../services/notify-report'),
       ]);
     const ctx = await this.serviceContext();
     const status = await buildStatus(ctx, this.id);
