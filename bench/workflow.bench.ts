@@ -61,6 +61,10 @@ async function buildRunnerRun(client: Client, address: string) {
       childEvents: child.length,
       activitiesPerTask: count(child, (e) => e.activityTaskScheduledEventAttributes),
       parentActivities: count(parent, (e) => e.activityTaskScheduledEventAttributes),
+      parentSignals:
+        count(parent, (e) => e.workflowExecutionSignaledEventAttributes) +
+        count(parent, (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes),
+      parentWorkflowTasks: count(parent, (e) => e.workflowTaskCompletedEventAttributes),
       signalsPerTask:
         count(child, (e) => e.workflowExecutionSignaledEventAttributes) +
         count(child, (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes),
@@ -127,8 +131,8 @@ const bench: BenchModule = {
         `BuildRunner / bare Temporal: ${(br.ms / bare).toFixed(2)}× (goal ≤ 1.5×); overhead ${((br.ms - bare) / TASKS).toFixed(1)} ms per task.`,
         '',
         `Where the time goes, per task: ${br.activitiesPerTask} activities and ${br.workflowTasksPerTask} workflow tasks in the task's own history (${br.childEvents} events), ` +
-          `${br.signalsPerTask} signals between task and build (reservation request and grant, cost report), ` +
-          `and in the build's history ${(br.parentEvents / TASKS).toFixed(1)} events per task (${br.parentActivities} build-level activities in all).`,
+          `${br.signalsPerTask} signals between task and build in task t50's history (${(br.parentSignals / TASKS).toFixed(2)} per task in the build's history), ` +
+          `and in the build's history ${(br.parentEvents / TASKS).toFixed(1)} events per task (${br.parentActivities} build-level activities, ${br.parentWorkflowTasks} workflow tasks in all).`,
       ];
       return { title, command, markdown: lines.join('\n') };
     } finally {

@@ -21,6 +21,13 @@ import { domainError, unlabel } from './step';
 import { TaskBook, tasksOf } from './task-book';
 import type { BuildResult, BuildWorkflowInput } from './types';
 
+/** Awaits the task starts and the records written beside them; the starts' failure comes first. */
+async function settleBoth(starting: Promise<void> | undefined, flushing: Promise<void>): Promise<void> {
+  const [started, flushed] = await Promise.allSettled([starting, flushing]);
+  if (started.status === 'rejected') throw started.reason;
+  if (flushed.status === 'rejected') throw flushed.reason;
+}
+
 export function runBuild(port: BuildPort, input: BuildWorkflowInput): Promise<BuildResult> {
   // A step's label is for the late-failure message only: the failure itself is what leaves the body.
   return new BuildRun(port, input).execute().catch((err: unknown) => {
@@ -99,18 +106,25 @@ class BuildRun {
     const book = new TaskBook(input, plan, state.estimates, outbox, () => port.now());
     state.book = book;
     let draining = false;
+    // Issue 31: tasks start together with their first grant and without waiting for the records, which
+    // are written beside the starts. Histories from before replay the old order.
+    const lean = port.patched('lean-task-protocol');
 
     for (;;) {
       // Taken before any await: a signal or task end during this iteration wakes the wait below at once.
       const seen = state.version;
       await answerReservations(port, state);
-      await outbox.flush(port);
+      if (!lean) await outbox.flush(port);
       const now = port.now();
       if (state.cancelRequested && !state.stopped) this.stop('CANCELLED');
       if (budget.waitedOut(now, !!state.stopped)) this.stop('BUDGET_EXHAUSTED');
       if (!state.stopped && !draining && port.shouldContinueAsNew()) draining = true;
-      if (!state.stopped && !draining && !state.paused && budget.breakerClosed)
-        await startReady(port, input, state, book);
+      const starting =
+        !state.stopped && !draining && !state.paused && budget.breakerClosed
+          ? startReady(port, input, state, book, lean)
+          : undefined;
+      if (lean) await settleBoth(starting, outbox.flush(port));
+      else if (starting) await starting;
       if (book.isFinished) break;
       if (draining && book.runningCount === 0 && !state.stopped) {
         await answerReservations(port, state);

@@ -46,6 +46,16 @@ export class BuildBudget {
     this.held.push(request);
   }
 
+  /**
+   * Reserves a task's first attempt as the build starts it, so the task need not ask (issue 31). Only
+   * while nobody waits for an answer: held requests keep their turn. Undefined when it cannot be granted.
+   */
+  grantAtStart(request: ReservationRequest): string | undefined {
+    if (!this.held.isEmpty) return undefined;
+    const answer = this.ledger.request(request);
+    return answer.granted ? answer.usd : undefined;
+  }
+
   /** Answers held reservations: all refused once the build stopped, otherwise those the ledger covers. */
   answer(
     stopped: () => boolean,

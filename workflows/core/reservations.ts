@@ -9,6 +9,10 @@ import type { ReservationGrant, ReservationRequest } from './port';
 export class ReservationQueue {
   private held: ReservationRequest[] = [];
 
+  get isEmpty(): boolean {
+    return this.held.length === 0;
+  }
+
   push(request: ReservationRequest): void {
     this.held.push(request);
   }

@@ -62,15 +62,19 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const model = modelById(routing.catalog, fallback.model) ?? first;
     const ask = reservationUsd(model, fallback.shareLevel);
     let grant: ReservationGrant;
-    try {
-      const claims = learned.length ? { claims: learned } : {};
-      await port.requestReservation({ taskId: task.id, attempt, usd: ask, ...claims });
-      await port.condition(() => grants.has(attempt));
-      grant = grants.get(attempt)!;
-    } catch (err) {
-      if (port.describeError(err).cancelled) return result('CANCELLED', { attempts: attempt - 1 });
-      throw err;
-    }
+    // The build reserved the first attempt as it started this task (issue 31): no round trip for it.
+    if (attempt === 1 && input.firstGrantUsd)
+      grant = { taskId: task.id, attempt, granted: true, usd: input.firstGrantUsd };
+    else
+      try {
+        const claims = learned.length ? { claims: learned } : {};
+        await port.requestReservation({ taskId: task.id, attempt, usd: ask, ...claims });
+        await port.condition(() => grants.has(attempt));
+        grant = grants.get(attempt)!;
+      } catch (err) {
+        if (port.describeError(err).cancelled) return result('CANCELLED', { attempts: attempt - 1 });
+        throw err;
+      }
     if (!grant.granted) {
       return result('CANCELLED', {
         attempts: attempt - 1,
@@ -95,14 +99,16 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
     total = total.plus(tried.costUsd);
     const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
-    await port.nonCancellable(() =>
-      port.reportCost({
-        taskId: task.id,
-        attempt,
-        usd: tried.costUsd,
-        ...(quota ? { quotaExhausted: true } : {}),
-      }),
-    );
+    // A lean build (issue 31) books a successful last try's cost from this task's result.
+    if (!(tried.ok && input.costInResult))
+      await port.nonCancellable(() =>
+        port.reportCost({
+          taskId: task.id,
+          attempt,
+          usd: tried.costUsd,
+          ...(quota ? { quotaExhausted: true } : {}),
+        }),
+      );
     const record = (
       outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
       extra: { failureClass?: FailureClass; decision?: string; detail?: string } = {},

@@ -145,6 +145,13 @@ export interface TaskWorkflowInput {
   verifyTimeoutSeconds?: number;
   qualityGate?: QualityGateSettings;
   agentEngine?: AgentEngine;
+  /**
+   * The build reserved the first attempt when it started the task (issue 31): this is the grant's USD,
+   * and the task runs its first try without the reservation round trip.
+   */
+  firstGrantUsd?: string;
+  /** The cost of a successful last try is in the result (the build books it), not in a reportCost signal. */
+  costInResult?: boolean;
 }
 
 export interface TaskResult {
