@@ -38,26 +38,51 @@ const ms = (e: Event) => {
   return Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 };
 
-/** Ready → start waits of one build's tasks, from its own history. */
-async function waits(client: Client, workflowId: string): Promise<number[]> {
+interface Wait {
+  total: number;
+  /** Ready → the build's workflow task that starts the task is picked up by a worker (queue wait). */
+  queued: number;
+  /** That workflow task, picked up → completed (the worker's own time). */
+  ran: number;
+  /** The start command → the server's child-started event. */
+  server: number;
+}
+
+/** Ready → start waits of one build's tasks, from its own history, split where the time goes. */
+async function waits(client: Client, workflowId: string): Promise<Wait[]> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const started = ms(events[0]!);
   const startOf = new Map<string, number>();
   const doneOf = new Map<string, number>();
+  /** Per task: [WT started, WT completed, start initiated] of the workflow task that started it. */
+  const issuedOf = new Map<string, [number, number, number]>();
   const taskOf = (id: string | null | undefined) => id?.split('/task-')[1];
+  let wtStarted = 0;
+  let wtCompleted = 0;
   for (const e of events) {
+    if (e.workflowTaskStartedEventAttributes) wtStarted = ms(e);
+    if (e.workflowTaskCompletedEventAttributes) wtCompleted = ms(e);
+    const i = taskOf(e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId);
+    if (i && !issuedOf.has(i)) issuedOf.set(i, [wtStarted, wtCompleted, ms(e)]);
     const s = taskOf(e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId);
     if (s && !startOf.has(s)) startOf.set(s, ms(e));
     const d = taskOf(e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId);
     if (d) doneOf.set(d, ms(e));
   }
-  const out: number[] = [];
+  const out: Wait[] = [];
   for (const t of tasks()) {
     const ready = t.dependsOn.length ? doneOf.get(t.dependsOn[0]!) : started;
     const start = startOf.get(t.id);
-    if (ready === undefined || start === undefined)
+    const issued = issuedOf.get(t.id);
+    if (ready === undefined || start === undefined || !issued)
       throw new Error(`${workflowId}: no start or ready time for ${t.id}`);
-    out.push(start - ready);
+    const [picked, completed, initiated] = issued;
+    out.push({
+      total: start - ready,
+      queued: Math.max(0, picked - ready),
+      ran: completed - picked,
+      server: start - initiated,
+    });
   }
   return out;
 }
@@ -105,7 +130,10 @@ const bench: BenchModule = {
           return { outcome: result.outcome, ms: performance.now() - t0 };
         }),
       );
-      const all = (await Promise.all(ids.map((id) => waits(client, id)))).flat();
+      const split = (await Promise.all(ids.map((id) => waits(client, id)))).flat();
+      const all = split.map((w) => w.total);
+      const p = (pick: (w: Wait) => number) =>
+        `${pct(split.map(pick), 0.5)} / ${pct(split.map(pick), 0.95)} ms`;
       const times = done.map((d) => d.ms);
       const succeeded = done.filter((d) => d.outcome === 'SUCCEEDED').length;
       const slowest = Math.max(...times);
@@ -123,6 +151,9 @@ const bench: BenchModule = {
           `| slowest build, start → completion | ${(slowest / 1000).toFixed(1)} s |`,
           `| slowest / fastest | ${(slowest / fastest).toFixed(2)}× |`,
           `| ready → start, p50 / p95 / max over ${all.length} tasks | ${pct(all, 0.5)} / ${pct(all, 0.95)} / ${Math.max(...all)} ms |`,
+          `| of which ready → the build's workflow task picked up, p50 / p95 | ${p((w) => w.queued)} |`,
+          `| of which that workflow task's run on the worker, p50 / p95 | ${p((w) => w.ran)} |`,
+          `| of which start command → child started (server), p50 / p95 | ${p((w) => w.server)} |`,
         ].join('\n'),
       };
     } finally {
