@@ -13,7 +13,10 @@ const MIN = 60_000;
 /** Task `big` needs a complex task's tokens (so it retries with a bigger share); the others fit at once. */
 const agent: AgentScript = (c) => ({
   durationMs: MIN,
-  costUsd: estimateAttemptUsd(findModel(DEFAULT_CATALOG, c.model)!, c.taskId === 'big' ? 'complex' : 'simple'),
+  costUsd: estimateAttemptUsd(
+    findModel(DEFAULT_CATALOG, c.model)!,
+    c.taskId === 'big' ? 'complex' : 'simple',
+  ),
 });
 
 async function run(unpatched: string[], budgetUsd?: string) {
