@@ -4,6 +4,7 @@ import type { AdvisoryReport, GapReport } from '../../../lib/gaps';
 import { makeTestKey } from '../../fixtures/claude';
 import { errors, startFakeAnthropic, toolUse, type FakeAnthropic } from '../../fixtures/anthropic-server';
 import { runBr } from '../../helpers/cli';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeShop, type ShopFixture } from '../../fixtures/shop';
 
 // Real git repositories, the embedded database (cost rows) and the scripted Anthropic server.
@@ -28,10 +29,19 @@ describe('br gaps analyze --ai', () => {
     server = await startFakeAnthropic();
   });
   afterEach(() => server.close());
-  afterAll(() => {
+  // The advisory pass records its cost: one database for the file (ServiceContext.database), instead of
+  // a new embedded database created and migrated in every shop. The plain runs never open one.
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('pglite');
+  });
+  afterAll(async () => {
+    await db.close();
     for (const s of shops) s.repo.cleanup();
   });
   const env = () => ({ ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url });
+  const ai = (cwd: string, ...args: string[]) =>
+    runBr(['gaps', 'analyze', ...args, '--ai'], { cwd, env: env(), services: { database: db } });
   const shop = (planted: boolean) => {
     const s = makeShop({ planted });
     shops.push(s);
@@ -45,7 +55,7 @@ describe('br gaps analyze --ai', () => {
     expect(plain.code).toBe(3);
 
     server.enqueue(toolUse('report_advisory', ADVICE));
-    const withAi = await runBr(['gaps', 'analyze', '--json', '--ai'], { cwd: planted.repo.dir, env: env() });
+    const withAi = await ai(planted.repo.dir, '--json');
     expect(withAi.code).toBe(plain.code);
     const { advisory, ...report } = JSON.parse(withAi.stdout) as GapReport & { advisory: AdvisoryReport };
     expect(`${JSON.stringify(report, null, 2)}\n`).toBe(plain.stdout);
@@ -78,7 +88,7 @@ describe('br gaps analyze --ai', () => {
       spec.replace('20 per page', `20 per page (the deploy uses token ${token})`),
     );
     server.enqueue(toolUse('report_advisory', { findings: [] }));
-    const r = await runBr(['gaps', 'analyze', '--json', '--ai'], { cwd: s.repo.dir, env: env() });
+    const r = await ai(s.repo.dir, '--json');
     expect(r.stderr).not.toContain('advisory pass failed');
     const request = server.requests.at(-1)!;
     expect(JSON.stringify(request.body.messages)).toContain('20 per page (the deploy uses token');
@@ -90,7 +100,7 @@ describe('br gaps analyze --ai', () => {
     const plain = await runBr(['gaps', 'analyze'], { cwd: clean.repo.dir });
     expect(plain.code).toBe(0);
     server.enqueue(toolUse('report_advisory', ADVICE));
-    const withAi = await runBr(['gaps', 'analyze', '--ai'], { cwd: clean.repo.dir, env: env() });
+    const withAi = await ai(clean.repo.dir);
     expect(withAi.code).toBe(0);
     expect(withAi.stdout.startsWith(plain.stdout)).toBe(true);
     const extra = withAi.stdout.slice(plain.stdout.length);
@@ -102,7 +112,7 @@ describe('br gaps analyze --ai', () => {
     const planted = shop(true);
     const plain = await runBr(['gaps', 'analyze', '--json'], { cwd: planted.repo.dir });
     server.enqueue(errors.unauthorized());
-    const failed = await runBr(['gaps', 'analyze', '--json', '--ai'], { cwd: planted.repo.dir, env: env() });
+    const failed = await ai(planted.repo.dir, '--json');
     expect(failed.code).toBe(plain.code);
     const { advisory, ...report } = JSON.parse(failed.stdout) as GapReport & { advisory: AdvisoryReport };
     expect(`${JSON.stringify(report, null, 2)}\n`).toBe(plain.stdout);
