@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors, startFakeAnthropic, toolUse, type FakeAnthropic } from '../../fixtures/anthropic-server';
 import { runBr } from '../../helpers/cli';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeTestKey, tempDir } from '../../fixtures/claude';
 
 /**
@@ -44,14 +45,20 @@ describe('br plan with Claude under the fallback policy', () => {
   let server: FakeAnthropic;
   let tmp: { dir: string; cleanup: () => void };
 
+  // Planning records its cost rows: one database for the file (ServiceContext.database), instead of the
+  // folder's embedded database opened again by every `br plan`.
+  let db: TestDatabase;
+
   beforeAll(async () => {
     server = await startFakeAnthropic();
     tmp = tempDir('br-plan-fallback-');
     writeFileSync(path.join(tmp.dir, 'SPEC.md'), SPEC);
     writeFileSync(path.join(tmp.dir, 'buildrunner.config.json'), JSON.stringify({ project: 'shop' }));
+    db = await createTestDatabase('pglite');
   });
   afterAll(async () => {
     await server.close();
+    await db.close();
     tmp.cleanup();
   });
   afterEach(() => expect(server.pending()).toBe(0));
@@ -62,6 +69,7 @@ describe('br plan with Claude under the fallback policy', () => {
     const result = await runBr(['plan', 'SPEC.md', ...args], {
       cwd: tmp.dir,
       env: { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url, DATABASE_URL: undefined },
+      services: { database: db },
     });
     const requests = server.requests.slice(before);
     return {
