@@ -41,11 +41,14 @@ describeServer('br build watch on a real build', () => {
     tmux('capture-pane', '-p', ...(raw ? ['-e'] : []), '-S', '-200', '-t', name);
   let build: RealBuild;
   let workers: RunningWorkers;
+  /** Answers are slow until the view has shown a task mid-work; then the build finishes at full speed. */
+  let slow = true;
 
   beforeAll(async () => {
     if (!hasTmux) throw new Error('tmux is required for the real-terminal watch test (apt-get install tmux)');
-    // Each answer takes 4 s: tasks spend long enough in the agent loop to be seen there.
-    build = await setupRealBuild({ database: 'embedded', turnDelayMs: 4000 });
+    // Each answer takes 4 s until the view has shown all it should mid-build: tasks spend long enough
+    // in the agent loop to be seen there. The rest of the build runs with quick answers.
+    build = await setupRealBuild({ database: 'embedded', turnDelayMs: () => (slow ? 4000 : 200) });
     const ctx = createContext({ cwd: build.repo, env: { ...process.env, ...build.env } });
     workers = await startWorkers(ctx, { workflowBundle: await serverBundle() });
   }, 240_000);
@@ -124,6 +127,7 @@ describeServer('br build watch on a real build', () => {
       expect(screen).not.toMatch(/Warning|MaxListeners/);
       await new Promise((r) => setTimeout(r, 500));
     }
+    slow = false;
 
     const done = Date.now() + 300_000;
     while (
