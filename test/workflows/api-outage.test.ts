@@ -1,9 +1,15 @@
 /**
  * An API outage fails nothing (issue 27), on the real server: `br worker` and `br build start` against
  * the scripted Anthropic server, which answers every request 529 (overloaded), whatever the model, for
- * the first 40 s of the build. The tasks wait it out (fallback.ts / outage.ts) instead of burning the
+ * the first 34 s of the build. The tasks wait it out (fallback.ts / outage.ts) instead of burning the
  * haiku → sonnet → opus ladder: the build SUCCEEDS, no task fails, and every task finishes on the model
  * it started on, with only two counted attempts allowed per task.
+ *
+ * Why 34 s: a task's tries come at 0, 5, 15 and 35 s from its first (the matrix's backoff, 5 s
+ * doubling, plus each try's own time), then 75 s. The outage refuses each first task two or three
+ * times, at least the two counted attempts it is allowed, and on an idle machine its fourth try finds
+ * the API back; with 40 s that try was refused too and the build idled until the fifth, 35 s after the
+ * outage ended.
  */
 import type { BuildResult } from '../../workflows/core/types';
 import { errors, type RecordedRequest } from '../fixtures/anthropic-server';
@@ -18,7 +24,7 @@ import {
   type WorkerProcess,
 } from '../fixtures/temporal/real-build';
 
-const OUTAGE_MS = 40_000;
+const OUTAGE_MS = 34_000;
 
 describeServer('an API outage on every model', () => {
   let build: RealBuild;
