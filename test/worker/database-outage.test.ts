@@ -31,10 +31,12 @@ describeServer('the database stopped for 60 s mid-build', () => {
   let pg: ThrowawayPostgres;
   let worker: WorkerProcess | undefined;
   let db: Database | undefined;
+  /** Answers take 1.5 s until the cluster is back (tasks stay inside the agent loop); then 200 ms. */
+  let slow = true;
 
   beforeAll(async () => {
     pg = await startThrowawayPostgres();
-    build = await setupRealBuild({ database: 'none', turnDelayMs: 1500 });
+    build = await setupRealBuild({ database: 'none', turnDelayMs: () => (slow ? 1500 : 200) });
     build.env.DATABASE_URL = pg.url;
     worker = spawnWorker(build);
     await workerReady(worker);
@@ -70,6 +72,7 @@ describeServer('the database stopped for 60 s mid-build', () => {
       await new Promise((r) => setTimeout(r, OUTAGE_MS));
       const answeredDuringOutage = build.arrivals.filter((a) => a.at >= stoppedAt).length;
       pg.start();
+      slow = false;
 
       const { client, close } = await connectClient();
       let result: BuildResult;

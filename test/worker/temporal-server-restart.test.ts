@@ -29,6 +29,8 @@ describeServer('the Temporal dev server killed and restarted mid-build', () => {
   let worker: WorkerProcess | undefined;
   let dir: string;
   let port: number;
+  /** Answers take 1.5 s until the server is back (the build is caught mid-way); then 200 ms. */
+  let slow = true;
   const binary = locateTemporalBinary('cli')?.path;
   const start = () =>
     startDevServer({
@@ -42,7 +44,7 @@ describeServer('the Temporal dev server killed and restarted mid-build', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'br-temporal-db-'));
     port = await freePort();
     server = await start();
-    build = await setupRealBuild({ database: 'embedded', turnDelayMs: 1500 });
+    build = await setupRealBuild({ database: 'embedded', turnDelayMs: () => (slow ? 1500 : 200) });
     build.env.TEMPORAL_ADDRESS = server.address;
   }, 180_000);
 
@@ -72,6 +74,7 @@ describeServer('the Temporal dev server killed and restarted mid-build', () => {
     process.kill(server!.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 15_000));
     server = await start();
+    slow = false;
 
     const connection = await Connection.connect({ address: server.address });
     try {
