@@ -6,7 +6,7 @@
  * Once per engine: with agent.engine "claude-code" the killed agent is a Claude Code session.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildResult } from '../../workflows/core/types';
 import { AGENT_HEARTBEAT, GIT, GIT_HEARTBEAT } from '../../workflows/activity-profiles';
@@ -54,10 +54,16 @@ for (const engine of ENGINES)
   describeServer(`a killed worker (${engine} engine)`, () => {
     let build: RealBuild;
     const workers: WorkerProcess[] = [];
+    /** Answers are slow until the kill; the rest of the build runs on 200 ms answers. */
+    let slow = true;
 
     beforeAll(async () => {
       // Each Claude answer takes 1.5 s, so a task spends ~3 s inside the agent loop.
-      build = await setupRealBuild({ database: 'embedded', turnDelayMs: 1500, engine });
+      build = await setupRealBuild({
+        database: 'embedded',
+        turnDelayMs: () => (slow ? 1500 : 200),
+        engine,
+      });
     }, 120_000);
 
     afterAll(async () => {
@@ -89,6 +95,8 @@ for (const engine of ENGINES)
         const before = build.requestsPerTask();
         first.child.kill('SIGKILL');
         const killedAt = Date.now();
+        // The request in flight keeps its 1.5 s answer (its delay was chosen when it arrived).
+        slow = false;
         expect(await first.exited).toBe('SIGKILL');
 
         const second = spawnWorker(build);
@@ -180,7 +188,8 @@ describeServer('a worker killed during a merge', () => {
   beforeAll(async () => {
     build = await setupRealBuild({ database: 'embedded' });
     // Every merge waits 4 s in its pre-merge-commit hook (run in the sandbox while the merge is half
-    // done: MERGE_HEAD set, the repository's merge lock held), naming the commit it merges.
+    // done: MERGE_HEAD set, the repository's merge lock held), naming the commit it merges; after the
+    // kill, only the killed merge (its re-run) does (slowMergeOnly).
     const hook = path.join(build.repo, '.git/hooks/pre-merge-commit');
     writeFileSync(hook, `#!/bin/sh\nexec sh -c 'sleep 4' brmergehook "$(git rev-parse MERGE_HEAD)"\n`);
     chmodSync(hook, 0o755);
@@ -190,6 +199,18 @@ describeServer('a worker killed during a merge', () => {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
     await build?.close();
   });
+
+  /** The hook waits only when it merges `commit`; the other merges go through at once. */
+  function slowMergeOnly(commit: string): void {
+    const hook = path.join(build.repo, '.git/hooks/pre-merge-commit');
+    // Replaced whole (rename), never rewritten in place under a running hook.
+    writeFileSync(
+      `${hook}.new`,
+      `#!/bin/sh\nhead="$(git rev-parse MERGE_HEAD)"\n[ "$head" = ${commit} ] || exit 0\nexec sh -c 'sleep 4' brmergehook "$head"\n`,
+    );
+    chmodSync(`${hook}.new`, 0o755);
+    renameSync(`${hook}.new`, hook);
+  }
 
   it('loses nothing: SIGKILL inside a merge, a new worker merges every task exactly once', async () => {
     const { first, buildId } = await startOnOneWorker(build, workers);
@@ -202,6 +223,7 @@ describeServer('a worker killed during a merge', () => {
         120_000,
       );
       const conversationsBefore = build.conversationsPerTask();
+      slowMergeOnly(merging);
       first.child.kill('SIGKILL');
       const killedAt = Date.now();
       expect(await first.exited).toBe('SIGKILL');
