@@ -24,7 +24,7 @@ const ATTEMPT_USD = '0.002';
 const RESOLVE_SUCCESS = 0.8;
 const RESOLVE_MS = 60_000;
 const RESOLVE_USD = '0.001';
-const CHANGES = ['conflict-claims', 'merge-resolution', 'merge-race-free'];
+const CHANGES = ['conflict-claims', 'merge-resolution', 'merge-race-free', 'conflict-redo-alone'];
 
 type Mode = 'before' | 'after' | 'after, every resolution fails';
 
@@ -136,7 +136,8 @@ async function run() {
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    ...(await serverSection()),
+    // BR_BENCH_SIM_ONLY=1 skips the server runs (a quick look at the simulation while changing it).
+    ...(process.env.BR_BENCH_SIM_ONLY ? [] : await serverSection()),
   ].join('\n');
   return { title: 'Tasks sharing one file (simulation)', command: 'npm run bench -- conflicts', markdown };
 }

@@ -110,7 +110,7 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
       "The task's change cannot be merged into the build branch: another task changed the same lines, and resolving the conflict failed.",
     policy: 'retry',
     action:
-      'First Claude resolves the conflict in the merge worktree (not an attempt; the hooks and the verification must pass). If that fails, redoes the task on the updated build branch (counts as an attempt), claiming the conflicting files so no other task changing them runs beside it.',
+      "First Claude resolves the conflict in the merge worktree (not an attempt; the hooks and the verification must pass). If that fails, redoes the task on the updated build branch (counts as an attempt) alone: after every other running attempt has ended, none starting beside it, so it cannot conflict again. Since nobody knows which other tasks touch that file, the build's later attempts then run one at a time. Measured (bench/results-conflicts.md): no task failed, at most one redo per task.",
     hint: 'Nothing to do. If a task still fails with it, its change and the other task\'s cannot both be kept: say in the spec which one comes first ("Depends on:").',
   },
   AGENT_INCOMPLETE: {

@@ -118,7 +118,9 @@ function taskEnded(s: BuildState, input: BuildWorkflowInput, id: string, result:
 
 /** Answers the held reservations; the build's loop runs this before every write of the outbox. */
 export function answerReservations(port: BuildPort, s: BuildState): Promise<void> {
-  const mayRun = (r: ReservationRequest) => s.book?.mayRun(r) ?? true;
+  // Redos run alone after a failed resolution (issue 36); older histories replay the claims-only rule.
+  const alone = () => port.patched('conflict-redo-alone');
+  const mayRun = (r: ReservationRequest) => s.book?.mayRun(r, alone) ?? true;
   return s.budget.answer(
     () => !!s.stopped,
     (g) => grant(port, s, g),

@@ -9,6 +9,7 @@ import Decimal from 'decimal.js';
 import { isFailureClass } from '../../lib/failures';
 import { carryOver, taskRecord } from './build-records';
 import { countStates, decideOutcome, levelOf, schedulable } from './build-report';
+import { ConflictGate } from './conflict-gate';
 import type { Outbox } from './outbox';
 import { claimsConflict, DagScheduler, normalizeClaim } from './scheduler';
 import type { CostReport, DescribedError, ReservationGrant, ReservationRequest, TaskHandle } from './port';
@@ -21,6 +22,8 @@ export class TaskBook {
   private readonly handles = new Map<string, TaskHandle>();
   /** The attempt each task is running now: granted, its cost not reported yet. */
   private readonly active = new Map<string, number>();
+  /** Redos after a failed resolution run alone (conflict-gate.ts); undefined until the first one asks. */
+  private gate?: ConflictGate | null;
 
   constructor(
     private readonly input: BuildWorkflowInput,
@@ -99,6 +102,7 @@ export class TaskBook {
     const task = this.tasks.get(g.taskId);
     if (g.granted && task) task.attempts = Math.max(task.attempts, g.attempt);
     if (g.granted && this.handles.has(g.taskId)) this.active.set(g.taskId, g.attempt);
+    this.gate?.settled(g.taskId);
     return this.handles.has(g.taskId);
   }
 
@@ -108,11 +112,15 @@ export class TaskBook {
   }
 
   /**
-   * Whether an attempt may run now: one that claims files (learned from a conflict) waits while another
-   * task's running attempt claims one of them, so the two change the file one after the other. Only
-   * running attempts hold a request back, never waiting ones, so two waiting tasks cannot block each other.
+   * Whether an attempt may run now. One that claims files (learned from a conflict its resolution
+   * could not settle) runs alone, and every attempt after it too (conflict-gate.ts); `aloneAfterConflict`
+   * is asked once, at the first such request, and false keeps the older rule: such an attempt waits only
+   * while another task's running attempt claims one of its files.
    */
-  mayRun(request: ReservationRequest): boolean {
+  mayRun(request: ReservationRequest, aloneAfterConflict: () => boolean = () => true): boolean {
+    if (request.claims?.length && this.gate === undefined)
+      this.gate = aloneAfterConflict() ? new ConflictGate() : null;
+    if (this.gate) return this.gate.mayRun(request, this.active.keys());
     const mine = (request.claims ?? []).map(normalizeClaim);
     if (!mine.length) return true;
     for (const id of this.active.keys()) {
@@ -122,10 +130,16 @@ export class TaskBook {
     return true;
   }
 
+  /** Files a failed resolution showed are shared (every attempt since then ran alone). */
+  get hotFiles(): string[] {
+    return [...(this.gate?.hot ?? [])];
+  }
+
   /** Settles a task with its result; its dependents may now be ready, or blocked. */
   end(id: string, result: TaskResult): void {
     this.handles.delete(id);
     this.active.delete(id);
+    this.gate?.settled(id);
     const outcome =
       result.outcome === 'SUCCEEDED' || result.outcome === 'CANCELLED' ? result.outcome : 'FAILED';
     const state = this.tasks.get(id)!;
