@@ -26,6 +26,7 @@ export interface ServerRow {
   resolutions: number;
   resolved: number;
   redos: number;
+  maxRedos: number;
   failedTasks: number;
   wallMs: number;
 }
@@ -35,7 +36,8 @@ function scripted(seed: number, resolveSuccess: number) {
   const base = fakeActivities(0);
   let version = 0;
   const bases = new Map<string, number>();
-  const counts = { attempts: 0, resolutions: 0, resolved: 0, redos: 0 };
+  const counts = { attempts: 0, resolutions: 0, resolved: 0, redos: 0, maxRedos: 0 };
+  const redosOf = new Map<string, number>();
   const activities = {
     ...base.activities,
     prepareWorktree: async ({ taskId, attempt }: { taskId: string; attempt: number }) => {
@@ -65,8 +67,11 @@ function scripted(seed: number, resolveSuccess: number) {
       version += 1;
       return { mergeCommit: `merge-${taskId}-resolved-v${version}`, costUsd: '0.001', files: [SHARED] };
     },
-    recordAttempt: async (a: { failureClass?: string }) => {
-      if (a.failureClass === 'MERGE_CONFLICT') counts.redos += 1;
+    recordAttempt: async (a: { taskId: string; failureClass?: string }) => {
+      if (a.failureClass !== 'MERGE_CONFLICT') return;
+      counts.redos += 1;
+      redosOf.set(a.taskId, (redosOf.get(a.taskId) ?? 0) + 1);
+      counts.maxRedos = Math.max(counts.maxRedos, redosOf.get(a.taskId)!);
     },
   };
   return { activities, counts };

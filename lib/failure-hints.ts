@@ -110,7 +110,7 @@ export const FAILURE_CATALOG: Record<FailureClass, FailureEntry> = {
       "The task's change cannot be merged into the build branch: another task changed the same lines, and resolving the conflict failed.",
     policy: 'retry',
     action:
-      "First Claude resolves the conflict in the merge worktree (not an attempt; the hooks and the verification must pass). If that fails, redoes the task on the updated build branch (counts as an attempt) alone: after every other running attempt has ended, none starting beside it, so it cannot conflict again. Since nobody knows which other tasks touch that file, the build's later attempts then run one at a time. Measured (bench/results-conflicts.md): no task failed, at most one redo per task.",
+      "First Claude resolves the conflict in the merge worktree (not an attempt; the hooks and the verification must pass). If that fails, redoes the task on the updated build branch (counts as an attempt) alone: after every other running attempt has ended, none starting beside it, so it cannot conflict again. Since nobody knows which other tasks touch that file, once its resolutions fail at least as often as they succeed, the build's later attempts run one at a time. Measured (bench/results-conflicts.md, 6 and 12 tasks sharing a file): no task failed, at most one redo per task; with every resolution failing, the makespan of parallel 3 and 8 was 1.00× that of parallel 1, except 1.15× for 6 tasks at parallel 8 (all start at once, and five of the six first attempts are lost).",
     hint: 'Nothing to do. If a task still fails with it, its change and the other task\'s cannot both be kept: say in the spec which one comes first ("Depends on:").',
   },
   AGENT_INCOMPLETE: {

@@ -120,7 +120,8 @@ function taskEnded(s: BuildState, input: BuildWorkflowInput, id: string, result:
 export function answerReservations(port: BuildPort, s: BuildState): Promise<void> {
   // Redos run alone after a failed resolution (issue 36); older histories replay the claims-only rule.
   const alone = () => port.patched('conflict-redo-alone');
-  const mayRun = (r: ReservationRequest) => s.book?.mayRun(r, alone) ?? true;
+  const mostly = () => port.patched('conflict-hot-when-mostly-failing');
+  const mayRun = (r: ReservationRequest) => s.book?.mayRun(r, alone, mostly) ?? true;
   return s.budget.answer(
     () => !!s.stopped,
     (g) => grant(port, s, g),

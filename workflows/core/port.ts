@@ -112,6 +112,8 @@ export interface CostReport {
   usd: string;
   /** The try failed QUOTA_EXHAUSTED: the build trips its breaker for everyone. */
   quotaExhausted?: boolean;
+  /** The try's merge conflicted and was sent to resolution: the files, and whether it was resolved. */
+  resolution?: { files: string[]; resolved: boolean };
 }
 
 // ---- the build side -----------------------------------------------------------------------------

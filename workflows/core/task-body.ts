@@ -85,12 +85,15 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const startedAt = port.now();
     const share = grant.usd ?? ask;
     const n = attempt;
+    let resolution: { files: string[]; resolved: boolean } | undefined;
     const onConflict: OnConflict = async (conflict, branch) => {
       const decided = decideResolution(fallback, routing.catalog);
       fallback = decided.state;
       const r = await runResolution(port, input, n, branch, decided.decision);
       const files = conflict.details?.files ?? r.files;
       const data = { decision: decided.decision.label, files, resolved: !!r.mergeCommit, costUsd: r.costUsd };
+      // Told to the build, which runs attempts one at a time once resolutions of a file mostly fail.
+      if (port.patched('resolution-reported')) resolution = { files, resolved: data.resolved };
       await emit([
         event('MERGE_RESOLUTION', n, { ...data, reason: r.reason?.slice(0, 500) }, decided.decision.model),
       ]);
@@ -107,6 +110,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
           attempt,
           usd: tried.costUsd,
           ...(quota ? { quotaExhausted: true } : {}),
+          ...(resolution ? { resolution } : {}),
         }),
       );
     const record = (

@@ -9,7 +9,7 @@ import Decimal from 'decimal.js';
 import { isFailureClass } from '../../lib/failures';
 import { carryOver, taskRecord } from './build-records';
 import { countStates, decideOutcome, levelOf, schedulable } from './build-report';
-import { ConflictGate } from './conflict-gate';
+import { ConflictGate, ResolutionTally } from './conflict-gate';
 import type { Outbox } from './outbox';
 import { claimsConflict, DagScheduler, normalizeClaim } from './scheduler';
 import type { CostReport, DescribedError, ReservationGrant, ReservationRequest, TaskHandle } from './port';
@@ -24,6 +24,8 @@ export class TaskBook {
   private readonly active = new Map<string, number>();
   /** Redos after a failed resolution run alone (conflict-gate.ts); undefined until the first one asks. */
   private gate?: ConflictGate | null;
+  /** Resolutions the tasks reported, by file: the gate makes a file hot when they mostly fail. */
+  private readonly resolutions = new ResolutionTally();
 
   constructor(
     private readonly input: BuildWorkflowInput,
@@ -56,7 +58,11 @@ export class TaskBook {
   costReported(report: CostReport): void {
     const task = this.tasks.get(report.taskId);
     if (task) task.costUsd = new Decimal(task.costUsd).plus(report.usd).toString();
-    if (this.active.get(report.taskId) === report.attempt) this.active.delete(report.taskId);
+    if (report.resolution) this.resolutions.add(report.resolution);
+    if (this.active.get(report.taskId) === report.attempt) {
+      this.active.delete(report.taskId);
+      this.gate?.ended(report.taskId);
+    }
   }
 
   /** The result of a task whose workflow failed or was terminated (it could not report its own). */
@@ -102,7 +108,8 @@ export class TaskBook {
     const task = this.tasks.get(g.taskId);
     if (g.granted && task) task.attempts = Math.max(task.attempts, g.attempt);
     if (g.granted && this.handles.has(g.taskId)) this.active.set(g.taskId, g.attempt);
-    this.gate?.settled(g.taskId);
+    if (g.granted) this.gate?.granted(g.taskId);
+    else this.gate?.ended(g.taskId);
     return this.handles.has(g.taskId);
   }
 
@@ -117,9 +124,16 @@ export class TaskBook {
    * is asked once, at the first such request, and false keeps the older rule: such an attempt waits only
    * while another task's running attempt claims one of its files.
    */
-  mayRun(request: ReservationRequest, aloneAfterConflict: () => boolean = () => true): boolean {
+  mayRun(
+    request: ReservationRequest,
+    aloneAfterConflict: () => boolean = () => true,
+    /** Asked with it: false makes a file hot at its first failed resolution, as before tallies. */
+    hotWhenMostlyFailing: () => boolean = () => true,
+  ): boolean {
     if (request.claims?.length && this.gate === undefined)
-      this.gate = aloneAfterConflict() ? new ConflictGate() : null;
+      this.gate = aloneAfterConflict()
+        ? new ConflictGate(hotWhenMostlyFailing() ? this.resolutions : undefined)
+        : null;
     if (this.gate) return this.gate.mayRun(request, this.active.keys());
     const mine = (request.claims ?? []).map(normalizeClaim);
     if (!mine.length) return true;
@@ -130,7 +144,7 @@ export class TaskBook {
     return true;
   }
 
-  /** Files a failed resolution showed are shared (every attempt since then ran alone). */
+  /** Files whose failed resolutions make every attempt run alone. */
   get hotFiles(): string[] {
     return [...(this.gate?.hot ?? [])];
   }
@@ -139,7 +153,7 @@ export class TaskBook {
   end(id: string, result: TaskResult): void {
     this.handles.delete(id);
     this.active.delete(id);
-    this.gate?.settled(id);
+    this.gate?.ended(id);
     const outcome =
       result.outcome === 'SUCCEEDED' || result.outcome === 'CANCELLED' ? result.outcome : 'FAILED';
     const state = this.tasks.get(id)!;
