@@ -61,7 +61,8 @@ async function startLean(
   id: string,
 ): Promise<void> {
   const child = begin(port, input, s, book, id);
-  const usd = firstReservation(s, child);
+  // Not while a redo after a failed resolution must run alone (conflict-gate.ts): the task asks then.
+  const usd = book.grantAtStart(id) ? firstReservation(s, child) : undefined;
   let handle: TaskHandle;
   try {
     handle = await port.startTask({ ...child, costInResult: true, ...(usd ? { firstGrantUsd: usd } : {}) });

@@ -102,8 +102,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
     total = total.plus(tried.costUsd);
     const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
-    // A lean build (issue 31) books a successful last try's cost from this task's result.
-    if (!(tried.ok && input.costInResult))
+    // A lean build (issue 31) books a successful last try's cost from this task's result, unless it
+    // resolved a conflict: the build counts resolutions (conflict-gate.ts).
+    if (!(tried.ok && input.costInResult) || resolution)
       await port.nonCancellable(() =>
         port.reportCost({
           taskId: task.id,

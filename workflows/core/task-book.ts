@@ -144,6 +144,18 @@ export class TaskBook {
     return true;
   }
 
+  /**
+   * Whether a task starting now may have its first attempt granted in its input (the lean protocol):
+   * not while a redo waits or runs alone, nor beside another attempt while a file is hot. When it may,
+   * the attempt counts as running at once, so the next start in the same round sees it.
+   */
+  grantAtStart(id: string): boolean {
+    if (!this.gate) return true;
+    if (!this.gate.mayRun({ taskId: id, attempt: 1, usd: '0' }, this.active.keys())) return false;
+    this.active.set(id, 1);
+    return true;
+  }
+
   /** Files whose failed resolutions make every attempt run alone. */
   get hotFiles(): string[] {
     return [...(this.gate?.hot ?? [])];
