@@ -46,3 +46,8 @@ export function stepFailure(
   const d = domainError(port, err);
   return { ...(d.type ? { code: d.type } : {}), message: failedStep(step, d.type, d.message) };
 }
+
+/** Awaits steps started together; the first one's failure (in the given order) is thrown, none is left unhandled. */
+export async function together(steps: Promise<unknown>[]): Promise<void> {
+  for (const r of await Promise.allSettled(steps)) if (r.status === 'rejected') throw r.reason;
+}

@@ -10,6 +10,7 @@ import { decideFallback, initialFallbackState, UnknownFailureError, type Fallbac
 import type { ReservationGrant, TaskPort } from './port';
 import { initialModel, modelById, reservationUsd } from './routing';
 import { decideResolution, runResolution } from './resolution';
+import { together } from './step';
 import { tryOnce, type OnConflict } from './task-try';
 import { telemetryEvent } from './telemetry';
 import type { TaskResult, TaskWorkflowInput } from './types';
@@ -48,7 +49,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     ...extra,
   });
 
-  await emit([
+  // Issue 31: the first event is written beside the first step, the last record beside the last event.
+  const paired = port.patched('task-records-together');
+  const selected = emit([
     event(
       'MODEL_SELECTED',
       0,
@@ -56,6 +59,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       first.id,
     ),
   ]);
+  if (paired)
+    selected.catch(() => undefined); // awaited after the first try, which fails with it
+  else await selected;
 
   for (;;) {
     attempt += 1;
@@ -100,6 +106,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       return r;
     };
     const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
+    if (paired) await selected;
     total = total.plus(tried.costUsd);
     const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
     // A lean build (issue 31) books a successful last try's cost from this task's result, unless it
@@ -133,17 +140,14 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       );
 
     if (tried.ok) {
-      await record('SUCCEEDED', {
+      const recorded = record('SUCCEEDED', {
         detail: `merged ${tried.mergeCommit}; verification: ${tried.verification}`,
       });
-      await emit([
-        event(
-          'TASK_COMPLETED',
-          attempt,
-          { attempts: attempt, costUsd: total.toString(), durationMs: durationMs() },
-          model.id,
-        ),
-      ]);
+      if (!paired) await recorded;
+      const data = { attempts: attempt, costUsd: total.toString(), durationMs: durationMs() };
+      const completed = emit([event('TASK_COMPLETED', attempt, data, model.id)]);
+      if (paired) await together([recorded, completed]);
+      else await completed;
       return result('SUCCEEDED', { mergeCommit: tried.mergeCommit, verification: tried.verification });
     }
     const failure = tried.error;
