@@ -10,6 +10,11 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { call, ENGINES, finish, steps, toolResults, type Engine } from '../../fixtures/engines';
 import { failureOf, makeTestKey, tempDir, testConfig } from '../../fixtures/claude';
 
+// Each engine's agent run (Claude Code's own process for one of them) in the bubblewrap sandbox:
+// seconds per test alone, over jest's default 30 s at a load average of 20-36 on 2 cores, where
+// tests that would have passed failed on the timeout alone.
+jest.setTimeout(120_000);
+
 /** The agent activity's shared contract, run once per engine against the same scripted server. */
 
 const git = (cwd: string, ...args: string[]) =>

@@ -6,6 +6,11 @@ import { FailureClass } from '../../../lib/failures';
 import { failureOf } from '../../helpers/failure';
 import { useTempRepo } from '../../fixtures/repo';
 
+// Real git and its hooks in the bubblewrap sandbox:
+// seconds per test alone, over jest's default 30 s at a load average of 20-36 on 2 cores, where
+// tests that would have passed failed on the timeout alone.
+jest.setTimeout(120_000);
+
 const activities = createGitActivities({ config: parseConfig({}) });
 const repo = useTempRepo();
 
