@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../activities/db/connection';
 import { migrate } from '../activities/db/migrate';
+import { recordBuild, recordTask } from '../activities/persistence/records';
+import type { RecordBuildInput, RecordTaskInput } from '../lib/contracts';
 import { createContext } from '../services/context';
 import { locateTemporalBinary } from '../services/temporal-binaries';
 import { startDevServer } from '../services/temporal-dev-server';
@@ -68,31 +70,48 @@ async function seedCosts(url: string): Promise<void> {
   }
 }
 
-/** A finished build, and the workers: a query of a closed workflow is answered by a worker replaying it. */
-async function finishedBuild(
+/**
+ * Two finished builds, and the workers (a query of a closed workflow is answered by a worker replaying
+ * it). Both record their build and task rows as a real worker does (the other activities are fakes);
+ * the second's rows are then deleted: a finished build this database does not hold, which Temporal answers.
+ */
+async function finishedBuilds(
   address: string,
   url: string,
-): Promise<{ id: string; shutdown(): Promise<void> }> {
+): Promise<{ recorded: string; unrecorded: string; shutdown(): Promise<void> }> {
   const queue = `br-cli-bench-${Date.now()}`;
   const ctx = createContext({ cwd: os.tmpdir(), env: { TEMPORAL_ADDRESS: address, DATABASE_URL: url } });
   ctx.config.temporal.taskQueue = queue;
   ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
-  const workers = await startWorkers(ctx, { activities: fakeActivities(0).activities });
+  const db = await openDatabase({ kind: 'postgres', url });
+  const activities = {
+    ...fakeActivities(0).activities,
+    recordBuild: (input: RecordBuildInput) => recordBuild(db, input),
+    recordTask: (input: RecordTaskInput) => recordTask(db, input),
+  };
+  const workers = await startWorkers(ctx, { activities });
+  const shutdown = async () => {
+    await workers.shutdown();
+    await db.close();
+  };
   try {
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address });
-    const workflowId = `build-clibench-${Date.now()}`;
-    const tasks = Array.from({ length: 10 }, (_, i) => plannedTask(`t${i}`, i >= 4 ? [`t${i - 4}`] : []));
-    await new Client({ connection }).workflow.execute('buildWorkflow', {
-      workflowId,
-      taskQueue: queue,
-      args: [buildInput(tasks, { buildId: workflowId, parallel: 4, budgetUsd: '1000' })],
-      memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
-    });
+    const ids = [`build-clibench-${Date.now()}`, `build-clibench-gone-${Date.now()}`];
+    for (const workflowId of ids) {
+      const tasks = Array.from({ length: 10 }, (_, i) => plannedTask(`t${i}`, i >= 4 ? [`t${i - 4}`] : []));
+      await new Client({ connection }).workflow.execute('buildWorkflow', {
+        workflowId,
+        taskQueue: queue,
+        args: [buildInput(tasks, { buildId: workflowId, parallel: 4, budgetUsd: '1000' })],
+        memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
+      });
+    }
     await connection.close();
-    return { id: workflowId, shutdown: () => workers.shutdown() };
+    await db.query(`DELETE FROM "Build" WHERE id = $1`, [ids[1]]);
+    return { recorded: ids[0]!, unrecorded: ids[1]!, shutdown };
   } catch (err) {
-    await workers.shutdown();
+    await shutdown();
     throw err;
   }
 }
@@ -122,14 +141,19 @@ const bench: BenchModule = {
     const server = await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 });
     try {
       await seedCosts(url);
-      const finished = await finishedBuild(server.address, url);
-      const buildId = finished.id;
+      const finished = await finishedBuilds(server.address, url);
       const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-cli-reads-'));
       const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: server.address };
       const load = os.loadavg()[0]!.toFixed(1);
       const baseline = await timeRuns(['-e', '0'], env, cwd, 11);
       const costs = await timeRuns([br, 'costs', '--json'], env, cwd, 11);
-      const status = await timeRuns([br, 'build', 'status', buildId, '--json'], env, cwd, 11);
+      const status = await timeRuns([br, 'build', 'status', finished.recorded, '--json'], env, cwd, 11);
+      const fromTemporal = await timeRuns(
+        [br, 'build', 'status', finished.unrecorded, '--json'],
+        env,
+        cwd,
+        11,
+      );
       await finished.shutdown();
       const row = (label: string, t: Timing) =>
         `| ${label} | ${t.wall.toFixed(0)} ms | ${(t.wall / baseline.wall).toFixed(1)}× | ${t.cpu.toFixed(0)} ms | ${(t.cpu / baseline.cpu).toFixed(1)}× | ${t.ok ? 'yes' : 'NO'} |`;
@@ -137,13 +161,14 @@ const bench: BenchModule = {
         title,
         command,
         markdown: [
-          `Medians of 11 runs each, compiled CLI, PostgreSQL (a fresh database of ${ROWS.toLocaleString('en')} cost rows), a temporal CLI dev server with one finished 10-task build. Load average (1 min) at the start: ${load} on ${os.cpus().length} cores.`,
+          `Medians of 11 runs each, compiled CLI, PostgreSQL (a fresh database of ${ROWS.toLocaleString('en')} cost rows), a temporal CLI dev server with two finished 10-task builds: one whose build and task rows are recorded (as a real worker records them), one whose rows were deleted (Temporal answers its status). Load average (1 min) at the start: ${load}, at the end: ${os.loadavg()[0]!.toFixed(1)}, on ${os.cpus().length} cores.`,
           '',
           '| command | wall | vs `node -e 0` | CPU (user+sys) | vs `node -e 0` | exit 0 |',
           '|---|---|---|---|---|---|',
           row('`node -e 0` (baseline)', baseline),
           row('`br costs --json`', costs),
           row('`br build status <id> --json`', status),
+          row('`br build status <id> --json`, build not in the database', fromTemporal),
         ].join('\n'),
       };
     } finally {

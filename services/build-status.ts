@@ -111,23 +111,41 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
   };
 }
 
+/** The configured routing and alert thresholds, with this parallel limit. */
+function configuredShape(ctx: ServiceContext, parallel: number): BuildShape {
+  const r = ctx.config.routing;
+  return {
+    parallel,
+    routing: {
+      tiers: { simple: r.simple, moderate: r.moderate, complex: r.complex, critical: r.critical },
+      maxAttemptsPerTask: r.maxAttemptsPerTask,
+      catalog: ctx.config.models,
+    },
+    alertThresholds: ctx.config.budget.alertThresholds,
+  };
+}
+
+/** A finished build from its recorded end (closed-build.ts recordedFinish): no Temporal client loaded. */
+async function recordedSource(ctx: ServiceContext, id: string): Promise<Source | null> {
+  const { recordedFinish } = await import('./closed-build');
+  const finished = await recordedFinish(ctx, id);
+  if (!finished) return null;
+  return {
+    progress: () => Promise.resolve({ ...finished.progress, webUiUrl: webUiLink(ctx, id) }),
+    running: () => Promise.resolve(undefined),
+    // Only its parallel limit shows for a finished build (no forecast, no running task's first try).
+    shape: () => Promise.resolve(configuredShape(ctx, finished.parallel)),
+    close: async () => {},
+  };
+}
+
 /** Another backend (the simulation in tests): its snapshot, the configured routing, no per-task reads. */
 function backendSource(ctx: ServiceContext, id: string): Source {
   const backend = buildBackend(ctx);
-  const r = ctx.config.routing;
   return {
     progress: () => backend.progress(ctx, id),
     running: () => Promise.resolve(undefined),
-    shape: () =>
-      Promise.resolve({
-        parallel: ctx.config.parallel,
-        routing: {
-          tiers: { simple: r.simple, moderate: r.moderate, complex: r.complex, critical: r.critical },
-          maxAttemptsPerTask: r.maxAttemptsPerTask,
-          catalog: ctx.config.models,
-        },
-        alertThresholds: ctx.config.budget.alertThresholds,
-      }),
+    shape: () => Promise.resolve(configuredShape(ctx, ctx.config.parallel)),
     close: async () => {},
   };
 }
@@ -137,7 +155,9 @@ export async function openStatusSession(
   id: string,
   options: StatusOptions = {},
 ): Promise<StatusSession> {
-  const source = ctx.builds ? backendSource(ctx, id) : await temporalSource(ctx, id);
+  const source = ctx.builds
+    ? backendSource(ctx, id)
+    : ((await recordedSource(ctx, id)) ?? (await temporalSource(ctx, id)));
   const mode = options.forecast ?? 'await';
   let forecast: { key: string; value: RemainingForecast | null } | undefined;
   let computing: { key: string; done: Promise<RemainingForecast | null>; settled: boolean } | undefined;
