@@ -5,11 +5,12 @@ import { Client, Connection } from '@temporalio/client';
 import { taskWorkflowId } from '../lib/ids';
 import { locateTemporalBinary, INSTALL_HINT } from '../services/temporal-binaries';
 import { startDevServer } from '../services/temporal-dev-server';
-import { AGENT_HEARTBEAT } from '../workflows/activity-profiles';
+import { AGENT_HEARTBEAT, RECORD_HEARTBEAT } from '../workflows/activity-profiles';
 import { STICKY_QUEUE_TIMEOUT, HEARTBEAT_THROTTLE } from '../worker/config';
 import { KEEP_ALIVE_MS } from '../activities/claude/activity-context';
 import { BACKOFF_BASE_MS } from '../workflows/core/fallback';
 import { runBr } from '../test/helpers/cli';
+import { historyTimeline } from '../test/helpers/history-timeline';
 import { buildWorkflowBundles, removeWorkflowBundles } from '../test/setup/workflow-bundles';
 import {
   setupRealBuild,
@@ -69,17 +70,28 @@ async function runningAgents(client: Client, buildId: string, build: RealBuild):
   return found;
 }
 
-/** BENCH_TIMELINE=1: the victim's task workflow and the build workflow, event by event after the kill. */
-async function timeline(client: Client, buildId: string, task: string, killedAt: number): Promise<void> {
-  for (const id of [taskWorkflowId(buildId, task), buildId]) {
-    const history = await client.workflow.getHandle(id).fetchHistory();
-    for (const e of history.events ?? []) {
-      const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
-      if (at < killedAt - 1000) continue;
-      const type = Object.keys(e).find((k) => k.endsWith('Attributes')) ?? String(e.eventType);
-      process.stderr.write(`  ${id === buildId ? 'build' : 'task '} +${s(at - killedAt)} ${type}\n`);
-    }
-  }
+/** Pids of the workers running one of the build workflow's record steps now. */
+async function buildRecordPids(client: Client, buildId: string): Promise<number[]> {
+  const d = await client.workflow
+    .getHandle(buildId)
+    .describe()
+    .catch(() => undefined);
+  return (d?.raw.pendingActivities ?? [])
+    .filter((a) => ['recordTask', 'emitEvents'].includes(a.activityType?.name ?? '') && Number(a.state) === 2)
+    .map((a) => Number.parseInt(a.lastWorkerIdentity ?? '', 10));
+}
+
+/** BENCH_TIMELINE=1 (or a slow takeover): the victim's task workflow (and the build's), event by event. */
+async function timeline(
+  client: Client,
+  buildId: string,
+  task: string,
+  killedAt: number,
+  withBuild: boolean,
+): Promise<void> {
+  for (const id of withBuild ? [taskWorkflowId(buildId, task), buildId] : [taskWorkflowId(buildId, task)])
+    for (const line of await historyTimeline(client, id, killedAt))
+      process.stderr.write(`  ${id === buildId ? 'build' : 'task '} ${line}\n`);
 }
 
 const bench: BenchModule = {
@@ -117,10 +129,18 @@ const bench: BenchModule = {
         const described = await client.workflow.getHandle(buildId).describe();
         if (described.status.name !== 'RUNNING') buildId = await start(builds++);
         const agents = await runningAgents(client, buildId, build);
-        const target = alive.find((w) => agents.some((a) => a.pid === w.child.pid));
+        // BENCH_KILL_IN_RECORD=1: kill only while the build workflow's own record step (recordTask,
+        // emitEvents) runs on the worker too, the case a slow takeover was traced to.
+        const recording = process.env.BENCH_KILL_IN_RECORD
+          ? await buildRecordPids(client, buildId)
+          : undefined;
+        const target = alive.find(
+          (w) =>
+            agents.some((a) => a.pid === w.child.pid) && (!recording || recording.includes(w.child.pid!)),
+        );
         // Both workers up and ready, and the victim has an agent running: kill it.
         if (!target || alive.length < 2) {
-          await sleep(300);
+          await sleep(recording ? 20 : 300);
           continue;
         }
         const victims = agents.filter((a) => a.pid === target.child.pid).map((a) => a.task);
@@ -143,7 +163,11 @@ const bench: BenchModule = {
           }
         }
         samples.push({ ms: Math.max(...pickups), victims });
-        if (process.env.BENCH_TIMELINE) await timeline(client, buildId, victims[0]!, killedAt);
+        if (process.env.BENCH_TIMELINE || Math.max(...pickups) > 20_000) {
+          process.stderr.write(`kill at ${new Date(killedAt).toISOString()} of pid ${target.child.pid}\n`);
+          for (const task of victims)
+            await timeline(client, buildId, task, killedAt, Math.max(...pickups) > 20_000);
+        }
         process.stderr.write(
           `kill ${samples.length}/${KILLS}: ${victims.join(', ')} picked up after ${pickups.map(s).join(', ')}\n`,
         );
@@ -159,7 +183,7 @@ const bench: BenchModule = {
     const ms = samples.map((x) => x.ms);
     const figures = `min ${s(Math.min(...ms))}, median ${s(pct(ms, 50))}, p95 ${s(pct(ms, 95))}`;
     const settings =
-      `agent heartbeat timeout ${AGENT_HEARTBEAT}, keep-alive heartbeat every ${KEEP_ALIVE_MS / 1000} s, ` +
+      `agent heartbeat timeout ${AGENT_HEARTBEAT}, record steps' heartbeat timeout ${RECORD_HEARTBEAT}, keep-alive heartbeat every ${KEEP_ALIVE_MS / 1000} s, ` +
       `heartbeat throttle ${HEARTBEAT_THROTTLE}, sticky queue schedule-to-start ${STICKY_QUEUE_TIMEOUT}, ` +
       `a lost worker's try runs again at once (other transient failures back off from ${BACKOFF_BASE_MS / 1000} s)`;
     process.stdout.write(`takeover over ${KILLS} kills: ${figures}\nsettings: ${settings}\n`);
@@ -167,7 +191,7 @@ const bench: BenchModule = {
       title: 'Takeover after a worker is killed',
       command: 'npm run bench -- takeover',
       markdown: [
-        `Seconds from SIGKILL of a \`br worker\` running an agent to that task's agent opening a new conversation on the other worker (a real build on a local Temporal dev server, the embedded database, the scripted Anthropic server answering each turn in ${TURN_MS / 1000} s, parallel 4, two workers). ${KILLS} kills; one figure per kill, its slowest victim.`,
+        `Seconds from SIGKILL of a \`br worker\` running an agent to that task's agent opening a new conversation on the other worker (a real build on a local Temporal dev server, the embedded database, the scripted Anthropic server answering each turn in ${TURN_MS / 1000} s, parallel 4, two workers). ${KILLS} kills${process.env.BENCH_KILL_IN_RECORD ? ", each while the build workflow's own record step ran on the killed worker (BENCH_KILL_IN_RECORD=1)" : ''}; one figure per kill, its slowest victim.`,
         '',
         `**${figures}**`,
         '',
