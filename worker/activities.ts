@@ -51,7 +51,7 @@ export type Activities = ReturnType<typeof createActivities>;
 /** What the per-model queues serve: the Claude activities only. */
 export const CLAUDE_ACTIVITIES = ['planBuild', 'estimateComplexity', 'runAgent', 'resolveConflict'] as const;
 
-/** The activities that heartbeat in the background: the Claude and repository steps (records are quick writes). */
+/** The activities that heartbeat in the background: the Claude, repository and record steps. */
 export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
   ...CLAUDE_ACTIVITIES,
   'ensureBuildBranch',
@@ -63,6 +63,11 @@ export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
   'cleanupTask',
   'markFeaturesDelivered',
   'deliverBuild',
+  // Records: noticed within RECORD_HEARTBEAT when their worker dies (workflows/activity-profiles.ts).
+  'recordBuild',
+  'recordTask',
+  'recordAttempt',
+  'emitEvents',
 ]);
 
 export function claudeActivitiesOf(all: Activities): Pick<Activities, (typeof CLAUDE_ACTIVITIES)[number]> {

@@ -3,7 +3,7 @@
  * activities never retry in the SDK: workflows/core/fallback.ts is the one retry layer and needs to see
  * every failure (a blind SDK retry could also pay twice for the same call).
  */
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { BuildActivities } from '../lib/contracts';
 import { FailureClass } from '../lib/failures';
 import { DEFAULT_MODEL_QUEUE_PREFIX, modelQueueName } from '../lib/ids';
@@ -74,9 +74,21 @@ const RECORD: ActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 30 },
 };
 
+/**
+ * Record steps heartbeat too (the worker's keep-alive, worker/activities.ts KEPT_ALIVE): a worker killed
+ * while it wrote a record was noticed only at the 1-minute start-to-close, and the build loop waits for
+ * its records before it answers the next reservation, so every task asking for one (a killed agent's
+ * retry among them) waited ~61 s (issue 27, takeover). A healthy record takes well under the 5 s
+ * keep-alive period, so it sends no beat at all.
+ */
+export const RECORD_HEARTBEAT = '10 seconds';
+
 const git = proxyActivities<Activities>(GIT);
 const local = proxyActivities<Activities>(LOCAL);
-const record = proxyActivities<Activities>(RECORD);
+const recordBefore = proxyActivities<Activities>(RECORD);
+const recordKeptAlive = proxyActivities<Activities>({ ...RECORD, heartbeatTimeout: RECORD_HEARTBEAT });
+/** Histories recorded before the record heartbeat replay with the options they were scheduled with. */
+const record = (): Activities => (patched('record-heartbeat') ? recordKeptAlive : recordBefore);
 
 /** config.ts's default `temporal.modelTaskQueuePrefix`, for builds started without the memo. */
 export { DEFAULT_MODEL_QUEUE_PREFIX };
@@ -143,10 +155,10 @@ export function buildActivities(): Activities {
         ...GIT,
         summary: `deliver: ${input.mode} ${input.buildBranch} into ${input.baseBranch}`,
       }).deliverBuild(input),
-    recordBuild: (input) => record.recordBuild(input),
-    recordTask: (input) => record.recordTask(input),
-    recordAttempt: (input) => record.recordAttempt(input),
-    emitEvents: (input) => record.emitEvents(input),
+    recordBuild: (input) => record().recordBuild(input),
+    recordTask: (input) => record().recordTask(input),
+    recordAttempt: (input) => record().recordAttempt(input),
+    emitEvents: (input) => record().emitEvents(input),
     notify: (input) =>
       proxyActivities<Activities>({
         // The activity aborts the sink at its timeout; the grace covers the ledger's writes. A worker that

@@ -16,6 +16,7 @@ import { recordServerFixture } from '../fixtures/temporal/history/server-fixture
 import { runBr } from '../helpers/cli';
 import { ENGINES } from '../fixtures/engines';
 import { connectClient, describeServer } from '../helpers/temporal';
+import { historyTimeline } from '../helpers/history-timeline';
 import {
   setupRealBuild,
   spawnWorker,
@@ -119,17 +120,23 @@ for (const engine of ENGINES)
         expect(pickedUp).toBeDefined();
         const pickupMs = pickedUp!.at - killedAt;
         console.log(
-          `killed worker: in-flight agent (${pickedUp!.task}) re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${AGENT_HEARTBEAT})`,
+          `killed worker: in-flight agent (${pickedUp!.task}) re-ran ${(pickupMs / 1000).toFixed(1)} s after SIGKILL (heartbeat timeout ${AGENT_HEARTBEAT}), second worker ready after ${((secondReadyAt - killedAt) / 1000).toFixed(1)} s`,
         );
+        // Where a slow takeover's seconds went: the task's and the build's histories around the kill.
+        if (pickupMs > 2 * HEARTBEAT_MS + 5000 || process.env.BR_TAKEOVER_TIMELINE)
+          for (const id of [taskWorkflowId(buildId, pickedUp!.task), buildId])
+            console.log(
+              `${id} around the kill:\n${(await historyTimeline(client, id, killedAt)).join('\n')}`,
+            );
         // The server notices the dead worker after the heartbeat timeout and the try runs again at once
         // (worker lost), as soon as a worker polls: here the new one, which takes a while to start on a
         // loaded machine. `npm run bench -- takeover` measures the takeover with a worker already up.
-        // Some kills take ~61 s instead (two clean-clone CI runs with the 30 s heartbeat, one bench
-        // trial and one CI run with the 10 s one): a delay of its own, not found yet (issue 27 stays
-        // open for it). The bound lets that case pass: still a minute, never the 90 minutes of the
-        // start-to-close timeout.
+        // The kills that took ~61 s had caught the build workflow's own record step (emitEvents,
+        // recordTask) on the dying worker: noticed only at its 1-minute start-to-close, while the build
+        // loop held the retry's reservation behind it. Records now heartbeat (RECORD_HEARTBEAT, 10 s), so
+        // that case ends with the agent's own heartbeat timeout too. 20 s of slack for a loaded machine.
         const due = Math.max(2 * HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
-        expect(pickupMs).toBeLessThan(Math.max(due + 15_000, 75_000));
+        expect(pickupMs).toBeLessThan(due + 20_000);
 
         const after = build.requestsPerTask();
         const conversations = build.conversationsPerTask();
