@@ -51,7 +51,7 @@ export type Activities = ReturnType<typeof createActivities>;
 /** What the per-model queues serve: the Claude activities only. */
 export const CLAUDE_ACTIVITIES = ['planBuild', 'estimateComplexity', 'runAgent', 'resolveConflict'] as const;
 
-/** The activities that heartbeat in the background: the Claude, repository and record steps. */
+/** The activities that heartbeat in the background: the Claude and repository steps (records: BEATING). */
 export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
   ...CLAUDE_ACTIVITIES,
   'ensureBuildBranch',
@@ -63,7 +63,13 @@ export const KEPT_ALIVE: ReadonlySet<string> = new Set<keyof Activities>([
   'cleanupTask',
   'markFeaturesDelivered',
   'deliverBuild',
-  // Records: noticed within RECORD_HEARTBEAT when their worker dies (workflows/activity-profiles.ts).
+]);
+
+/**
+ * The record steps heartbeat too, so a dead worker's record is retried within RECORD_HEARTBEAT
+ * (workflows/activity-profiles.ts), but their failures and cancels stay as they are.
+ */
+export const BEATING: ReadonlySet<string> = new Set<keyof Activities>([
   'recordBuild',
   'recordTask',
   'recordAttempt',

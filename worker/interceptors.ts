@@ -1,5 +1,6 @@
+import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { withKeepAlive } from '../activities/claude/activity-context';
+import { KEEP_ALIVE_MS, withKeepAlive } from '../activities/claude/activity-context';
 import { buildEventLine } from '../lib/build-events';
 import type { TelemetryEventInput } from '../lib/contracts/records';
 
@@ -9,11 +10,31 @@ import type { TelemetryEventInput } from '../lib/contracts/records';
  * start-to-close timeout; and one cut off by this worker's drain is handed back as a lost worker, to
  * run again elsewhere (activity-context.ts).
  */
-export function keepAliveInterceptor(names: ReadonlySet<string>): ActivityInterceptorsFactory {
+export function keepAliveInterceptor(
+  names: ReadonlySet<string>,
+  beatOnly: ReadonlySet<string> = new Set(),
+): ActivityInterceptorsFactory {
   return (ctx) =>
     names.has(ctx.info.activityType)
       ? { inbound: { execute: (input, next) => withKeepAlive(() => next(input)) } }
-      : {};
+      : beatOnly.has(ctx.info.activityType)
+        ? { inbound: { execute: (input, next) => withBeats(() => next(input)) } }
+        : {};
+}
+
+/**
+ * Heartbeats every `everyMs` while `fn` runs and leaves its outcome as it is (a cancel stays a cancel):
+ * the record steps (worker/activities.ts BEATING), so a dead worker's record is retried within
+ * RECORD_HEARTBEAT. A quick write ends before the first beat.
+ */
+export async function withBeats<T>(fn: () => Promise<T>, everyMs = KEEP_ALIVE_MS): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(), everyMs);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**

@@ -131,7 +131,7 @@ export async function startWorkers(
       claude = wiring.claudeActivitiesOf(all);
       interceptors = {
         activity: [
-          keepAliveInterceptor(wiring.KEPT_ALIVE),
+          keepAliveInterceptor(wiring.KEPT_ALIVE, wiring.BEATING),
           ...(options.events ? [buildEventsInterceptor(options.events)] : []),
         ],
       };

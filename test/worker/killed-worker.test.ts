@@ -134,9 +134,10 @@ for (const engine of ENGINES)
         // The kills that took ~61 s had caught the build workflow's own record step (emitEvents,
         // recordTask) on the dying worker: noticed only at its 1-minute start-to-close, while the build
         // loop held the retry's reservation behind it. Records now heartbeat (RECORD_HEARTBEAT, 10 s), so
-        // that case ends with the agent's own heartbeat timeout too. 20 s of slack for a loaded machine.
+        // that case ends with the agent's own heartbeat timeout too. 30 s of slack for a loaded machine
+        // (42.6 s with the new worker ready at 24.2 s was seen at load 20 on 2 cores); 61 s still fails.
         const due = Math.max(2 * HEARTBEAT_MS + 5000, secondReadyAt - killedAt);
-        expect(pickupMs).toBeLessThan(due + 20_000);
+        expect(pickupMs).toBeLessThan(due + 30_000);
 
         const after = build.requestsPerTask();
         const conversations = build.conversationsPerTask();
