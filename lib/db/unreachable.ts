@@ -16,8 +16,14 @@ const UNREACHABLE_CODES = new Set([
   '57P01',
   '57P03',
 ]);
+/**
+ * The texts of those errors. "Transaction already closed" is how Prisma's driver adapter reports the
+ * implicit transaction of a write (createMany) whose connection went away under it: a clean-clone CI run
+ * failed a task on it when the embedded database was served again after an outage. The ledger's writes
+ * are idempotent by key, so writing again later is safe whether or not that transaction committed.
+ */
 const UNREACHABLE_TEXT =
-  /Can't reach database server|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection (is )?closed|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Server has closed the connection|socket hang up/i;
+  /Can't reach database server|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection (is )?closed|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Server has closed the connection|socket hang up|Transaction already closed/i;
 
 export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
