@@ -73,6 +73,7 @@ const STEP_OF: Record<string, TaskStep['kind']> = {
   cleanupTask: 'cleaning-up',
   recordAttempt: 'recording',
   emitEvents: 'recording',
+  attemptCost: 'recording',
 };
 
 /** Failures after which the next try is, first of all, a probe of the API. */

@@ -74,6 +74,7 @@ export const BEATING: ReadonlySet<string> = new Set<keyof Activities>([
   'recordTask',
   'recordAttempt',
   'emitEvents',
+  'attemptCost',
 ]);
 
 export function claudeActivitiesOf(all: Activities): Pick<Activities, (typeof CLAUDE_ACTIVITIES)[number]> {

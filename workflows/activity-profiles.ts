@@ -159,6 +159,7 @@ export function buildActivities(): Activities {
     recordTask: (input) => record().recordTask(input),
     recordAttempt: (input) => record().recordAttempt(input),
     emitEvents: (input) => record().emitEvents(input),
+    attemptCost: (input) => record().attemptCost(input),
     notify: (input) =>
       proxyActivities<Activities>({
         // The activity aborts the sink at its timeout; the grace covers the ledger's writes. A worker that

@@ -4,13 +4,13 @@ import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts
 import { finishedBuildGaps } from '../evidence/finished';
 import { defaultCacheDir } from '../git/cache-dir';
 import { recordedRun } from './maintenance';
-import { emitEvents, recordAttempt, recordBuild, recordTask } from './records';
+import { attemptCost, emitEvents, recordAttempt, recordBuild, recordTask } from './records';
 import { cleanupRetention } from './retention';
 import { aggregateMetrics } from './rollup';
 
 export type PersistenceActivities = Pick<
   BuildActivities,
-  'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents'
+  'recordBuild' | 'recordTask' | 'recordAttempt' | 'emitEvents' | 'attemptCost'
 >;
 
 /** Idempotent writes of builds, tasks, attempts (upserts) and telemetry (deduplicated by dedupeKey). */
@@ -45,6 +45,7 @@ export function createPersistenceActivities(deps: {
     emitEvents: async (events) => {
       await emitEvents(db, events);
     },
+    attemptCost: (key) => attemptCost(db, key),
   };
 }
 

@@ -1,6 +1,8 @@
 import { Prisma } from '@prisma/client';
 import type { Database } from '../../lib/db/connection';
 import type {
+  AttemptCost,
+  AttemptKey,
   RecordAttemptInput,
   RecordBuildInput,
   RecordTaskInput,
@@ -103,4 +105,17 @@ export async function emitEvents(db: Database, events: TelemetryEventInput[]): P
     inserted += (await db.prisma.telemetryEvent.createMany({ data: batch, skipDuplicates: true })).count;
   }
   return inserted;
+}
+
+/**
+ * What one attempt's requests cost on record: each request's row, settled by its answer or left at its
+ * worst case (unsettled) when the worker died before the answer was written.
+ */
+export async function attemptCost(db: Database, key: AttemptKey): Promise<AttemptCost> {
+  const where = { buildId: key.buildId, taskKey: key.taskId, attempt: key.attempt };
+  const [all, unsettled] = await Promise.all([
+    db.prisma.costEntry.aggregate({ where, _sum: { usd: true }, _count: { _all: true } }),
+    db.prisma.costEntry.count({ where: { ...where, settled: false } }),
+  ]);
+  return { usd: (all._sum.usd ?? new Prisma.Decimal(0)).toString(), requests: all._count._all, unsettled };
 }

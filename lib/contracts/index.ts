@@ -26,7 +26,14 @@ import type {
 import type { EstimateInput, EstimateResult, PlanBuildInput, PlanBuildResult } from './planning';
 import type { NotifyInput, NotifyResult } from './notify';
 import type { CheckQualityGateInput } from './quality';
-import type { RecordAttemptInput, RecordBuildInput, RecordTaskInput, TelemetryEventInput } from './records';
+import type {
+  AttemptCost,
+  AttemptKey,
+  RecordAttemptInput,
+  RecordBuildInput,
+  RecordTaskInput,
+  TelemetryEventInput,
+} from './records';
 
 export type * from './agent';
 export type * from './delivery';
@@ -56,6 +63,8 @@ export interface BuildActivities {
   recordTask(input: RecordTaskInput): Promise<void>;
   recordAttempt(input: RecordAttemptInput): Promise<void>;
   emitEvents(events: TelemetryEventInput[]): Promise<void>;
+  /** The cost rows of one attempt (a dead worker's agent cannot report its own spend). Read-only. */
+  attemptCost(input: AttemptKey): Promise<AttemptCost>;
   markFeaturesDelivered(input: MarkFeaturesInput): Promise<void>;
   /** Delivers one event to one sink (activities/notify): exactly one visible effect, or a typed event. */
   notify(input: NotifyInput): Promise<NotifyResult>;

@@ -96,3 +96,17 @@ export interface RecordAttemptInput {
   startedAt: number;
   finishedAt: number;
 }
+
+/** One attempt of a task, to read what it spent from its cost rows. */
+export interface AttemptKey {
+  buildId: string;
+  taskId: string;
+  attempt: number;
+}
+
+/** What an attempt's requests cost on record: settled rows at their price, unsettled ones at their worst case. */
+export interface AttemptCost {
+  usd: string;
+  requests: number;
+  unsettled: number;
+}

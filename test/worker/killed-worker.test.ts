@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Decimal from 'decimal.js';
 import type { BuildResult } from '../../workflows/core/types';
 import { AGENT_HEARTBEAT, GIT, GIT_HEARTBEAT } from '../../workflows/activity-profiles';
 import { progressQuery } from '../../workflows/messages';
@@ -155,6 +156,10 @@ for (const engine of ENGINES)
           expect([task, rows.filter((r) => r.taskKey === task).length]).toEqual([task, requests]);
         const unsettled = rows.filter((r) => !r.settled);
         expect(unsettled.length).toBeGreaterThanOrEqual(1);
+        // The budget counts every request on record, the lost ones at their worst case, once each; so do
+        // the attempt rows (the killed try's too) that `br build status` sums per task.
+        const onRecord = rows.reduce((sum, r) => sum.plus(r.usd.toString()), new Decimal(0));
+        expect(new Decimal(result.summary.spentUsd).toFixed(8)).toBe(onRecord.toFixed(8));
         const status = await runBr(['build', 'status', buildId], { cwd: build.repo, env: build.env });
         expect(status.stdout).toMatch(
           new RegExp(
@@ -165,6 +170,8 @@ for (const engine of ENGINES)
           expect(rows.filter((r) => r.taskKey === task && r.settled)).toHaveLength(2);
         const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
         expect(attempts.filter((a) => a.outcome === 'SUCCEEDED')).toHaveLength(5);
+        const attemptsUsd = attempts.reduce((sum, a) => sum.plus(a.costUsd.toString()), new Decimal(0));
+        expect(attemptsUsd.toFixed(8)).toBe(onRecord.toFixed(8));
         expect(build.leftovers()).toEqual({ branches: [], worktrees: [] });
         // The engine is chosen inside the agent activity: both engines' histories have the same commands.
         if (engine === 'builtin') {

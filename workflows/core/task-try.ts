@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { MergeTaskResult, ResolveConflictResult } from '../../lib/contracts';
+import type { AttemptKey, MergeTaskResult, ResolveConflictResult } from '../../lib/contracts';
 import type { DescribedError, TaskPort } from './port';
 import type { TaskWorkflowInput } from './types';
 
@@ -149,6 +149,9 @@ export async function tryOnce(
     const error = port.describeError(err);
     // A failed agent call reports what it already spent in its details; later steps cost nothing.
     if (spent === '0' && error.details?.costUsd) spent = error.details.costUsd;
+    // A dead worker's agent reports nothing, but each request it sent is on record (issue 27).
+    if (spent === '0' && error.details?.workerLost && port.patched('lost-try-cost'))
+      spent = await costOnRecord(port, { buildId, taskId: task.id, attempt });
     return { ok: false, costUsd: spent, error, raw: err };
   } finally {
     if (worktree) {
@@ -157,5 +160,19 @@ export async function tryOnce(
         a.cleanupTask({ repoPath: input.repoPath, ...repoUrl, worktreePath, branch }),
       );
     }
+  }
+}
+
+/**
+ * What a try whose worker died spent: its requests' cost rows, settled or at their worst case (the
+ * budget counts the estimates, as `br costs` shows them). Nothing when the rows cannot be read: the
+ * try is retried all the same.
+ */
+async function costOnRecord(port: TaskPort, key: AttemptKey): Promise<string> {
+  try {
+    return (await port.nonCancellable(() => port.activities.attemptCost(key))).usd;
+  } catch (err) {
+    if (port.describeError(err).cancelled) throw err;
+    return '0';
   }
 }

@@ -53,6 +53,8 @@ export interface SimStore {
   merged: string[];
   /** Every notifier call, in order (a failed one too). */
   notifications: NotifyInput[];
+  /** What each agent try spent, by `task#attempt`, as its cost rows would say (a lost worker's too). */
+  costsOnRecord: Map<string, string>;
 }
 
 export interface FakeOptions {
@@ -86,6 +88,7 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
     worktrees: new Set(),
     merged: [],
     notifications: [],
+    costsOnRecord: new Map(),
   };
   const gitMs = options.gitMs ?? 1000;
   /** The pending stage failure of each worktree, decided when its agent ran. */
@@ -134,9 +137,13 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
         };
       }
       pending.set(input.worktreePath, outcome);
+      store.costsOnRecord.set(`${input.taskId}#${input.attempt}`, outcome.costUsd);
       return ok(outcome.durationMs, () => {
         if (outcome.failure?.stage === 'agent') {
-          const details = { ...outcome.failure.details, costUsd: outcome.costUsd };
+          // A lost worker's try reports nothing (its spend is only in its cost rows).
+          const details = outcome.failure.details?.workerLost
+            ? outcome.failure.details
+            : { ...outcome.failure.details, costUsd: outcome.costUsd };
           throw new SimFailure(
             outcome.failure.type,
             outcome.failure.message ?? outcome.failure.type,
@@ -194,6 +201,11 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
     recordAttempt: (input) => ok(0, () => void store.attempts.push(input)),
     emitEvents: (events) =>
       ok(0, () => events.forEach((e) => store.events.has(e.dedupeKey) || store.events.set(e.dedupeKey, e))),
+    attemptCost: (key) =>
+      ok(0, () => {
+        const usd = store.costsOnRecord.get(`${key.taskId}#${key.attempt}`);
+        return { usd: usd ?? '0', requests: usd ? 1 : 0, unsettled: 0 };
+      }),
     markFeaturesDelivered: (input) => ok(0, () => void store.featuresDelivered.push(...input.featureIds)),
     notify: (input) => {
       const n = options.notify?.(input) ?? {

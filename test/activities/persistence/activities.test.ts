@@ -1,4 +1,7 @@
+import Decimal from 'decimal.js';
 import type { TelemetryEventInput } from '../../../lib/contracts';
+import { DEFAULT_CATALOG } from '../../../lib/models';
+import { estimateRow, priceCall, writeEstimate, writeSettled } from '../../../activities/claude/cost';
 import { createPersistenceActivities } from '../../../activities/persistence';
 import { EVENT_BATCH_SIZE } from '../../../activities/persistence/records';
 import { createTestDatabase, testTargets, type TestDatabase } from '../../helpers/db';
@@ -121,5 +124,45 @@ describe.each(testTargets)('persistence activities on %s', (target) => {
       model: 'claude-sonnet-5-5',
     });
     expect(await db.prisma.taskAttempt.count()).toBe(1);
+  });
+
+  it("sums an attempt's cost rows, settled and unsettled, and no other attempt's", async () => {
+    const acts = createPersistenceActivities({ db });
+    const scope = (n: number, k: number) => ({
+      purpose: 'agent' as const,
+      requestedModel: 'claude-haiku-5-5',
+      buildId: 'lost',
+      taskKey: 'api',
+      attempt: n,
+      fallbackKey: `lost/api/${n}/${k}`,
+    });
+    const sent = (n: number, k: number) =>
+      estimateRow(DEFAULT_CATALOG, scope(n, k), { bytes: 3000, maxTokens: 1000 });
+    for (const [n, k] of [
+      [1, 1],
+      [1, 2],
+      [2, 1],
+    ] as const)
+      await writeEstimate(db, sent(n, k));
+    // The first request of try 1 was answered; its second was lost with the worker.
+    const answer = {
+      id: 'msg_lost_1',
+      model: 'claude-haiku-5-5',
+      usage: { input_tokens: 900, output_tokens: 40 },
+    };
+    const settled = priceCall(DEFAULT_CATALOG, scope(1, 1), answer as never).row;
+    await writeSettled(db, settled, 'lost/api/1/1');
+
+    const cost = await acts.attemptCost({ buildId: 'lost', taskId: 'api', attempt: 1 });
+    expect(cost).toEqual({
+      usd: new Decimal(settled.usd).plus(sent(1, 2).usd).toString(),
+      requests: 2,
+      unsettled: 1,
+    });
+    expect(await acts.attemptCost({ buildId: 'lost', taskId: 'api', attempt: 3 })).toEqual({
+      usd: '0',
+      requests: 0,
+      unsettled: 0,
+    });
   });
 });
