@@ -6,8 +6,9 @@ import { findModel, priceUsage, type ModelCatalog, type TokenUsage } from '../..
 import { failure } from '../failure';
 
 /**
- * One CostEntry per Claude call. The agent attempts write it before the request is sent, as an
- * unsettled estimate, and settle it with the response; other calls write it right after the response. The
+ * One CostEntry per Claude call. The agent attempts and the structured calls (plan, estimate, merge
+ * resolution, gaps advice) write it before the request is sent, as an unsettled estimate, and settle it
+ * with the response; recordCall writes it right after the response. The
  * idempotency key of a settled row is the
  * response's message id (or a workflow/activity/attempt/turn key when the API gives none), so an
  * activity retried after a crash that replays the same call never counts it twice.

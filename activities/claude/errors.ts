@@ -1,4 +1,4 @@
-import {
+import Anthropic, {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
@@ -106,4 +106,19 @@ export function toFailure(err: unknown, context: FailureContext = {}): unknown {
   };
   const where = context.model ? ` (${context.model})` : '';
   return failure(c.type, `Claude API${where}: ${c.reason}${apiMessage}`, details, context.apiKey);
+}
+
+/** An HTTP error answer, or a connection the API's host refused: the request was never billed. */
+export function answeredWithoutCharge(err: unknown): boolean {
+  if (err instanceof Anthropic.APIConnectionTimeoutError || err instanceof Anthropic.APIUserAbortError)
+    return false;
+  if (err instanceof Anthropic.APIConnectionError) return /ECONNREFUSED/.test(causes(err));
+  return err instanceof Anthropic.APIError && err.status !== undefined;
+}
+
+function causes(err: unknown, depth = 0): string {
+  if (!err || typeof err !== 'object' || depth > 5) return '';
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown };
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return `${text(e.code)} ${text(e.message)} ${causes(e.cause, depth + 1)}`;
 }

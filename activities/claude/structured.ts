@@ -5,9 +5,18 @@ import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, TokenUsage } from '../../lib/models';
 import { cancellationSignal } from './activity-context';
-import { addUsage, recordCall, requirePricedModel, ZERO_USAGE, type CallScope } from './cost';
+import {
+  addUsage,
+  estimateRow,
+  priceCall,
+  requirePricedModel,
+  writeEstimate,
+  writeSettled,
+  ZERO_USAGE,
+  type CallScope,
+} from './cost';
 import { failure } from '../failure';
-import { toFailure } from './errors';
+import { answeredWithoutCharge, toFailure } from './errors';
 
 /**
  * Structured output through a single tool: the model is asked to call `tool` with its answer, which is
@@ -82,29 +91,31 @@ export async function askStructured<T>(request: StructuredRequest<T>): Promise<S
   const rounds: string[][] = [];
 
   for (let round = 1; round <= 2; round++) {
+    const callScope: CallScope = { ...scope, fallbackKey: `${fallbackKeyPrefix}/${round}` };
+    const body: Anthropic.MessageCreateParamsNonStreaming = {
+      model: request.model,
+      max_tokens: request.maxTokens,
+      system: request.system,
+      tools: [tool],
+      tool_choice: { type: 'auto' },
+      messages,
+    };
+    // On record before it is sent (issue 27): a worker killed while waiting for the answer leaves it unsettled.
+    const size = { bytes: Buffer.byteLength(JSON.stringify(body)), maxTokens: request.maxTokens };
+    await writeEstimate(request.db, estimateRow(request.catalog, callScope, size));
     let message: Anthropic.Message;
     try {
-      message = await request.client.messages.create(
-        {
-          model: request.model,
-          max_tokens: request.maxTokens,
-          system: request.system,
-          tools: [tool],
-          tool_choice: { type: 'auto' },
-          messages,
-        },
-        { signal: cancellationSignal() },
-      );
+      message = await request.client.messages.create(body, { signal: cancellationSignal() });
     } catch (err) {
+      if (answeredWithoutCharge(err)) {
+        const nothing = estimateRow(request.catalog, callScope, { bytes: 0, maxTokens: 0 });
+        await writeSettled(request.db, { ...nothing, settled: true }, callScope.fallbackKey);
+      }
       throw toFailure(err, { model: request.model, costUsd: cost.toFixed(), apiKey: request.apiKey });
     }
-    const recorded = await recordCall(
-      request.db,
-      request.catalog,
-      { ...scope, fallbackKey: `${fallbackKeyPrefix}/${round}` },
-      message,
-      cost,
-    );
+    const recorded = priceCall(request.catalog, callScope, message, cost);
+    await writeSettled(request.db, recorded.row, callScope.fallbackKey);
+    if (recorded.unpriced) throw recorded.unpriced;
     usage = addUsage(usage, recorded.usage);
     cost = cost.plus(recorded.usd);
     servedModel = recorded.servedModel;

@@ -4,7 +4,7 @@ import { cancellationSignal } from '../activity-context';
 import { AttemptMeter } from '../attempt/meter';
 import { BUILTIN_SYSTEM } from '../attempt/prompt';
 import { openWorkspace, pricedModel, type AgentDeps } from '../attempt/workspace';
-import { toFailure } from '../errors';
+import { answeredWithoutCharge, toFailure } from '../errors';
 import { trimHistory } from './history';
 import { executeTool, TOOL_DEFINITIONS } from './tools';
 
@@ -115,19 +115,4 @@ async function converse(
     messages.push({ role: 'user', content: results });
   }
   throw meter.incomplete(`it reached the maximum of ${config.agent.maxTurns} turns`, config.agent.maxTurns);
-}
-
-/** An HTTP error answer, or a connection the API's host refused: the request was never billed. */
-function answeredWithoutCharge(err: unknown): boolean {
-  if (err instanceof Anthropic.APIConnectionTimeoutError || err instanceof Anthropic.APIUserAbortError)
-    return false;
-  if (err instanceof Anthropic.APIConnectionError) return /ECONNREFUSED/.test(causes(err));
-  return err instanceof Anthropic.APIError && err.status !== undefined;
-}
-
-function causes(err: unknown, depth = 0): string {
-  if (!err || typeof err !== 'object' || depth > 5) return '';
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown };
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  return `${text(e.code)} ${text(e.message)} ${causes(e.cause, depth + 1)}`;
 }

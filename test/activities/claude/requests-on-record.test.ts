@@ -138,6 +138,63 @@ describe('requests on record', () => {
     }
   });
 
+  it('puts a structured call (the Claude planner) on record before it is sent, and the answer settles it', async () => {
+    const db = await createTestDatabase('pglite');
+    try {
+      writeFileSync(`${tmp.dir}/SPEC.md`, '# Shop\n\n## Cart\n- [ ] Add to cart\n');
+      const planned = { id: 'cart', title: 'Cart', description: 'Add to cart', acceptance: ['works'] };
+      server.enqueue(
+        errors.slow(
+          1500,
+          toolUse('submit_plan', { tasks: [{ ...planned, dependsOn: [], files: ['cart.js'] }] }),
+        ),
+      );
+      const activities = createClaudeActivities({
+        db,
+        config: testConfig(server.url, { anthropic: { baseUrl: server.url, timeoutMs: 20_000 } }),
+        apiKey: key,
+        repoRoot: tmp.dir,
+      });
+      const planning = activities.planBuild({
+        buildId: 'b-plan-record',
+        project: 'shop',
+        repoPath: '.',
+        specPath: 'SPEC.md',
+        planner: 'claude',
+      });
+      // A worker killed now would leave this row: the request it sent is on record.
+      const pending = await until('the in-flight plan request and its row', async () =>
+        server.requests.length === 1 ? (await rows(db, 'b-plan-record'))[0] : undefined,
+      );
+      expect(pending).toMatchObject({
+        settled: false,
+        purpose: 'plan',
+        outputTokens: server.requests[0]!.body.max_tokens,
+      });
+      const result = await planning;
+      const after = await rows(db, 'b-plan-record');
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({ settled: true, inputTokens: 100, outputTokens: 50 });
+      expect(Number(after[0]!.usd)).toBeCloseTo(Number(result.costUsd), 10);
+
+      server.enqueue(errors.overloaded());
+      await failureOf(
+        activities.planBuild({
+          buildId: 'b-plan-refused',
+          project: 'shop',
+          repoPath: '.',
+          specPath: 'SPEC.md',
+          planner: 'claude',
+        }),
+      );
+      expect(await rows(db, 'b-plan-refused')).toMatchObject([
+        { settled: true, inputTokens: 0, outputTokens: 0 },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
   const withCluster = throwawayPostgresAvailable() ? it : it.skip;
   withCluster(
     'rides out its own PostgreSQL stopped for 20 s mid-attempt: no failure, every row written once',
