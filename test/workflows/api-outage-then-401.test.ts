@@ -5,17 +5,11 @@
  * build ends, reporting the auth failure. Same harness as api-outage-time-skipping.test.ts (real
  * activities on Temporal's time-skipping server, the scripted Anthropic server asking the server's clock).
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { prepareBuild } from '../../services/builds';
-import { createContext } from '../../services/context';
 import { INSTALL_HINT, locateTemporalBinary } from '../../services/temporal-binaries';
-import type { BuildResult } from '../../workflows/core/types';
-import { startWorkers, type RunningWorkers } from '../../worker/run';
-import { errors, type RecordedRequest } from '../fixtures/anthropic-server';
-import { describeServer, serverBundle, startTimeSkipping } from '../helpers/temporal';
-import { setupRealBuild, taskOf, type RealBuild } from '../fixtures/temporal/real-build';
+import { errors } from '../fixtures/anthropic-server';
+import { describeServer } from '../helpers/temporal';
+import { startTimeSkippingBuild, type TimeSkippingBuild } from '../fixtures/temporal/time-skipping-build';
+import { taskOf, type RealBuild } from '../fixtures/temporal/real-build';
 
 const OUTAGE_MS = 3 * 60_000;
 const available = Boolean(locateTemporalBinary('test-server'));
@@ -43,55 +37,30 @@ const FOUR_TASK_SPEC = `# Outage then a rejected key
 describeServer(
   'an API outage that ends in 401 (the key was revoked)',
   () => {
-    let env: TestWorkflowEnvironment;
+    let harness: TimeSkippingBuild;
     let build: RealBuild;
-    let workers: RunningWorkers | undefined;
     let outageStart: number | undefined;
     const seen: { task: string | null; model: string; at: number; status: 529 | 401 }[] = [];
 
     beforeAll(async () => {
-      env = (await startTimeSkipping())!;
-      build = await setupRealBuild({
-        database: 'embedded',
-        answer: async (request: RecordedRequest) => {
-          const at = await env.currentTimeMs();
+      harness = await startTimeSkippingBuild({
+        spec: FOUR_TASK_SPEC,
+        answer: (request, at) => {
           outageStart ??= at;
           const status = at - outageStart < OUTAGE_MS ? 529 : 401;
           seen.push({ task: taskOf(request), model: String(request.body?.model), at, status });
           return status === 529 ? errors.overloaded() : errors.unauthorized();
         },
       });
-      writeFileSync(
-        path.join(build.repo, 'PROJECT_SPEC.md'),
-        `${FOUR_TASK_SPEC}\n## Notes\n\nTest run ${build.taskQueue}.\n`,
-      );
-      build.env.TEMPORAL_ADDRESS = env.address;
-      const ctx = createContext({ cwd: build.repo, env: { ...process.env, ...build.env } });
-      workers = await startWorkers(ctx, { workflowBundle: await serverBundle() });
+      build = harness.build;
     }, 180_000);
 
     afterAll(async () => {
-      await workers?.shutdown();
-      await build?.close();
-      await env?.teardown();
+      await harness?.close();
     });
 
     it('stops each task at its first 401 with AUTH: no outage wait, no other model, nothing billed', async () => {
-      const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-      const input = prepareBuild(createContext({ cwd: build.repo, env: cliEnv }), {
-        specPath: 'PROJECT_SPEC.md',
-        budgetUsd: '5',
-        parallel: 2,
-        planner: 'heuristic',
-      });
-      const buildId = input.buildId;
-      await env.client.workflow.start('buildWorkflow', {
-        workflowId: buildId,
-        taskQueue: build.taskQueue,
-        args: [input],
-        memo: { modelTaskQueuePrefix: `${build.taskQueue}-claude-` },
-      });
-      const result = (await env.client.workflow.getHandle(buildId).result()) as BuildResult;
+      const { buildId, result } = await harness.run({ parallel: 2 });
 
       expect(result.outcome).not.toBe('SUCCEEDED');
       expect(result.summary.tasks).toMatchObject({ SUCCEEDED: 0, FAILED: 4 });

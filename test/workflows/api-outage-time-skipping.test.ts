@@ -7,17 +7,11 @@
  * outage.ts), which the test server skips once every activity has finished; while an activity runs
  * the server holds its clock, so activities, their heartbeats and the requests run in real time.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { prepareBuild } from '../../services/builds';
-import { createContext } from '../../services/context';
 import { INSTALL_HINT, locateTemporalBinary } from '../../services/temporal-binaries';
-import type { BuildResult } from '../../workflows/core/types';
-import { startWorkers, type RunningWorkers } from '../../worker/run';
-import { errors, type RecordedRequest } from '../fixtures/anthropic-server';
-import { describeServer, serverBundle, startTimeSkipping } from '../helpers/temporal';
-import { setupRealBuild, taskOf, type RealBuild } from '../fixtures/temporal/real-build';
+import { errors } from '../fixtures/anthropic-server';
+import { describeServer } from '../helpers/temporal';
+import { startTimeSkippingBuild, type TimeSkippingBuild } from '../fixtures/temporal/time-skipping-build';
+import { taskOf, type RealBuild } from '../fixtures/temporal/real-build';
 
 const OUTAGE_MS = 10 * 60_000;
 const available = Boolean(locateTemporalBinary('test-server'));
@@ -41,59 +35,32 @@ const THREE_TASK_SPEC = `# Outage
 describeServer(
   'an API outage on every model for 10 minutes of server time',
   () => {
-    let env: TestWorkflowEnvironment;
+    let harness: TimeSkippingBuild;
     let build: RealBuild;
-    let workers: RunningWorkers | undefined;
     let outageStart: number | undefined;
     const seen: { task: string | null; model: string; at: number; refused: boolean }[] = [];
 
     beforeAll(async () => {
-      env = (await startTimeSkipping())!;
-      build = await setupRealBuild({
-        database: 'embedded',
+      harness = await startTimeSkippingBuild({
+        spec: THREE_TASK_SPEC,
         config: { routing: { maxAttemptsPerTask: 2 } },
-        answer: async (request: RecordedRequest) => {
-          const at = await env.currentTimeMs();
+        answer: (request, at) => {
           outageStart ??= at;
           const refused = at - outageStart < OUTAGE_MS;
           seen.push({ task: taskOf(request), model: String(request.body?.model), at, refused });
           return refused ? errors.overloaded() : undefined;
         },
       });
-      writeFileSync(
-        path.join(build.repo, 'PROJECT_SPEC.md'),
-        `${THREE_TASK_SPEC}\n## Notes\n\nTest run ${build.taskQueue}.\n`,
-      );
-      build.env.TEMPORAL_ADDRESS = env.address;
-      const ctx = createContext({ cwd: build.repo, env: { ...process.env, ...build.env } });
-      workers = await startWorkers(ctx, { workflowBundle: await serverBundle() });
+      build = harness.build;
     }, 180_000);
 
     afterAll(async () => {
-      await workers?.shutdown();
-      await build?.close();
-      await env?.teardown();
+      await harness?.close();
     });
 
     it('is waited out on workflow time: the build succeeds, every task on its first model, none failed', async () => {
       const wallStart = Date.now();
-      // As `br build start` makes it (its worker check asks DescribeTaskQueue, which the test server lacks).
-      const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-      const input = prepareBuild(createContext({ cwd: build.repo, env: cliEnv }), {
-        specPath: 'PROJECT_SPEC.md',
-        budgetUsd: '5',
-        parallel: 3,
-        planner: 'heuristic',
-      });
-      const buildId = input.buildId;
-      await env.client.workflow.start('buildWorkflow', {
-        workflowId: buildId,
-        taskQueue: build.taskQueue,
-        args: [input],
-        memo: { modelTaskQueuePrefix: `${build.taskQueue}-claude-` },
-      });
-      // The time-skipping client lets the server skip time while it waits for the result.
-      const result = (await env.client.workflow.getHandle(buildId).result()) as BuildResult;
+      const { buildId, result } = await harness.run({ parallel: 3 });
       const wallMs = Date.now() - wallStart;
 
       expect(result.outcome).toBe('SUCCEEDED');
