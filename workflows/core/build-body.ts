@@ -130,7 +130,9 @@ class BuildRun {
         await answerReservations(port, state);
         await outbox.flush(port);
         if (outbox.notifier) await this.drainNotifications();
-        return port.continueAsNew({ ...input, carried: state.carryOver(book) });
+        // Hot files and learned claims go on into the next run (issue 36); older histories lost them.
+        const conflicts = port.patched('conflict-state-carried');
+        return port.continueAsNew({ ...input, carried: state.carryOver(book, conflicts) });
       }
       state.status = statusOf({
         stopped: !!state.stopped,

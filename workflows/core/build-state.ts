@@ -66,10 +66,13 @@ export class BuildState {
     this.version += 1;
   }
 
-  /** What the next run starts from (continue-as-new, or the carryOn query). */
-  carryOver(book: TaskBook): BuildCarryOver {
+  /** What the next run starts from (continue-as-new, or the carryOn query); `conflicts` as TaskBook's. */
+  carryOver(book: TaskBook, conflicts = true): BuildCarryOver {
     const { paused, startedAt, generation } = this;
     const continued = this.input.carried?.continued;
-    return book.carryOver({ ledger: this.budget.ledger, paused, startedAt, generation, continued });
+    return book.carryOver(
+      { ledger: this.budget.ledger, paused, startedAt, generation, continued },
+      conflicts,
+    );
   }
 }

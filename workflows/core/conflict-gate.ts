@@ -10,10 +10,19 @@
  */
 import type { ReservationRequest } from './port';
 import { normalizeClaim } from './scheduler';
+import type { CarriedConflicts } from './types';
 
 /** Resolutions tried in the build, by file: how many settled the conflict and how many failed. */
 export class ResolutionTally {
   private readonly byFile = new Map<string, { resolved: number; failed: number }>();
+
+  constructor(carried: Record<string, { resolved: number; failed: number }> = {}) {
+    for (const [f, t] of Object.entries(carried)) this.byFile.set(f, { ...t });
+  }
+
+  toJSON(): Record<string, { resolved: number; failed: number }> {
+    return Object.fromEntries([...this.byFile].map(([f, t]) => [f, { ...t }]));
+  }
 
   add(resolution: { files: readonly string[]; resolved: boolean }): void {
     for (const f of new Set(resolution.files.map(normalizeClaim))) {
@@ -39,7 +48,17 @@ export class ConflictGate {
   private readonly running = new Set<string>();
 
   /** `tally` absent: the older rule, every file a redo claims is hot at once. */
-  constructor(private readonly tally?: ResolutionTally) {}
+  constructor(
+    private readonly tally?: ResolutionTally,
+    learned: readonly string[] = [],
+  ) {
+    for (const f of learned) this.learned.add(f);
+  }
+
+  /** What the next run starts from after continue-as-new (no attempt runs or waits then). */
+  carry(): CarriedConflicts {
+    return { learned: [...this.learned], ...(this.tally ? { resolutions: this.tally.toJSON() } : {}) };
+  }
 
   /** Files that make every attempt run alone. */
   get hot(): Set<string> {

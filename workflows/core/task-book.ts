@@ -25,7 +25,7 @@ export class TaskBook {
   /** Redos after a failed resolution run alone (conflict-gate.ts); undefined until the first one asks. */
   private gate?: ConflictGate | null;
   /** Resolutions the tasks reported, by file: the gate makes a file hot when they mostly fail. */
-  private readonly resolutions = new ResolutionTally();
+  private readonly resolutions: ResolutionTally;
 
   constructor(
     private readonly input: BuildWorkflowInput,
@@ -39,6 +39,11 @@ export class TaskBook {
       this.tasks.set(t.id, finished[t.id] ?? { state: 'PENDING', attempts: 0, costUsd: '0' });
     const carriedStates = Object.fromEntries(Object.entries(finished).map(([id, s]) => [id, s.state]));
     this.scheduler = new DagScheduler(schedulable(plan, estimates), carriedStates);
+    // A continued run goes on from what the build learned from conflicts (issue 36).
+    const conflicts = input.carried?.conflicts;
+    this.resolutions = new ResolutionTally(conflicts?.resolutions);
+    if (conflicts)
+      this.gate = new ConflictGate(conflicts.resolutions ? this.resolutions : undefined, conflicts.learned);
     this.syncBlocked();
   }
 
@@ -78,9 +83,16 @@ export class TaskBook {
     };
   }
 
-  /** What the next run starts from after continue-as-new (running tasks were drained first). */
-  carryOver(run: Omit<Parameters<typeof carryOver>[0], 'plan' | 'estimates' | 'tasks'>): BuildCarryOver {
-    return carryOver({ plan: this.plan, estimates: this.estimates, tasks: this.tasks, ...run });
+  /**
+   * What the next run starts from after continue-as-new (running tasks were drained first); with
+   * `conflicts`, what the build learned from merge conflicts too.
+   */
+  carryOver(
+    run: Omit<Parameters<typeof carryOver>[0], 'plan' | 'estimates' | 'tasks'>,
+    conflicts: boolean,
+  ): BuildCarryOver {
+    const carried = carryOver({ plan: this.plan, estimates: this.estimates, tasks: this.tasks, ...run });
+    return conflicts && this.gate ? { ...carried, conflicts: this.gate.carry() } : carried;
   }
 
   /** Marks `id` running; returns its planned task and complexity level. */

@@ -112,6 +112,16 @@ export interface BuildCarryOver {
   raisesApplied: number;
   /** How many `br build continue` runs led here (absent: none); its notifications are new occurrences. */
   continued?: number;
+  /** What the build learned from merge conflicts (issue 36); absent before the first redo asked. */
+  conflicts?: CarriedConflicts;
+}
+
+/** The conflict gate's state (conflict-gate.ts) between runs: running attempts were drained first. */
+export interface CarriedConflicts {
+  /** Files learned from conflicts no resolution settled. */
+  learned: string[];
+  /** Resolutions by file; absent: the older rule, every learned file is hot. */
+  resolutions?: Record<string, { resolved: number; failed: number }>;
 }
 
 export type TaskState = 'PENDING' | 'RUNNING' | TaskOutcome;

@@ -53,4 +53,20 @@ describe('after a merge conflict no resolution settled', () => {
     expect(gate.mayRun(first('e'), ['x'])).toBe(false);
     expect(gate.mayRun(first('e'), [])).toBe(true);
   });
+
+  it('carries its learned files and tallies into a gate that goes on after continue-as-new', () => {
+    const tally = new ResolutionTally();
+    const gate = new ConflictGate(tally);
+    gate.mayRun(redo('b'), []);
+    tally.add(server(false));
+    const carried = gate.carry();
+    expect(carried).toEqual({
+      learned: ['src/server.ts'],
+      resolutions: { 'src/server.ts': { resolved: 0, failed: 1 } },
+    });
+    const next = new ConflictGate(new ResolutionTally(carried.resolutions), carried.learned);
+    expect([...next.hot]).toEqual(['src/server.ts']);
+    expect(next.mayRun(first('e'), ['x'])).toBe(false);
+    expect(new ConflictGate(undefined, carried.learned).carry()).toEqual({ learned: ['src/server.ts'] });
+  });
 });

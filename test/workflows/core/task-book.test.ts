@@ -54,12 +54,15 @@ describe('the task book', () => {
     const carried = book();
     carried.book.start('a');
     carried.book.end('a', { taskId: 'a', outcome: 'SUCCEEDED', attempts: 1, costUsd: '0.1' });
-    const next = carried.book.carryOver({
-      ledger: { spentUsd: '0.1', limitUsd: '10', alertsFired: [] },
-      paused: false,
-      startedAt: 1,
-      generation: 0,
-    });
+    const next = carried.book.carryOver(
+      {
+        ledger: { spentUsd: '0.1', limitUsd: '10', alertsFired: [] },
+        paused: false,
+        startedAt: 1,
+        generation: 0,
+      },
+      true,
+    );
     const { book: b } = book({ carried: next });
     expect(b.tasks.get('a')).toMatchObject({ state: 'SUCCEEDED' });
     expect(b.pickStartable(4)).toEqual(['b', 'd']);
