@@ -65,6 +65,7 @@ export async function planWithFallback(
 ): Promise<{ plan: Plan; costUsd: string; attempts: PlanningFailure[] }> {
   const { createAnthropicClient } = await import('../activities/claude/client');
   const { planWithClaude, defaultPlannerModel } = await import('../activities/claude/planner');
+  const { callKeyPrefix } = await import('../activities/claude/activity-context');
   const catalog = ctx.config.models;
   const client = createAnthropicClient(ctx.config, options.apiKey);
   const sleep = options.sleep ?? defaultSleep;
@@ -73,7 +74,8 @@ export async function planWithFallback(
   let state = initialFallbackState(defaultPlannerModel(catalog), 'complex');
   let spent = new Decimal(0);
   const attempts: PlanningFailure[] = [];
-  const run = `${started.toString(36)}`;
+  // This run's own keys (a process id, not the clock): two runs of one spec never share a cost row.
+  const run = callKeyPrefix(`${options.buildId}/cli`);
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -86,7 +88,7 @@ export async function planWithFallback(
         buildId: options.buildId,
         model: state.model,
         // Each try of each run gets its own cost-row keys: a retry is a new call, never a replay.
-        fallbackKeyPrefix: `${options.buildId}/cli-${run}/a${attempt}`,
+        fallbackKeyPrefix: `${run}/a${attempt}`,
         apiKey: options.apiKey,
       });
       return { plan: result.plan, costUsd: spent.plus(result.costUsd).toFixed(), attempts };

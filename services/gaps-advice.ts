@@ -18,11 +18,13 @@ import { withDatabase, type ServiceContext } from './context';
  * advisory's `error`, so the report and its exit code stand whatever the API does.
  */
 export async function adviseOnGaps(ctx: ServiceContext, report: GapReport): Promise<AdvisoryReport> {
-  const [{ createAnthropicClient }, { askStructured }, { defaultPlannerModel }] = await Promise.all([
-    import('../activities/claude/client'),
-    import('../activities/claude/structured'),
-    import('../activities/claude/planner'),
-  ]);
+  const [{ createAnthropicClient }, { askStructured }, { defaultPlannerModel }, { callKeyPrefix }] =
+    await Promise.all([
+      import('../activities/claude/client'),
+      import('../activities/claude/structured'),
+      import('../activities/claude/planner'),
+      import('../activities/claude/activity-context'),
+    ]);
   const catalog = ctx.config.models;
   const model = defaultPlannerModel(catalog);
   const base = { advisory: true as const, note: ADVISORY_NOTE, model, costUsd: '0', findings: [] };
@@ -36,7 +38,7 @@ export async function adviseOnGaps(ctx: ServiceContext, report: GapReport): Prom
         scope: {
           purpose: 'gaps-advice',
           requestedModel: model,
-          fallbackKeyPrefix: `gaps-advice/${report.spec}/${Date.now().toString(36)}`,
+          fallbackKeyPrefix: callKeyPrefix(`gaps-advice/${report.spec}`),
         },
         model,
         maxTokens: 4096,

@@ -1,5 +1,6 @@
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
 import { FailureClass } from '../../lib/failures';
 import { failure } from '../failure';
 
@@ -45,12 +46,26 @@ export function cancellationSignal(): AbortSignal | undefined {
   return current()?.cancellationSignal;
 }
 
-/** workflowId/activityId/attempt inside an activity, else the given local key. */
+const callsIn = new WeakMap<Context, number>();
+/** Names this process's calls made outside an activity (`br plan`, `br gaps analyze --advise`). */
+const PROCESS_RUN = randomUUID().slice(0, 8);
+let callsOutside = 0;
+
+/**
+ * The cost-row key prefix of one Claude call (its requests add their round or turn). Inside an
+ * activity: workflowId/activityId/attempt, stable when the activity's writes are retried, with `/cN`
+ * for the Nth call of the same activity try (a remote merge resolution that lost a race asks again).
+ * Outside one nothing names the run, so the given local key gets this process's id and a per-call
+ * count: two `br plan` runs of the same spec, or two calls in one run, never share a row (issue 27).
+ */
 export function callKeyPrefix(local: string): string {
-  const info = current()?.info;
-  return info
-    ? `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}/${info.attempt}`
-    : local;
+  const ctx = current();
+  if (!ctx) return `${local}/run-${PROCESS_RUN}-${++callsOutside}`;
+  const calls = (callsIn.get(ctx) ?? 0) + 1;
+  callsIn.set(ctx, calls);
+  const { info } = ctx;
+  const prefix = `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}/${info.attempt}`;
+  return calls === 1 ? prefix : `${prefix}/c${calls}`;
 }
 
 /**
