@@ -11,7 +11,7 @@ import type { ReservationGrant, TaskPort } from './port';
 import { initialModel, modelById, reservationUsd } from './routing';
 import { decideResolution, runResolution } from './resolution';
 import { together } from './step';
-import { tryOnce, type OnConflict } from './task-try';
+import { bookedIfFailing, tryOnce, type OnConflict } from './task-try';
 import { telemetryEvent } from './telemetry';
 import type { TaskResult, TaskWorkflowInput } from './types';
 
@@ -106,7 +106,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       return r;
     };
     const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
-    if (paired) await selected;
+    const cost = { taskId: task.id, attempt, usd: tried.costUsd };
+    if (paired) await bookedIfFailing(port, selected, cost);
     total = total.plus(tried.costUsd);
     const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
     // A lean build (issue 31) books a successful last try's cost from this task's result, unless it
@@ -114,9 +115,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     if (!(tried.ok && input.costInResult) || resolution)
       await port.nonCancellable(() =>
         port.reportCost({
-          taskId: task.id,
-          attempt,
-          usd: tried.costUsd,
+          ...cost,
           ...(quota ? { quotaExhausted: true } : {}),
           ...(resolution ? { resolution } : {}),
         }),
@@ -146,7 +145,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       if (!paired) await recorded;
       const data = { attempts: attempt, costUsd: total.toString(), durationMs: durationMs() };
       const completed = emit([event('TASK_COMPLETED', attempt, data, model.id)]);
-      if (paired) await together([recorded, completed]);
+      const unbooked = input.costInResult && !resolution ? cost : undefined;
+      if (paired) await bookedIfFailing(port, together([recorded, completed]), unbooked);
       else await completed;
       return result('SUCCEEDED', { mergeCommit: tried.mergeCommit, verification: tried.verification });
     }

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { AttemptKey, MergeTaskResult, ResolveConflictResult } from '../../lib/contracts';
-import type { DescribedError, TaskPort } from './port';
+import type { CostReport, DescribedError, TaskPort } from './port';
 import type { TaskWorkflowInput } from './types';
 
 /** Merge activities that may lose every race in a row before the try gives up (free retry, not counted). */
@@ -174,5 +174,21 @@ async function costOnRecord(port: TaskPort, key: AttemptKey): Promise<string> {
   } catch (err) {
     if (port.describeError(err).cancelled) throw err;
     return '0';
+  }
+}
+
+/**
+ * Awaits a record step that follows a try whose cost (`unbooked`) the build has not booked yet. A task
+ * workflow that fails hands the build no result, so when the step fails (its retries ran out in a long
+ * database outage) the try's cost goes to the build by signal before the task fails (issue 27; awaited,
+ * so the build has it before the failure). Histories from before replay without the signal.
+ */
+export async function bookedIfFailing(port: TaskPort, step: Promise<unknown>, unbooked?: CostReport) {
+  try {
+    await step;
+  } catch (err) {
+    if (unbooked && port.patched('try-cost-on-failure'))
+      await port.nonCancellable(() => port.reportCost(unbooked));
+    throw err;
   }
 }
