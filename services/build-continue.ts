@@ -71,7 +71,9 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
   const { carryOnQuery, MEMO } = await import('../workflows/messages');
   return withTemporal(ctx, async (client) => {
     const previous = client.workflow.getHandle(buildId);
-    const carry = await previous.query(carryOnQuery);
+    const carry = await previous.query(carryOnQuery).catch((err: unknown) => {
+      throw noReplayingWorker(buildId, ctx.config.temporal.taskQueue, err);
+    });
     if (!carry)
       throw new UserError(
         `Build ${buildId} ended (${now.outcome}) before it had a plan: there is no work to keep. ` +
@@ -182,4 +184,18 @@ export function continuation(
     budgetUsd,
     more,
   };
+}
+
+/**
+ * The ended run's carry-over is a query, which only a worker replaying that run can answer: with none
+ * polling the build's queue the server gives up after about 30 s ("Failed to query Workflow").
+ */
+function noReplayingWorker(buildId: string, taskQueue: string, err: unknown): UserError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new UserError(
+    `Could not read what build ${buildId} kept: its ended run is read by a worker replaying it, and no ` +
+      `worker on the task queue "${taskQueue}" answered (${reason}). Nothing was started. Start one with ` +
+      `\`br worker\` (or \`br dev\`) where the repository is, then run \`br build continue ${buildId}\` again.`,
+    { code: 'NO_WORKER' },
+  );
 }
