@@ -90,7 +90,9 @@ const bench: BenchModule = {
     const workflowId = `build-status-bench-${Date.now()}`;
     try {
       const client = new Client({ connection });
-      const plan = Array.from({ length: TASKS }, (_, i) => plannedTask(`t${i}`, i >= 20 ? [`t${i - 20}`] : []));
+      const plan = Array.from({ length: TASKS }, (_, i) =>
+        plannedTask(`t${i}`, i >= 20 ? [`t${i - 20}`] : []),
+      );
       const handle = await client.workflow.start('buildWorkflow', {
         workflowId,
         taskQueue: queue,
@@ -107,7 +109,9 @@ const bench: BenchModule = {
       await series(2, () => timedProcess(['-e', '0'], env, cwd)); // warm the file cache
       const baseline = await series(READS, () => timedProcess(['-e', '0'], env, cwd));
       await timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd); // first run fills caches
-      const reads = await series(READS, () => timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd));
+      const reads = await series(READS, () =>
+        timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd),
+      );
       const text = await series(READS, () => timedProcess([br, 'build', 'status', workflowId], env, cwd));
       const loadEnd = os.loadavg()[0]!;
       const shown = reads.map((r) => {

@@ -1,8 +1,10 @@
 // Writes the CLI manifest (cli/manifest.ts) for the compiled CLI: `node dist/cli/manifest-gen.js OUT`,
-// and the stamp of the compiled lib/ its configuration cache is keyed by (services/config-cache.ts).
+// and the stamps its caches are keyed by: the compiled lib/ (services/config-cache.ts) and the compiled
+// forecast model (services/forecast-samples.ts).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeSchemaStamp } from '../services/config-cache';
+import { writeForecastStamp } from '../services/forecast-samples';
 import { packageVersion } from '../services/paths';
 import type { CliManifest } from './manifest';
 import { createCli, loadCommands } from './registry';
@@ -31,4 +33,6 @@ if (require.main === module) {
   void buildManifest().then((manifest) => writeFileSync(out, `${JSON.stringify(manifest, null, 2)}\n`));
   // The compiled CLI caches validated configurations under this stamp of the compiled schema.
   writeSchemaStamp(path.join(__dirname, '..', 'lib'));
+  // And keeps the large forecast's one-task samples under this stamp of the compiled model.
+  writeForecastStamp(path.join(__dirname, '..'));
 }

@@ -174,9 +174,13 @@ export async function openStatusSession(
       const done = (async () => {
         const shape = await source.shape();
         if (!shape) return null;
-        const { forecastRemaining } = await import('./forecast');
+        const [{ forecastRemaining }, { forecastStore }] = await Promise.all([
+          import('./forecast'),
+          import('./forecast-samples'),
+        ]);
         return forecastRemaining(p.tasks, shape, p.budget.leftUsd, p.now, {
           runs: options.forecastRuns ?? FORECAST_RUNS,
+          samples: forecastStore(ctx.env),
         });
       })().catch(() => null);
       const entry = { key, done, settled: false };

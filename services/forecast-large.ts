@@ -4,11 +4,12 @@
  * complexity level present is simulated as a one-task build (the same model: routing, retries,
  * escalation, git time) a fixed number of times, and each of RUNS draws gives every task a time and
  * cost from its level's samples and schedules the plan on `parallel` slots in dependency order.
- * Cost: levels × SAMPLES small simulations plus RUNS × tasks × parallel arithmetic.
+ * Cost: levels × SAMPLES small simulations (kept: forecast-samples.ts) plus RUNS × tasks × parallel
+ * arithmetic.
  */
 import Decimal from 'decimal.js';
 import type { Complexity } from '../lib/plan';
-import { seededRandom } from '../workflows/simulation/model';
+import { seededRandom } from '../workflows/simulation/random';
 
 /** One-task simulations per complexity level. */
 export const SAMPLES_PER_LEVEL = 30;
@@ -26,7 +27,7 @@ export interface LargeEstimate {
   costsUsd: Decimal[];
 }
 
-type SampleLevel = (level: Complexity) => Promise<{ makespansMs: number[]; costsUsd: Decimal[] }>;
+type SampleLevel = (level: Complexity) => Promise<{ makespansMs: number[]; costsUsd: number[] }>;
 
 /** Plan order with each task after the tasks it waits for (dependencies outside the list dropped). */
 export function dependencyOrder(tasks: readonly LargeTask[]): LargeTask[] {
@@ -60,7 +61,7 @@ export async function estimateLarge(
   const samples = new Map<Complexity, { ms: number[]; usd: number[] }>();
   for (const level of levels) {
     const s = await sampleLevel(level);
-    samples.set(level, { ms: s.makespansMs, usd: s.costsUsd.map((c) => c.toNumber()) });
+    samples.set(level, { ms: s.makespansMs, usd: s.costsUsd });
   }
   const order = dependencyOrder(tasks);
   const index = new Map(order.map((t, i) => [t.id, i]));

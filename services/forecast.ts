@@ -7,12 +7,10 @@
 import Decimal from 'decimal.js';
 import type { BuildOutcome } from '../lib/contracts';
 import type { Complexity, Plan, PlannedTask } from '../lib/plan';
-import { createFakeActivities, simulationInput } from '../workflows/simulation/fakes';
-import { seededRandom, stochasticAgent } from '../workflows/simulation/model';
-import { simulateBuild } from '../workflows/simulation/runtime';
 import type { TaskProgress } from '../workflows/core/progress';
 import type { RoutingSettings } from '../workflows/core/types';
 import { estimateLarge, SAMPLES_PER_LEVEL } from './forecast-large';
+import { keptSamples, type SampleStore } from './forecast-samples';
 
 export interface MonteCarloInput {
   plan: Plan;
@@ -36,6 +34,13 @@ export interface MonteCarloResult {
 }
 
 export async function monteCarlo(input: MonteCarloInput): Promise<MonteCarloResult> {
+  // Loaded here, not at the top: a large forecast whose samples are kept never loads the workflow runtime.
+  const [{ createFakeActivities, simulationInput }, { seededRandom, stochasticAgent }, { simulateBuild }] =
+    await Promise.all([
+      import('../workflows/simulation/fakes'),
+      import('../workflows/simulation/model'),
+      import('../workflows/simulation/runtime'),
+    ]);
   const makespansMs: number[] = [];
   const costsUsd: Decimal[] = [];
   const outcomes: Record<BuildOutcome, number> = {
@@ -117,6 +122,9 @@ const LEFT: readonly TaskProgress['state'][] = ['PENDING', 'RUNNING'];
  */
 export const MAX_SIMULATED_TASK_RUNS = 1_000;
 
+/** The budget of a sampled forecast's one-task runs: more than any one task can spend. */
+const SAMPLE_BUDGET_USD = '1000000';
+
 /**
  * The simulate model over the tasks still to run: dependencies on finished tasks are dropped (a failed
  * one's dependants are BLOCKED already), the budget is what is left. A running task is forecast from
@@ -127,7 +135,7 @@ export async function forecastRemaining(
   shape: BuildShape,
   leftUsd: string,
   at: number,
-  options: { runs?: number; seed?: number } = {},
+  options: { runs?: number; seed?: number; samples?: SampleStore } = {},
 ): Promise<RemainingForecast | null> {
   const left = tasks.filter((t) => LEFT.includes(t.state));
   if (!left.length || new Decimal(leftUsd).lte(0)) return null;
@@ -159,17 +167,34 @@ export async function forecastRemaining(
         leftUsd,
         runs,
         seed,
+        // The budget stop is left out of a sampled forecast (see its assumption): the one-task runs get an
+        // ample budget, so they depend on the settings and the level only and are kept (forecast-samples.ts).
         (level) =>
-          monteCarlo({
-            ...base,
-            plan: {
-              project: 'forecast',
-              tasks: [{ ...planned[0]!, id: 'one', dependsOn: [] }],
-              source: 'heuristic',
+          keptSamples(
+            {
+              routing: shape.routing,
+              parallel: shape.parallel,
+              alertThresholds: shape.alertThresholds,
+              level,
+              seed,
             },
-            levelOf: () => level,
-            runs: SAMPLES_PER_LEVEL,
-          }),
+            SAMPLES_PER_LEVEL,
+            options.samples,
+            async () => {
+              const r = await monteCarlo({
+                ...base,
+                budgetUsd: SAMPLE_BUDGET_USD,
+                plan: {
+                  project: 'forecast',
+                  tasks: [{ ...planned[0]!, id: 'one', dependsOn: [] }],
+                  source: 'heuristic',
+                },
+                levelOf: () => level,
+                runs: SAMPLES_PER_LEVEL,
+              });
+              return { makespansMs: r.makespansMs, costsUsd: r.costsUsd.map((c) => c.toNumber()) };
+            },
+          ),
       )
     : await monteCarlo({
         ...base,
