@@ -53,7 +53,9 @@ let callsOutside = 0;
 
 /**
  * The cost-row key prefix of one Claude call (its requests add their round or turn). Inside an
- * activity: workflowId/activityId/attempt, stable when the activity's writes are retried, with `/cN`
+ * activity: workflowId/runId/activityId/attempt, stable when the activity's writes are retried; the run
+ * id because a continued or rebuilt build reuses its workflow and activity ids, and its requests would
+ * otherwise take over the ended run's rows (a request lost there lost its row, issue 27). With `/cN`
  * for the Nth call of the same activity try (a remote merge resolution that lost a race asks again).
  * Outside one nothing names the run, so the given local key gets this process's id and a per-call
  * count: two `br plan` runs of the same spec, or two calls in one run, never share a row (issue 27).
@@ -64,7 +66,8 @@ export function callKeyPrefix(local: string): string {
   const calls = (callsIn.get(ctx) ?? 0) + 1;
   callsIn.set(ctx, calls);
   const { info } = ctx;
-  const prefix = `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}/${info.attempt}`;
+  const run = info.workflowExecution;
+  const prefix = `${run?.workflowId ?? 'standalone'}/${run?.runId ?? '-'}/${info.activityId}/${info.attempt}`;
   return calls === 1 ? prefix : `${prefix}/c${calls}`;
 }
 

@@ -105,8 +105,8 @@ describe('cost-row keys of Claude calls', () => {
   it('names each call of one activity try apart, and stays on the try when a call is made again', async () => {
     const env = new MockActivityEnvironment({ attempt: 3, activityId: 'resolve-7' });
     const keys = await env.run(async () => [callKeyPrefix('local'), callKeyPrefix('local')]);
-    const wf = env.context.info.workflowExecution?.workflowId ?? 'standalone';
-    expect(keys).toEqual([`${wf}/resolve-7/3`, `${wf}/resolve-7/3/c2`]);
+    const { workflowId, runId } = env.context.info.workflowExecution!;
+    expect(keys).toEqual([`${workflowId}/${runId}/resolve-7/3`, `${workflowId}/${runId}/resolve-7/3/c2`]);
     const outside = [callKeyPrefix('b/plan'), callKeyPrefix('b/plan')];
     expect(new Set(outside).size).toBe(2);
     expect(outside.every((k) => k.startsWith('b/plan/run-'))).toBe(true);

@@ -1,0 +1,84 @@
+/**
+ * Every request of a continued build keeps a cost row of its own (issue 27). A run of a build reuses
+ * its workflow ids (`<build>/task-<id>`) and activity ids, so cost-row keys made of workflow id,
+ * activity id and activity try were the same in the continued run as in the ended one: the new run's
+ * estimate rows were not written (a duplicate key) and its answers settled the ended run's rows, so a
+ * request lost when the build was cancelled had its row overwritten. Real server, `br worker`: cancel
+ * with requests in flight, continue, and count rows against the requests the scripted server received.
+ */
+import type { BuildResult } from '../../workflows/core/types';
+import { runBr } from '../helpers/cli';
+import { connectClient, describeServer } from '../helpers/temporal';
+import {
+  setupRealBuild,
+  spawnWorker,
+  workerReady,
+  type RealBuild,
+  type WorkerProcess,
+} from '../fixtures/temporal/real-build';
+
+describeServer('cost rows of a continued build', () => {
+  let build: RealBuild;
+  let worker: WorkerProcess | undefined;
+  let slow = true;
+
+  beforeAll(async () => {
+    build = await setupRealBuild({
+      database: 'embedded',
+      turnDelayMs: () => (slow ? 2500 : 100),
+      // The scripted agent only writes notes: its verification runs without bwrap on machines that lack it.
+      config: { agent: { verifyCommand: 'npm test', sandbox: 'off' } },
+    });
+    worker = spawnWorker(build);
+    await workerReady(worker);
+  }, 120_000);
+  afterAll(async () => {
+    if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await build?.close();
+  });
+  const br = (args: string[]) => {
+    const { ANTHROPIC_API_KEY: _key, ...env } = build.env;
+    return runBr(args, { cwd: build.repo, env: { ...env, ANTHROPIC_API_KEY: undefined } });
+  };
+
+  it('keeps the rows of requests lost by a cancel, and gives the continued run a row per request', async () => {
+    const started = await br(['build', 'start', 'PROJECT_SPEC.md', '--heuristic-plan', '--parallel', '2']);
+    expect(started.code).toBe(0);
+    const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
+    const { client, close } = await connectClient();
+    const db = await build.db();
+    const rows = () => db.prisma.costEntry.findMany({ where: { buildId }, orderBy: { id: 'asc' } });
+    try {
+      const handle = client.workflow.getHandle(buildId);
+      const deadline = Date.now() + 60_000;
+      // A request is waiting for its answer (each takes 2.5 s): the cancel leaves it unanswered.
+      while (!build.arrivals.some((a) => Date.now() - a.at < 1000)) {
+        if (Date.now() > deadline) throw new Error('no request in flight');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await br(['build', 'cancel', buildId])).code).toBe(0);
+      expect(((await handle.result()) as BuildResult).outcome).toBe('CANCELLED');
+      const ended = await rows();
+      const lost = ended.filter((r) => !r.settled);
+      expect(lost.length).toBeGreaterThanOrEqual(1);
+      const sentBefore = build.anthropic.requests.length;
+
+      slow = false;
+      const continued = await br(['build', 'continue', buildId, '--budget', '2']);
+      expect([continued.code, continued.stderr]).toEqual([0, '']);
+      expect(((await handle.result()) as BuildResult).outcome).toBe('SUCCEEDED');
+      const after = await rows();
+      const line = (r: (typeof after)[number]) => `${r.idempotencyKey} ${r.settled} ${r.usd.toString()}`;
+      // The ended run's rows are as they were, the lost requests still unsettled at their worst case.
+      const kept = new Set(after.map(line));
+      expect(ended.map(line).filter((l) => !kept.has(l))).toEqual([]);
+      // And each request the continued run sent has a row of its own, settled by its answer.
+      const sent = build.anthropic.requests.length - sentBefore;
+      expect(sent).toBeGreaterThanOrEqual(5);
+      const added = after.filter((r) => !ended.some((e) => e.id === r.id));
+      expect([added.length, added.every((r) => r.settled)]).toEqual([sent, true]);
+    } finally {
+      await close();
+    }
+  }, 180_000);
+});
