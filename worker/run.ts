@@ -139,6 +139,9 @@ export async function startWorkers(
       const { pruneCache } = await import('../activities/git/cache');
       const pruned = await pruneCache(deps.cacheDir).catch(() => []);
       if (pruned.length) options.log?.(`Cache ${deps.cacheDir}: removed ${pruned.length} stale worktree(s)`);
+      // Cost rows a killed worker on this machine spooled while the database was away (issue 27).
+      const { drainCostSpool } = await import('./cost-spool');
+      await drainCostSpool(db, deps.cacheDir, options.log);
     }
     const needsWorkflows = plan.some((q) => q.kind === 'build');
     // Bundled once and shared: bundling takes seconds and the code is the same for every build queue worker.

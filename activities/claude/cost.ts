@@ -209,6 +209,14 @@ export async function writeSettled(db: Database, row: CostRowData, openedKey?: s
   await db.prisma.costEntry.createMany({ data: [row], skipDuplicates: true });
 }
 
+/** One cost-row write as data (not a closure), so it can wait on disk (attempt/spool.ts) as well as in memory. */
+export type CostWrite =
+  { kind: 'estimate'; row: CostRowData } | { kind: 'settle'; row: CostRowData; openedKey?: string };
+
+export function applyCostWrite(db: Database, w: CostWrite): Promise<void> {
+  return w.kind === 'estimate' ? writeEstimate(db, w.row) : writeSettled(db, w.row, w.openedKey);
+}
+
 /** Prices the response and writes its cost row (see priceCall); throws for an unpriced served model after writing. */
 export async function recordCall(
   db: Database,

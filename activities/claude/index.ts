@@ -22,6 +22,7 @@ import { heuristicEstimates, heuristicPlan } from './heuristic';
 import { planWithClaude } from './planner';
 import { sandboxPolicy } from '../../lib/sandbox/policy';
 import { defaultCacheDir } from '../git/cache-dir';
+import { costSpoolDir } from './attempt/spool';
 import { resolveLocalConflict, resolveRemoteConflict, type ResolveContext } from '../git/resolve';
 import { askResolution } from './resolver';
 
@@ -129,6 +130,7 @@ export function createClaudeActivities(deps: ClaudeActivityDeps): ClaudeActiviti
           apiKey: deps.apiKey,
           env: deps.env,
           ...(deps.claudeCodeExecutable ? { claudeCodeExecutable: deps.claudeCodeExecutable } : {}),
+          spoolDir: costSpoolDir(deps.cacheDir ?? defaultCacheDir()),
         },
         resolved,
       );

@@ -1,6 +1,8 @@
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
 import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
+import { costSpoolDir } from '../claude/attempt/spool';
+import { drainSpool } from '../claude/attempt/spool-drain';
 import { finishedBuildGaps } from '../evidence/finished';
 import { defaultCacheDir } from '../git/cache-dir';
 import { recordedRun } from './maintenance';
@@ -45,7 +47,15 @@ export function createPersistenceActivities(deps: {
     emitEvents: async (events) => {
       await emitEvents(db, events);
     },
-    attemptCost: (key) => attemptCost(db, key),
+    // A lost try's rows are read back to charge it. A worker killed while the database was away left the
+    // rows of the requests it sent in its spool on this machine's disk (claude/attempt/spool.ts), not in
+    // the database: they are written first, so the try is charged for all of them. If the database is
+    // still away this throws and the record step's retries are the waiting, as for any record step: a
+    // charge read without those rows would be too low.
+    attemptCost: async (key) => {
+      await drainSpool(costSpoolDir(cacheDir), db);
+      return attemptCost(db, key);
+    },
   };
 }
 

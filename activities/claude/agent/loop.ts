@@ -30,6 +30,7 @@ export async function runAgentLoop(deps: AgentDeps, input: RunAgentInput): Promi
       maxTurns: config.agent.maxTurns,
       apiKey: deps.apiKey,
       databaseWaitMs: config.database.outageWaitSeconds * 1000,
+      ...(deps.spoolDir ? { spoolDir: deps.spoolDir } : {}),
     },
     input,
   );

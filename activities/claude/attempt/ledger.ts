@@ -1,6 +1,8 @@
 import { FailureClass } from '../../../lib/failures';
 import { failure } from '../../failure';
 import { isDatabaseUnreachable } from '../../../lib/db/unreachable';
+import type { CostWrite } from '../cost';
+import type { CostSpool } from './spool';
 
 /**
  * An attempt's cost-row writes, in order, riding out a database that cannot be reached. A write the
@@ -10,6 +12,12 @@ import { isDatabaseUnreachable } from '../../../lib/db/unreachable';
  * returns, `flush` waits for the database with backoff, up to `maxWaitMs`, so no row is lost and none is
  * written twice (each write is idempotent by its key). Why here and not as activity retries: a retried
  * agent activity would pay for the conversation again; only the writes need to wait.
+ *
+ * With a spool (spool.ts), a write that has to wait is also appended to a file on the worker's disk,
+ * fsynced before `write` returns, so the request it covers is not sent before its row is durable: a
+ * worker killed while the database is away leaves its rows there, for the next drain (spool-drain.ts) to
+ * write. Once everything waiting is written, the file goes. Without one (or if the disk refuses), the
+ * writes wait in memory only, as before.
  */
 
 export interface LedgerOptions {
@@ -22,14 +30,24 @@ export interface LedgerOptions {
   signal?: AbortSignal;
   /** Told when the database became unreachable (once per outage), e.g. for the heartbeat. */
   onWaiting?: (since: Date) => void;
+  /** Where writes that wait are made durable. */
+  spool?: CostSpool;
+}
+
+interface Waiting {
+  write: CostWrite;
+  spooled: boolean;
 }
 
 export class CostLedger {
-  private readonly waiting: (() => Promise<void>)[] = [];
+  private readonly waiting: Waiting[] = [];
   private unreachableSince: Date | undefined;
   private lastError: unknown;
 
-  constructor(private readonly options: LedgerOptions) {}
+  constructor(
+    private readonly apply: (w: CostWrite) => Promise<void>,
+    private readonly options: LedgerOptions,
+  ) {}
 
   /** Writes still waiting for the database. */
   get pending(): number {
@@ -41,16 +59,34 @@ export class CostLedger {
   }
 
   /** Writes now, after whatever is waiting; keeps the write in order if the database cannot be reached. */
-  async write(op: () => Promise<void>): Promise<void> {
-    this.waiting.push(op);
-    await this.drain();
+  async write(w: CostWrite): Promise<void> {
+    this.waiting.push({ write: w, spooled: false });
+    // A file in use gets every write until it goes, before the write is tried: a replay of it (an estimate
+    // and the settle that followed) then ends where the database ends, never with an estimate alone.
+    if (this.options.spool?.path) await this.spoolWaiting();
+    if (!(await this.drain())) await this.spoolWaiting();
+  }
+
+  /** Appends, in order, what waits and is not on disk yet; stops at the first the disk refuses (memory keeps it). */
+  private async spoolWaiting(): Promise<void> {
+    const { spool } = this.options;
+    if (!spool) return;
+    for (const entry of this.waiting) {
+      if (entry.spooled) continue;
+      try {
+        await spool.append(entry.write);
+      } catch {
+        return;
+      }
+      entry.spooled = true;
+    }
   }
 
   /** Tries what is waiting, in order; returns whether everything is written. Other errors throw. */
   private async drain(): Promise<boolean> {
     while (this.waiting.length > 0) {
       try {
-        await this.waiting[0]!();
+        await this.apply(this.waiting[0]!.write);
       } catch (err) {
         if (!isDatabaseUnreachable(err)) throw err;
         this.lastError = err;
@@ -63,6 +99,7 @@ export class CostLedger {
       this.waiting.shift();
       this.unreachableSince = undefined;
     }
+    await this.options.spool?.discard();
     return true;
   }
 
@@ -73,11 +110,14 @@ export class CostLedger {
     for (;;) {
       if (await this.drain()) return;
       const since = this.unreachableSince?.getTime() ?? Date.now();
-      if (Date.now() - since >= maxWaitMs || signal?.aborted)
+      if (Date.now() - since >= maxWaitMs || signal?.aborted) {
+        // The rows stay on disk for this worker's next drain (a record step, a restart).
+        await this.options.spool?.handOver().catch(() => undefined);
         throw failure(
           FailureClass.NETWORK,
           `The database could not be reached for ${Math.round((Date.now() - since) / 1000)} s; ${this.waiting.length} cost row(s) of this attempt are not written (${String((this.lastError as Error)?.message ?? this.lastError).slice(0, 200)}).`,
         );
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(delay, Math.max(0, since + maxWaitMs - Date.now())));
         signal?.addEventListener(

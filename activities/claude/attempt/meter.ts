@@ -9,15 +9,15 @@ import { failure } from '../../failure';
 import { callKeyPrefix, cancellationSignal, heartbeat } from '../activity-context';
 import {
   addUsage,
+  applyCostWrite,
   estimateRow,
   priceCall,
   totalTokens,
-  writeEstimate,
-  writeSettled,
   ZERO_USAGE,
   type CallScope,
 } from '../cost';
 import { CostLedger } from './ledger';
+import { CostSpool } from './spool';
 
 /**
  * One attempt's meter, the same for every engine: before each Claude request an estimate row is
@@ -49,6 +49,8 @@ export class AttemptMeter {
       apiKey?: string;
       /** How long the attempt waits for an unreachable database before it fails (database.outageWaitSeconds). */
       databaseWaitMs?: number;
+      /** The worker's cost spool folder (costSpoolDir): rows that wait for the database wait there too. */
+      spoolDir?: string;
     },
     private readonly input: RunAgentInput,
   ) {
@@ -56,10 +58,11 @@ export class AttemptMeter {
     this.budget = new Decimal(input.budgetUsd);
     this.maxTokens = input.maxTokens ?? Number.POSITIVE_INFINITY;
     this.keyPrefix = callKeyPrefix(`${input.buildId}/${input.taskId}/${input.attempt}`);
-    this.ledger = new CostLedger({
+    this.ledger = new CostLedger((w) => applyCostWrite(deps.db, w), {
       maxWaitMs: deps.databaseWaitMs ?? 900_000,
       signal: cancellationSignal(),
       onWaiting: () => this.beat(),
+      ...(deps.spoolDir ? { spool: new CostSpool(deps.spoolDir, deps.apiKey ? [deps.apiKey] : []) } : {}),
     });
   }
 
@@ -83,7 +86,7 @@ export class AttemptMeter {
     this.opened += 1;
     const key = `${this.keyPrefix}/${this.opened}`;
     const row = estimateRow(this.deps.catalog, this.scope(key), request);
-    await this.ledger.write(() => writeEstimate(this.deps.db, row));
+    await this.ledger.write({ kind: 'estimate', row });
     return key;
   }
 
@@ -93,7 +96,7 @@ export class AttemptMeter {
       ...estimateRow(this.deps.catalog, this.scope(key), { bytes: 0, maxTokens: 0 }),
       settled: true,
     };
-    await this.ledger.write(() => writeSettled(this.deps.db, row, key));
+    await this.ledger.write({ kind: 'settle', row, openedKey: key });
   }
 
   /** Writes what is still waiting for the database (bounded by databaseWaitMs); call before the attempt ends. */
@@ -126,7 +129,11 @@ export class AttemptMeter {
     this.calls += 1;
     const key = openedKey ?? `${this.keyPrefix}/${this.calls}`;
     const recorded = priceCall(this.deps.catalog, this.scope(key), message, this.cost);
-    await this.ledger.write(() => writeSettled(this.deps.db, recorded.row, openedKey));
+    await this.ledger.write({
+      kind: 'settle',
+      row: recorded.row,
+      ...(openedKey ? { openedKey } : {}),
+    });
     this.usage = addUsage(this.usage, recorded.usage);
     this.cost = this.cost.plus(recorded.usd);
     this.servedModel = recorded.servedModel;

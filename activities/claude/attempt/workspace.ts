@@ -26,6 +26,8 @@ export interface AgentDeps {
   env?: NodeJS.ProcessEnv;
   /** The claude-code engine's binary instead of the SDK's own (a wrapper that traces it, in a test). */
   claudeCodeExecutable?: string;
+  /** The worker's cost spool folder (attempt/spool.ts); without it, rows wait for the database in memory only. */
+  spoolDir?: string;
 }
 
 /** The attempt's model, refused before anything runs when the catalog has no price for it. */

@@ -56,6 +56,7 @@ export async function runClaudeCode(deps: AgentDeps, input: RunAgentInput): Prom
       maxTurns: config.agent.maxTurns,
       apiKey: deps.apiKey,
       databaseWaitMs: config.database.outageWaitSeconds * 1000,
+      ...(deps.spoolDir ? { spoolDir: deps.spoolDir } : {}),
     },
     input,
   );
