@@ -68,7 +68,8 @@ export async function runTaskInProcess(
     patched: () => true,
     registerHandlers: (h) => void (handlers = h),
     requestReservation: async (msg) => {
-      setImmediate(() => handlers?.grant({ ...msg, granted: true, usd: msg.usd }));
+      const { resolve, claims: _claims, ...key } = msg;
+      setImmediate(() => handlers?.grant({ ...key, granted: true, ...(resolve ? { resolve: true } : {}) }));
     },
     reportCost: async () => undefined,
   };

@@ -25,7 +25,15 @@ export function buildHandlers(port: BuildPort, input: BuildWorkflowInput, s: Bui
       ledger.raise(usd);
       bump();
     },
-    requestReservation: (msg) => (s.book?.learnClaims(msg), s.budget.hold(msg), bump()),
+    requestReservation: (msg) => {
+      // Leave to resolve a conflict is no reservation: answered once no redo runs alone (issue 36).
+      if (msg.resolve) s.book?.askToResolve(msg, () => port.patched('redo-beside-older-attempts'));
+      else {
+        s.book?.learnClaims(msg);
+        s.budget.hold(msg);
+      }
+      bump();
+    },
     reportCost: (msg) => {
       s.book?.costReported(msg);
       s.budget.reconcile(msg, port.now());

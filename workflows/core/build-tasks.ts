@@ -7,7 +7,8 @@ import Decimal from 'decimal.js';
 import { notifyTaskEnded } from './build-notify';
 import { startingModel, taskWorkflowInput } from './build-records';
 import type { BuildState } from './build-state';
-import type { BuildPort, ReservationGrant, ReservationRequest, TaskHandle } from './port';
+import { isFailureClass } from '../../lib/failures';
+import type { BuildPort, DescribedError, ReservationGrant, ReservationRequest, TaskHandle } from './port';
 import { initialModel, reservationUsd } from './routing';
 import { FailedStep } from './step';
 import type { TaskBook } from './task-book';
@@ -99,7 +100,20 @@ function follow(
     if (costInResult) bookLastCost(port, s, result);
     taskEnded(s, input, id, result);
   };
-  handle.result.then(ended, (err: unknown) => ended(book.resultOfError(id, port.describeError(err))));
+  handle.result.then(ended, (err: unknown) => ended(resultOfError(book, id, port.describeError(err))));
+}
+
+/** The result of a task whose workflow failed or was terminated (it could not report its own). */
+function resultOfError(book: TaskBook, id: string, d: DescribedError): TaskResult {
+  const state = book.tasks.get(id)!;
+  return {
+    taskId: id,
+    outcome: d.cancelled ? 'CANCELLED' : 'FAILED',
+    attempts: state.attempts,
+    costUsd: state.costUsd,
+    error: d.message,
+    ...(isFailureClass(d.type) ? { failureClass: d.type } : {}),
+  };
 }
 
 /** A lean task reports the cost of its successful last try in its result: what its signals did not book. */
@@ -123,11 +137,23 @@ export function answerReservations(port: BuildPort, s: BuildState): Promise<void
   const alone = () => port.patched('conflict-redo-alone');
   const mostly = () => port.patched('conflict-hot-when-mostly-failing');
   const mayRun = (r: ReservationRequest) => s.book?.mayRun(r, alone, mostly) ?? true;
-  return s.budget.answer(
+  const answered = s.budget.answer(
     () => !!s.stopped,
     (g) => grant(port, s, g),
     mayRun,
   );
+  // Only builds whose tasks asked leave to resolve take this hop: other histories replay unchanged.
+  // After the grants: a redo granted in this round holds the leave back.
+  return s.book?.overlap ? answered.then(() => sendLeave(port, s.book!)) : answered;
+}
+
+async function sendLeave(port: BuildPort, book: TaskBook): Promise<void> {
+  for (const g of book.resolutionsAllowed())
+    try {
+      await port.sendGrant(g);
+    } catch {
+      // The task ended meanwhile; nothing waits for this answer.
+    }
 }
 
 async function grant(port: BuildPort, s: BuildState, g: ReservationGrant): Promise<void> {

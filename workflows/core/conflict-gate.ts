@@ -1,8 +1,9 @@
 /**
  * Which attempts may run once a merge conflict could not be resolved (issue 36). A request that claims
  * files is a redo after a failed resolution: it runs alone, after every other running attempt has
- * ended and with none starting beside it, so nothing can change the file under it and it cannot
- * conflict again unless its own change cannot merge. Nobody knows which other tasks touch the file:
+ * ended (or, once tasks ask leave to resolve, every one that could land a change under it:
+ * conflict-overlap.ts) and with none starting beside it, so nothing can change the file under it and it
+ * cannot conflict again unless its own change cannot merge. Nobody knows which other tasks touch the file:
  * once its resolutions fail at least as often as they succeed (or, in builds from before resolutions
  * were reported, after the first failure), the file is hot and every later attempt of the build runs
  * alone too, redos first, as a serial build would, instead of racing for it and paying failed
@@ -81,6 +82,11 @@ export class ConflictGate {
     const others = (ids: Set<string>) => [...ids].some((id) => id !== request.taskId);
     if (others(this.redos) || others(this.running)) return false;
     return alone || this.hot.size === 0;
+  }
+
+  /** Whether a redo runs now (no resolution may land under it: conflict-overlap.ts). */
+  get redoRunning(): boolean {
+    return this.running.size > 0;
   }
 
   /** The task's attempt was granted: a redo among them now runs alone. */

@@ -90,6 +90,11 @@ export interface ReservationRequest {
    * The build grants the attempt only while no other running attempt claims one of them.
    */
   claims?: string[];
+  /**
+   * Not a reservation: asks leave to resolve a merge conflict of this attempt on these files. The build
+   * answers (a grant with `resolve`) once no redo runs alone, so a resolution never lands under one.
+   */
+  resolve?: string[];
 }
 
 /**
@@ -103,6 +108,8 @@ export interface ReservationGrant {
   granted: boolean;
   /** The amount granted (≤ the request when the build grants what is left); the agent's spending cap. */
   usd?: string;
+  /** The answer to a request with `resolve`: the attempt may resolve its conflict now. */
+  resolve?: true;
 }
 
 /** Task → build, after every try (also a failed or cancelled one): the cost it actually spent. */

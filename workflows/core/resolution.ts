@@ -41,6 +41,8 @@ function intentOf(input: TaskWorkflowInput): string {
 /**
  * Runs a resolve decision. A failed resolution activity (Claude unavailable, a worker lost) is a
  * conflict not resolved, with what it had spent: the redo decision follows, never a task failure.
+ * With `leave` (the attempts the build let resolve), it first asks the build's leave for the conflict
+ * on `files`: the build holds it while a redo runs alone, so no resolution lands under that redo.
  */
 export async function runResolution(
   port: TaskPort,
@@ -48,8 +50,14 @@ export async function runResolution(
   attempt: number,
   branch: string,
   decision: FallbackDecision,
+  leave?: { given: ReadonlySet<number>; files: string[] },
 ): Promise<ResolveConflictResult> {
   try {
+    if (leave && port.patched('resolution-waits-for-redo')) {
+      const ask = { taskId: input.task.id, attempt, usd: '0', resolve: leave.files };
+      await port.requestReservation(ask);
+      await port.condition(() => leave.given.has(attempt));
+    }
     return await port.activities.resolveConflict({
       repoPath: input.repoPath,
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),

@@ -17,11 +17,9 @@ import type { TaskResult, TaskWorkflowInput } from './types';
 
 export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise<TaskResult> {
   const grants = new Map<number, ReservationGrant>();
-  port.registerHandlers({
-    grant: (g) => {
-      if (g.taskId === input.task.id) grants.set(g.attempt, g);
-    },
-  });
+  const leave = new Set<number>(); // attempts the build let resolve a conflict (resolution.ts)
+  const granted = (g: ReservationGrant) => (g.resolve ? leave.add(g.attempt) : grants.set(g.attempt, g));
+  port.registerHandlers({ grant: (g) => void (g.taskId === input.task.id && granted(g)) });
   const { task, routing, buildId } = input;
   const level = input.estimate.level;
   const first = initialModel(routing, level);
@@ -95,7 +93,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const onConflict: OnConflict = async (conflict, branch) => {
       const decided = decideResolution(fallback, routing.catalog);
       fallback = decided.state;
-      const r = await runResolution(port, input, n, branch, decided.decision);
+      const asked = { given: leave, files: conflict.details?.files ?? [] };
+      const r = await runResolution(port, input, n, branch, decided.decision, asked);
       const files = conflict.details?.files ?? r.files;
       const data = { decision: decided.decision.label, files, resolved: !!r.mergeCommit, costUsd: r.costUsd };
       // Told to the build, which runs attempts one at a time once resolutions of a file mostly fail.

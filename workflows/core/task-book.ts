@@ -6,13 +6,13 @@
 import type { BuildOutcome, ComplexityEstimate } from '../../lib/contracts';
 import type { Complexity, Plan, PlannedTask } from '../../lib/plan';
 import Decimal from 'decimal.js';
-import { isFailureClass } from '../../lib/failures';
 import { carryOver, taskRecord } from './build-records';
 import { countStates, decideOutcome, levelOf, schedulable } from './build-report';
 import { ConflictGate, ResolutionTally } from './conflict-gate';
+import { ConflictOverlap } from './conflict-overlap';
 import type { Outbox } from './outbox';
 import { claimsConflict, DagScheduler, normalizeClaim } from './scheduler';
-import type { CostReport, DescribedError, ReservationGrant, ReservationRequest, TaskHandle } from './port';
+import type { CostReport, ReservationGrant, ReservationRequest, TaskHandle } from './port';
 import type { BuildCarryOver, BuildWorkflowInput, CompactTaskState, TaskResult } from './types';
 
 export class TaskBook {
@@ -22,10 +22,14 @@ export class TaskBook {
   private readonly handles = new Map<string, TaskHandle>();
   /** The attempt each task is running now: granted, its cost not reported yet. */
   private readonly active = new Map<string, number>();
+  /** When each task's latest attempt was granted. */
+  private readonly grantedAt = new Map<string, number>();
   /** Redos after a failed resolution run alone (conflict-gate.ts); undefined until the first one asks. */
   private gate?: ConflictGate | null;
   /** Resolutions the tasks reported, by file: the gate makes a file hot when they mostly fail. */
   private readonly resolutions: ResolutionTally;
+  /** Redos beside older attempts, resolutions waiting for them; undefined until a task asks to resolve. */
+  overlap?: ConflictOverlap;
 
   constructor(
     private readonly input: BuildWorkflowInput,
@@ -67,20 +71,8 @@ export class TaskBook {
     if (this.active.get(report.taskId) === report.attempt) {
       this.active.delete(report.taskId);
       this.gate?.ended(report.taskId);
+      this.overlap?.ended(report.taskId);
     }
-  }
-
-  /** The result of a task whose workflow failed or was terminated (it could not report its own). */
-  resultOfError(id: string, d: DescribedError): TaskResult {
-    const state = this.tasks.get(id)!;
-    return {
-      taskId: id,
-      outcome: d.cancelled ? 'CANCELLED' : 'FAILED',
-      attempts: state.attempts,
-      costUsd: state.costUsd,
-      error: d.message,
-      ...(isFailureClass(d.type) ? { failureClass: d.type } : {}),
-    };
   }
 
   /**
@@ -120,9 +112,21 @@ export class TaskBook {
     const task = this.tasks.get(g.taskId);
     if (g.granted && task) task.attempts = Math.max(task.attempts, g.attempt);
     if (g.granted && this.handles.has(g.taskId)) this.active.set(g.taskId, g.attempt);
+    if (g.granted) this.grantedAt.set(g.taskId, this.now());
     if (g.granted) this.gate?.granted(g.taskId);
     else this.gate?.ended(g.taskId);
     return this.handles.has(g.taskId);
+  }
+
+  /** A task asks leave to resolve (conflict-overlap.ts); `overlap` is asked once, at the first request. */
+  askToResolve(request: ReservationRequest, overlap: () => boolean): void {
+    this.overlap ??= new ConflictOverlap(overlap());
+    this.overlap.ask(request);
+  }
+
+  /** The leave to resolve that may be given now: none while a redo runs alone. */
+  resolutionsAllowed(): ReservationGrant[] {
+    return this.overlap?.answer(!!this.gate?.redoRunning) ?? [];
   }
 
   /** Files a task learned it touches (a merge conflict): no task claiming them starts beside it. */
@@ -146,7 +150,12 @@ export class TaskBook {
       this.gate = aloneAfterConflict()
         ? new ConflictGate(hotWhenMostlyFailing() ? this.resolutions : undefined)
         : null;
-    if (this.gate) return this.gate.mayRun(request, this.active.keys());
+    // A redo waits only for the attempts that could land a change under it (conflict-overlap.ts).
+    const active =
+      request.claims?.length && this.overlap?.besideOlder
+        ? this.overlap.blockers(this.active.keys(), request.taskId, this.grantedAt)
+        : this.active.keys();
+    if (this.gate) return this.gate.mayRun(request, active);
     const mine = (request.claims ?? []).map(normalizeClaim);
     if (!mine.length) return true;
     for (const id of this.active.keys()) {
@@ -168,16 +177,12 @@ export class TaskBook {
     return true;
   }
 
-  /** Files whose failed resolutions make every attempt run alone. */
-  get hotFiles(): string[] {
-    return [...(this.gate?.hot ?? [])];
-  }
-
   /** Settles a task with its result; its dependents may now be ready, or blocked. */
   end(id: string, result: TaskResult): void {
     this.handles.delete(id);
     this.active.delete(id);
     this.gate?.ended(id);
+    this.overlap?.ended(id);
     const outcome =
       result.outcome === 'SUCCEEDED' || result.outcome === 'CANCELLED' ? result.outcome : 'FAILED';
     const state = this.tasks.get(id)!;
