@@ -8,6 +8,7 @@ import type { TelemetryEventInput, TelemetryType } from '../../lib/contracts';
 import { isFailureClass, type FailureClass } from '../../lib/failures';
 import { decideFallback, initialFallbackState, UnknownFailureError, type FallbackDecision } from './fallback';
 import type { ReservationGrant, TaskPort } from './port';
+import { LostTries } from './late-cost';
 import { initialModel, modelById, reservationUsd } from './routing';
 import { decideResolution, runResolution } from './resolution';
 import { together } from './step';
@@ -25,11 +26,11 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   const first = initialModel(routing, level);
   let fallback = initialFallbackState(first.id, level);
   let total = new Decimal(0);
+  const lost = new LostTries(port, { buildId, taskId: task.id });
   let attempt = 0;
   let repairFeedback: string | undefined;
   /** Files a merge conflict showed this task touches: claimed for its next attempts. */
   let learned: string[] = [];
-  let lastFailure: { cls?: FailureClass; message: string } | undefined;
   const taskStartedAt = port.now();
   /** Wall time of the whole task, all attempts and waits included: the metrics' task duration. */
   const durationMs = () => port.now() - taskStartedAt;
@@ -107,15 +108,14 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
     const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
     const cost = { taskId: task.id, attempt, usd: tried.costUsd };
     if (paired) await bookedIfFailing(port, selected, cost);
-    total = total.plus(tried.costUsd);
-    const quota = !tried.ok && tried.error.type === 'QUOTA_EXHAUSTED';
+    total = total.plus(tried.costUsd).plus(await lost.settle(attempt, tried));
     // A lean build (issue 31) books a successful last try's cost from this task's result, unless it
     // resolved a conflict: the build counts resolutions (conflict-gate.ts).
     if (!(tried.ok && input.costInResult) || resolution)
       await port.nonCancellable(() =>
         port.reportCost({
           ...cost,
-          ...(quota ? { quotaExhausted: true } : {}),
+          ...(!tried.ok && tried.error.type === 'QUOTA_EXHAUSTED' ? { quotaExhausted: true } : {}),
           ...(resolution ? { resolution } : {}),
         }),
       );
@@ -155,7 +155,6 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       return result('CANCELLED', { error: 'Cancelled while running.' });
     }
     const cls = isFailureClass(failure.type) ? failure.type : undefined;
-    lastFailure = { cls, message: failure.message };
     const conflicted = cls === 'MERGE_CONFLICT' ? (failure.details?.files ?? []) : [];
     if (conflicted.length && port.patched('conflict-claims'))
       learned = [...new Set([...learned, ...conflicted])];
@@ -232,7 +231,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       );
     await emit(events);
     if (decision.action === 'stop')
-      return result('FAILED', { failureClass: cls, error: `${decision.label}: ${lastFailure.message}` });
+      return result('FAILED', { failureClass: cls, error: `${decision.label}: ${failure.message}` });
 
     repairFeedback = decision.repairFeedback;
     if (decision.waitMs > 0) {
