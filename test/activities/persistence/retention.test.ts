@@ -4,16 +4,21 @@ import path from 'node:path';
 import { Prisma } from '@prisma/client';
 import { createMaintenanceActivities, readArchive } from '../../../activities/persistence';
 import { parseConfig } from '../../../lib/config';
-import { createTestDatabase, testTargets, type TestDatabase } from '../../helpers/db';
+import { createTestDatabase, emptyTestDatabase, testTargets, type TestDatabase } from '../../helpers/db';
 
 const NOW = Date.UTC(2026, 11, 15, 12);
 const DAY = 86_400_000;
 
 describe.each(testTargets)('retention cleanup on %s', (target) => {
+  // One database for the file, emptied and seeded again before each test.
   let db: TestDatabase;
   let root: string;
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase(target);
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    await emptyTestDatabase(db);
     root = mkdtempSync(path.join(os.tmpdir(), 'br-retention-'));
     const at = (ms: number, key: string, type = 'TASK_STARTED') => ({
       type,
@@ -49,10 +54,7 @@ describe.each(testTargets)('retention cleanup on %s', (target) => {
       data: { period: 'day', bucketStart: new Date(NOW - 40 * DAY), tasksStarted: 7 },
     });
   });
-  afterEach(async () => {
-    await db.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const activities = () => createMaintenanceActivities({ db, config: parseConfig({}), root });
   const input = { retentionDays: 30, archiveDir: 'archive', batchSize: 3, now: NOW };

@@ -3,18 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { cleanupRetention } from '../../../activities/persistence/retention';
 import { aggregateMetrics } from '../../../activities/persistence/rollup';
-import { createTestDatabase, testTargets, type TestDatabase } from '../../helpers/db';
+import { createTestDatabase, emptyTestDatabase, testTargets, type TestDatabase } from '../../helpers/db';
 import { BOUNDARIES, seed } from '../../fixtures/metrics/seed';
 import { byKey, recomputeFromRaw, storedBuckets } from '../../fixtures/metrics/reference';
 
 describe.each(testTargets)('metrics rollup on %s', (target) => {
+  // One database for the file, emptied before each test: each test starts from no rows, as before.
   let db: TestDatabase;
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase(target);
   });
-  afterEach(async () => {
-    await db.close();
-  });
+  beforeEach(() => emptyTestDatabase(db));
+  afterAll(() => db.close());
 
   it('equals a recomputation from raw rows across hour, day and Monday-start week boundaries', async () => {
     await seed(db, { seed: 1, events: 400, costs: 150 });
