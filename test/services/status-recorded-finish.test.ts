@@ -5,7 +5,7 @@ import { recordBuild, recordTask } from '../../activities/persistence/records';
 import { buildStatus } from '../../services/build-status';
 import { createContext } from '../../services/context';
 import type { BuildSummary } from '../../workflows/core/types';
-import { createTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, emptyTestDatabase, testTargets, type TestDatabase } from '../helpers/db';
 
 /**
  * `br build status` of a build whose end is recorded answers from the database alone: here Temporal's
@@ -25,11 +25,13 @@ const summary: BuildSummary = {
 const base = { project: 'shop', specPath: 'spec.md', specHash: 'h', repoPath: '/r', baseBranch: 'main' };
 
 describe.each(testTargets)('the status of a finished build from its records (%s)', (target) => {
+  // One database for the file, emptied before each test.
   let db: TestDatabase;
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase(target);
   });
-  afterEach(() => db.close());
+  beforeEach(() => emptyTestDatabase(db));
+  afterAll(() => db.close());
 
   const ctxWith = () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-status-recorded-'));
