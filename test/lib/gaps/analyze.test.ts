@@ -11,11 +11,21 @@ jest.setTimeout(240_000);
 const summary = (r: GapReport) =>
   r.findings.map((f) => `${f.severity} ${f.kind} ${f.requirementId ?? f.taskId ?? f.featureId}`).sort();
 
+let clean: ShopFixture;
+let planted: ShopFixture;
 let db: TestDatabase;
 beforeAll(async () => {
+  // The shops first: each is about a hundred git processes, and a process forks faster before the
+  // embedded database has grown it by a few hundred MB.
+  clean = makeShop({ planted: false });
+  planted = makeShop({ planted: true });
   db = await createTestDatabase('pglite');
 });
-afterAll(() => db.close());
+afterAll(async () => {
+  await db.close();
+  clean.repo.cleanup();
+  planted.repo.cleanup();
+});
 
 async function analyzeBuild(shop: ShopFixture, buildId: string): Promise<GapReport> {
   await recordShopBuild(db, shop, buildId);
@@ -24,17 +34,6 @@ async function analyzeBuild(shop: ShopFixture, buildId: string): Promise<GapRepo
 }
 
 describe('br gaps analyze on a fixture shop with 13 requirements', () => {
-  let clean: ShopFixture;
-  let planted: ShopFixture;
-  beforeAll(() => {
-    clean = makeShop({ planted: false });
-    planted = makeShop({ planted: true });
-  });
-  afterAll(() => {
-    clean.repo.cleanup();
-    planted.repo.cleanup();
-  });
-
   // @req R15.3
   it('traces every requirement of the clean build to a merged task and a passing test, and reports nothing', async () => {
     const report = await analyzeBuild(clean, 'build-clean');
