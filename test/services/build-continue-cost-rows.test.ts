@@ -25,7 +25,7 @@ describeServer('cost rows of a continued build', () => {
   beforeAll(async () => {
     build = await setupRealBuild({
       database: 'embedded',
-      turnDelayMs: () => (slow ? 2500 : 100),
+      turnDelayMs: () => (slow ? 30_000 : 100),
       // The scripted agent only writes notes: its verification runs without bwrap on machines that lack it.
       config: { agent: { verifyCommand: 'npm test', sandbox: 'off' } },
     });
@@ -51,13 +51,15 @@ describeServer('cost rows of a continued build', () => {
     try {
       const handle = client.workflow.getHandle(buildId);
       const deadline = Date.now() + 60_000;
-      // A request is waiting for its answer (each takes 2.5 s): the cancel leaves it unanswered.
-      while (!build.arrivals.some((a) => Date.now() - a.at < 1000)) {
-        if (Date.now() > deadline) throw new Error('no request in flight');
+      // Both tasks at work wait for their first answer (each takes 30 s): the cancel leaves them unanswered.
+      while (build.arrivals.length < 2) {
+        if (Date.now() > deadline) throw new Error('no requests in flight');
         await new Promise((r) => setTimeout(r, 50));
       }
       expect((await br(['build', 'cancel', buildId])).code).toBe(0);
       expect(((await handle.result()) as BuildResult).outcome).toBe('CANCELLED');
+      // The cancelled agents abort their requests as their heartbeats learn of the cancel.
+      await new Promise((r) => setTimeout(r, 3000));
       const ended = await rows();
       const lost = ended.filter((r) => !r.settled);
       expect(lost.length).toBeGreaterThanOrEqual(1);
