@@ -13,7 +13,8 @@ import type { BenchModule } from './types';
 /**
  * `br build status <id>` of a RUNNING 2,000-task build, end to end (issue 31: ≤ 500 ms): each read is a
  * CLI process (compiled CLI) against a temporal CLI dev server, the build's worker in this process
- * (fake activities, the agent BR_BENCH_AGENT_MS long), each task waiting for the one 20 before it,
+ * (fake activities; the agent heartbeats its model and attempt as the real one does, then takes
+ * BR_BENCH_AGENT_MS), each task waiting for the one 20 before it,
  * parallel 20. Wall and CPU (user+sys of the CLI process, from bash's `time`) per read, medians, with
  * `node -e 0` measured in the same run as the baseline: the machine is shared, so wall times are noisy.
  */
@@ -81,6 +82,20 @@ const bench: BenchModule = {
     ctx.config.temporal.taskQueue = queue;
     ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
     const fakes = fakeActivities(AGENT_MS);
+    const { Context } = await import('@temporalio/activity');
+    const runAgent = fakes.activities.runAgent;
+    // As the real agent does at each turn (activities/claude/attempt/meter.ts): its try in the heartbeat.
+    fakes.activities.runAgent = (input) => {
+      Context.current().heartbeat({
+        model: input.model,
+        attempt: input.attempt,
+        turn: 1,
+        maxTurns: 40,
+        usage: { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 },
+        costUsd: '0',
+      });
+      return runAgent(input);
+    };
     const workers = await startWorkers(ctx, { activities: fakes.activities, maxConcurrentActivities: 50 });
     const { Client, Connection } = await import('@temporalio/client');
     const connection = await Connection.connect({ address: server.address });
@@ -137,7 +152,7 @@ const bench: BenchModule = {
         title,
         command,
         markdown: [
-          `${TASKS} tasks (each waits for the one 20 before it), parallel 20, fake activities (agent ${AGENT_MS} ms), the build's worker in the bench process, temporal CLI dev server (SQLite in memory), no database (the running build is answered by Temporal). Each read is a CLI process (compiled CLI, \`bin/br.js\`), timed with bash's \`time\`; medians of ${READS}, after one unmeasured read. Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
+          `${TASKS} tasks (each waits for the one 20 before it), parallel 20, fake activities (the agent heartbeats its try as the real one does, then takes ${AGENT_MS} ms), the build's worker in the bench process, temporal CLI dev server (SQLite in memory), no database (the running build is answered by Temporal). Each read is a CLI process (compiled CLI, \`bin/br.js\`), timed with bash's \`time\`; medians of ${READS}, after one unmeasured read. Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
           '',
           '| command | wall (median) | vs `node -e 0` | CPU user+sys (median) | vs `node -e 0` | wall range | exit 0 |',
           '|---|---|---|---|---|---|---|',

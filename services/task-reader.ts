@@ -5,12 +5,19 @@ import type { AgentProgress } from '../lib/contracts';
 import { taskWorkflowId } from '../lib/ids';
 import type { BuildWorkflowInput } from '../workflows/core/types';
 import type { BuildShape } from './forecast';
-import { runningTaskNow, type PendingStep, type RecentEvent, type TaskNow } from './task-step';
+import {
+  pendingSaysAll,
+  runningTaskNow,
+  type PendingStep,
+  type RecentEvent,
+  type TaskNow,
+} from './task-step';
 
 /**
  * Reads a running task's workflow from Temporal without touching it: `describe()` for the pending
  * activity and its heartbeat details, and the newest page of its history (read backwards) for the try's
- * model, attempt, timers and reservation requests. Two small calls per running task per refresh.
+ * model, attempt, timers and reservation requests. Two small calls per running task per refresh, one when
+ * the agent runs and its heartbeat names the try (no history read then).
  */
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -73,14 +80,7 @@ function reduceEvent(e: temporal.api.history.v1.IHistoryEvent): RecentEvent {
 
 export async function readRunningTask(client: Client, buildId: string, taskId: string): Promise<TaskNow> {
   const workflowId = taskWorkflowId(buildId, taskId);
-  const [described, history] = await Promise.all([
-    client.workflow.getHandle(workflowId).describe(),
-    client.workflowService.getWorkflowExecutionHistoryReverse({
-      namespace: client.options.namespace,
-      execution: { workflowId },
-      maximumPageSize: HISTORY_PAGE,
-    }),
-  ]);
+  const described = await client.workflow.getHandle(workflowId).describe();
   const raw = described.raw.pendingActivities?.find((a) => a.activityType?.name) ?? undefined;
   const pending: PendingStep | undefined = raw
     ? {
@@ -91,6 +91,13 @@ export async function readRunningTask(client: Client, buildId: string, taskId: s
         ...(raw.lastFailure?.message ? { lastFailure: raw.lastFailure.message } : {}),
       }
     : undefined;
+  // A running agent (most of a task's time) heartbeats its model and attempt: its history is not read.
+  if (pendingSaysAll(pending)) return runningTaskNow(pending, [], described.startTime.getTime());
+  const history = await client.workflowService.getWorkflowExecutionHistoryReverse({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    maximumPageSize: HISTORY_PAGE,
+  });
   const events = (history.history?.events ?? []).map(reduceEvent);
   return runningTaskNow(pending, events, described.startTime.getTime());
 }

@@ -154,6 +154,20 @@ function databaseWait(pending: PendingStep): TaskStep | undefined {
   return undefined;
 }
 
+/**
+ * Whether the pending activity alone tells the task's model, attempt and step: an agent's heartbeat names
+ * its try (model, attempt), which is all the newest history events would add (services/task-reader.ts then
+ * skips the history read).
+ */
+export function pendingSaysAll(pending: PendingStep | undefined): boolean {
+  const hb = pending?.heartbeat;
+  return (
+    STEP_OF[pending?.activity ?? ''] === 'agent' &&
+    typeof hb?.model === 'string' &&
+    typeof hb.attempt === 'number'
+  );
+}
+
 /** A running task's step, model and attempt from its pending activity and newest history events. */
 export function runningTaskNow(
   pending: PendingStep | undefined,
@@ -161,11 +175,13 @@ export function runningTaskNow(
   startedAt?: number,
 ): TaskNow {
   const known = modelAndAttempt(events);
-  const base = { ...known, ...(startedAt !== undefined ? { startedAt } : {}) };
-  if (!pending) return { ...base, step: waitingStep(events) };
+  const at = startedAt !== undefined ? { startedAt } : {};
+  if (!pending) return { ...known, ...at, step: waitingStep(events) };
   const hb = pending.heartbeat;
   const step = databaseWait(pending) ?? stepOf(pending.activity, hb);
   const kind = STEP_OF[pending.activity];
+  const model = kind === 'agent' && typeof hb?.model === 'string' ? hb.model : known.model;
+  const attempt = kind === 'agent' && typeof hb?.attempt === 'number' ? hb.attempt : known.attempt;
   const retry: StepRetry | undefined =
     pending.attempt > 1
       ? {
@@ -175,9 +191,9 @@ export function runningTaskNow(
         }
       : undefined;
   return {
-    ...base,
-    ...(kind === 'agent' && typeof hb?.model === 'string' ? { model: hb.model } : {}),
-    ...(kind === 'agent' && typeof hb?.attempt === 'number' ? { attempt: hb.attempt } : {}),
+    ...(model ? { model } : {}),
+    ...(attempt ? { attempt } : {}),
+    ...at,
     step,
     ...(retry ? { retry } : {}),
   };

@@ -1,4 +1,4 @@
-import { pendingTaskNow, runningTaskNow, type RecentEvent } from '../../services/task-step';
+import { pendingSaysAll, pendingTaskNow, runningTaskNow, type RecentEvent } from '../../services/task-step';
 import type { TaskProgress } from '../../workflows/core/progress';
 
 const T0 = Date.UTC(2026, 11, 7, 3, 0, 0);
@@ -34,6 +34,23 @@ describe('what a running task is doing', () => {
       startedAt: T0,
       step: { kind: 'agent', turn: 3, maxTurns: 40, tool: 'edit_file' },
     });
+  });
+
+  it('needs no history while the agent heartbeats its try: the same answer, field for field and in order', () => {
+    const agent = {
+      activity: 'runAgent',
+      attempt: 1,
+      heartbeat: { model: 'claude-sonnet-5-5', attempt: 2, turn: 5, maxTurns: 40 },
+    };
+    expect(pendingSaysAll(agent)).toBe(true);
+    expect(JSON.stringify(runningTaskNow(agent, [], T0))).toBe(
+      JSON.stringify(runningTaskNow(agent, firstTry, T0)),
+    );
+    // Without a heartbeat, or in another step, the history names the try.
+    expect(pendingSaysAll({ activity: 'runAgent', attempt: 1 })).toBe(false);
+    expect(pendingSaysAll({ activity: 'runAgent', attempt: 1, heartbeat: { model: 'm' } })).toBe(false);
+    expect(pendingSaysAll({ activity: 'commitTask', attempt: 1, heartbeat: agent.heartbeat })).toBe(false);
+    expect(pendingSaysAll(undefined)).toBe(false);
   });
 
   it('names the model and attempt while committing, from the try’s agent call', () => {
