@@ -5,6 +5,17 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
+// Node 22.1+ keeps the compiled code of the modules it loads, most of a one-shot read's start-up (issue
+// 31); Node 20 has no such API (checked at run time, nothing happens there).
+const { enableCompileCache } = require('node:module');
+if (typeof enableCompileCache === 'function') {
+  try {
+    enableCompileCache();
+  } catch {
+    // no cache folder: start as before
+  }
+}
+
 const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 if (fs.existsSync(compiled) && !process.env.BR_FROM_SOURCE) {
   require(compiled).main(process.argv.slice(2));
