@@ -43,6 +43,8 @@ export class CostLedger {
   private readonly waiting: Waiting[] = [];
   private unreachableSince: Date | undefined;
   private lastError: unknown;
+  /** One write or flush at a time: the claude-code engine's proxy may write for requests sent together. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly apply: (w: CostWrite) => Promise<void>,
@@ -59,7 +61,22 @@ export class CostLedger {
   }
 
   /** Writes now, after whatever is waiting; keeps the write in order if the database cannot be reached. */
-  async write(w: CostWrite): Promise<void> {
+  write(w: CostWrite): Promise<void> {
+    return this.inTurn(() => this.writeNow(w));
+  }
+
+  /** Waits, with backoff, until every write is in, or fails once the database stayed away for maxWaitMs. */
+  flush(): Promise<void> {
+    return this.inTurn(() => this.flushNow());
+  }
+
+  private inTurn<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(step);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(w: CostWrite): Promise<void> {
     this.waiting.push({ write: w, spooled: false });
     // A file in use gets every write until it goes, before the write is tried: a replay of it (an estimate
     // and the settle that followed) then ends where the database ends, never with an estimate alone.
@@ -103,8 +120,7 @@ export class CostLedger {
     return true;
   }
 
-  /** Waits, with backoff, until every write is in, or fails once the database stayed away for maxWaitMs. */
-  async flush(): Promise<void> {
+  private async flushNow(): Promise<void> {
     const { maxWaitMs, baseMs = 500, capMs = 10_000, signal } = this.options;
     let delay = baseMs;
     for (;;) {

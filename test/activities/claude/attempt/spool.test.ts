@@ -9,6 +9,7 @@ import { appendFileSync, readdirSync, readFileSync, renameSync, statSync, writeF
 import path from 'node:path';
 import { CostLedger } from '../../../../activities/claude/attempt/ledger';
 import {
+  costSpoolDir,
   CostSpool,
   parseSpoolName,
   spoolName,
@@ -17,6 +18,7 @@ import {
 import { claim, drainSpool, parseSpool } from '../../../../activities/claude/attempt/spool-drain';
 import { applyCostWrite, estimateRow, type CostWrite } from '../../../../activities/claude/cost';
 import { openDatabase } from '../../../../activities/db/connection';
+import { createPersistenceActivities } from '../../../../activities/persistence';
 import { parseConfig } from '../../../../lib/config';
 import type { Database } from '../../../../lib/db/connection';
 import { freePort } from '../../../../services/free-port';
@@ -184,6 +186,39 @@ describe('the cost spool', () => {
     } finally {
       await down.close();
     }
+  });
+
+  it('keeps writes sent together in their order, in one file', async () => {
+    const down = await openDatabase({
+      kind: 'postgres',
+      url: `postgresql://postgres@127.0.0.1:${await freePort()}/none`,
+    });
+    const spool = new CostSpool(tmp.dir);
+    const ledger = new CostLedger((w) => applyCostWrite(down, w), { maxWaitMs: 0, spool });
+    try {
+      await Promise.all(['t/1', 't/2', 't/3', 't/4'].map((k) => ledger.write(estimate(k))));
+      expect(readdirSync(tmp.dir)).toHaveLength(1);
+      const keys = parseSpool(readFileSync(spool.path!, 'utf8')).writes.map((w) => w.row.idempotencyKey);
+      expect(keys).toEqual(['t/1', 't/2', 't/3', 't/4']);
+    } finally {
+      await spool.discard();
+      await down.close();
+    }
+  });
+
+  it("writes a dead worker's spool before a lost try's cost is read back (attemptCost)", async () => {
+    const cacheDir = tmp.dir;
+    await spoolOfDeadWorker(costSpoolDir(cacheDir), [
+      estimate('lost/1'),
+      settle('lost/1', 'msg_lost'),
+      estimate('lost/2'),
+    ]);
+    const cost = await createPersistenceActivities({ db, cacheDir }).attemptCost({
+      buildId: 'b-spool',
+      taskId: 't',
+      attempt: 1,
+    });
+    expect(cost).toMatchObject({ requests: 2, unsettled: 1 });
   });
 
   it('names each file after its writer, so a drainer can tell who wrote it', () => {
