@@ -109,20 +109,29 @@ class BuildRun {
     // Issue 31: tasks start together with their first grant and without waiting for the records, which
     // are written beside the starts. Histories from before replay the old order.
     const lean = port.patched('lean-task-protocol');
+    const mayStart = () => !state.stopped && !draining && !state.paused && budget.breakerClosed;
+    // Issue 31: the tasks a task's end makes ready start in the workflow task that sees the end, not when
+    // the loop comes round (it may be awaiting a record or another start). Older histories replay without.
+    if (lean && port.patched('start-on-task-end'))
+      state.afterTaskEnd = () => {
+        if (!mayStart() || state.cancelRequested || port.shouldContinueAsNew()) return;
+        startReady(port, input, state, book, true).catch((err: unknown) => {
+          state.startFailure ??= err;
+          state.bump();
+        });
+      };
 
     for (;;) {
       // Taken before any await: a signal or task end during this iteration wakes the wait below at once.
       const seen = state.version;
+      if (state.startFailure !== undefined) throw state.startFailure as Error;
       await answerReservations(port, state);
       if (!lean) await outbox.flush(port);
       const now = port.now();
       if (state.cancelRequested && !state.stopped) this.stop('CANCELLED');
       if (budget.waitedOut(now, !!state.stopped)) this.stop('BUDGET_EXHAUSTED');
       if (!state.stopped && !draining && port.shouldContinueAsNew()) draining = true;
-      const starting =
-        !state.stopped && !draining && !state.paused && budget.breakerClosed
-          ? startReady(port, input, state, book, lean)
-          : undefined;
+      const starting = mayStart() ? startReady(port, input, state, book, lean) : undefined;
       if (lean) await settleBoth(starting, outbox.flush(port));
       else if (starting) await starting;
       if (book.isFinished) break;

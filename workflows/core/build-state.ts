@@ -25,6 +25,13 @@ export class BuildState {
   stopped: Stop | undefined;
   /** Bumped by every signal and task end: the loop's wait wakes on it. */
   version = 0;
+  /**
+   * Issue 31 (patched 'start-on-task-end'): set by the loop, run by every task end, so that the tasks it
+   * made ready start in the same workflow task instead of when the loop next comes round.
+   */
+  afterTaskEnd: (() => void) | undefined;
+  /** A start made by afterTaskEnd that failed: the loop throws it. */
+  startFailure: unknown;
   plan: Plan | undefined;
   estimates: Record<string, ComplexityEstimate> = {};
   /** Undefined until the tasks are booked (after planning and the first records). */

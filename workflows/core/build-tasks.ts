@@ -129,6 +129,7 @@ function taskEnded(s: BuildState, input: BuildWorkflowInput, id: string, result:
   s.book!.end(id, result);
   notifyTaskEnded(s.outbox.notifier, input, s.plan, result);
   s.bump();
+  s.afterTaskEnd?.();
 }
 
 /** Answers the held reservations; the build's loop runs this before every write of the outbox. */
