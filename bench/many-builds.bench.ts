@@ -46,6 +46,11 @@ interface Wait {
   ran: number;
   /** The start command → the server's child-started event. */
   server: number;
+  /**
+   * A task made ready by another's end: the build's workflow tasks after the one that saw that end,
+   * before the one that started it (undefined for the first tasks, ready at the build's start).
+   */
+  later?: number;
 }
 
 /** Ready → start waits of one build's tasks, from its own history, split where the time goes. */
@@ -56,18 +61,31 @@ async function waits(client: Client, workflowId: string): Promise<Wait[]> {
   const doneOf = new Map<string, number>();
   /** Per task: [WT started, WT completed, start initiated] of the workflow task that started it. */
   const issuedOf = new Map<string, [number, number, number]>();
+  /** The count of the build's workflow tasks started by each task's end, and by each task's start. */
+  const wtAtDone = new Map<string, number>();
+  const wtAtIssue = new Map<string, number>();
   const taskOf = (id: string | null | undefined) => id?.split('/task-')[1];
   let wtStarted = 0;
   let wtCompleted = 0;
+  let wts = 0;
   for (const e of events) {
-    if (e.workflowTaskStartedEventAttributes) wtStarted = ms(e);
+    if (e.workflowTaskStartedEventAttributes) {
+      wtStarted = ms(e);
+      wts++;
+    }
     if (e.workflowTaskCompletedEventAttributes) wtCompleted = ms(e);
     const i = taskOf(e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId);
-    if (i && !issuedOf.has(i)) issuedOf.set(i, [wtStarted, wtCompleted, ms(e)]);
+    if (i && !issuedOf.has(i)) {
+      issuedOf.set(i, [wtStarted, wtCompleted, ms(e)]);
+      wtAtIssue.set(i, wts);
+    }
     const s = taskOf(e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId);
     if (s && !startOf.has(s)) startOf.set(s, ms(e));
     const d = taskOf(e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId);
-    if (d) doneOf.set(d, ms(e));
+    if (d) {
+      doneOf.set(d, ms(e));
+      wtAtDone.set(d, wts);
+    }
   }
   const out: Wait[] = [];
   for (const t of tasks()) {
@@ -82,6 +100,7 @@ async function waits(client: Client, workflowId: string): Promise<Wait[]> {
       queued: Math.max(0, picked - ready),
       ran: completed - picked,
       server: start - initiated,
+      ...(t.dependsOn.length ? { later: wtAtIssue.get(t.id)! - wtAtDone.get(t.dependsOn[0]!)! - 1 } : {}),
     });
   }
   return out;
@@ -134,6 +153,8 @@ const bench: BenchModule = {
       const all = split.map((w) => w.total);
       const p = (pick: (w: Wait) => number) =>
         `${pct(split.map(pick), 0.5)} / ${pct(split.map(pick), 0.95)} ms`;
+      const chained = split.flatMap((w) => (w.later === undefined ? [] : [w.later]));
+      const later = chained.filter((n) => n > 0);
       const times = done.map((d) => d.ms);
       const succeeded = done.filter((d) => d.outcome === 'SUCCEEDED').length;
       const slowest = Math.max(...times);
@@ -154,6 +175,8 @@ const bench: BenchModule = {
           `| of which ready → the build's workflow task picked up, p50 / p95 | ${p((w) => w.queued)} |`,
           `| of which that workflow task's run on the worker, p50 / p95 | ${p((w) => w.ran)} |`,
           `| of which start command → child started (server), p50 / p95 | ${p((w) => w.server)} |`,
+          `| tasks made ready by another's end, started by the build's workflow task that saw the end | ${chained.filter((n) => n === 0).length} / ${chained.length} |`,
+          `| the build's workflow tasks in between for the others, p50 / p95 / max | ${later.length ? `${pct(later, 0.5)} / ${pct(later, 0.95)} / ${Math.max(...later)}` : '–'} |`,
         ].join('\n'),
       };
     } finally {
