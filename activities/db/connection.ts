@@ -31,23 +31,25 @@ function prismaClientClass(): typeof import('@prisma/client').PrismaClient {
 /**
  * `readOnly` makes the server refuse every write in this connection's transactions
  * (default_transaction_read_only), so a reader such as the dashboard cannot change data even by mistake.
+ * `startFrom`: a new embedded database starts from this cluster (a PGlite dumpDataDir tarball) instead of
+ * the empty one; tests start from a migrated one.
  */
 export async function openDatabase(
   target: DatabaseTarget,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; startFrom?: Blob } = {},
 ): Promise<Database> {
   const readOnly = options.readOnly ?? false;
   return target.kind === 'pglite'
-    ? openPglite(target.dataDir, readOnly)
+    ? openPglite(target.dataDir, readOnly, options.startFrom)
     : openPostgres(target.url, target.schema, readOnly);
 }
 
-async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Database> {
+async function openPglite(dataDir: string | null, readOnly: boolean, startFrom?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const release = dataDir ? (await import('./lock')).acquireDataDirLock(dataDir) : () => Promise.resolve();
   let pglite: InstanceType<typeof PGlite>;
   try {
-    pglite = await createPglite(PGlite, dataDir);
+    pglite = await createPglite(PGlite, dataDir, startFrom);
   } catch (err) {
     await release();
     throw err;
@@ -94,10 +96,15 @@ async function openPglite(dataDir: string | null, readOnly: boolean): Promise<Da
  * cluster (pglite-template.ts) instead of running initdb; a tarball it cannot start from is discarded and
  * the database made the slow way.
  */
-async function createPglite(PGliteImpl: typeof PGlite, dataDir: string | null): Promise<PGlite> {
+async function createPglite(
+  PGliteImpl: typeof PGlite,
+  dataDir: string | null,
+  startFrom?: Blob,
+): Promise<PGlite> {
   const open = (loadDataDir?: Blob) =>
     dataDir ? PGliteImpl.create(dataDir, { loadDataDir }) : PGliteImpl.create({ loadDataDir });
   if (dataDir && !isNewDataDir(dataDir)) return open();
+  if (startFrom) return open(startFrom);
   const template = await emptyCluster(PGliteImpl);
   if (!template) return open();
   try {

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Database } from '../../lib/db/connection';
 import { openDatabase } from '../../activities/db/connection';
-import { migrate } from '../../activities/db/migrate';
+import { migrate, readMigrations } from '../../activities/db/migrate';
+import { templateFile } from '../../activities/db/pglite-template';
 
 /**
  * Database targets for tests: embedded PGlite always; a real PostgreSQL too when BR_TEST_POSTGRES_URL
@@ -32,6 +35,18 @@ export async function createTestDatabase(
   let db: Database;
   let schema: string | undefined;
   if (target === 'pglite') {
+    // Migrated: from a cached migrated cluster, which spares each file its first migration (about 0.6 s
+    // of CPU under jest) and each later database about 0.1 s. A cache it cannot start from is dropped, and
+    // this database made the slow way.
+    if (options.migrate !== false) {
+      const cluster = migratedCluster();
+      try {
+        return await openDatabase({ kind: 'pglite', dataDir: null }, { startFrom: await cluster.blob });
+      } catch {
+        migrated = undefined;
+        rmSync(cluster.file, { force: true });
+      }
+    }
     db = await openDatabase({ kind: 'pglite', dataDir: null });
   } else {
     if (!postgresUrl) throw new Error('BR_TEST_POSTGRES_URL is not set');
@@ -68,4 +83,43 @@ export async function emptyTestDatabase(db: Database): Promise<void> {
   );
   if (tables.length === 0) return;
   await db.exec(`TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY CASCADE`);
+}
+
+/**
+ * An embedded cluster with every migration applied, as a PGlite tarball: made once (an empty database,
+ * migrated, dumped) and cached beside PGlite's empty-cluster template, named by the migrations it holds,
+ * so a changed or added migration makes a new one.
+ */
+let migrated: { file: string; blob: Promise<Blob> } | undefined;
+
+function migratedCluster(): { file: string; blob: Promise<Blob> } {
+  const files = readMigrations();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.name}\0${f.checksum}\0`);
+  const file = templateFile().replace(/\.tar$/, `-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (migrated?.file !== file) migrated = { file, blob: loadOrMakeMigrated(file) };
+  return migrated;
+}
+
+async function loadOrMakeMigrated(file: string): Promise<Blob> {
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const db = await openDatabase({ kind: 'pglite', dataDir: null });
+  try {
+    await migrate(db);
+    // Checkpointed, so a database started from it has no WAL to replay.
+    await db.exec('CHECKPOINT');
+    const blob = await db.pglite!.dumpDataDir('none');
+    // Written beside its final name, then renamed: two workers making it at once each leave a whole file.
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(temp, new Uint8Array(await blob.arrayBuffer()), { mode: 0o600 });
+      renameSync(temp, file);
+    } catch {
+      rmSync(temp, { force: true });
+    }
+    return blob;
+  } finally {
+    await db.close();
+  }
 }
