@@ -34,9 +34,10 @@ export class BuildStartCommand extends BrCommand {
 
       Tasks that edit the same file need not be listed in the spec: a merge conflict is first resolved by
       Claude in the merge worktree (its answer must pass the hooks and the verification); only if that
-      fails is the task redone, alone (no other attempt running), so it cannot conflict again; once a
-      file's resolutions mostly fail, the build's later attempts run one at a time (README: the
-      MERGE_CONFLICT row of the failure table).
+      fails is the task redone, once, with nothing able to change the file before its merge (no attempt
+      starts beside it, other resolutions wait for it), so it cannot conflict again; once a file's
+      resolutions mostly fail, the build's later attempts run one at a time (README: "Tasks that share
+      files" and the MERGE_CONFLICT row of the failure table).
 
       \`br parallel start\` (the BuildRunner 3 name) runs this same command.
     `,
