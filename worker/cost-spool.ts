@@ -19,7 +19,8 @@ export async function drainCostSpool(
     if (r.files > 0)
       log?.(
         `Cost spool ${dir}: wrote ${r.rows} spooled cost row write(s) from ${r.files} file(s) of a stopped worker` +
-          (r.unreadable ? `; ${r.unreadable} line(s) cut short were skipped` : ''),
+          (r.unreadable ? `; ${r.unreadable} line(s) cut short were skipped` : '') +
+          (r.refused ? `; ${r.refused} write(s) the database refused were skipped` : ''),
       );
   } catch (err) {
     log?.(`Cost spool ${dir}: not drained yet (${String((err as Error).message ?? err).slice(0, 200)})`);

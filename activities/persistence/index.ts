@@ -1,5 +1,6 @@
 import type { BuildRunnerConfig } from '../../lib/config';
 import type { Database } from '../../lib/db/connection';
+import { isDatabaseUnreachable } from '../../lib/db/unreachable';
 import type { BuildActivities, MaintenanceActivities } from '../../lib/contracts';
 import { costSpoolDir } from '../claude/attempt/spool';
 import { drainSpool } from '../claude/attempt/spool-drain';
@@ -53,7 +54,10 @@ export function createPersistenceActivities(deps: {
     // still away this throws and the record step's retries are the waiting, as for any record step: a
     // charge read without those rows would be too low.
     attemptCost: async (key) => {
-      await drainSpool(costSpoolDir(cacheDir), db);
+      await drainSpool(costSpoolDir(cacheDir), db).catch((err: unknown) => {
+        // Only the database's absence waits; a spool folder this worker cannot read must not block the read.
+        if (isDatabaseUnreachable(err)) throw err;
+      });
       return attemptCost(db, key);
     },
   };

@@ -1,6 +1,7 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../../../lib/db/connection';
+import { isDatabaseUnreachable } from '../../../lib/db/unreachable';
 import { applyCostWrite, type CostWrite } from '../cost';
 import { ownerAlive, parseSpoolName, spoolName, syncDir, thisProcess } from './spool';
 
@@ -20,10 +21,12 @@ import { ownerAlive, parseSpoolName, spoolName, syncDir, thisProcess } from './s
 export interface DrainReport {
   /** Files replayed and removed. */
   files: number;
-  /** Lines written (each an estimate or a settle). */
+  /** Writes applied (each an estimate or a settle). */
   rows: number;
   /** Lines that could not be read (a line cut short by a kill mid-append), skipped. */
   unreadable: number;
+  /** Writes the database refused for a reason other than its absence, skipped so they cannot block the rest. */
+  refused: number;
 }
 
 /** Drains one process's claims at a time: its own claims are retried by it, never by two of its calls at once. */
@@ -44,7 +47,7 @@ export function drainSpool(dir: string, db: Database): Promise<DrainReport> {
 }
 
 async function drainOnce(dir: string, db: Database): Promise<DrainReport> {
-  const report: DrainReport = { files: 0, rows: 0, unreadable: 0 };
+  const report: DrainReport = { files: 0, rows: 0, unreadable: 0, refused: 0 };
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [] as string[];
     throw err;
@@ -59,10 +62,19 @@ async function drainOnce(dir: string, db: Database): Promise<DrainReport> {
     const claimed = mine ? path.join(dir, name) : await claim(dir, name);
     if (!claimed) continue;
     const { writes, unreadable } = parseSpool(await readFile(claimed, 'utf8'));
-    for (const w of writes) await applyCostWrite(db, w);
+    for (const w of writes) {
+      try {
+        await applyCostWrite(db, w);
+        report.rows += 1;
+      } catch (err) {
+        // The database is away: the claim stays for the next drain. Anything else would refuse this
+        // write every time; one bad line must not keep the rest (and every later drain) out.
+        if (isDatabaseUnreachable(err)) throw err;
+        report.refused += 1;
+      }
+    }
     await rm(claimed, { force: true });
     report.files += 1;
-    report.rows += writes.length;
     report.unreadable += unreadable;
   }
   return report;

@@ -93,7 +93,7 @@ describe('the cost spool', () => {
     // The same file replayed again (a drainer killed after writing, before removing it) changes nothing.
     await spoolOfDeadWorker(tmp.dir, writes);
     const report = await drainSpool(tmp.dir, db);
-    expect(report).toEqual({ files: 2, rows: 6, unreadable: 0 });
+    expect(report).toEqual({ files: 2, rows: 6, unreadable: 0, refused: 0 });
     expect((await rows(db)).map((r) => [r.idempotencyKey, r.settled])).toEqual([
       ['msg_1', true],
       ['r/2', false],
@@ -104,8 +104,17 @@ describe('the cost spool', () => {
   it('keeps the rows before a line cut short by a kill mid-append, and skips that line', async () => {
     const line = JSON.stringify(estimate('r/3'));
     await spoolOfDeadWorker(tmp.dir, [estimate('r/1'), estimate('r/2')], line.slice(0, line.length / 2));
-    expect(await drainSpool(tmp.dir, db)).toEqual({ files: 1, rows: 2, unreadable: 1 });
+    expect(await drainSpool(tmp.dir, db)).toEqual({ files: 1, rows: 2, unreadable: 1, refused: 0 });
     expect((await rows(db)).map((r) => r.idempotencyKey)).toEqual(['r/1', 'r/2']);
+  });
+
+  it('skips a write the database refuses for another reason than its absence, and writes the rest', async () => {
+    const bad = estimate('bad/1');
+    bad.row.usd = 'not a price';
+    await spoolOfDeadWorker(tmp.dir, [bad, estimate('good/1')]);
+    expect(await drainSpool(tmp.dir, db)).toEqual({ files: 1, rows: 1, unreadable: 0, refused: 1 });
+    expect((await rows(db)).map((r) => r.idempotencyKey)).toEqual(['good/1']);
+    expect(readdirSync(tmp.dir)).toEqual([]);
   });
 
   it("leaves a live worker's file alone, and takes a file whose pid now belongs to another process", async () => {
