@@ -5,6 +5,7 @@ import type { CarryOn } from '../workflows/core/port';
 import type { BuildWorkflowInput, CompactTaskState } from '../workflows/core/types';
 import type { ServiceContext } from './context';
 import { keptWorkProblem } from './build-continue-branch';
+import { spentOnRecord, spentToCarry } from './build-continue-spent';
 import { routingStartingOn } from './build-continue-model';
 import { lookupBuild } from './builds';
 import { webUiLink, withTemporal } from './temporal-client';
@@ -80,7 +81,9 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
           'Start it again with `br build start --rebuild`.',
         { code: 'NOTHING_TO_CONTINUE' },
       );
-    const { input, kept, run, budgetUsd, more } = continuation(carry, request, ctx.config.budget.defaultUsd);
+    const spentUsd = spentToCarry(carry.carried.spentUsd, await spentOnRecord(ctx, buildId));
+    const counted = { ...carry, carried: { ...carry.carried, spentUsd } };
+    const { input, kept, run, budgetUsd, more } = continuation(counted, request, ctx.config.budget.defaultUsd);
     if (!input.repoUrl) {
       const problem = await keptWorkProblem(input.repoPath, input.buildBranch, input.carried!.finished);
       if (problem) throw new UserError(problem, { code: 'BUILD_BRANCH_MOVED' });

@@ -6,6 +6,7 @@
  * request lost when the build was cancelled had its row overwritten. Real server, `br worker`: cancel
  * with requests in flight, continue, and count rows against the requests the scripted server received.
  */
+import Decimal from 'decimal.js';
 import type { BuildResult } from '../../workflows/core/types';
 import { runBr } from '../helpers/cli';
 import { connectClient, describeServer } from '../helpers/temporal';
@@ -68,8 +69,17 @@ describeServer('cost rows of a continued build', () => {
       slow = false;
       const continued = await br(['build', 'continue', buildId, '--budget', '2']);
       expect([continued.code, continued.stderr]).toEqual([0, '']);
-      expect(((await handle.result()) as BuildResult).outcome).toBe('SUCCEEDED');
+      // The cancelled run reported $0 spent; its requests are on record, and the budget counts them.
+      const onRecord = ended.reduce((sum, r) => sum.plus(r.usd.toString()), new Decimal(0));
+      expect(onRecord.gt(0)).toBe(true);
+      expect(continued.stdout).toContain(
+        `Spent so far $${onRecord.toString()}; budget now $${onRecord.plus(2).toString()}.`,
+      );
+      const second = (await handle.result()) as BuildResult;
+      expect(second.outcome).toBe('SUCCEEDED');
       const after = await rows();
+      const total = after.reduce((sum, r) => sum.plus(r.usd.toString()), new Decimal(0));
+      expect(new Decimal(second.summary.spentUsd).toFixed(8)).toBe(total.toFixed(8));
       const line = (r: (typeof after)[number]) => `${r.idempotencyKey} ${r.settled} ${r.usd.toString()}`;
       // The ended run's rows are as they were, the lost requests still unsettled at their worst case.
       const kept = new Set(after.map(line));
