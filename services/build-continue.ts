@@ -83,7 +83,11 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
       );
     const spentUsd = spentToCarry(carry.carried.spentUsd, await spentOnRecord(ctx, buildId));
     const counted = { ...carry, carried: { ...carry.carried, spentUsd } };
-    const { input, kept, run, budgetUsd, more } = continuation(counted, request, ctx.config.budget.defaultUsd);
+    const { input, kept, run, budgetUsd, more } = continuation(
+      counted,
+      request,
+      ctx.config.budget.defaultUsd,
+    );
     if (!input.repoUrl) {
       const problem = await keptWorkProblem(input.repoPath, input.buildBranch, input.carried!.finished);
       if (problem) throw new UserError(problem, { code: 'BUILD_BRANCH_MOVED' });
