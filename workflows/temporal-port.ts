@@ -109,6 +109,16 @@ export function showFinalDetails(result: BuildResult): void {
   setCurrentDetails(renderCounts(s.outcome, s.tasks, s.spentUsd, s.budgetUsd));
 }
 
+/**
+ * A task's priority on the task queues, one below its build's (issue 31): a build's workflow tasks, which
+ * start the tasks that just became ready, go ahead of the tasks' own steps backlogged beside them. Lower
+ * keys go first; 3 is Temporal's default, 5 its lowest. Undefined (inherit the build's) in older histories.
+ */
+function taskPriority(): { priorityKey: number } | undefined {
+  if (!patched('task-priority-below-build')) return undefined;
+  return { priorityKey: Math.min(5, (workflowInfo().priority?.priorityKey || 3) + 1) };
+}
+
 /** `cancelRequested` of the workflow's root scope: a Temporal cancel becomes the body's cancel. */
 export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort {
   const base = runtimePort();
@@ -150,6 +160,7 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
     async startTask(input) {
       // Each task in its own scope, so cancelling one task cancels only that child.
       const scope = new CancellationScope();
+      const priority = taskPriority();
       const handle = await scope.run(() =>
         startChild('taskWorkflow', {
           workflowId: taskWorkflowId(input.buildId, input.task.id),
@@ -161,6 +172,7 @@ export function createBuildPort(rootCancelRequested: Promise<never>): BuildPort 
           staticSummary: `${input.task.id} · ${input.task.title}`,
           staticDetails: input.task.description,
           memo: { ...workflowInfo().memo },
+          ...(priority ? { priority } : {}),
         }),
       );
       children.set(
