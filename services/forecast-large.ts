@@ -49,6 +49,23 @@ export function dependencyOrder(tasks: readonly LargeTask[]): LargeTask[] {
   return order;
 }
 
+/**
+ * The slots' free times as a binary min-heap (the root frees first): the task takes the slot that frees
+ * first, which then frees at `free`. log(parallel) steps instead of a scan of every slot per task.
+ */
+function replaceEarliest(heap: Float64Array, free: number): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heap.length) break;
+    const c = l + 1 < heap.length && heap[l + 1]! < heap[l]! ? l + 1 : l;
+    if (heap[c]! >= free) break;
+    heap[i] = heap[c]!;
+    i = c;
+  }
+  heap[i] = free;
+}
+
 export async function estimateLarge(
   tasks: readonly LargeTask[],
   shape: { parallel: number },
@@ -81,11 +98,9 @@ export async function estimateLarge(
       const k = Math.floor(random() * s.ms.length);
       let ready = 0;
       for (const d of deps[i]!) ready = Math.max(ready, finish[d]!);
-      let slot = 0;
-      for (let j = 1; j < slotsOf; j++) if (slots[j]! < slots[slot]!) slot = j;
-      const start = Math.max(ready, slots[slot]!);
+      const start = Math.max(ready, slots[0]!);
       finish[i] = start + s.ms[k]!;
-      slots[slot] = finish[i]!;
+      replaceEarliest(slots, finish[i]!);
       end = Math.max(end, finish[i]!);
       usd += s.usd[k]!;
     }
