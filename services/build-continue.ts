@@ -169,6 +169,7 @@ export function continuation(
       finished[id] = was ?? { state: 'CANCELLED', attempts: 0, costUsd: '0', error: 'left out by --only' };
     } else run.push(id);
   }
+  if (request.only) waitsForLeftOut(carried.plan.tasks, run, kept, finished);
   const undelivered = !!input.delivery && kept.length === ids.length;
   if (run.length === 0 && !undelivered)
     throw new UserError(`Build ${buildId}: every task chosen is already merged; nothing to run.`, {
@@ -204,5 +205,31 @@ function noReplayingWorker(buildId: string, taskQueue: string, err: unknown): Us
       `worker on the task queue "${taskQueue}" answered (${reason}). Nothing was started. Start one with ` +
       `\`br worker\` (or \`br dev\`) where the repository is, then run \`br build continue ${buildId}\` again.`,
     { code: 'NO_WORKER' },
+  );
+}
+
+/**
+ * `--only` naming a task whose dependency it leaves out (failed, blocked, never started): that task
+ * would be BLOCKED at once and the run would do nothing for it, so it is refused with what to add.
+ */
+function waitsForLeftOut(
+  tasks: { id: string; dependsOn: string[] }[],
+  run: string[],
+  kept: string[],
+  finished: Record<string, CompactTaskState>,
+): void {
+  const ready = new Set([...run, ...kept]);
+  const stuck = tasks
+    .filter((t) => run.includes(t.id))
+    .map((t) => ({ id: t.id, missing: t.dependsOn.filter((d) => !ready.has(d)) }))
+    .filter((t) => t.missing.length > 0);
+  if (!stuck.length) return;
+  const missing = [...new Set(stuck.flatMap((t) => t.missing))];
+  throw new UserError(
+    `--only ${stuck.map((t) => t.id).join(', ')}: ${stuck.length > 1 ? 'they wait' : 'it waits'} for ` +
+      `${missing.map((d) => `${d} (${finished[d]?.state ?? 'not run'})`).join(', ')}, which --only leaves out: ` +
+      `${stuck.length > 1 ? 'they' : 'it'} would be BLOCKED at once and nothing would run for ${stuck.length > 1 ? 'them' : 'it'}. ` +
+      `Add ${missing.join(',')} to --only, or leave --only out.`,
+    { code: 'CONFIG_INVALID' },
   );
 }
