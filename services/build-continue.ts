@@ -7,6 +7,7 @@ import type { ServiceContext } from './context';
 import { keptWorkProblem } from './build-continue-branch';
 import { spentOnRecord, spentToCarry } from './build-continue-spent';
 import { routingStartingOn } from './build-continue-model';
+import { triesOnRecord, triesToCarry } from './build-continue-tries';
 import { lookupBuild } from './builds';
 import { webUiLink, withTemporal } from './temporal-client';
 
@@ -87,6 +88,7 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
       counted,
       request,
       ctx.config.budget.defaultUsd,
+      await triesOnRecord(ctx, buildId),
     );
     if (!input.repoUrl) {
       const problem = await keptWorkProblem(input.repoPath, input.buildBranch, input.carried!.finished);
@@ -136,7 +138,8 @@ export async function continueBuild(ctx: ServiceContext, request: ContinueReques
 
 /**
  * The new run's input, from the ended run's carryOn answer: merged tasks kept, the others (or the
- * `only` ones) to run, the first model and the budget. A build whose every task is merged but which
+ * `only` ones) to run, the first model and the budget; each task's tries so far (`triesOnRecord`, the
+ * highest try number on record by task), after which the new run numbers its own. A build whose every task is merged but which
  * did not deliver (its delivery gate rejected or timed out, its delivery refused) runs no task: the
  * new run goes straight to delivery, and to its gate again when one is configured.
  */
@@ -144,6 +147,7 @@ export function continuation(
   carry: CarryOn,
   request: Omit<ContinueRequest, 'buildId'>,
   defaultBudgetUsd: string,
+  onRecord: Record<string, number> | null = null,
 ): { input: BuildWorkflowInput; kept: string[]; run: string[]; budgetUsd: string; more: string } {
   const { input, carried } = carry;
   const buildId = input.buildId;
@@ -178,6 +182,7 @@ export function continuation(
   const routing = request.model ? routingStartingOn(input.routing, request.model) : input.routing;
   const more = request.budgetUsd ?? defaultBudgetUsd;
   const budgetUsd = new Decimal(carried.spentUsd).plus(more).toString();
+  const triesBefore = triesToCarry(carried, onRecord);
   return {
     input: {
       ...input,
@@ -185,6 +190,7 @@ export function continuation(
       carried: {
         ...{ ...carried, finished, budgetUsd, alertsFired: [], paused: false },
         continued: (carried.continued ?? 0) + 1,
+        ...(triesBefore ? { triesBefore } : {}),
       },
     },
     kept,

@@ -81,6 +81,7 @@ export function carryOver(state: {
   startedAt: number;
   generation: number;
   continued?: number | undefined;
+  triesBefore?: Record<string, number> | undefined;
 }): BuildCarryOver {
   const finished: Record<string, CompactTaskState> = {};
   for (const [id, t] of state.tasks) if (t.state !== 'PENDING' && t.state !== 'RUNNING') finished[id] = t;
@@ -96,6 +97,7 @@ export function carryOver(state: {
     generation: state.generation + 1,
     raisesApplied: 0,
     ...(state.continued ? { continued: state.continued } : {}),
+    ...(state.triesBefore ? { triesBefore: state.triesBefore } : {}),
   };
 }
 
@@ -153,5 +155,6 @@ export function taskWorkflowInput(
     ...(input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: input.verifyTimeoutSeconds } : {}),
     ...(input.qualityGate ? { qualityGate: input.qualityGate } : {}),
     ...(input.agentEngine ? { agentEngine: input.agentEngine } : {}),
+    ...(input.carried?.triesBefore?.[task.id] ? { triesBefore: input.carried.triesBefore[task.id] } : {}),
   };
 }

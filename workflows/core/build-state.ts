@@ -76,9 +76,9 @@ export class BuildState {
   /** What the next run starts from (continue-as-new, or the carryOn query); `conflicts` as TaskBook's. */
   carryOver(book: TaskBook, conflicts = true): BuildCarryOver {
     const { paused, startedAt, generation } = this;
-    const continued = this.input.carried?.continued;
+    const { continued, triesBefore } = this.input.carried ?? {};
     return book.carryOver(
-      { ledger: this.budget.ledger, paused, startedAt, generation, continued },
+      { ledger: this.budget.ledger, paused, startedAt, generation, continued, triesBefore },
       conflicts,
     );
   }

@@ -15,6 +15,8 @@ export class LostTries {
   constructor(
     private readonly port: TaskPort,
     private readonly key: { buildId: string; taskId: string },
+    /** Tries on record from the build's earlier runs: this run's try n is on record as before + n. */
+    private readonly before = 0,
   ) {}
 
   /** After try `attempt`: charges the late rows of the earlier lost tries (the USD returned), then keeps this try if it was lost. */
@@ -42,7 +44,7 @@ export class LostTries {
   private async read(attempt: number): Promise<Decimal | undefined> {
     try {
       const { usd } = await this.port.nonCancellable(() =>
-        this.port.activities.attemptCost({ ...this.key, attempt }),
+        this.port.activities.attemptCost({ ...this.key, attempt: this.before + attempt }),
       );
       return new Decimal(usd);
     } catch (err) {

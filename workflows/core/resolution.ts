@@ -66,7 +66,8 @@ export async function runResolution(
       buildId: input.buildId,
       taskId: input.task.id,
       model: decision.model,
-      attempt,
+      // Its cost rows go with the try's, numbered after the earlier runs' tries (issue 27).
+      attempt: (input.triesBefore ?? 0) + attempt,
       intent: intentOf(input),
       ...(input.verifyCommand ? { verifyCommand: input.verifyCommand } : {}),
       ...(input.verifyTimeoutSeconds ? { verifyTimeoutSeconds: input.verifyTimeoutSeconds } : {}),

@@ -26,7 +26,8 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   const first = initialModel(routing, level);
   let fallback = initialFallbackState(first.id, level);
   let total = new Decimal(0);
-  const lost = new LostTries(port, { buildId, taskId: task.id });
+  const before = input.triesBefore ?? 0; // tries on record from earlier runs (issue 27)
+  const lost = new LostTries(port, { buildId, taskId: task.id }, before);
   let attempt = 0;
   let repairFeedback: string | undefined;
   /** Files a merge conflict showed this task touches: claimed for its next attempts. */
@@ -35,8 +36,9 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   /** Wall time of the whole task, all attempts and waits included: the metrics' task duration. */
   const durationMs = () => port.now() - taskStartedAt;
 
+  const scope = (n: number, type: TelemetryType) => `${n && before + n}/${type}`; // n: this run's try
   const event = (type: TelemetryType, n: number, data: Record<string, unknown>, model?: string) =>
-    telemetryEvent({ type, buildId, taskId: task.id, model, at: port.now(), scope: `${n}/${type}`, data });
+    telemetryEvent({ type, buildId, taskId: task.id, model, at: port.now(), scope: scope(n, type), data });
   const emit = (events: TelemetryEventInput[]) =>
     port.nonCancellable(() => port.activities.emitEvents(events));
   const result = (outcome: TaskResult['outcome'], extra: Partial<TaskResult> = {}): TaskResult => ({
@@ -105,7 +107,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
       ]);
       return r;
     };
-    const tried = await tryOnce(port, input, attempt, model.id, share, repairFeedback, onConflict);
+    const tried = await tryOnce(port, input, before + attempt, model.id, share, repairFeedback, onConflict);
     const cost = { taskId: task.id, attempt, usd: tried.costUsd };
     if (paired) await bookedIfFailing(port, selected, cost);
     total = total.plus(tried.costUsd).plus(await lost.settle(attempt, tried));
@@ -127,7 +129,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         port.activities.recordAttempt({
           buildId,
           taskId: task.id,
-          attempt,
+          attempt: before + attempt,
           model: model.id,
           outcome,
           costUsd: tried.costUsd,

@@ -19,7 +19,11 @@ export type TryResult =
   | { ok: true; costUsd: string; mergeCommit: string; verification: string }
   | { ok: false; costUsd: string; error: DescribedError; raw: unknown };
 
-/** One try: worktree → agent → commit → verify → quality gate → merge; the worktree is always cleaned up. */
+/**
+ * One try: worktree → agent → commit → verify → quality gate → merge; the worktree is always cleaned up.
+ * `attempt` is the try's number on record (its worktree, cost rows and their read-back); `onConflict`
+ * gets this run's own numbering from the task body.
+ */
 export async function tryOnce(
   port: TaskPort,
   input: TaskWorkflowInput,

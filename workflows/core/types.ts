@@ -114,6 +114,8 @@ export interface BuildCarryOver {
   continued?: number;
   /** What the build learned from merge conflicts (issue 36); absent before the first redo asked. */
   conflicts?: CarriedConflicts;
+  /** Tries of each task on record from the earlier runs (`br build continue`); absent: none. */
+  triesBefore?: Record<string, number>;
 }
 
 /** The conflict gate's state (conflict-gate.ts) between runs: running attempts were drained first. */
@@ -162,6 +164,12 @@ export interface TaskWorkflowInput {
   firstGrantUsd?: string;
   /** The cost of a successful last try is in the result (the build books it), not in a reportCost signal. */
   costInResult?: boolean;
+  /**
+   * Tries of this task on record from the build's earlier runs (`br build continue`, issue 27); absent: 0.
+   * This run's tries are recorded, metered and read back (attemptCost) as numbers after them, so no
+   * record of an earlier try is overwritten or counted again; routing and limits count this run's tries.
+   */
+  triesBefore?: number;
 }
 
 export interface TaskResult {

@@ -53,7 +53,7 @@ export interface SimStore {
   merged: string[];
   /** Every notifier call, in order (a failed one too). */
   notifications: NotifyInput[];
-  /** What each agent try spent, by `task#attempt`, as its cost rows would say (a lost worker's too). */
+  /** What each agent try spent, by `task#attempt`, as its cost rows sum up (a lost worker's too). */
   costsOnRecord: Map<string, string>;
 }
 
@@ -94,8 +94,8 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
   /** The pending stage failure of each worktree, decided when its agent ran. */
   const pending = new Map<string, AgentOutcome>();
   const pathOfBranch = new Map<string, string>();
-  const fail = (o: AgentOutcome, stage: NonNullable<AgentOutcome['failure']>['stage']) => {
-    if (o.failure?.stage === stage) {
+  const fail = (o: AgentOutcome | undefined, stage: NonNullable<AgentOutcome['failure']>['stage']) => {
+    if (o?.failure?.stage === stage) {
       throw new SimFailure(
         o.failure.type,
         o.failure.message ?? `${o.failure.type} at ${stage}`,
@@ -137,7 +137,11 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
         };
       }
       pending.set(input.worktreePath, outcome);
-      store.costsOnRecord.set(`${input.taskId}#${input.attempt}`, outcome.costUsd);
+      const key = `${input.taskId}#${input.attempt}`; // rows add up: a try number used twice reads both
+      store.costsOnRecord.set(
+        key,
+        Decimal.sum(store.costsOnRecord.get(key) ?? 0, outcome.costUsd).toString(),
+      );
       return ok(outcome.durationMs, () => {
         if (outcome.failure?.stage === 'agent') {
           // A lost worker's try reports nothing (its spend is only in its cost rows).
@@ -166,16 +170,8 @@ export function createFakeActivities(options: FakeOptions): { activities: SimAct
         if (o) fail(o, 'commit');
         return { commit: o?.noChanges ? null : `c-${input.taskId}` };
       }),
-    verifyTask: (input) =>
-      ok(
-        gitMs,
-        () => void (pending.has(input.worktreePath) && fail(pending.get(input.worktreePath)!, 'verify')),
-      ),
-    checkQualityGate: (input) =>
-      ok(
-        gitMs,
-        () => void (pending.has(input.worktreePath) && fail(pending.get(input.worktreePath)!, 'gate')),
-      ),
+    verifyTask: (input) => ok(gitMs, () => fail(pending.get(input.worktreePath), 'verify')),
+    checkQualityGate: (input) => ok(gitMs, () => fail(pending.get(input.worktreePath), 'gate')),
     mergeTask: (input) =>
       ok(gitMs, () => {
         const o = pending.get(pathOfBranch.get(input.branch) ?? '');

@@ -9,6 +9,7 @@ import { runBuild } from '../core/build-body';
 import { runTask } from '../core/task-body';
 import type {
   BuildHandlers,
+  CarryOn,
   BuildPort,
   DescribedError,
   RuntimePort,
@@ -85,6 +86,8 @@ export interface SimulationRun {
   endedAt: number;
   runs: number;
   loop: VirtualLoop;
+  /** The ended run's carryOn answer, what `br build continue` starts a new run from. */
+  carryOn: CarryOn | null;
 }
 
 export const SIM_EPOCH = Date.UTC(2026, 0, 1);
@@ -211,7 +214,8 @@ export async function simulateBuild(options: SimulationOptions): Promise<Simulat
     throw failure instanceof Error
       ? failure
       : new Error('The simulated build failed with a non-Error value.');
-  return { result: final!, trace, startedAt, endedAt: loop.now, runs, loop };
+  const carryOn = buildHandlers?.carryOn?.() ?? null;
+  return { result: final!, trace, startedAt, endedAt: loop.now, runs, loop, carryOn };
 }
 
 export function describeError(err: unknown): DescribedError {

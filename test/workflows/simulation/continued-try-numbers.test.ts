@@ -1,0 +1,41 @@
+import { endedThenContinued } from '../../fixtures/continued-build';
+
+const triesOf = (attempts: { taskId: string; attempt: number }[], id: string) =>
+  attempts.filter((a) => a.taskId === id).map((a) => a.attempt);
+
+describe('tries of a continued build (issue 27: nothing counted twice, every try on record)', () => {
+  it("numbers the continued run's tries after the ended run's, in records, requests and read-backs", async () => {
+    const { ended, continued, store, endedAttempts } = await endedThenContinued();
+    expect(ended.result.outcome).toBe('PARTIAL');
+    expect(ended.result.summary.spentUsd).toBe('0.007');
+    expect(triesOf(endedAttempts, 'a')).toEqual([1, 2]);
+
+    expect(continued.result.outcome).toBe('SUCCEEDED');
+    expect(triesOf(store.attempts, 'a')).toEqual([1, 2, 3, 4]);
+    expect(triesOf(store.attempts, 'c')).toEqual([1, 2]);
+    expect(triesOf(store.agentCalls, 'a')).toEqual([1, 2, 3, 4]);
+    expect(store.costsOnRecord.get('a#1')).toBe('0.003');
+  });
+
+  it("charges a lost try in the continued run only its own requests, not the ended run's try of that number", async () => {
+    const { continued, store } = await endedThenContinued();
+    // $0.007 carried, then a: $0.004 lost + $0.002 merged, c: $0.002.
+    expect(continued.result.summary.spentUsd).toBe('0.015');
+    expect(store.attempts.find((t) => t.taskId === 'a' && t.attempt === 3)?.costUsd).toBe('0.004');
+    expect(store.tasks.get('a')?.costUsd).toBe('0.006');
+  });
+
+  it("counts the ended run's tries when the database cannot say, and carries them through continue-as-new", async () => {
+    // One task per run: c starts in the continued run's second run (continue-as-new), with a's carry-over.
+    const { continued, store, input } = await endedThenContinued({
+      onRecord: () => null,
+      continueAsNewAfterStarts: 1,
+    });
+    expect(input.carried?.triesBefore).toEqual({ a: 2, b: 1, c: 1 });
+    expect(continued.runs).toBeGreaterThan(1);
+    expect(continued.result.outcome).toBe('SUCCEEDED');
+    expect(triesOf(store.attempts, 'a')).toEqual([1, 2, 3, 4]);
+    expect(triesOf(store.attempts, 'c')).toEqual([1, 2]);
+    expect(continued.result.summary.spentUsd).toBe('0.015');
+  });
+});
