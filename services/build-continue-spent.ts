@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import type { BudgetProgress } from '../workflows/core/progress';
 import { embeddedDatabaseMissing, withDatabase, type ServiceContext } from './context';
 
 /**
@@ -26,4 +27,22 @@ export async function spentOnRecord(ctx: ServiceContext, buildId: string): Promi
 /** The spent total a continued run starts from: the ended run's, or what is on record when that is more. */
 export function spentToCarry(runSpent: string, onRecord: string | null): string {
   return onRecord !== null && new Decimal(onRecord).gt(runSpent) ? onRecord : runSpent;
+}
+
+/**
+ * The budget `br build status` shows for an ended build: its spent total is what is on record when that
+ * is more (settled rows and unsettled estimates, `CostTotals`), as `br build continue` carries it. A run
+ * that ended by a cancel reports $0 for the tries it cancelled, though their requests were sent.
+ */
+export function budgetOnRecord(
+  budget: BudgetProgress,
+  spend: { costUsd: string; unsettledUsd: string } | null,
+): BudgetProgress {
+  const onRecord = spend ? Decimal.sum(spend.costUsd, spend.unsettledUsd).toString() : null;
+  const spentUsd = spentToCarry(budget.spentUsd, onRecord);
+  if (spentUsd === budget.spentUsd) return budget;
+  const limit = new Decimal(budget.limitUsd);
+  const left = Decimal.max(0, limit.minus(spentUsd).minus(budget.reservedUsd));
+  const fractionUsed = limit.isZero() ? 1 : new Decimal(spentUsd).div(limit).toNumber();
+  return { ...budget, spentUsd, leftUsd: left.toString(), fractionUsed };
 }

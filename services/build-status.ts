@@ -260,8 +260,11 @@ export async function buildStatus(
     finished: isFinished(report.status),
   });
   const { spentLine } = await import('./reports');
+  const { budgetOnRecord } = await import('./build-continue-spent');
   return {
     ...report,
+    // An ended build's requests on record count, as `br build continue` counts them (issue 27).
+    ...(isFinished(report.status) ? { budget: budgetOnRecord(report.budget, spend) } : {}),
     ...(gaps ? { gaps } : {}),
     ...(notifications ? { notifications } : {}),
     ...(spend
