@@ -53,7 +53,10 @@ export class BuildState {
     this.paused = input.carried?.paused ?? false;
     this.startedAt = input.carried?.startedAt ?? port.now();
     this.generation = input.carried?.generation ?? 0;
-    this.outbox = new Outbox(input.buildId, () => port.now());
+    const continued = input.carried?.continued;
+    // Histories of continued runs made before 'continued-run-events' replay with the ended run's keys.
+    const runTag = continued && port.patched('continued-run-events') ? `c${continued}` : '';
+    this.outbox = new Outbox(input.buildId, () => port.now(), runTag);
     this.budget = BuildBudget.of(input, this.outbox);
     // Only a build started with sinks asks for the patch: the histories of all others replay unchanged.
     const sinks = input.notify?.sinks ?? [];

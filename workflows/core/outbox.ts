@@ -14,9 +14,14 @@ export class Outbox {
   /** The build's notifications, when its input configures sinks (notifier.ts); flush starts them. */
   notifier: Notifier | undefined;
 
+  /**
+   * `runTag` (a `br build continue` run's, e.g. `c1`) goes before each event's scope: the run's events
+   * (its tasks started again, its end) are new occurrences, not duplicates of the ended run's.
+   */
   constructor(
     private readonly buildId: string,
     private readonly now: () => number,
+    private readonly runTag = '',
   ) {}
 
   record(task: RecordTaskInput): void {
@@ -32,6 +37,7 @@ export class Outbox {
     model?: string,
   ): void {
     const at = this.now();
+    if (this.runTag) scope = `${this.runTag}/${scope}`;
     this.events.push(telemetryEvent({ type, buildId: this.buildId, taskId, model, at, scope, data }));
   }
 

@@ -13,7 +13,7 @@ import { initialModel, modelById, reservationUsd } from './routing';
 import { decideResolution, runResolution } from './resolution';
 import { together } from './step';
 import { bookedIfFailing, tryOnce, type OnConflict } from './task-try';
-import { telemetryEvent } from './telemetry';
+import { taskEventScope, telemetryEvent } from './telemetry';
 import type { TaskResult, TaskWorkflowInput } from './types';
 
 export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise<TaskResult> {
@@ -36,7 +36,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
   /** Wall time of the whole task, all attempts and waits included: the metrics' task duration. */
   const durationMs = () => port.now() - taskStartedAt;
 
-  const scope = (n: number, type: TelemetryType) => `${n && before + n}/${type}`; // n: this run's try
+  const scope = taskEventScope(port, before); // n: this run's try
   const event = (type: TelemetryType, n: number, data: Record<string, unknown>, model?: string) =>
     telemetryEvent({ type, buildId, taskId: task.id, model, at: port.now(), scope: scope(n, type), data });
   const emit = (events: TelemetryEventInput[]) =>

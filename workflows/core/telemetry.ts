@@ -1,4 +1,5 @@
 import type { TelemetryEventInput, TelemetryType } from '../../lib/contracts';
+import type { RuntimePort } from './port';
 
 /**
  * One telemetry event as both workflow bodies emit it. The dedupe key is
@@ -23,4 +24,18 @@ export function telemetryEvent(e: {
     dedupeKey: `${e.buildId}/${e.taskId ?? 'build'}/${e.scope}`,
     data: e.data,
   };
+}
+
+/**
+ * A task's event scope: `<try>/<type>`, its tries numbered after the earlier runs' (`before`). Events
+ * before its first try (model selected) are `0/<type>`; in a `br build continue` run (before > 0) they
+ * are `<before>+0/<type>`, or the dedupe key of the ended run's would drop them (patched
+ * 'continued-run-events'; histories of continued runs made before it replay with `0`).
+ */
+export function taskEventScope(
+  port: Pick<RuntimePort, 'patched'>,
+  before: number,
+): (n: number, type: TelemetryType) => string {
+  const zero = before > 0 && port.patched('continued-run-events') ? `${before}+0` : '0';
+  return (n, type) => `${n ? before + n : zero}/${type}`;
 }

@@ -39,3 +39,21 @@ describe('tries of a continued build (issue 27: nothing counted twice, every try
     expect(continued.result.summary.spentUsd).toBe('0.015');
   });
 });
+
+describe('events of a continued build (issue 27: every record on record once)', () => {
+  it("keeps the continued run's events beside the ended run's instead of dropping them as duplicates", async () => {
+    const { continued, store } = await endedThenContinued();
+    expect(continued.result.outcome).toBe('SUCCEEDED');
+    const events = [...store.events.values()];
+    const of = (type: string, taskId?: string) =>
+      events.filter((e) => e.type === type && e.taskId === taskId).map((e) => e.dedupeKey);
+    // c ran in both runs: started and its first model chosen twice, each under a key of its own.
+    expect(of('TASK_STARTED', 'c')).toHaveLength(2);
+    expect(of('MODEL_SELECTED', 'c').length).toBeGreaterThanOrEqual(2);
+    // Both runs' ends are on record: the ended run's PARTIAL and the continued run's success.
+    const ends = events.filter((e) => e.taskId === undefined && /^BUILD_(COMPLETED|FAILED)$/.test(e.type));
+    expect(ends.map((e) => e.data.outcome)).toEqual(['PARTIAL', 'SUCCEEDED']);
+    // b merged in the ended run and does not run again: no second start.
+    expect(of('TASK_STARTED', 'b')).toHaveLength(1);
+  });
+});
