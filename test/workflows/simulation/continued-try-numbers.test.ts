@@ -52,7 +52,7 @@ describe('events of a continued build (issue 27: every record on record once)', 
     expect(of('MODEL_SELECTED', 'c').length).toBeGreaterThanOrEqual(2);
     // Both runs' ends are on record: the ended run's PARTIAL and the continued run's success.
     const ends = events.filter((e) => e.taskId === undefined && /^BUILD_(COMPLETED|FAILED)$/.test(e.type));
-    expect(ends.map((e) => e.data.outcome)).toEqual(['PARTIAL', 'SUCCEEDED']);
+    expect(ends.map((e) => e.data?.outcome)).toEqual(['PARTIAL', 'SUCCEEDED']);
     // b merged in the ended run and does not run again: no second start.
     expect(of('TASK_STARTED', 'b')).toHaveLength(1);
   });
