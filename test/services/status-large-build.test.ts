@@ -61,9 +61,9 @@ function buildOf(n: number): BuildBackend {
   };
 }
 
-async function statusOf(n: number): Promise<{ report: BuildStatusReport; cpuMs: number }> {
+async function statusOf(n: number, parallel = 20): Promise<{ report: BuildStatusReport; cpuMs: number }> {
   const ctx = { ...createContext({ cwd: process.cwd(), env: { ...process.env } }), builds: buildOf(n) };
-  ctx.config.parallel = 20;
+  ctx.config.parallel = parallel;
   const before = cpuUsage();
   const session = await openStatusSession(ctx, `build-large-${n}`);
   try {
@@ -79,7 +79,10 @@ describe('the status of a 2,000-task build', () => {
   it('is made with CPU time well under 500 ms and within a few times a 20-task build’s, with a forecast', async () => {
     await statusOf(20); // warm up: module loading is not what is measured
     const small = await statusOf(20);
-    const large = await statusOf(2000);
+    // The least CPU of three reads, each with its own settings so none reuses the samples another made
+    // (forecast-samples.ts): a jest worker that ran other files first adds its garbage collection to a read.
+    const reads = [await statusOf(2000, 20), await statusOf(2000, 21), await statusOf(2000, 22)];
+    const large = { report: reads[0]!.report, cpuMs: Math.min(...reads.map((r) => r.cpuMs)) };
     expect(small.report.forecast?.method).toBe('simulated');
     expect(large.report.forecast?.method).toBe('sampled');
     expect(large.report.forecast?.tasks).toBe(2000);
