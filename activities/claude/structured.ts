@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../lib/db/connection';
 import { FailureClass } from '../../lib/failures';
 import type { ModelCatalog, TokenUsage } from '../../lib/models';
-import { cancellationSignal } from './activity-context';
+import { createMessage } from './request';
 import {
   addUsage,
   estimateRow,
@@ -105,7 +105,7 @@ export async function askStructured<T>(request: StructuredRequest<T>): Promise<S
     await writeEstimate(request.db, estimateRow(request.catalog, callScope, size));
     let message: Anthropic.Message;
     try {
-      message = await request.client.messages.create(body, { signal: cancellationSignal() });
+      message = await createMessage(request.client, body);
     } catch (err) {
       if (answeredWithoutCharge(err)) {
         const nothing = estimateRow(request.catalog, callScope, { bytes: 0, maxTokens: 0 });

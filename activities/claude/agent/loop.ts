@@ -1,10 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RunAgentInput, RunAgentResult } from '../../../lib/contracts';
-import { cancellationSignal } from '../activity-context';
 import { AttemptMeter } from '../attempt/meter';
 import { BUILTIN_SYSTEM } from '../attempt/prompt';
 import { openWorkspace, pricedModel, type AgentDeps } from '../attempt/workspace';
 import { answeredWithoutCharge, toFailure } from '../errors';
+import { createMessage } from '../request';
 import { trimHistory } from './history';
 import { executeTool, TOOL_DEFINITIONS } from './tools';
 
@@ -72,7 +72,7 @@ async function converse(
     });
     let response: Anthropic.Message;
     try {
-      response = await client.messages.create(request, { signal: cancellationSignal() });
+      response = await createMessage(client, request);
     } catch (err) {
       // An HTTP error answer or a refused connection is not billed; a timeout or cancel may be: it stays unsettled.
       if (answeredWithoutCharge(err)) await meter.refused(key);
