@@ -109,9 +109,9 @@ async function post(event: NotifyEvent, ctx: SinkContext, url: string) {
   const hook = new IncomingWebhook(url, { fetch: fetchFn, retryConfig: { retries: 0 } });
   const message = slackMessage(event, ctx.links);
   for (let tries = 1; ; tries++) {
-    await takeSlot(key, ctx.signal, deadline);
+    const done = await takeSlot(key, ctx.signal, deadline);
     try {
-      await hook.send(message);
+      await hook.send(message).finally(done);
       return { status: 'delivered' as const, detail: `posted to Slack (${name})` };
     } catch (error) {
       if (!(error instanceof IncomingWebhookHTTPError) || error.statusCode !== 429) throw error;

@@ -47,8 +47,16 @@ it('posts one message when the worker dies after the POST and the activity is re
   // Slack takes the message and answers late; the worker is gone before the answer.
   slack.script('builds', { status: 200, body: 'ok', delayMs: 800 });
   const died = new AbortController();
-  setTimeout(() => died.abort(new Error('worker killed')), 300);
+  // The worker dies once the POST has reached Slack (not at a fixed time: on a loaded machine the
+  // ledger write before the POST can take longer than any fixed delay).
+  const kill = setInterval(() => {
+    if (slack.arrivals.includes('builds')) {
+      clearInterval(kill);
+      died.abort(new Error('worker killed'));
+    }
+  }, 5);
   await expect(deliverNotification(deps, input, { attempt: 1, signal: died.signal })).rejects.toThrow();
+  clearInterval(kill);
   await new Promise((r) => setTimeout(r, 900));
   expect(slack.posted('builds')).toHaveLength(1);
 
