@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { brNodeArgs } from '../fixtures/br-process';
 import { runBr } from '../helpers/cli';
 
 /**
@@ -10,8 +11,6 @@ import { runBr } from '../helpers/cli';
  * closes early ends the command quietly.
  */
 jest.setTimeout(180_000);
-
-const root = path.join(__dirname, '../..');
 
 describe('errors with --json, one command of each family', () => {
   let dir: string;
@@ -69,18 +68,13 @@ describe('errors with --json, one command of each family', () => {
   });
 });
 
-/** Runs br from the sources with stdout a pipe whose reader is already gone. */
+/** Runs br as a process with stdout a pipe whose reader is already gone. */
 function runWithClosedReader(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
-  const tsx = require.resolve('tsx');
-  const child = spawn(
-    process.execPath,
-    ['--import', `file://${tsx}`, path.join(root, 'cli/bin.ts'), ...args],
-    {
-      cwd,
-      env: { ...process.env, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, brNodeArgs(args), {
+    cwd,
+    env: { ...process.env, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.destroy();
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

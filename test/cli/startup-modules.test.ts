@@ -6,15 +6,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../../activities/db/connection';
 import { migrate } from '../../activities/db/migrate';
+import { brNodeArgs } from '../fixtures/br-process';
 
 /**
  * What the one-shot reads load (issue 31, CLI start-up): `br costs --json` and `br build status --json`
- * run as processes, as bin/br.js runs them from a checkout, with a preload that lists every package
+ * run as processes, as bin/br.js runs them (test/fixtures/br-process.ts), with a preload that lists every package
  * required (require.cache at exit) and a module hook that lists every package imported as ESM. Neither may load a package it does not use: Prisma (costs is one SQL query),
  * the workflow SDK or the worker, eslint, the Anthropic SDK. bench/cli-reads.bench.ts times them.
  */
-const ENTRY = path.join(__dirname, '../../cli/bin.ts');
-const TSX = pathToFileURL(require.resolve('tsx')).href;
 const NEVER = [
   '@prisma/client',
   '.prisma',
@@ -58,7 +57,7 @@ function runListed(args: string[], env: Record<string, string>) {
   const base = { ...process.env };
   delete base.DATABASE_URL;
   delete base.TEMPORAL_ADDRESS;
-  const result = spawnSync(process.execPath, ['--import', TSX, '-r', listing, ENTRY, ...args], {
+  const result = spawnSync(process.execPath, brNodeArgs(args, ['-r', listing]), {
     cwd: root,
     env: { ...base, ...env, BR_TEST_MODULES_OUT: out },
     encoding: 'utf8',

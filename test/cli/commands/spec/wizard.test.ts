@@ -3,11 +3,10 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { planFromMarkdown } from '../../../../lib/planner/heuristic';
 import { runBr } from '../../../helpers/cli';
+import { BR_BIN, brBinEnv } from '../../../fixtures/br-process';
 import { makeRepo, type TempRepo } from '../../../fixtures/repo';
 
 jest.setTimeout(60_000);
-
-const BR_BIN = path.resolve(__dirname, '../../../../bin/br.js');
 
 let repo: TempRepo;
 beforeEach(() => (repo = makeRepo()));
@@ -181,8 +180,8 @@ describe('br spec wizard', () => {
   });
 
   it('never prompts without a terminal: stdin from /dev/null exits 2 within 5 seconds naming the flags', () => {
-    const env = { ...process.env, BR_FROM_SOURCE: '1', CI: '', CLAUDECODE: '', BR_NO_INPUT: '' };
-    // The first start compiles the sources (tsx caches them); the limit is about hanging, not startup.
+    const env = { ...process.env, ...brBinEnv(), CI: '', CLAUDECODE: '', BR_NO_INPUT: '' };
+    // The first start compiles the code (tsx or node caches it); the limit is about hanging, not startup.
     spawnSync(process.execPath, [BR_BIN, '--version'], { env, timeout: 60_000 });
     const devNull = openSync('/dev/null', 'r');
     const run = spawnSync(process.execPath, [BR_BIN, 'spec', 'wizard', '--project', 'x'], {
