@@ -168,6 +168,12 @@ export const configSchema = z.strictObject({
        * configured address; otherwise links are left out rather than pointing at a port nothing serves.
        */
       webUiUrl: z.string().url().optional(),
+      /**
+       * The frontend's HTTP API (`host:port`, the dev server's `--http-port`). With it, and the Web UI for
+       * task workflows, `br build status` of a running build is read over HTTP without loading the gRPC
+       * client (services/temporal-http.ts). Unset: the one `br dev` started here, if it serves the address.
+       */
+      httpAddress: z.string().min(1).optional(),
     })
     .prefault({}),
   database: z

@@ -9,13 +9,15 @@ import { approvalAsk } from '../lib/approval';
 import { UserError } from '../lib/errors';
 import { withProgressHints, buildBackend } from './build-backend';
 import type { SummaryGaps } from '../activities/evidence';
-import type { BuildStatus, ProgressSnapshot, TaskProgress } from './build-types';
+import type { ProgressSnapshot, TaskProgress } from './build-types';
 import type { ServiceContext } from './context';
 import type { BuildShape, RemainingForecast } from './forecast';
 import type { NotificationReport } from './notify';
 import { pendingTaskNow, type TaskNow } from './task-step';
 import { step } from './steps';
 import { connectTemporal, temporalStep, webUiLink } from './temporal-client';
+import { HttpApiUnavailable } from './temporal-http';
+import { isFinished, liveProgress, type StatusSource } from './build-status-source';
 
 export type { TaskNow, TaskStep } from './task-step';
 export type { RemainingForecast } from './forecast';
@@ -54,20 +56,9 @@ export interface StatusOptions {
 // Enough for a p10–p90 range, and quick enough for an MCP call's deadline on a loaded machine.
 const FORECAST_RUNS = 20;
 
-const TERMINAL = new Set<BuildStatus>(['SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED', 'BUDGET_EXHAUSTED']);
+export { isFinished };
 
-export function isFinished(status: BuildStatus): boolean {
-  return TERMINAL.has(status);
-}
-
-interface Source {
-  progress(): Promise<ProgressSnapshot & { webUiUrl: string | null }>;
-  running(taskId: string): Promise<TaskNow | undefined>;
-  shape(): Promise<BuildShape | null>;
-  close(): Promise<void>;
-}
-
-async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> {
+async function temporalSource(ctx: ServiceContext, id: string): Promise<StatusSource> {
   const [{ WorkflowNotFoundError }, reader] = await Promise.all([
     import('@temporalio/client'),
     import('./task-reader'),
@@ -99,10 +90,7 @@ async function temporalSource(ctx: ServiceContext, id: string): Promise<Source> 
         `Check that \`br worker\` is running and polls the task queue "${ctx.config.temporal.taskQueue}".`,
         () => handle.query<ProgressSnapshot>('progress'),
       );
-      // A query sees the workflow's clock, which stands still between its activations: elapsed time
-      // and waits are measured on this clock instead while the build runs.
-      const now = TERMINAL.has(p.status) ? p.now : Date.now();
-      return { ...p, now, elapsedMs: now - p.startedAt, webUiUrl: webUiLink(ctx, id) };
+      return { ...liveProgress(p), webUiUrl: webUiLink(ctx, id) };
     },
     // A task that ended between the progress query and this read has nothing more to say.
     running: (taskId) => reader.readRunningTask(client, id, taskId).catch(() => undefined),
@@ -126,7 +114,7 @@ function configuredShape(ctx: ServiceContext, parallel: number): BuildShape {
 }
 
 /** A finished build from its recorded end (closed-build.ts recordedFinish): no Temporal client loaded. */
-async function recordedSource(ctx: ServiceContext, id: string): Promise<Source | null> {
+async function recordedSource(ctx: ServiceContext, id: string): Promise<StatusSource | null> {
   const { recordedFinish } = await import('./closed-build');
   const finished = await recordedFinish(ctx, id);
   if (!finished) return null;
@@ -139,8 +127,32 @@ async function recordedSource(ctx: ServiceContext, id: string): Promise<Source |
   };
 }
 
+/**
+ * A build Temporal runs: over its HTTP API when one is known (no gRPC client to load: issue 31), with
+ * the client path for what that route cannot answer (not configured, not reachable, a closed build).
+ */
+async function liveSource(ctx: ServiceContext, id: string): Promise<StatusSource> {
+  const { httpSource } = await import('./build-status-http');
+  const fast = await httpSource(ctx, id);
+  if (!fast) return temporalSource(ctx, id);
+  let slow: Promise<StatusSource> | undefined;
+  const either = <T>(ask: (s: StatusSource) => Promise<T>): Promise<T> =>
+    ask(fast).catch(async (err: unknown) => {
+      if (!(err instanceof HttpApiUnavailable)) throw err;
+      return ask(await (slow ??= temporalSource(ctx, id)));
+    });
+  return {
+    progress: () => either((s) => s.progress()),
+    running: (taskId) => either((s) => s.running(taskId)),
+    shape: () => either((s) => s.shape()),
+    close: async () => {
+      if (slow) await (await slow).close();
+    },
+  };
+}
+
 /** Another backend (the simulation in tests): its snapshot, the configured routing, no per-task reads. */
-function backendSource(ctx: ServiceContext, id: string): Source {
+function backendSource(ctx: ServiceContext, id: string): StatusSource {
   const backend = buildBackend(ctx);
   return {
     progress: () => backend.progress(ctx, id),
@@ -157,13 +169,13 @@ export async function openStatusSession(
 ): Promise<StatusSession> {
   const source = ctx.builds
     ? backendSource(ctx, id)
-    : ((await recordedSource(ctx, id)) ?? (await temporalSource(ctx, id)));
+    : ((await recordedSource(ctx, id)) ?? (await liveSource(ctx, id)));
   const mode = options.forecast ?? 'await';
   let forecast: { key: string; value: RemainingForecast | null } | undefined;
   let computing: { key: string; done: Promise<RemainingForecast | null>; settled: boolean } | undefined;
 
   const forecastFor = async (p: ProgressSnapshot): Promise<RemainingForecast | null> => {
-    if (mode === 'off' || TERMINAL.has(p.status)) return null;
+    if (mode === 'off' || isFinished(p.status)) return null;
     // New figures when a task starts or ends, not on every refresh.
     const key = p.tasks.map((t) => `${t.id}:${t.state}`).join(',');
     if (forecast?.key === key) return forecast.value;

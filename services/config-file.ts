@@ -29,6 +29,7 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   set('temporal', 'address', env.TEMPORAL_ADDRESS);
   set('temporal', 'namespace', env.TEMPORAL_NAMESPACE);
   set('temporal', 'webUiUrl', env.TEMPORAL_UI_URL);
+  set('temporal', 'httpAddress', env.TEMPORAL_HTTP_ADDRESS);
   set('anthropic', 'baseUrl', env.ANTHROPIC_BASE_URL);
   return out;
 }

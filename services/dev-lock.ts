@@ -12,6 +12,8 @@ export interface DevLock {
   temporalAddress: string;
   /** Absent when the stack uses an existing Temporal (TEMPORAL_ADDRESS) whose UI is not configured. */
   webUiUrl?: string;
+  /** The frontend's HTTP API, when `br dev` started the server (services/temporal-http.ts). */
+  temporalHttpAddress?: string;
   temporalPid?: number;
   /** The process that stops the Temporal server if `br dev` dies without doing so (SIGKILL). */
   watchdogPid?: number;

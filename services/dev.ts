@@ -94,6 +94,7 @@ async function startTemporal(ctx: ServiceContext, options: DevOptions) {
       address: server.address,
       source: 'existing-binary' as const,
       webUiUrl: server.uiUrl ?? `http://127.0.0.1:${uiPort}`,
+      httpAddress: server.httpAddress,
       pid: server.pid,
       ...(server.watchdogPid ? { watchdogPid: server.watchdogPid } : {}),
       teardown: () => server.stop(),
@@ -143,6 +144,7 @@ export async function startDevStack(ctx: ServiceContext, options: DevOptions = {
     pid: process.pid,
     temporalAddress: temporal.address,
     ...(temporal.webUiUrl ? { webUiUrl: temporal.webUiUrl } : {}),
+    ...('httpAddress' in temporal ? { temporalHttpAddress: temporal.httpAddress } : {}),
     ...('pid' in temporal ? { temporalPid: temporal.pid } : {}),
     ...('watchdogPid' in temporal ? { watchdogPid: temporal.watchdogPid } : {}),
   });

@@ -63,7 +63,7 @@ export const NO_WEB_UI =
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 
-function sameAddress(a: string, b: string): boolean {
+export function sameAddress(a: string, b: string): boolean {
   const split = (s: string) => {
     const i = s.lastIndexOf(':');
     const host = s.slice(0, i).toLowerCase();

@@ -30,6 +30,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
+  /** The frontend's HTTP API (`--http-port`), `127.0.0.1:<port>`. */
+  httpAddress: string;
   uiUrl: string | null;
   pid: number;
   /** The watchdog's pid, when one was asked for. */
@@ -115,7 +117,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const port = options.port ?? (await freePort());
   const namespace = options.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
-  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+  const httpPort = await freePort();
+  args.push('--http-port', String(httpPort), '--metrics-port', String(await freePort()));
   for (const ns of [namespace, ...(options.extraNamespaces ?? [])]) args.push('--namespace', ns);
   args.push('--log-level', 'warn');
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1');
@@ -159,6 +162,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.stderr.resume();
   return {
     address,
+    httpAddress: `127.0.0.1:${httpPort}`,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
     pid: child.pid!,
     ...(watchdog?.pid ? { watchdogPid: watchdog.pid } : {}),

@@ -36,6 +36,7 @@ async function startServer(): Promise<void> {
   process.env.BR_TEST_TEMPORAL_ADDRESS = server.address;
   process.env.BR_TEST_TEMPORAL_CLI = cli.path;
   if (server.uiUrl) process.env.BR_TEST_TEMPORAL_UI = server.uiUrl;
+  process.env.BR_TEST_TEMPORAL_HTTP = server.httpAddress;
 }
 
 export async function teardown(): Promise<void> {
