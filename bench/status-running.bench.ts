@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createContext } from '../services/context';
 import { INSTALL_HINT, locateTemporalBinary } from '../services/temporal-binaries';
+import { freePort } from '../services/free-port';
 import { startDevServer } from '../services/temporal-dev-server';
 import { startWorkers } from '../worker/run';
 import { buildInput, plannedTask } from '../test/fixtures/temporal/builds';
@@ -76,7 +77,12 @@ const bench: BenchModule = {
       ? { status: 0, stderr: '' }
       : spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
-    const server = await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 });
+    // With its Web UI: the HTTP route reads the task workflows through the UI's copy of the API.
+    const server = await startDevServer({
+      binary: binary.path,
+      uiPort: await freePort(),
+      readyTimeoutMs: 120_000,
+    });
     const queue = `br-status-bench-${Date.now()}`;
     const ctx = createContext({ cwd: os.tmpdir(), env: { TEMPORAL_ADDRESS: server.address } });
     ctx.config.temporal.taskQueue = queue;
@@ -101,7 +107,18 @@ const bench: BenchModule = {
     const connection = await Connection.connect({ address: server.address });
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-status-'));
     // No database: the status of a running build comes from Temporal (an empty cwd, no DATABASE_URL).
-    const env = { ...process.env, TEMPORAL_ADDRESS: server.address, DATABASE_URL: '' };
+    const clientEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      DATABASE_URL: '',
+    };
+    delete clientEnv.TEMPORAL_HTTP_ADDRESS;
+    // The HTTP route (services/build-status-http.ts) as `br dev` sets it up: the HTTP API and the Web UI known.
+    const env = {
+      ...clientEnv,
+      TEMPORAL_HTTP_ADDRESS: server.httpAddress,
+      TEMPORAL_UI_URL: server.uiUrl ?? '',
+    };
     const workflowId = `build-status-bench-${Date.now()}`;
     try {
       const client = new Client({ connection });
@@ -128,6 +145,9 @@ const bench: BenchModule = {
         timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd),
       );
       const text = await series(READS, () => timedProcess([br, 'build', 'status', workflowId], env, cwd));
+      const viaClient = await series(READS, () =>
+        timedProcess([br, 'build', 'status', workflowId, '--json'], clientEnv, cwd),
+      );
       const loadEnd = os.loadavg()[0]!;
       const shown = reads.map((r) => {
         try {
@@ -152,13 +172,14 @@ const bench: BenchModule = {
         title,
         command,
         markdown: [
-          `${TASKS} tasks (each waits for the one 20 before it), parallel 20, fake activities (the agent heartbeats its try as the real one does, then takes ${AGENT_MS} ms), the build's worker in the bench process, temporal CLI dev server (SQLite in memory), no database (the running build is answered by Temporal). Each read is a CLI process (compiled CLI, \`bin/br.js\`), timed with bash's \`time\`; medians of ${READS}, after one unmeasured read. Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
+          `${TASKS} tasks (each waits for the one 20 before it), parallel 20, fake activities (the agent heartbeats its try as the real one does, then takes ${AGENT_MS} ms), the build's worker in the bench process, temporal CLI dev server (SQLite in memory) with its Web UI, no database (the running build is answered by Temporal). The first two reads go over Temporal's HTTP API (TEMPORAL_HTTP_ADDRESS and TEMPORAL_UI_URL set, as \`br dev\` sets them up), the third through the gRPC client (no HTTP address). Each read is a CLI process (compiled CLI, \`bin/br.js\`), timed with bash's \`time\`; medians of ${READS}, after one unmeasured read. Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
           '',
           '| command | wall (median) | vs `node -e 0` | CPU user+sys (median) | vs `node -e 0` | wall range | exit 0 |',
           '|---|---|---|---|---|---|---|',
           row('`node -e 0` (baseline)', baseline),
           row('`br build status <id> --json`', reads),
           row('`br build status <id>` (text)', text),
+          row('`br build status <id> --json`, gRPC client (no HTTP address)', viaClient),
           '',
           `What the --json reads showed: ${[...new Set(shown)].slice(0, 3).join('; ')}${new Set(shown).size > 3 ? '; …' : ''}.`,
         ].join('\n'),
