@@ -71,11 +71,20 @@ describeServer(
           usage: { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 },
           costUsd: '0',
         };
-        while (!released) {
+        while (!released && input.taskId === 'a') {
           Context.current().heartbeat(progress);
           await new Promise((r) => setTimeout(r, 500));
         }
         return runAgent(input);
+      };
+      // b's try waits in its verification, which says nothing of its try: its history page is read.
+      const verifyTask = fakes.activities.verifyTask;
+      fakes.activities.verifyTask = async (input) => {
+        while (!released && input.worktreePath.startsWith('/tmp/wt/b-')) {
+          Context.current().heartbeat();
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        return verifyTask(input);
       };
       const ctx = contextWith(env(serverAddress(), false));
       workers = await startWorkers(ctx, {
@@ -92,14 +101,14 @@ describeServer(
       const handle = await client.workflow.start('buildWorkflow', {
         workflowId: id,
         taskQueue: queue,
-        args: [buildInput(plan, { buildId: id, parallel: 2, budgetUsd: '50' })],
+        args: [buildInput(plan, { buildId: id, parallel: 2, budgetUsd: '50', verifyCommand: 'true' })],
         memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
       });
-      // Until both first tasks run their agent (the client path shows their heartbeat).
+      // Until a runs its agent and b verifies (as the client path shows them).
       for (let i = 0; i < 120; i++) {
         const r = await buildStatus(ctx, id, { forecast: 'off' }).catch(() => null);
-        const agents = r?.tasks.filter((t) => t.now?.step.kind === 'agent') ?? [];
-        if (agents.length === 2) break;
+        const steps = r?.tasks.map((t) => t.now?.step.kind).join(',');
+        if (steps === 'agent,verifying,waiting-on,waiting-on') break;
         await new Promise((r) => setTimeout(r, 500));
       }
       expect((await handle.describe()).status.name).toBe('RUNNING');
@@ -124,11 +133,12 @@ describeServer(
       expect(viaHttp.status).toBe('RUNNING');
       expect(viaHttp.tasks.map((t) => [t.id, t.state, t.now?.step.kind])).toEqual([
         ['a', 'RUNNING', 'agent'],
-        ['b', 'RUNNING', 'agent'],
+        ['b', 'RUNNING', 'verifying'],
         ['c', 'PENDING', 'waiting-on'],
         ['d', 'PENDING', 'waiting-on'],
       ]);
       expect(viaHttp.tasks[0]!.now).toMatchObject({ model: expect.any(String), attempt: 1 });
+      expect(viaHttp.tasks[1]!.now).toMatchObject({ model: expect.any(String), attempt: 1 });
       expect(viaHttp.parallel).toBe(2);
       expect(steady(viaHttp)).toEqual(steady(viaClient));
       // The forecast needs the build's settings (its start event), read over HTTP too.
