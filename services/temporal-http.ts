@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { ServiceContext } from './context';
 import { runningDevStack } from './dev-lock';
 import { sameAddress, webUiBase } from './temporal-client';
@@ -52,26 +53,59 @@ export function temporalHttpBase(ctx: ServiceContext): string | null {
 // A loaded machine answers slowly, a server that is not there at once: past this the client path takes over.
 const TIMEOUT_MS = 10_000;
 
+/**
+ * node:http rather than fetch: fetch loads undici on first use, 30-50 ms of CPU in a one-shot CLI process.
+ * Plain http only (a dev server or a loopback proxy); an https base is left to the gRPC client.
+ */
+function send(url: string, method: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    if (!url.startsWith('http://')) return reject(new Error('not plain http'));
+    const req = request(
+      url,
+      {
+        method,
+        timeout: TIMEOUT_MS,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** null when the frontend's HTTP API is not known. */
 export function openTemporalHttp(ctx: ServiceContext): TemporalHttp | null {
   const api = temporalHttpBase(ctx);
   if (!api) return null;
   const ui = webUiBase(ctx);
   const namespace = ctx.config.temporal.namespace;
-  const call = async <T>(base: string | null, workflowId: string, rest: string, init?: RequestInit) => {
+  const call = async <T>(base: string | null, workflowId: string, rest: string, body?: unknown) => {
     if (!base) throw new HttpApiUnavailable(`no HTTP API that can address ${workflowId}`);
     const url = `${base}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}${rest}`;
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await send(
+        url,
+        body === undefined ? 'GET' : 'POST',
+        body === undefined ? undefined : JSON.stringify(body),
+      );
     } catch (err) {
       throw new HttpApiUnavailable(`${url}: ${(err as Error).message}`);
     }
-    const text = await res.text();
-    if (res.ok) return JSON.parse(text) as T;
+    if (res.status === 200) return JSON.parse(res.text) as T;
     // A NotFound from the service carries its failure detail; the router's own 404 carries none.
-    if (res.status === 404 && text.includes('NotFoundFailure')) throw new HttpWorkflowNotFound(workflowId);
-    throw new HttpApiUnavailable(`${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    if (res.status === 404 && res.text.includes('NotFoundFailure'))
+      throw new HttpWorkflowNotFound(workflowId);
+    throw new HttpApiUnavailable(`${url}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
   };
   const query = (q: Record<string, string> = {}) =>
     `?${new URLSearchParams({ ...q, noPayloadShorthand: 'true' }).toString()}`;
@@ -80,11 +114,7 @@ export function openTemporalHttp(ctx: ServiceContext): TemporalHttp | null {
     workflowGet: (workflowId, path = '', q) =>
       call(workflowId.includes('/') ? ui : api, workflowId, `${path}${query(q)}`),
     workflowPost: (workflowId, path, body) =>
-      call(workflowId.includes('/') ? null : api, workflowId, `${path}${query()}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
+      call(workflowId.includes('/') ? null : api, workflowId, `${path}${query()}`, body ?? {}),
   };
 }
 
