@@ -22,6 +22,7 @@ import {
   type RealBuild,
   type WorkerProcess,
 } from '../fixtures/temporal/real-build';
+import { within } from '../helpers/within';
 
 const OUTAGE_MS = 60_000;
 
@@ -79,12 +80,11 @@ describeServer('the embedded database of br dev stopped for 60 s mid-build', () 
     const { client, close } = await connectClient();
     let result: BuildResult;
     try {
-      result = (await Promise.race([
+      result = (await within(
         client.workflow.getHandle(buildId).result(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`build did not finish:\n${worker!.output()}`)), 180_000),
-        ),
-      ])) as BuildResult;
+        180_000,
+        () => `build did not finish:\n${worker!.output()}`,
+      )) as BuildResult;
     } finally {
       await close();
     }

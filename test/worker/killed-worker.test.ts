@@ -25,6 +25,7 @@ import {
   type RealBuild,
   type WorkerProcess,
 } from '../fixtures/temporal/real-build';
+import { within } from '../helpers/within';
 
 const HEARTBEAT_MS = Number.parseInt(AGENT_HEARTBEAT, 10) * 1000;
 
@@ -105,15 +106,11 @@ for (const engine of ENGINES)
         workers.push(second);
         await workerReady(second);
         const secondReadyAt = Date.now();
-        const result = (await Promise.race([
+        const result = (await within(
           handle.result(),
-          new Promise((_, reject) =>
-            setTimeout(
-              () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
-              150_000,
-            ),
-          ),
-        ])) as BuildResult;
+          150_000,
+          () => `build did not finish; second worker:\n${second.output()}`,
+        )) as BuildResult;
         expect(result.outcome).toBe('SUCCEEDED');
 
         // The in-flight agent ran again (a new conversation), and soon.
@@ -260,15 +257,11 @@ describeServer('a worker killed during a merge', () => {
       const due = Math.max(Number.parseInt(GIT_HEARTBEAT, 10) * 1000 + 5000, secondReadyAt - killedAt);
       expect(pickupMs).toBeLessThan(due + 15_000);
 
-      const result = (await Promise.race([
+      const result = (await within(
         handle.result(),
-        new Promise((_, reject) =>
-          setTimeout(
-            () => reject(new Error(`build did not finish; second worker:\n${second.output()}`)),
-            150_000,
-          ),
-        ),
-      ])) as BuildResult;
+        150_000,
+        () => `build did not finish; second worker:\n${second.output()}`,
+      )) as BuildResult;
       expect(result.outcome).toBe('SUCCEEDED');
 
       // Every task merged exactly once on the build branch, and the killed task's agent never ran again.

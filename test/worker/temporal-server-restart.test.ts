@@ -22,6 +22,7 @@ import {
   type RealBuild,
   type WorkerProcess,
 } from '../fixtures/temporal/real-build';
+import { within } from '../helpers/within';
 
 describeServer('the Temporal dev server killed and restarted mid-build', () => {
   let build: RealBuild;
@@ -79,12 +80,11 @@ describeServer('the Temporal dev server killed and restarted mid-build', () => {
     const connection = await Connection.connect({ address: server.address });
     try {
       const client = new Client({ connection });
-      const result = (await Promise.race([
+      const result = (await within(
         client.workflow.getHandle(buildId).result(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`build did not finish:\n${worker!.output()}`)), 300_000),
-        ),
-      ])) as BuildResult;
+        300_000,
+        () => `build did not finish:\n${worker!.output()}`,
+      )) as BuildResult;
       expect(result.outcome).toBe('SUCCEEDED');
     } finally {
       await connection.close();

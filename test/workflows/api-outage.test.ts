@@ -23,6 +23,7 @@ import {
   type RealBuild,
   type WorkerProcess,
 } from '../fixtures/temporal/real-build';
+import { within } from '../helpers/within';
 
 const OUTAGE_MS = 34_000;
 
@@ -62,12 +63,11 @@ describeServer('an API outage on every model', () => {
     const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
     const { client, close } = await connectClient();
     try {
-      const result = (await Promise.race([
+      const result = (await within(
         client.workflow.getHandle(buildId).result(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`build did not finish:\n${worker!.output()}`)), 400_000),
-        ),
-      ])) as BuildResult;
+        400_000,
+        () => `build did not finish:\n${worker!.output()}`,
+      )) as BuildResult;
       expect(result.outcome).toBe('SUCCEEDED');
       expect(refused).toBeGreaterThanOrEqual(6);
 
