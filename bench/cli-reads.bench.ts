@@ -12,6 +12,7 @@ import { startDevServer } from '../services/temporal-dev-server';
 import { startWorkers } from '../worker/run';
 import { buildInput, plannedTask } from '../test/fixtures/temporal/builds';
 import { fakeActivities } from '../test/fixtures/temporal/fake-activities';
+import type { BenchResources } from './resources';
 import type { BenchModule } from './types';
 
 /**
@@ -76,49 +77,44 @@ async function seedCosts(url: string): Promise<void> {
  * the second's rows are then deleted: a finished build this database does not hold, which Temporal answers.
  */
 async function finishedBuilds(
+  res: BenchResources,
   address: string,
   url: string,
-): Promise<{ recorded: string; unrecorded: string; shutdown(): Promise<void> }> {
+): Promise<{ recorded: string; unrecorded: string }> {
   const queue = `br-cli-bench-${Date.now()}`;
   const ctx = createContext({ cwd: os.tmpdir(), env: { TEMPORAL_ADDRESS: address, DATABASE_URL: url } });
   ctx.config.temporal.taskQueue = queue;
   ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
-  const db = await openDatabase({ kind: 'postgres', url });
+  const db = res.hold(await openDatabase({ kind: 'postgres', url }), (d) => d.close(), 'the bench database');
   const activities = {
     ...fakeActivities(0).activities,
     recordBuild: (input: RecordBuildInput) => recordBuild(db, input),
     recordTask: (input: RecordTaskInput) => recordTask(db, input),
   };
-  const workers = await startWorkers(ctx, { activities });
-  const shutdown = async () => {
-    await workers.shutdown();
-    await db.close();
-  };
-  try {
-    const { Client, Connection } = await import('@temporalio/client');
-    const connection = await Connection.connect({ address });
-    const ids = [`build-clibench-${Date.now()}`, `build-clibench-gone-${Date.now()}`];
-    for (const workflowId of ids) {
-      const tasks = Array.from({ length: 10 }, (_, i) => plannedTask(`t${i}`, i >= 4 ? [`t${i - 4}`] : []));
-      await new Client({ connection }).workflow.execute('buildWorkflow', {
-        workflowId,
-        taskQueue: queue,
-        args: [buildInput(tasks, { buildId: workflowId, parallel: 4, budgetUsd: '1000' })],
-        memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
-      });
-    }
-    await connection.close();
-    await db.query(`DELETE FROM "Build" WHERE id = $1`, [ids[1]]);
-    return { recorded: ids[0]!, unrecorded: ids[1]!, shutdown };
-  } catch (err) {
-    await shutdown();
-    throw err;
+  res.hold(await startWorkers(ctx, { activities }), (w) => w.shutdown(), 'the workers');
+  const { Client, Connection } = await import('@temporalio/client');
+  const connection = res.hold(
+    await Connection.connect({ address }),
+    (c) => c.close(),
+    'the client connection',
+  );
+  const ids = [`build-clibench-${Date.now()}`, `build-clibench-gone-${Date.now()}`];
+  for (const workflowId of ids) {
+    const tasks = Array.from({ length: 10 }, (_, i) => plannedTask(`t${i}`, i >= 4 ? [`t${i - 4}`] : []));
+    await new Client({ connection }).workflow.execute('buildWorkflow', {
+      workflowId,
+      taskQueue: queue,
+      args: [buildInput(tasks, { buildId: workflowId, parallel: 4, budgetUsd: '1000' })],
+      memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
+    });
   }
+  await db.query(`DELETE FROM "Build" WHERE id = $1`, [ids[1]]);
+  return { recorded: ids[0]!, unrecorded: ids[1]! };
 }
 
 const bench: BenchModule = {
   name: 'cli-reads',
-  async run() {
+  async run(res) {
     const title = 'CLI start-up of one-shot reads (issue 31 target: ≤ 3× `node -e 0`)';
     const command = 'npm run bench -- cli-reads';
     const admin = process.env.BR_TEST_POSTGRES_URL;
@@ -135,47 +131,44 @@ const bench: BenchModule = {
       : spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
     const name = `br_bench_cli_${process.pid}`;
-    const adminDb = await openDatabase({ kind: 'postgres', url: admin });
+    const adminDb = res.hold(
+      await openDatabase({ kind: 'postgres', url: admin }),
+      (d) => d.close(),
+      'the admin connection',
+    );
+    res.defer(() => adminDb.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), `database ${name}`);
     await adminDb.exec(`CREATE DATABASE ${name}`);
     const url = Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-    const server = await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 });
-    try {
-      await seedCosts(url);
-      const finished = await finishedBuilds(server.address, url);
-      const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-cli-reads-'));
-      const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: server.address };
-      const load = os.loadavg()[0]!.toFixed(1);
-      const baseline = await timeRuns(['-e', '0'], env, cwd, 11);
-      const costs = await timeRuns([br, 'costs', '--json'], env, cwd, 11);
-      const status = await timeRuns([br, 'build', 'status', finished.recorded, '--json'], env, cwd, 11);
-      const fromTemporal = await timeRuns(
-        [br, 'build', 'status', finished.unrecorded, '--json'],
-        env,
-        cwd,
-        11,
-      );
-      await finished.shutdown();
-      const row = (label: string, t: Timing) =>
-        `| ${label} | ${t.wall.toFixed(0)} ms | ${(t.wall / baseline.wall).toFixed(1)}× | ${t.cpu.toFixed(0)} ms | ${(t.cpu / baseline.cpu).toFixed(1)}× | ${t.ok ? 'yes' : 'NO'} |`;
-      return {
-        title,
-        command,
-        markdown: [
-          `Medians of 11 runs each, compiled CLI, PostgreSQL (a fresh database of ${ROWS.toLocaleString('en')} cost rows), a temporal CLI dev server with two finished 10-task builds: one whose build and task rows are recorded (as a real worker records them), one whose rows were deleted (Temporal answers its status). Load average (1 min) at the start: ${load}, at the end: ${os.loadavg()[0]!.toFixed(1)}, on ${os.cpus().length} cores.`,
-          '',
-          '| command | wall | vs `node -e 0` | CPU (user+sys) | vs `node -e 0` | exit 0 |',
-          '|---|---|---|---|---|---|',
-          row('`node -e 0` (baseline)', baseline),
-          row('`br costs --json`', costs),
-          row('`br build status <id> --json`', status),
-          row('`br build status <id> --json`, build not in the database', fromTemporal),
-        ].join('\n'),
-      };
-    } finally {
-      await server.stop();
-      await adminDb.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await adminDb.close();
-    }
+    const server = res.hold(
+      await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 }),
+      (s) => s.stop(),
+      'the Temporal dev server',
+    );
+    await seedCosts(url);
+    const finished = await finishedBuilds(res, server.address, url);
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-cli-reads-'));
+    const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: server.address };
+    const load = os.loadavg()[0]!.toFixed(1);
+    const baseline = await timeRuns(['-e', '0'], env, cwd, 11);
+    const costs = await timeRuns([br, 'costs', '--json'], env, cwd, 11);
+    const status = await timeRuns([br, 'build', 'status', finished.recorded, '--json'], env, cwd, 11);
+    const fromTemporal = await timeRuns([br, 'build', 'status', finished.unrecorded, '--json'], env, cwd, 11);
+    const row = (label: string, t: Timing) =>
+      `| ${label} | ${t.wall.toFixed(0)} ms | ${(t.wall / baseline.wall).toFixed(1)}× | ${t.cpu.toFixed(0)} ms | ${(t.cpu / baseline.cpu).toFixed(1)}× | ${t.ok ? 'yes' : 'NO'} |`;
+    return {
+      title,
+      command,
+      markdown: [
+        `Medians of 11 runs each, compiled CLI, PostgreSQL (a fresh database of ${ROWS.toLocaleString('en')} cost rows), a temporal CLI dev server with two finished 10-task builds: one whose build and task rows are recorded (as a real worker records them), one whose rows were deleted (Temporal answers its status). Load average (1 min) at the start: ${load}, at the end: ${os.loadavg()[0]!.toFixed(1)}, on ${os.cpus().length} cores.`,
+        '',
+        '| command | wall | vs `node -e 0` | CPU (user+sys) | vs `node -e 0` | exit 0 |',
+        '|---|---|---|---|---|---|',
+        row('`node -e 0` (baseline)', baseline),
+        row('`br costs --json`', costs),
+        row('`br build status <id> --json`', status),
+        row('`br build status <id> --json`, build not in the database', fromTemporal),
+      ].join('\n'),
+    };
   },
 };
 

@@ -89,9 +89,11 @@ export async function serverRuns(
   const server = given ? null : await startDevServer({ binary: binary!.path, readyTimeoutMs: 120_000 });
   const address = given ?? server!.address;
   const { Client, Connection } = await import('@temporalio/client');
-  const connection = await Connection.connect({ address });
   const rows: ServerRow[] = [];
+  // Inside the try: a connection that fails must still stop the server started above.
+  let connection: Awaited<ReturnType<typeof Connection.connect>> | undefined;
   try {
+    connection = await Connection.connect({ address });
     const client = new Client({ connection });
     for (const parallel of parallels) {
       const queue = `br-conflicts-${parallel}-${Date.now()}`;
@@ -124,7 +126,7 @@ export async function serverRuns(
       }
     }
   } finally {
-    await connection.close();
+    await connection?.close();
     await server?.stop();
   }
   return rows;

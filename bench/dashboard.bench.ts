@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDashboard } from '../dashboard/server';
 import { type Database } from '../lib/db/connection';
-import { openDatabase } from '../activities/db/connection';
 import { migrate } from '../activities/db/migrate';
 import { createContext } from '../services/context';
 import { costReport } from '../services/reports';
+import { openBenchDatabase } from './databases';
+import { type BenchResources, withResources } from './resources';
 import type { BenchModule } from './types';
 
 /**
@@ -16,7 +16,6 @@ import type { BenchModule } from './types';
  * queries, HTML and transfer), next to the baseline of `br costs`' own query on the same rows.
  */
 
-const POSTGRES_URL = process.env.BR_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REPOS = 50;
 const BUILDS = 200;
 const TASKS = 8;
@@ -70,60 +69,42 @@ interface Row {
   bytes: number;
 }
 
-async function measure(target: 'postgres' | 'pglite'): Promise<Row> {
-  let db: Database;
-  let drop = async () => {};
-  if (target === 'postgres') {
-    const schema = `br_bench_${randomBytes(4).toString('hex')}`;
-    const admin = await openDatabase({ kind: 'postgres', url: POSTGRES_URL });
-    await admin.exec(`CREATE SCHEMA "${schema}"`);
-    await admin.close();
-    db = await openDatabase({ kind: 'postgres', url: POSTGRES_URL, schema });
-    drop = async () => {
-      const a = await openDatabase({ kind: 'postgres', url: POSTGRES_URL });
-      await a.exec(`DROP SCHEMA "${schema}" CASCADE`);
-      await a.close();
-    };
-  } else {
-    db = await openDatabase({ kind: 'pglite', dataDir: null });
+async function measure(res: BenchResources, target: 'postgres' | 'pglite'): Promise<Row> {
+  const db = await openBenchDatabase(res, target);
+  const cwd = res.hold(
+    mkdtempSync(path.join(os.tmpdir(), 'br-bench-dash-')),
+    (dir) => rmSync(dir, { recursive: true, force: true }),
+    'the temporary folder',
+  );
+  await migrate(db);
+  await seed(db);
+  const ctx = { ...createContext({ cwd, env: {} }), database: db };
+  const dashboard = res.hold(await startDashboard({ ctx, db, port: 0 }), (d) => d.close(), 'the dashboard');
+  let bytes = 0;
+  const get = async () => {
+    const answer = await fetch(`${dashboard.url}/`);
+    if (answer.status !== 200) throw new Error(`GET / answered ${answer.status}`);
+    bytes = (await answer.text()).length;
+  };
+  await get();
+  await costReport(db, { by: 'model' });
+  const firstScreen: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    firstScreen.push(await time(get));
+    baseline.push(await time(() => costReport(db, { by: 'model' })));
   }
-  const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-dash-'));
-  try {
-    await migrate(db);
-    await seed(db);
-    const ctx = { ...createContext({ cwd, env: {} }), database: db };
-    const dashboard = await startDashboard({ ctx, db, port: 0 });
-    try {
-      let bytes = 0;
-      const get = async () => {
-        const res = await fetch(`${dashboard.url}/`);
-        if (res.status !== 200) throw new Error(`GET / answered ${res.status}`);
-        bytes = (await res.text()).length;
-      };
-      await get();
-      await costReport(db, { by: 'model' });
-      const firstScreen: number[] = [];
-      const baseline: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        firstScreen.push(await time(get));
-        baseline.push(await time(() => costReport(db, { by: 'model' })));
-      }
-      process.stderr.write(`  ${target}: first screen median ${median(firstScreen).toFixed(0)} ms\n`);
-      return { target, firstScreen, baseline, bytes };
-    } finally {
-      await dashboard.close();
-    }
-  } finally {
-    await db.close();
-    await drop();
-    rmSync(cwd, { recursive: true, force: true });
-  }
+  process.stderr.write(`  ${target}: first screen median ${median(firstScreen).toFixed(0)} ms\n`);
+  return { target, firstScreen, baseline, bytes };
 }
 
 const bench: BenchModule = {
   name: 'dashboard',
   async run() {
-    const rows = [await measure('postgres'), await measure('pglite')];
+    const rows = [
+      await withResources((res) => measure(res, 'postgres')),
+      await withResources((res) => measure(res, 'pglite')),
+    ];
     const ms = (x: number) => x.toFixed(0);
     return {
       title: 'Dashboard first screen, 50 repositories × 200 builds (issue 29, target ≤ 200 ms)',

@@ -8,6 +8,7 @@ import { parseConfig } from '../lib/config';
 import { createTestDatabase } from '../test/helpers/db';
 import { startFakeAnthropic, type RecordedRequest, type Step } from '../test/fixtures/anthropic-server';
 import { call, finish, steps, type Engine } from '../test/fixtures/engines';
+import { type BenchResources, withResources } from './resources';
 import type { BenchModule } from './types';
 
 /**
@@ -45,8 +46,12 @@ interface Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function measure(engine: Engine): Promise<Sample[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'br-bench-engines-'));
+async function measure(res: BenchResources, engine: Engine): Promise<Sample[]> {
+  const dir = res.hold(
+    mkdtempSync(path.join(tmpdir(), 'br-bench-engines-')),
+    (d) => rmSync(d, { recursive: true, force: true }),
+    'the temporary folder',
+  );
   const repo = path.join(dir, 'repo');
   mkdirSync(repo);
   git(repo, 'init', '-q', '-b', 'main');
@@ -54,8 +59,8 @@ async function measure(engine: Engine): Promise<Sample[]> {
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'base');
   const base = git(repo, 'rev-parse', 'HEAD');
-  const server = await startFakeAnthropic();
-  const db = await createTestDatabase('pglite');
+  const server = res.hold(await startFakeAnthropic(), (s) => s.close(), 'the scripted Anthropic server');
+  const db = res.hold(await createTestDatabase('pglite'), (d) => d.close(), 'PGlite');
   const key = ['sk', 'ant', 'api03', 'bench'.repeat(8)].join('-');
   const activities = createClaudeActivities({
     db,
@@ -67,63 +72,57 @@ async function measure(engine: Engine): Promise<Sample[]> {
     env: { PATH: process.env.PATH },
   });
   const samples: Sample[] = [];
-  try {
-    for (let run = 0; run < RUNS; run++) {
-      server.requests.length = 0;
-      const arrivals: number[] = [];
-      const stamped = (s: Step): Step => ({
-        kind: 'dynamic',
-        respond: () => {
-          arrivals.push(Date.now());
-          return s;
-        },
-      });
-      server.enqueue(
-        ...steps(engine, [
-          call('list_files', {}),
-          call('write_file', { path: 'sum.js', content: 'exports.sum = (a, b) => a + b;\n' }),
-          call('write_file', { path: 'test/sum.test.js', content: TEST }),
-          call('edit_file', { path: 'README.md', old_string: 'Status: draft', new_string: 'Status: done' }),
-          call('run_command', { command: 'node --test test/' }),
-          finish('Added sum() with a test.'),
-        ]).map(stamped),
-      );
-      const started = Date.now();
-      await activities.runAgent({
-        buildId: `bench-${engine}`,
-        taskId: `run-${run}`,
-        attempt: 1,
-        model: 'claude-sonnet-5-5',
-        worktreePath: repo,
-        baseCommit: base,
-        task: {
-          id: 'add-sum',
-          title: 'Add a sum function',
-          description: 'Create sum.js exporting sum(a, b) with a test.',
-          acceptance: ['node --test passes'],
-          dependsOn: [],
-          files: ['sum.js', 'test/sum.test.js'],
-        },
-        budgetUsd: '5',
-      });
-      const bytes = (r: RecordedRequest) => Buffer.byteLength(r.rawBody);
-      samples.push({
-        wallMs: Date.now() - started,
-        firstRequestMs: arrivals[0]! - started,
-        requests: server.requests.length,
-        firstRequestBytes: bytes(server.requests[0]!),
-        totalRequestBytes: server.requests.reduce((s, r) => s + bytes(r), 0),
-        tools: (server.requests[0]!.body.tools as unknown[]).length,
-        toolNames: (server.requests[0]!.body.tools as { name: string }[]).map((t) => t.name).join(' '),
-        costRows: await db.prisma.costEntry.count({
-          where: { taskKey: `run-${run}`, buildId: `bench-${engine}` },
-        }),
-      });
-    }
-  } finally {
-    await server.close();
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+  for (let run = 0; run < RUNS; run++) {
+    server.requests.length = 0;
+    const arrivals: number[] = [];
+    const stamped = (s: Step): Step => ({
+      kind: 'dynamic',
+      respond: () => {
+        arrivals.push(Date.now());
+        return s;
+      },
+    });
+    server.enqueue(
+      ...steps(engine, [
+        call('list_files', {}),
+        call('write_file', { path: 'sum.js', content: 'exports.sum = (a, b) => a + b;\n' }),
+        call('write_file', { path: 'test/sum.test.js', content: TEST }),
+        call('edit_file', { path: 'README.md', old_string: 'Status: draft', new_string: 'Status: done' }),
+        call('run_command', { command: 'node --test test/' }),
+        finish('Added sum() with a test.'),
+      ]).map(stamped),
+    );
+    const started = Date.now();
+    await activities.runAgent({
+      buildId: `bench-${engine}`,
+      taskId: `run-${run}`,
+      attempt: 1,
+      model: 'claude-sonnet-5-5',
+      worktreePath: repo,
+      baseCommit: base,
+      task: {
+        id: 'add-sum',
+        title: 'Add a sum function',
+        description: 'Create sum.js exporting sum(a, b) with a test.',
+        acceptance: ['node --test passes'],
+        dependsOn: [],
+        files: ['sum.js', 'test/sum.test.js'],
+      },
+      budgetUsd: '5',
+    });
+    const bytes = (r: RecordedRequest) => Buffer.byteLength(r.rawBody);
+    samples.push({
+      wallMs: Date.now() - started,
+      firstRequestMs: arrivals[0]! - started,
+      requests: server.requests.length,
+      firstRequestBytes: bytes(server.requests[0]!),
+      totalRequestBytes: server.requests.reduce((s, r) => s + bytes(r), 0),
+      tools: (server.requests[0]!.body.tools as unknown[]).length,
+      toolNames: (server.requests[0]!.body.tools as { name: string }[]).map((t) => t.name).join(' '),
+      costRows: await db.prisma.costEntry.count({
+        where: { taskKey: `run-${run}`, buildId: `bench-${engine}` },
+      }),
+    });
   }
   return samples;
 }
@@ -134,7 +133,7 @@ const bench: BenchModule = {
     const engines: Engine[] = findClaudeAgentSdk() ? ['builtin', 'claude-code'] : ['builtin'];
     const rows: string[] = [];
     const results = new Map<Engine, Sample[]>();
-    for (const engine of engines) results.set(engine, await measure(engine));
+    for (const engine of engines) results.set(engine, await withResources((res) => measure(res, engine)));
     for (const [engine, s] of results) {
       const m = (f: (x: Sample) => number) => median(s.map(f));
       rows.push(

@@ -111,81 +111,84 @@ const pct = (xs: number[], p: number) =>
 
 const bench: BenchModule = {
   name: 'many-builds',
-  async run() {
+  async run(res) {
     const title = 'Many builds at once (issue 31 targets: all complete, p95 ready → start ≤ 2 s)';
     const command = 'npm run bench -- many-builds';
     const binary = locateTemporalBinary('cli');
     if (!binary) return { title, command, markdown: `Not measured: no Temporal server (${INSTALL_HINT}).` };
-    const server = await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 });
+    const server = res.hold(
+      await startDevServer({ binary: binary.path, readyTimeoutMs: 120_000 }),
+      (s) => s.stop(),
+      'the Temporal dev server',
+    );
     const queue = `br-many-${Date.now()}`;
     const ctx = createContext({ cwd: os.tmpdir(), env: { TEMPORAL_ADDRESS: server.address } });
     ctx.config.temporal.taskQueue = queue;
     ctx.config.temporal.modelTaskQueuePrefix = `${queue}-claude-`;
-    const workers = [];
     for (let i = 0; i < 2; i++)
-      workers.push(
+      res.hold(
         await startWorkers(ctx, { activities: fakeActivities(0).activities, maxConcurrentActivities: 50 }),
+        (w) => w.shutdown(),
+        `worker set ${i + 1}`,
       );
     const { Client, Connection } = await import('@temporalio/client');
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      const client = new Client({ connection });
-      const load = os.loadavg()[0]!.toFixed(1);
-      const t0 = performance.now();
-      const ids = Array.from({ length: BUILDS }, (_, i) => `build-many-${Date.now()}-${i}`);
-      const handles = await Promise.all(
-        ids.map((workflowId) =>
-          client.workflow.start('buildWorkflow', {
-            workflowId,
-            taskQueue: queue,
-            args: [buildInput(tasks(), { buildId: workflowId, parallel: PARALLEL, budgetUsd: '1000' })],
-            memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
-          }),
-        ),
-      );
-      const done = await Promise.all(
-        handles.map(async (h) => {
-          const result = (await h.result()) as BuildResult;
-          return { outcome: result.outcome, ms: performance.now() - t0 };
+    const connection = res.hold(
+      await Connection.connect({ address: server.address }),
+      (c) => c.close(),
+      'the client connection',
+    );
+    const client = new Client({ connection });
+    const load = os.loadavg()[0]!.toFixed(1);
+    const t0 = performance.now();
+    const ids = Array.from({ length: BUILDS }, (_, i) => `build-many-${Date.now()}-${i}`);
+    const handles = await Promise.all(
+      ids.map((workflowId) =>
+        client.workflow.start('buildWorkflow', {
+          workflowId,
+          taskQueue: queue,
+          args: [buildInput(tasks(), { buildId: workflowId, parallel: PARALLEL, budgetUsd: '1000' })],
+          memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
         }),
-      );
-      const split = (await Promise.all(ids.map((id) => waits(client, id)))).flat();
-      const all = split.map((w) => w.total);
-      const p = (pick: (w: Wait) => number) =>
-        `${pct(split.map(pick), 0.5)} / ${pct(split.map(pick), 0.95)} ms`;
-      const chained = split.flatMap((w) => (w.later === undefined ? [] : [w.later]));
-      const later = chained.filter((n) => n > 0);
-      const afterEnd = split.filter((w) => w.later !== undefined).map((w) => w.total);
-      const times = done.map((d) => d.ms);
-      const succeeded = done.filter((d) => d.outcome === 'SUCCEEDED').length;
-      const slowest = Math.max(...times);
-      const fastest = Math.min(...times);
-      return {
-        title,
-        command,
-        markdown: [
-          `${BUILDS} builds × ${CHAINS * DEPTH} tasks (${CHAINS} chains of ${DEPTH}, parallel ${PARALLEL}) started together on one task queue, two worker sets in one process, instant fake activities, temporal CLI dev server (SQLite in memory). Load average (1 min) at the start: ${load} on ${os.cpus().length} cores.`,
-          '',
-          '| figure | value |',
-          '|---|---|',
-          `| builds SUCCEEDED | ${succeeded} / ${BUILDS} |`,
-          `| fastest build, start → completion | ${(fastest / 1000).toFixed(1)} s |`,
-          `| slowest build, start → completion | ${(slowest / 1000).toFixed(1)} s |`,
-          `| slowest / fastest | ${(slowest / fastest).toFixed(2)}× |`,
-          `| ready → start, p50 / p95 / max over ${all.length} tasks | ${pct(all, 0.5)} / ${pct(all, 0.95)} / ${Math.max(...all)} ms |`,
-          `| ready → start of the ${afterEnd.length} tasks made ready by another's end (not at the build's start, behind planning), p50 / p95 / max | ${pct(afterEnd, 0.5)} / ${pct(afterEnd, 0.95)} / ${Math.max(...afterEnd)} ms |`,
-          `| of which ready → the build's workflow task picked up, p50 / p95 | ${p((w) => w.queued)} |`,
-          `| of which that workflow task's run on the worker, p50 / p95 | ${p((w) => w.ran)} |`,
-          `| of which start command → child started (server), p50 / p95 | ${p((w) => w.server)} |`,
-          `| tasks made ready by another's end, started by the build's workflow task that saw the end | ${chained.filter((n) => n === 0).length} / ${chained.length} |`,
-          `| the build's workflow tasks in between for the others, p50 / p95 / max | ${later.length ? `${pct(later, 0.5)} / ${pct(later, 0.95)} / ${Math.max(...later)}` : '–'} |`,
-        ].join('\n'),
-      };
-    } finally {
-      await connection.close();
-      for (const w of workers) await w.shutdown();
-      await server.stop();
-    }
+      ),
+    );
+    const done = await Promise.all(
+      handles.map(async (h) => {
+        const result = (await h.result()) as BuildResult;
+        return { outcome: result.outcome, ms: performance.now() - t0 };
+      }),
+    );
+    const split = (await Promise.all(ids.map((id) => waits(client, id)))).flat();
+    const all = split.map((w) => w.total);
+    const p = (pick: (w: Wait) => number) =>
+      `${pct(split.map(pick), 0.5)} / ${pct(split.map(pick), 0.95)} ms`;
+    const chained = split.flatMap((w) => (w.later === undefined ? [] : [w.later]));
+    const later = chained.filter((n) => n > 0);
+    const afterEnd = split.filter((w) => w.later !== undefined).map((w) => w.total);
+    const times = done.map((d) => d.ms);
+    const succeeded = done.filter((d) => d.outcome === 'SUCCEEDED').length;
+    const slowest = Math.max(...times);
+    const fastest = Math.min(...times);
+    return {
+      title,
+      command,
+      markdown: [
+        `${BUILDS} builds × ${CHAINS * DEPTH} tasks (${CHAINS} chains of ${DEPTH}, parallel ${PARALLEL}) started together on one task queue, two worker sets in one process, instant fake activities, temporal CLI dev server (SQLite in memory). Load average (1 min) at the start: ${load} on ${os.cpus().length} cores.`,
+        '',
+        '| figure | value |',
+        '|---|---|',
+        `| builds SUCCEEDED | ${succeeded} / ${BUILDS} |`,
+        `| fastest build, start → completion | ${(fastest / 1000).toFixed(1)} s |`,
+        `| slowest build, start → completion | ${(slowest / 1000).toFixed(1)} s |`,
+        `| slowest / fastest | ${(slowest / fastest).toFixed(2)}× |`,
+        `| ready → start, p50 / p95 / max over ${all.length} tasks | ${pct(all, 0.5)} / ${pct(all, 0.95)} / ${Math.max(...all)} ms |`,
+        `| ready → start of the ${afterEnd.length} tasks made ready by another's end (not at the build's start, behind planning), p50 / p95 / max | ${pct(afterEnd, 0.5)} / ${pct(afterEnd, 0.95)} / ${Math.max(...afterEnd)} ms |`,
+        `| of which ready → the build's workflow task picked up, p50 / p95 | ${p((w) => w.queued)} |`,
+        `| of which that workflow task's run on the worker, p50 / p95 | ${p((w) => w.ran)} |`,
+        `| of which start command → child started (server), p50 / p95 | ${p((w) => w.server)} |`,
+        `| tasks made ready by another's end, started by the build's workflow task that saw the end | ${chained.filter((n) => n === 0).length} / ${chained.length} |`,
+        `| the build's workflow tasks in between for the others, p50 / p95 / max | ${later.length ? `${pct(later, 0.5)} / ${pct(later, 0.95)} / ${Math.max(...later)}` : '–'} |`,
+      ].join('\n'),
+    };
   },
 };
 

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { aggregateMetrics } from '../activities/persistence/rollup';
 import { type Database } from '../lib/db/connection';
-import { openDatabase } from '../activities/db/connection';
 import { migrate } from '../activities/db/migrate';
+import { openBenchDatabase } from './databases';
+import { type BenchResources, withResources } from './resources';
 import type { BenchModule } from './types';
 
 /**
@@ -12,7 +12,6 @@ import type { BenchModule } from './types';
  * on PostgreSQL and on embedded PGlite.
  */
 
-const POSTGRES_URL = process.env.BR_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const NEW_EVENTS = 10_000;
 const ROUNDS = 3;
 
@@ -65,53 +64,37 @@ interface Row {
   buckets: string;
 }
 
-async function measure(target: 'postgres' | 'pglite', events: number, costs: number): Promise<Row> {
-  let db: Database;
-  let drop = async () => {};
-  if (target === 'postgres') {
-    const schema = `br_bench_${randomBytes(4).toString('hex')}`;
-    const admin = await openDatabase({ kind: 'postgres', url: POSTGRES_URL });
-    await admin.exec(`CREATE SCHEMA "${schema}"`);
-    await admin.close();
-    db = await openDatabase({ kind: 'postgres', url: POSTGRES_URL, schema });
-    drop = async () => {
-      const a = await openDatabase({ kind: 'postgres', url: POSTGRES_URL });
-      await a.exec(`DROP SCHEMA "${schema}" CASCADE`);
-      await a.close();
-    };
-  } else {
-    db = await openDatabase({ kind: 'pglite', dataDir: null });
+async function measure(
+  res: BenchResources,
+  target: 'postgres' | 'pglite',
+  events: number,
+  costs: number,
+): Promise<Row> {
+  const db = await openBenchDatabase(res, target);
+  await migrate(db);
+  const [seedMs] = await time(() => seedHistory(db, events, costs));
+  process.stderr.write(
+    `  ${target}: seeded ${events} events + ${costs} cost rows in ${(seedMs / 1000).toFixed(1)} s\n`,
+  );
+  const [fullMs, full] = await time(() => aggregateMetrics(db));
+  process.stderr.write(`  ${target}: full rollup ${(fullMs / 1000).toFixed(1)} s\n`);
+  const incremental: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await addRecent(db, round);
+    const [ms, result] = await time(() => aggregateMetrics(db, { overlapMs: 0 }));
+    if (result.eventsRead !== NEW_EVENTS) throw new Error(`incremental run read ${result.eventsRead} events`);
+    incremental.push(ms);
   }
-  try {
-    await migrate(db);
-    const [seedMs] = await time(() => seedHistory(db, events, costs));
-    process.stderr.write(
-      `  ${target}: seeded ${events} events + ${costs} cost rows in ${(seedMs / 1000).toFixed(1)} s\n`,
-    );
-    const [fullMs, full] = await time(() => aggregateMetrics(db));
-    process.stderr.write(`  ${target}: full rollup ${(fullMs / 1000).toFixed(1)} s\n`);
-    const incremental: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      await addRecent(db, round);
-      const [ms, result] = await time(() => aggregateMetrics(db, { overlapMs: 0 }));
-      if (result.eventsRead !== NEW_EVENTS)
-        throw new Error(`incremental run read ${result.eventsRead} events`);
-      incremental.push(ms);
-    }
-    incremental.sort((a, b) => a - b);
-    return {
-      target,
-      events,
-      costs,
-      seedMs,
-      fullMs,
-      incrementalMs: incremental[Math.floor(ROUNDS / 2)]!,
-      buckets: `${full.hourBuckets} h / ${full.dayBuckets} d / ${full.weekBuckets} w`,
-    };
-  } finally {
-    await db.close();
-    await drop();
-  }
+  incremental.sort((a, b) => a - b);
+  return {
+    target,
+    events,
+    costs,
+    seedMs,
+    fullMs,
+    incrementalMs: incremental[Math.floor(ROUNDS / 2)]!,
+    buckets: `${full.hourBuckets} h / ${full.dayBuckets} d / ${full.weekBuckets} w`,
+  };
 }
 
 const bench: BenchModule = {
@@ -120,8 +103,8 @@ const bench: BenchModule = {
     const pgEvents = Number(process.env.BENCH_ROLLUP_EVENTS ?? 1_000_000);
     const pgliteEvents = Number(process.env.BENCH_ROLLUP_PGLITE_EVENTS ?? pgEvents);
     const rows = [
-      await measure('postgres', pgEvents, pgEvents / 5),
-      await measure('pglite', pgliteEvents, pgliteEvents / 5),
+      await withResources((res) => measure(res, 'postgres', pgEvents, pgEvents / 5)),
+      await withResources((res) => measure(res, 'pglite', pgliteEvents, pgliteEvents / 5)),
     ];
     const s = (ms: number) => (ms / 1000).toFixed(2);
     const table = [

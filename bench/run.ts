@@ -1,28 +1,19 @@
-import { writeFileSync, readdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BenchModule, BenchSection } from './types';
+import { BenchFailed, loadBenches, runBenches } from './runner';
 
 /**
  * `npm run bench [-- name…]`: runs every bench/*.bench.ts (or the named ones) and writes
  * bench/results.md with the machine, the command and the date. Benchmarks, not timed tests.
+ * BR_BENCH_DIR names another folder of benches (the runner's tests use it).
  */
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
-  const files = readdirSync(__dirname)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .sort();
-  const sections: BenchSection[] = [];
-  for (const file of files) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = (require(path.join(__dirname, file)) as { default: BenchModule }).default;
-    if (wanted.length && !wanted.includes(mod.name)) continue;
-    const started = Date.now();
-    process.stderr.write(`bench ${mod.name}…\n`);
-    const section = await mod.run();
-    process.stderr.write(`bench ${mod.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    sections.push(section);
-  }
+  const dir = process.env.BR_BENCH_DIR ?? __dirname;
+  const { sections, unreleased } = await runBenches(loadBenches(dir, wanted), (line) =>
+    process.stderr.write(`${line}\n`),
+  );
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const header = [
     '# Benchmark results',
@@ -41,12 +32,20 @@ async function main(): Promise<void> {
     s.markdown.trim(),
     '',
   ]);
-  const out = path.join(__dirname, wanted.length ? `results-${wanted.join('-')}.md` : 'results.md');
+  const out = path.join(dir, wanted.length ? `results-${wanted.join('-')}.md` : 'results.md');
   writeFileSync(out, [...header, ...body].join('\n'));
   process.stderr.write(`wrote ${path.relative(process.cwd(), out)}\n`);
+  return unreleased.length ? 1 : 0;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
-});
+// Exits explicitly: what the benches started is released by now, and a handle a library left open
+// (a timer, a socket) must not keep a finished or failed run from ending.
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // A BenchFailed's message holds the bench's own stack already.
+    const why = err instanceof BenchFailed ? err.message : err instanceof Error ? err.stack : String(err);
+    process.stderr.write(`${why ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

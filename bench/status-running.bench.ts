@@ -67,7 +67,7 @@ async function series(n: number, run: () => Promise<Timing>): Promise<Timing[]> 
 
 const bench: BenchModule = {
   name: 'status-running',
-  async run() {
+  async run(res) {
     const title = `\`br build status\` of a running ${TASKS.toLocaleString('en')}-task build, end to end (issue 31: ≤ 500 ms)`;
     const command = 'npm run bench -- status-running';
     const binary = locateTemporalBinary('cli');
@@ -78,11 +78,11 @@ const bench: BenchModule = {
       : spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
     // With its Web UI: the HTTP route reads the task workflows through the UI's copy of the API.
-    const server = await startDevServer({
-      binary: binary.path,
-      uiPort: await freePort(),
-      readyTimeoutMs: 120_000,
-    });
+    const server = res.hold(
+      await startDevServer({ binary: binary.path, uiPort: await freePort(), readyTimeoutMs: 120_000 }),
+      (s) => s.stop(),
+      'the Temporal dev server',
+    );
     const queue = `br-status-bench-${Date.now()}`;
     const ctx = createContext({ cwd: os.tmpdir(), env: { TEMPORAL_ADDRESS: server.address } });
     ctx.config.temporal.taskQueue = queue;
@@ -102,9 +102,17 @@ const bench: BenchModule = {
       });
       return runAgent(input);
     };
-    const workers = await startWorkers(ctx, { activities: fakes.activities, maxConcurrentActivities: 50 });
+    res.hold(
+      await startWorkers(ctx, { activities: fakes.activities, maxConcurrentActivities: 50 }),
+      (w) => w.shutdown(),
+      'the workers',
+    );
     const { Client, Connection } = await import('@temporalio/client');
-    const connection = await Connection.connect({ address: server.address });
+    const connection = res.hold(
+      await Connection.connect({ address: server.address }),
+      (c) => c.close(),
+      'the client connection',
+    );
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-status-'));
     // No database: the status of a running build comes from Temporal (an empty cwd, no DATABASE_URL).
     const clientEnv: NodeJS.ProcessEnv = {
@@ -120,75 +128,67 @@ const bench: BenchModule = {
       TEMPORAL_UI_URL: server.uiUrl ?? '',
     };
     const workflowId = `build-status-bench-${Date.now()}`;
-    try {
-      const client = new Client({ connection });
-      const plan = Array.from({ length: TASKS }, (_, i) =>
-        plannedTask(`t${i}`, i >= 20 ? [`t${i - 20}`] : []),
-      );
-      const handle = await client.workflow.start('buildWorkflow', {
-        workflowId,
-        taskQueue: queue,
-        args: [buildInput(plan, { buildId: workflowId, parallel: 20, budgetUsd: '1000' })],
-        memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
-      });
-      // Until 20 tasks run (the scheduler's first wave).
-      for (let i = 0; i < 120; i++) {
-        const p = await handle.query<{ counts: { RUNNING: number } }>('progress').catch(() => null);
-        if (p && p.counts.RUNNING >= 20) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-      const loadStart = os.loadavg()[0]!;
-      await series(2, () => timedProcess(['-e', '0'], env, cwd)); // warm the file cache
-      const baseline = await series(READS, () => timedProcess(['-e', '0'], env, cwd));
-      await timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd); // first run fills caches
-      const reads = await series(READS, () =>
-        timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd),
-      );
-      const text = await series(READS, () => timedProcess([br, 'build', 'status', workflowId], env, cwd));
-      const viaClient = await series(READS, () =>
-        timedProcess([br, 'build', 'status', workflowId, '--json'], clientEnv, cwd),
-      );
-      const loadEnd = os.loadavg()[0]!;
-      const shown = reads.map((r) => {
-        try {
-          const s = JSON.parse(r.stdout) as {
-            status: string;
-            tasks: unknown[];
-            counts: { RUNNING: number; SUCCEEDED: number };
-            forecast: unknown;
-          };
-          return `${s.status} ${s.tasks.length} tasks, ${s.counts.RUNNING} running, ${s.counts.SUCCEEDED} done, forecast ${s.forecast ? 'yes' : 'no'}`;
-        } catch {
-          return 'not JSON';
-        }
-      });
-      const base = { wall: median(baseline.map((b) => b.wallMs)), cpu: median(baseline.map((b) => b.cpuMs)) };
-      const row = (label: string, xs: Timing[]) => {
-        const wall = median(xs.map((x) => x.wallMs));
-        const cpu = median(xs.map((x) => x.cpuMs));
-        return `| ${label} | ${wall.toFixed(0)} ms | ${(wall / base.wall).toFixed(1)}× | ${cpu.toFixed(0)} ms | ${(cpu / base.cpu).toFixed(1)}× | ${Math.min(...xs.map((x) => x.wallMs)).toFixed(0)}–${Math.max(...xs.map((x) => x.wallMs)).toFixed(0)} ms | ${xs.every((x) => x.ok) ? 'yes' : 'NO'} |`;
-      };
-      return {
-        title,
-        command,
-        markdown: [
-          `${TASKS} tasks (each waits for the one 20 before it), parallel 20, fake activities (the agent heartbeats its try as the real one does, then takes ${AGENT_MS} ms), the build's worker in the bench process, temporal CLI dev server (SQLite in memory) with its Web UI, no database (the running build is answered by Temporal). The first two reads go over Temporal's HTTP API (TEMPORAL_HTTP_ADDRESS and TEMPORAL_UI_URL set, as \`br dev\` sets them up), the third through the gRPC client (no HTTP address). Each read is a CLI process (compiled CLI, \`bin/br.js\`), timed with bash's \`time\`; medians of ${READS}, after one unmeasured read. Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
-          '',
-          '| command | wall (median) | vs `node -e 0` | CPU user+sys (median) | vs `node -e 0` | wall range | exit 0 |',
-          '|---|---|---|---|---|---|---|',
-          row('`node -e 0` (baseline)', baseline),
-          row('`br build status <id> --json`', reads),
-          row('`br build status <id>` (text)', text),
-          row('`br build status <id> --json`, gRPC client (no HTTP address)', viaClient),
-          '',
-          `What the --json reads showed: ${[...new Set(shown)].slice(0, 3).join('; ')}${new Set(shown).size > 3 ? '; …' : ''}.`,
-        ].join('\n'),
-      };
-    } finally {
-      await connection.close();
-      await workers.shutdown();
-      await server.stop();
+    const client = new Client({ connection });
+    const plan = Array.from({ length: TASKS }, (_, i) => plannedTask(`t${i}`, i >= 20 ? [`t${i - 20}`] : []));
+    const handle = await client.workflow.start('buildWorkflow', {
+      workflowId,
+      taskQueue: queue,
+      args: [buildInput(plan, { buildId: workflowId, parallel: 20, budgetUsd: '1000' })],
+      memo: { modelTaskQueuePrefix: ctx.config.temporal.modelTaskQueuePrefix },
+    });
+    // Until 20 tasks run (the scheduler's first wave).
+    for (let i = 0; i < 120; i++) {
+      const p = await handle.query<{ counts: { RUNNING: number } }>('progress').catch(() => null);
+      if (p && p.counts.RUNNING >= 20) break;
+      await new Promise((r) => setTimeout(r, 1000));
     }
+    const loadStart = os.loadavg()[0]!;
+    await series(2, () => timedProcess(['-e', '0'], env, cwd)); // warm the file cache
+    const baseline = await series(READS, () => timedProcess(['-e', '0'], env, cwd));
+    await timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd); // first run fills caches
+    const reads = await series(READS, () =>
+      timedProcess([br, 'build', 'status', workflowId, '--json'], env, cwd),
+    );
+    const text = await series(READS, () => timedProcess([br, 'build', 'status', workflowId], env, cwd));
+    const viaClient = await series(READS, () =>
+      timedProcess([br, 'build', 'status', workflowId, '--json'], clientEnv, cwd),
+    );
+    const loadEnd = os.loadavg()[0]!;
+    const shown = reads.map((r) => {
+      try {
+        const s = JSON.parse(r.stdout) as {
+          status: string;
+          tasks: unknown[];
+          counts: { RUNNING: number; SUCCEEDED: number };
+          forecast: unknown;
+        };
+        return `${s.status} ${s.tasks.length} tasks, ${s.counts.RUNNING} running, ${s.counts.SUCCEEDED} done, forecast ${s.forecast ? 'yes' : 'no'}`;
+      } catch {
+        return 'not JSON';
+      }
+    });
+    const base = { wall: median(baseline.map((b) => b.wallMs)), cpu: median(baseline.map((b) => b.cpuMs)) };
+    const row = (label: string, xs: Timing[]) => {
+      const wall = median(xs.map((x) => x.wallMs));
+      const cpu = median(xs.map((x) => x.cpuMs));
+      return `| ${label} | ${wall.toFixed(0)} ms | ${(wall / base.wall).toFixed(1)}× | ${cpu.toFixed(0)} ms | ${(cpu / base.cpu).toFixed(1)}× | ${Math.min(...xs.map((x) => x.wallMs)).toFixed(0)}–${Math.max(...xs.map((x) => x.wallMs)).toFixed(0)} ms | ${xs.every((x) => x.ok) ? 'yes' : 'NO'} |`;
+    };
+    return {
+      title,
+      command,
+      markdown: [
+        `${TASKS} tasks (each waits for the one 20 before it), parallel 20, fake activities (the agent heartbeats its try as the real one does, then takes ${AGENT_MS} ms), the build's worker in the bench process, temporal CLI dev server (SQLite in memory) with its Web UI, no database (the running build is answered by Temporal). The first two reads go over Temporal's HTTP API (TEMPORAL_HTTP_ADDRESS and TEMPORAL_UI_URL set, as \`br dev\` sets them up), the third through the gRPC client (no HTTP address). Each read is a CLI process (compiled CLI, \`bin/br.js\`), timed with bash's \`time\`; medians of ${READS}, after one unmeasured read. Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
+        '',
+        '| command | wall (median) | vs `node -e 0` | CPU user+sys (median) | vs `node -e 0` | wall range | exit 0 |',
+        '|---|---|---|---|---|---|---|',
+        row('`node -e 0` (baseline)', baseline),
+        row('`br build status <id> --json`', reads),
+        row('`br build status <id>` (text)', text),
+        row('`br build status <id> --json`, gRPC client (no HTTP address)', viaClient),
+        '',
+        `What the --json reads showed: ${[...new Set(shown)].slice(0, 3).join('; ')}${new Set(shown).size > 3 ? '; …' : ''}.`,
+      ].join('\n'),
+    };
   },
 };
 

@@ -96,89 +96,94 @@ async function timeline(
 
 const bench: BenchModule = {
   name: 'takeover',
-  async run() {
+  async run(res) {
     const cli = locateTemporalBinary('cli');
     if (!cli) throw new Error(`no temporal CLI: ${INSTALL_HINT}`);
-    const server = await startDevServer({ binary: cli.path, readyTimeoutMs: 120_000 });
+    const server = res.hold(
+      await startDevServer({ binary: cli.path, readyTimeoutMs: 120_000 }),
+      (s) => s.stop(),
+      'the Temporal dev server',
+    );
     process.env.BR_TEST_TEMPORAL_ADDRESS = server.address;
+    res.defer(removeWorkflowBundles, 'the workflow bundles');
     await buildWorkflowBundles();
-    const build = await setupRealBuild({ database: 'embedded', turnDelayMs: TURN_MS });
+    const build = res.hold(
+      await setupRealBuild({ database: 'embedded', turnDelayMs: TURN_MS }),
+      (b) => b.close(),
+      'the real build (repository, database, scripted Anthropic server)',
+    );
+    const connection = res.hold(
+      await Connection.connect({ address: server.address }),
+      (c) => c.close(),
+      'the client connection',
+    );
     const workers: WorkerProcess[] = [];
-    const connection = await Connection.connect({ address: server.address });
+    res.defer(() => {
+      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    }, 'the br worker processes');
     const client = new Client({ connection });
     const samples: { ms: number; victims: string[] }[] = [];
     const load: number[] = [];
-    try {
-      const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-      const start = async (n: number) => {
-        const file = `TAKEOVER_${n}.md`;
-        writeFileSync(path.join(build.repo, file), spec(`${build.taskQueue} ${n}`));
-        const started = await runBr(
-          ['build', 'start', file, '--heuristic-plan', '--parallel', '4', '--budget', '50'],
-          { cwd: build.repo, env: { ...cliEnv, ANTHROPIC_API_KEY: undefined } },
-        );
-        if (started.code !== 0) throw new Error(`build start failed: ${started.stderr}`);
-        return /Started build (\S+)/.exec(started.stdout)![1]!;
-      };
-      for (let i = 0; i < 2; i++) workers.push(spawnWorker(build));
-      for (const w of workers) await workerReady(w);
-      let builds = 0;
-      let buildId = await start(builds++);
-      while (samples.length < KILLS) {
-        const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
-        const described = await client.workflow.getHandle(buildId).describe();
-        if (described.status.name !== 'RUNNING') buildId = await start(builds++);
-        const agents = await runningAgents(client, buildId, build);
-        // BENCH_KILL_IN_RECORD=1: kill only while the build workflow's own record step (recordTask,
-        // emitEvents) runs on the worker too, the case a slow takeover was traced to.
-        const recording = process.env.BENCH_KILL_IN_RECORD
-          ? await buildRecordPids(client, buildId)
-          : undefined;
-        const target = alive.find(
-          (w) =>
-            agents.some((a) => a.pid === w.child.pid) && (!recording || recording.includes(w.child.pid!)),
-        );
-        // Both workers up and ready, and the victim has an agent running: kill it.
-        if (!target || alive.length < 2) {
-          await sleep(recording ? 20 : 300);
-          continue;
-        }
-        const victims = agents.filter((a) => a.pid === target.child.pid).map((a) => a.task);
-        load.push(os.loadavg()[0]!);
-        target.child.kill('SIGKILL');
-        const killedAt = Date.now();
-        await target.exited;
-        const replacement = spawnWorker(build);
-        workers.push(replacement);
-        const pickups: number[] = [];
-        for (const task of victims) {
-          for (;;) {
-            const again = build.arrivals.find((a) => a.first && a.task === task && a.at > killedAt);
-            if (again) {
-              pickups.push(again.at - killedAt);
-              break;
-            }
-            if (Date.now() - killedAt > 300_000) throw new Error(`${task} never picked up`);
-            await sleep(100);
-          }
-        }
-        samples.push({ ms: Math.max(...pickups), victims });
-        if (process.env.BENCH_TIMELINE || Math.max(...pickups) > 20_000) {
-          process.stderr.write(`kill at ${new Date(killedAt).toISOString()} of pid ${target.child.pid}\n`);
-          for (const task of victims)
-            await timeline(client, buildId, task, killedAt, Math.max(...pickups) > 20_000);
-        }
-        process.stderr.write(
-          `kill ${samples.length}/${KILLS}: ${victims.join(', ')} picked up after ${pickups.map(s).join(', ')}\n`,
-        );
-        await workerReady(replacement);
+    const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
+    const start = async (n: number) => {
+      const file = `TAKEOVER_${n}.md`;
+      writeFileSync(path.join(build.repo, file), spec(`${build.taskQueue} ${n}`));
+      const started = await runBr(
+        ['build', 'start', file, '--heuristic-plan', '--parallel', '4', '--budget', '50'],
+        { cwd: build.repo, env: { ...cliEnv, ANTHROPIC_API_KEY: undefined } },
+      );
+      if (started.code !== 0) throw new Error(`build start failed: ${started.stderr}`);
+      return /Started build (\S+)/.exec(started.stdout)![1]!;
+    };
+    for (let i = 0; i < 2; i++) workers.push(spawnWorker(build));
+    for (const w of workers) await workerReady(w);
+    let builds = 0;
+    let buildId = await start(builds++);
+    while (samples.length < KILLS) {
+      const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      const described = await client.workflow.getHandle(buildId).describe();
+      if (described.status.name !== 'RUNNING') buildId = await start(builds++);
+      const agents = await runningAgents(client, buildId, build);
+      // BENCH_KILL_IN_RECORD=1: kill only while the build workflow's own record step (recordTask,
+      // emitEvents) runs on the worker too, the case a slow takeover was traced to.
+      const recording = process.env.BENCH_KILL_IN_RECORD ? await buildRecordPids(client, buildId) : undefined;
+      const target = alive.find(
+        (w) => agents.some((a) => a.pid === w.child.pid) && (!recording || recording.includes(w.child.pid!)),
+      );
+      // Both workers up and ready, and the victim has an agent running: kill it.
+      if (!target || alive.length < 2) {
+        await sleep(recording ? 20 : 300);
+        continue;
       }
-    } finally {
-      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-      await connection.close();
-      await build.close();
-      await server.stop();
-      removeWorkflowBundles();
+      const victims = agents.filter((a) => a.pid === target.child.pid).map((a) => a.task);
+      load.push(os.loadavg()[0]!);
+      target.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await target.exited;
+      const replacement = spawnWorker(build);
+      workers.push(replacement);
+      const pickups: number[] = [];
+      for (const task of victims) {
+        for (;;) {
+          const again = build.arrivals.find((a) => a.first && a.task === task && a.at > killedAt);
+          if (again) {
+            pickups.push(again.at - killedAt);
+            break;
+          }
+          if (Date.now() - killedAt > 300_000) throw new Error(`${task} never picked up`);
+          await sleep(100);
+        }
+      }
+      samples.push({ ms: Math.max(...pickups), victims });
+      if (process.env.BENCH_TIMELINE || Math.max(...pickups) > 20_000) {
+        process.stderr.write(`kill at ${new Date(killedAt).toISOString()} of pid ${target.child.pid}\n`);
+        for (const task of victims)
+          await timeline(client, buildId, task, killedAt, Math.max(...pickups) > 20_000);
+      }
+      process.stderr.write(
+        `kill ${samples.length}/${KILLS}: ${victims.join(', ')} picked up after ${pickups.map(s).join(', ')}\n`,
+      );
+      await workerReady(replacement);
     }
     const ms = samples.map((x) => x.ms);
     const figures = `min ${s(Math.min(...ms))}, median ${s(pct(ms, 50))}, p95 ${s(pct(ms, 95))}`;

@@ -1,3 +1,5 @@
+import type { BenchResources } from './resources';
+
 /** One benchmark's contribution to bench/results.md. Each compares against a baseline in the same run. */
 export interface BenchSection {
   title: string;
@@ -9,5 +11,6 @@ export interface BenchSection {
 
 export interface BenchModule {
   name: string;
-  run(): Promise<BenchSection>;
+  /** Registers everything it starts with `resources` as it starts it; the runner releases them. */
+  run(resources: BenchResources): Promise<BenchSection>;
 }

@@ -45,53 +45,58 @@ const s = (x: number) => `${x.toFixed(2)} s`;
 
 const bench: BenchModule = {
   name: 'worker-startup',
-  async run() {
+  async run(res) {
     const cli = locateTemporalBinary('cli');
     if (!cli) throw new Error('no temporal CLI: bash scripts/install-temporal.sh');
-    const server = await startDevServer({ binary: cli.path, readyTimeoutMs: 120_000 });
-    const cwd = mkdtempSync(path.join(os.tmpdir(), 'br-bench-worker-'));
+    const server = res.hold(
+      await startDevServer({ binary: cli.path, readyTimeoutMs: 120_000 }),
+      (s) => s.stop(),
+      'the Temporal dev server',
+    );
+    const cwd = res.hold(
+      mkdtempSync(path.join(os.tmpdir(), 'br-bench-worker-')),
+      (dir) => rmSync(dir, { recursive: true, force: true }),
+      'the temporary folder',
+    );
     const bundle = path.join(ROOT, BUNDLE_FILE);
     const aside = `${bundle}.aside`;
-    try {
-      execFileSync('git', ['init', '-q'], { cwd });
-      const { BR_WORKFLOW_BUNDLE: _b, DATABASE_URL: _d, ...rest } = process.env;
-      const env = { ...rest, TEMPORAL_ADDRESS: server.address, NO_COLOR: '1' };
-      await writeWorkflowBundle(ROOT);
-      await timeToReady(cwd, env); // warm-up: the embedded database is created and migrated
-      const prebuilt: number[] = [];
-      const bundling: number[] = [];
-      const load: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        load.push(os.loadavg()[0]!);
-        prebuilt.push(await timeToReady(cwd, env));
-        renameSync(bundle, aside);
-        try {
-          bundling.push(await timeToReady(cwd, env));
-        } finally {
-          renameSync(aside, bundle);
-        }
-      }
-      const row = (name: string, xs: number[]) =>
-        `| ${name} | ${s(median(xs))} | ${s(Math.min(...xs))} | ${s(Math.max(...xs))} | ${xs.map((x) => x.toFixed(2)).join(', ')} |`;
-      return {
-        title: '`br worker` start-up, prebuilt workflow bundle vs bundling at start',
-        command: 'npm run bench -- worker-startup',
-        markdown: [
-          `Seconds from spawning \`br worker\` (from the sources, through tsx; every queue; schedules applied) to its \`Ready.\` line, against a local Temporal dev server and the embedded database. ${RUNS} runs each, taken in turn, after one warm-up run. "Bundling at start" is the same worker with dist/workflows.bundle.js moved aside, so it runs webpack over workflows/index.ts as every worker start did before the prebuilt bundle.`,
-          '',
-          '| workflow code | median | min | max | runs |',
-          '|---|---|---|---|---|',
-          row('prebuilt dist/workflows.bundle.js', prebuilt),
-          row('bundling at start (before)', bundling),
-          '',
-          `Median saved per start: ${s(median(bundling) - median(prebuilt))} (${(median(bundling) / median(prebuilt)).toFixed(1)}× faster with the prebuilt bundle). Load average (1 min) at each pair's start: ${load.map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores (the machine is shared).`,
-        ].join('\n'),
-      };
-    } finally {
+    res.defer(() => {
       if (existsSync(aside) && !existsSync(bundle)) renameSync(aside, bundle);
-      await server.stop();
-      rmSync(cwd, { recursive: true, force: true });
+    }, 'the workflow bundle moved aside');
+    execFileSync('git', ['init', '-q'], { cwd });
+    const { BR_WORKFLOW_BUNDLE: _b, DATABASE_URL: _d, ...rest } = process.env;
+    const env = { ...rest, TEMPORAL_ADDRESS: server.address, NO_COLOR: '1' };
+    await writeWorkflowBundle(ROOT);
+    await timeToReady(cwd, env); // warm-up: the embedded database is created and migrated
+    const prebuilt: number[] = [];
+    const bundling: number[] = [];
+    const load: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      load.push(os.loadavg()[0]!);
+      prebuilt.push(await timeToReady(cwd, env));
+      renameSync(bundle, aside);
+      try {
+        bundling.push(await timeToReady(cwd, env));
+      } finally {
+        renameSync(aside, bundle);
+      }
     }
+    const row = (name: string, xs: number[]) =>
+      `| ${name} | ${s(median(xs))} | ${s(Math.min(...xs))} | ${s(Math.max(...xs))} | ${xs.map((x) => x.toFixed(2)).join(', ')} |`;
+    return {
+      title: '`br worker` start-up, prebuilt workflow bundle vs bundling at start',
+      command: 'npm run bench -- worker-startup',
+      markdown: [
+        `Seconds from spawning \`br worker\` (from the sources, through tsx; every queue; schedules applied) to its \`Ready.\` line, against a local Temporal dev server and the embedded database. ${RUNS} runs each, taken in turn, after one warm-up run. "Bundling at start" is the same worker with dist/workflows.bundle.js moved aside, so it runs webpack over workflows/index.ts as every worker start did before the prebuilt bundle.`,
+        '',
+        '| workflow code | median | min | max | runs |',
+        '|---|---|---|---|---|',
+        row('prebuilt dist/workflows.bundle.js', prebuilt),
+        row('bundling at start (before)', bundling),
+        '',
+        `Median saved per start: ${s(median(bundling) - median(prebuilt))} (${(median(bundling) / median(prebuilt)).toFixed(1)}× faster with the prebuilt bundle). Load average (1 min) at each pair's start: ${load.map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores (the machine is shared).`,
+      ].join('\n'),
+    };
   },
 };
 

@@ -79,14 +79,14 @@ async function baselineRun(client: Client, address: string, activities: number) 
   const { NativeConnection, Worker } = await import('@temporalio/worker');
   const connection = await NativeConnection.connect({ address });
   const taskQueue = `bare-bench-${Date.now()}`;
-  const worker = await Worker.create({
-    connection,
-    taskQueue,
-    workflowsPath: path.join(__dirname, 'baseline-workflows.ts'),
-    activities: { noop: async () => undefined },
-    maxConcurrentActivityTaskExecutions: 50,
-  });
   try {
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: path.join(__dirname, 'baseline-workflows.ts'),
+      activities: { noop: async () => undefined },
+      maxConcurrentActivityTaskExecutions: 50,
+    });
     return await worker.runUntil(async () => {
       const workflowId = `bare-bench-${Date.now()}`;
       const started = performance.now();
@@ -104,41 +104,46 @@ async function baselineRun(client: Client, address: string, activities: number) 
 
 const bench: BenchModule = {
   name: 'workflow',
-  async run() {
+  async run(res) {
     const title = 'Workflow overhead';
     const command = 'npm run bench -- workflow';
     const binary = locateTemporalBinary('cli');
     const given = process.env.TEMPORAL_ADDRESS;
     if (!given && !binary)
       return { title, command, markdown: `Not measured: no Temporal server (${INSTALL_HINT}).` };
-    const server = given ? null : await startDevServer({ binary: binary!.path, readyTimeoutMs: 120_000 });
+    const server = given
+      ? null
+      : res.hold(
+          await startDevServer({ binary: binary!.path, readyTimeoutMs: 120_000 }),
+          (s) => s.stop(),
+          'the Temporal dev server',
+        );
     const address = given ?? server!.address;
     const { Client, Connection } = await import('@temporalio/client');
-    const connection = await Connection.connect({ address });
-    try {
-      const client = new Client({ connection });
-      const br = await buildRunnerRun(client, address);
-      const bare = await baselineRun(client, address, br.activitiesPerTask);
-      const perTask = (ms: number) => `${(ms / TASKS).toFixed(1)} ms`;
-      const lines = [
-        `A ${TASKS}-task build (each task depends on the one ${PARALLEL} before it), parallel ${PARALLEL}, instant fake activities, on a ${given ? 'TEMPORAL_ADDRESS server' : 'temporal CLI dev server (SQLite in memory)'}; one worker process.`,
-        '',
-        '| run | start → completion | per task |',
-        '|---|---|---|',
-        `| bare Temporal (baseline): ${TASKS} child workflows × ${br.activitiesPerTask} no-op activities, ${PARALLEL} at a time | ${bare.toFixed(0)} ms | ${perTask(bare)} |`,
-        `| BuildRunner build | ${br.ms.toFixed(0)} ms | ${perTask(br.ms)} |`,
-        '',
-        `BuildRunner / bare Temporal: ${(br.ms / bare).toFixed(2)}× (goal ≤ 1.5×); overhead ${((br.ms - bare) / TASKS).toFixed(1)} ms per task.`,
-        '',
-        `Where the time goes, per task: ${br.activitiesPerTask} activities and ${br.workflowTasksPerTask} workflow tasks in the task's own history (${br.childEvents} events), ` +
-          `${br.signalsPerTask} signals between task and build in task t50's history (${(br.parentSignals / TASKS).toFixed(2)} per task in the build's history), ` +
-          `and in the build's history ${(br.parentEvents / TASKS).toFixed(1)} events per task (${br.parentActivities} build-level activities, ${br.parentWorkflowTasks} workflow tasks in all).`,
-      ];
-      return { title, command, markdown: lines.join('\n') };
-    } finally {
-      await connection.close();
-      await server?.stop();
-    }
+    const connection = res.hold(
+      await Connection.connect({ address }),
+      (c) => c.close(),
+      'the client connection',
+    );
+    const client = new Client({ connection });
+    const br = await buildRunnerRun(client, address);
+    const bare = await baselineRun(client, address, br.activitiesPerTask);
+    const perTask = (ms: number) => `${(ms / TASKS).toFixed(1)} ms`;
+    const lines = [
+      `A ${TASKS}-task build (each task depends on the one ${PARALLEL} before it), parallel ${PARALLEL}, instant fake activities, on a ${given ? 'TEMPORAL_ADDRESS server' : 'temporal CLI dev server (SQLite in memory)'}; one worker process.`,
+      '',
+      '| run | start → completion | per task |',
+      '|---|---|---|',
+      `| bare Temporal (baseline): ${TASKS} child workflows × ${br.activitiesPerTask} no-op activities, ${PARALLEL} at a time | ${bare.toFixed(0)} ms | ${perTask(bare)} |`,
+      `| BuildRunner build | ${br.ms.toFixed(0)} ms | ${perTask(br.ms)} |`,
+      '',
+      `BuildRunner / bare Temporal: ${(br.ms / bare).toFixed(2)}× (goal ≤ 1.5×); overhead ${((br.ms - bare) / TASKS).toFixed(1)} ms per task.`,
+      '',
+      `Where the time goes, per task: ${br.activitiesPerTask} activities and ${br.workflowTasksPerTask} workflow tasks in the task's own history (${br.childEvents} events), ` +
+        `${br.signalsPerTask} signals between task and build in task t50's history (${(br.parentSignals / TASKS).toFixed(2)} per task in the build's history), ` +
+        `and in the build's history ${(br.parentEvents / TASKS).toFixed(1)} events per task (${br.parentActivities} build-level activities, ${br.parentWorkflowTasks} workflow tasks in all).`,
+    ];
+    return { title, command, markdown: lines.join('\n') };
   },
 };
 
