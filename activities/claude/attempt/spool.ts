@@ -109,24 +109,25 @@ export class CostSpool {
 
   /** The attempt gives up waiting: the file becomes this process's claim, which its next drain replays. */
   async handOver(): Promise<void> {
-    const file = this.file;
-    const at = this.filePath;
-    this.file = undefined;
-    this.filePath = undefined;
-    if (!file || !at) return;
-    await file.close().catch(() => undefined);
-    await rename(at, path.join(this.dir, spoolName(true)));
+    const at = await this.detach();
+    if (at) await rename(at, path.join(this.dir, spoolName(true)));
   }
 
   /** Every row in the file is in the database: the file goes. */
   async discard(): Promise<void> {
+    const at = await this.detach();
+    if (at) await rm(at, { force: true });
+  }
+
+  /** Lets go of the file in use, closed, and returns its path; undefined when none was opened. */
+  private async detach(): Promise<string | undefined> {
     const file = this.file;
     const at = this.filePath;
     this.file = undefined;
     this.filePath = undefined;
-    if (!file || !at) return;
+    if (!file || !at) return undefined;
     await file.close().catch(() => undefined);
-    await rm(at, { force: true });
+    return at;
   }
 }
 
