@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import type { BuildRunnerConfig } from '../lib/config';
+import { CACHE_MAX_AGE_MS, pruneCacheDir, type PruneLimits } from './cache-prune';
 
 /**
  * Validated configurations kept for the compiled CLI's one-shot commands. Validating
@@ -12,10 +13,15 @@ import type { BuildRunnerConfig } from '../lib/config';
  * assembled (file and environment) and the stamp `npm run build` writes over the compiled lib/ (where the
  * schema lives; lib imports only lib). Without a stamp (running from the sources) nothing is cached.
  * Only valid configurations are kept. The fields that may carry a credential (a database URL with its
- * password) are never written: plain strings in the schema, they are put back from the input.
+ * password) are never written: plain strings in the schema, they are put back from the input. The folder
+ * is pruned to CONFIG_LIMITS at each write.
  */
 
 export const STAMP_FILE = 'config-schema.stamp';
+
+/** One file per input and stamp: a machine's checkouts and environments, times a few builds of the CLI. */
+export const CONFIG_LIMITS: PruneLimits = { maxFiles: 64, maxAgeMs: CACHE_MAX_AGE_MS };
+const CONFIG_FILE = /^[0-9a-f]{64}\.json$/;
 
 /** The paths the environment may set (config-file.ts applyEnv), each a plain string in the schema. */
 const FROM_INPUT = [
@@ -105,6 +111,8 @@ export function cachedConfig(
     renameSync(tmp, file);
   } catch {
     // a read-only home: every run validates
+    return config;
   }
+  pruneCacheDir(options.dir, CONFIG_FILE, CONFIG_LIMITS);
   return config;
 }

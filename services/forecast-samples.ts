@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CACHE_MAX_AGE_MS, pruneCacheDir, type PruneLimits } from './cache-prune';
 
 /**
  * The one-task samples of the large-plan forecast (forecast-large.ts), kept. They are a pure function of
@@ -9,8 +10,9 @@ import path from 'node:path';
  * not of the build's progress; simulating them is most of a large forecast's CPU and loads the workflow
  * runtime into a one-shot `br build status` (issue 31). Kept in this process (a watch or dashboard
  * session makes them once) and, for the compiled CLI, on disk under the stamp `npm run build` writes over
- * the compiled model (`$XDG_CACHE_HOME` or `~/.cache`, `buildrunner/forecast`). Running from the sources
- * (no stamp) nothing is written to disk. A cache that cannot be read or written is skipped.
+ * the compiled model (`$XDG_CACHE_HOME` or `~/.cache`, `buildrunner/forecast`, pruned to DISK_LIMITS at
+ * each write). Running from the sources (no stamp) nothing is written to disk. A cache that cannot be read
+ * or written is skipped.
  */
 
 export const FORECAST_STAMP_FILE = 'forecast-model.stamp';
@@ -58,6 +60,10 @@ export function forecastStore(env: NodeJS.ProcessEnv): SampleStore | undefined {
 const kept = new Map<string, Promise<LevelSamples>>();
 const KEPT_MAX = 64;
 
+/** One file per key (stamp, settings, level): a build's four levels, for a few dozen settings and stamps. */
+export const DISK_LIMITS: PruneLimits = { maxFiles: 256, maxAgeMs: CACHE_MAX_AGE_MS };
+const SAMPLE_FILE = /^[0-9a-f]{64}\.json$/;
+
 function valid(x: unknown, n: number): x is LevelSamples {
   const s = x as Partial<LevelSamples> | null;
   const numbers = (a: unknown) =>
@@ -83,7 +89,9 @@ function toDisk(dir: string, file: string, s: LevelSamples): void {
     renameSync(tmp, file);
   } catch {
     // a read-only home: each process simulates them
+    return;
   }
+  pruneCacheDir(dir, SAMPLE_FILE, DISK_LIMITS);
 }
 
 /**
