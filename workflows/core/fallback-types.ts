@@ -72,6 +72,11 @@ export interface FallbackInput {
    */
   outageWaitMs?: number;
   /**
+   * While waiting out an overload, probe the other overloaded models now and then (outage.ts). Unset:
+   * every probe goes to the first model (histories recorded before patch 'outage-probe-others').
+   */
+  outageProbeOthers?: boolean;
+  /**
    * A try whose worker died (details.workerLost) runs again at once, on the same model, without counting:
    * waiting helps nothing, and it is no sign of an API outage. Unset: the 5 s backoff it had before
    * (histories recorded before patch 'worker-lost-at-once').
@@ -89,4 +94,8 @@ export interface OutageState {
   refund: number;
   /** Time waited out in outages so far, over the whole task. */
   waitedMs: number;
+  /** Refused probes of `from` in a row since another overloaded model was last probed (outage-probe-others). */
+  firstRefused?: number;
+  /** Probes of the other overloaded models so far in this streak (outage-probe-others). */
+  othersProbed?: number;
 }

@@ -83,7 +83,10 @@ export function decideFallback(input: FallbackInput): { decision: FallbackDecisi
   const transient =
     type === 'RATE_LIMITED' || type === 'OVERLOADED' || type === 'SERVER_ERROR' || type === 'NETWORK';
   s.streak = transient ? s.streak + 1 : 0;
-  const outage = input.outageWaitMs === undefined ? undefined : outageWait(s, input.outageWaitMs, transient);
+  const outage =
+    input.outageWaitMs === undefined
+      ? undefined
+      : outageWait(s, input.outageWaitMs, transient, input.outageProbeOthers);
 
   switch (type) {
     // NON_RETRYABLE in lib/failures.ts: the catalog test holds this list to it.

@@ -11,6 +11,7 @@ import type { ReservationGrant, TaskPort } from './port';
 import { LostTries } from './late-cost';
 import { initialModel, modelById, reservationUsd } from './routing';
 import { decideResolution, runResolution } from './resolution';
+import { outageInput } from './outage';
 import { together } from './step';
 import { bookedIfFailing, tryOnce, type OnConflict } from './task-try';
 import { taskEventScope, telemetryEvent } from './telemetry';
@@ -170,9 +171,7 @@ export async function runTask(port: TaskPort, input: TaskWorkflowInput): Promise
         maxAttempts: routing.maxAttemptsPerTask,
         budgetShareSpent: cls === 'AGENT_INCOMPLETE' && new Decimal(tried.costUsd).gte(share),
         // API outages are waited out (issue 27); histories from before replay the old decisions.
-        ...(port.patched('api-outage-wait')
-          ? { outageWaitMs: (routing.outageWaitMinutes ?? 60) * 60_000 }
-          : {}),
+        ...(port.patched('api-outage-wait') ? outageInput(port, routing.outageWaitMinutes, cls) : {}),
         // A dead worker's try runs again at once instead of after 5 s (issue 27, takeover); asked only
         // on a lost worker, so other histories get no marker.
         ...(failure.details?.workerLost && port.patched('worker-lost-at-once')

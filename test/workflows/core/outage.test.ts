@@ -73,4 +73,60 @@ describe('API outages in the fallback matrix', () => {
     const { decisions } = run(Array(4).fill('OVERLOADED'), null);
     expect(decisions.map((d) => d.action)).toEqual(['switch-model', 'switch-model', 'stop']);
   });
+
+  /**
+   * A scripted API: `refuses(model, tryOnModel)` says whether that model's nth try is overloaded. Runs
+   * the task's tries until one gets through, and gives the model it got through on and the time waited.
+   */
+  function against(refuses: (model: string, n: number) => boolean, probeOthers: boolean) {
+    let state: FallbackState = initialFallbackState(HAIKU, 'simple');
+    const tries = new Map<string, number>();
+    const decisions: FallbackDecision[] = [];
+    let waitedMs = 0;
+    while (waitedMs < 2 * LIMIT) {
+      const n = (tries.get(state.model) ?? 0) + 1;
+      tries.set(state.model, n);
+      if (!refuses(state.model, n)) return { through: state.model, waitedMs, decisions, state };
+      const d = decideFallback({
+        type: 'OVERLOADED',
+        state,
+        catalog: DEFAULT_CATALOG,
+        maxAttempts: 3,
+        outageWaitMs: LIMIT,
+        ...(probeOthers ? { outageProbeOthers: true } : {}),
+      });
+      decisions.push(d.decision);
+      state = d.state;
+      waitedMs += d.decision.waitMs;
+      if (d.decision.action === 'stop') break;
+    }
+    return { through: undefined, waitedMs, decisions, state };
+  }
+
+  // Haiku overloaded all along; Sonnet refuses its first try only (a blip), then answers.
+  const haikuDownSonnetBlip = (model: string, n: number) => model === HAIKU || n === 1;
+
+  it('one 529 from the fallback model during an overload of the first: the fallback model is probed again within minutes', () => {
+    const { through, waitedMs, decisions, state } = against(haikuDownSonnetBlip, true);
+    expect(through).toBe(SONNET);
+    expect(waitedMs).toBeLessThanOrEqual(2 * 60_000);
+    expect(decisions.at(-1)!.label).toMatch(
+      /^API unavailable \(overloaded on .*\); next probe on claude-sonnet-5-5/,
+    );
+    expect(state.counted).toBe(0);
+  });
+
+  it('before patch outage-probe-others the same task probed only the first model until the limit', () => {
+    const { through, waitedMs } = against(haikuDownSonnetBlip, false);
+    expect(through).toBe(SONNET);
+    expect(waitedMs).toBeGreaterThanOrEqual(LIMIT);
+  });
+
+  it('529 on every model: the probes stay on the first model, the others probed after 2, 4, 8 refusals', () => {
+    const { through, decisions } = against(() => true, true);
+    expect(through).toBeUndefined();
+    const probes = decisions.filter((d) => d.label.startsWith('API unavailable')).map((d) => d.model);
+    // After the first fallback's 529: haiku ×2, sonnet, haiku ×4, sonnet, haiku ×8 (the 10-minute limit ends it first).
+    expect(probes).toEqual([HAIKU, HAIKU, SONNET, HAIKU, HAIKU, HAIKU, HAIKU, SONNET]);
+  });
 });
