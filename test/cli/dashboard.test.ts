@@ -2,14 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../../activities/db/connection';
 import { migrate } from '../../activities/db/migrate';
+import { brNodeArgs } from '../fixtures/br-process';
 import { seedShopAndBlog } from '../fixtures/dashboard';
 
-// The CLI's TypeScript entry under tsx, as bin/br.js runs it from a checkout: one process to signal.
-const ENTRY = path.join(__dirname, '../../cli/bin.ts');
-const TSX = pathToFileURL(require.resolve('tsx')).href;
+// The built CLI through bin/br.js, or the sources under tsx when dist/ is stale: one process to signal.
 
 function withoutDatabaseUrl(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -27,15 +25,11 @@ describe('br dashboard as a process', () => {
       await seedShopAndBlog(db);
       await db.close();
 
-      const child = spawn(
-        process.execPath,
-        ['--import', TSX, ENTRY, 'dashboard', '--port', '0', '--no-open'],
-        {
-          cwd: root,
-          env: withoutDatabaseUrl(),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, brNodeArgs(['dashboard', '--port', '0', '--no-open']), {
+        cwd: root,
+        env: withoutDatabaseUrl(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -72,7 +66,7 @@ describe('br dashboard as a process', () => {
       await db.close();
       const child = spawn(
         process.execPath,
-        ['--import', TSX, ENTRY, 'dashboard', '--host', '0.0.0.0', '--port', '0', '--no-open'],
+        brNodeArgs(['dashboard', '--host', '0.0.0.0', '--port', '0', '--no-open']),
         { cwd: root, env: withoutDatabaseUrl(), stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let out = '';
