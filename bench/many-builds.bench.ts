@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { createContext } from '../services/context';
 import { INSTALL_HINT, locateTemporalBinary } from '../services/temporal-binaries';
 import { startDevServer } from '../services/temporal-dev-server';
@@ -53,9 +55,50 @@ interface Wait {
   later?: number;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (undefined where there is none). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One build's history: its events, their encoded bytes, its workflow tasks. */
+interface HistorySize {
+  events: number;
+  /** Events by type (e.g. ACTIVITY_TASK_SCHEDULED), for a look at what a build's workflow tasks do. */
+  byType: Record<string, number>;
+  bytes: number;
+  workflowTasks: number;
+}
+
 /** Ready → start waits of one build's tasks, from its own history, split where the time goes. */
-async function waits(client: Client, workflowId: string): Promise<Wait[]> {
+async function waits(client: Client, workflowId: string): Promise<{ waits: Wait[]; size: HistorySize }> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  // For a replay of the build's code alone (its CPU cost without the server and the load around it).
+  const keep = process.env.BR_BENCH_HISTORY_DIR;
+  if (keep)
+    writeFileSync(
+      path.join(keep, `${workflowId}.bin`),
+      temporal.api.history.v1.History.encode({ events }).finish(),
+    );
+  const byType: Record<string, number> = {};
+  for (const e of events) {
+    let name = temporal.api.enums.v1.EventType[e.eventType ?? 0]!.replace('EVENT_TYPE_', '');
+    // A sticky queue's schedule-to-start timeout sends the task to any worker: one without the build
+    // in its cache replays the whole history.
+    const timeout = e.workflowTaskTimedOutEventAttributes?.timeoutType;
+    if (timeout) name += `(${temporal.api.enums.v1.TimeoutType[timeout].replace('TIMEOUT_TYPE_', '')})`;
+    byType[name] = (byType[name] ?? 0) + 1;
+  }
+  const size = {
+    events: events.length,
+    byType,
+    bytes: events.reduce((n, e) => n + temporal.api.history.v1.HistoryEvent.encode(e).finish().length, 0),
+    workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+  };
   const started = ms(events[0]!);
   const startOf = new Map<string, number>();
   const doneOf = new Map<string, number>();
@@ -103,7 +146,17 @@ async function waits(client: Client, workflowId: string): Promise<Wait[]> {
       ...(t.dependsOn.length ? { later: wtAtIssue.get(t.id)! - wtAtDone.get(t.dependsOn[0]!)! - 1 } : {}),
     });
   }
-  return out;
+  return { waits: out, size };
+}
+
+/** The mean count of each event type over the builds, most frequent first. */
+function eventTypes(all: Record<string, number>[]): string {
+  const sum: Record<string, number> = {};
+  for (const h of all) for (const [k, n] of Object.entries(h)) sum[k] = (sum[k] ?? 0) + n;
+  return Object.entries(sum)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k.toLowerCase()} ${(n / all.length).toFixed(1)}`)
+    .join(', ');
 }
 
 const pct = (xs: number[], p: number) =>
@@ -139,6 +192,8 @@ const bench: BenchModule = {
     );
     const client = new Client({ connection });
     const load = os.loadavg()[0]!.toFixed(1);
+    const cpu0 = process.cpuUsage();
+    const serverCpu0 = cpuSeconds(server.pid);
     const t0 = performance.now();
     const ids = Array.from({ length: BUILDS }, (_, i) => `build-many-${Date.now()}-${i}`);
     const handles = await Promise.all(
@@ -157,7 +212,14 @@ const bench: BenchModule = {
         return { outcome: result.outcome, ms: performance.now() - t0 };
       }),
     );
-    const split = (await Promise.all(ids.map((id) => waits(client, id)))).flat();
+    const workerCpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6;
+    const serverCpu1 = cpuSeconds(server.pid);
+    const serverCpu =
+      serverCpu0 !== undefined && serverCpu1 !== undefined ? serverCpu1 - serverCpu0 : undefined;
+    const histories = await Promise.all(ids.map((id) => waits(client, id)));
+    const split = histories.flatMap((h) => h.waits);
+    const mean = (pick: (h: HistorySize) => number) =>
+      Math.round(histories.reduce((n, h) => n + pick(h.size), 0) / histories.length);
     const all = split.map((w) => w.total);
     const p = (pick: (w: Wait) => number) =>
       `${pct(split.map(pick), 0.5)} / ${pct(split.map(pick), 0.95)} ms`;
@@ -187,6 +249,9 @@ const bench: BenchModule = {
         `| of which start command → child started (server), p50 / p95 | ${p((w) => w.server)} |`,
         `| tasks made ready by another's end, started by the build's workflow task that saw the end | ${chained.filter((n) => n === 0).length} / ${chained.length} |`,
         `| the build's workflow tasks in between for the others, p50 / p95 / max | ${later.length ? `${pct(later, 0.5)} / ${pct(later, 0.95)} / ${Math.max(...later)}` : '–'} |`,
+        `| a build's history: events / encoded kB / workflow tasks (mean of ${BUILDS}) | ${mean((h) => h.events)} / ${(mean((h) => h.bytes) / 1000).toFixed(0)} / ${mean((h) => h.workflowTasks)} |`,
+        `| a build's history by event type (mean of ${BUILDS}) | ${eventTypes(histories.map((h) => h.size.byType))} |`,
+        `| CPU seconds, start → all complete: workers' process / server | ${workerCpu.toFixed(1)} / ${serverCpu?.toFixed(1) ?? '–'} |`,
       ].join('\n'),
     };
   },
