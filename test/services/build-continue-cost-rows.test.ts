@@ -8,52 +8,34 @@
  */
 import Decimal from 'decimal.js';
 import type { BuildResult } from '../../workflows/core/types';
-import { runBr } from '../helpers/cli';
 import { connectClient, describeServer } from '../helpers/temporal';
-import {
-  setupRealBuild,
-  spawnWorker,
-  workerReady,
-  type RealBuild,
-  type WorkerProcess,
-} from '../fixtures/temporal/real-build';
+import { workerBuild } from '../fixtures/continue/worker-build';
 
 describeServer('cost rows of a continued build', () => {
-  let build: RealBuild;
-  let worker: WorkerProcess | undefined;
   let slow = true;
-
-  beforeAll(async () => {
-    build = await setupRealBuild({
+  const real = workerBuild(
+    {
       database: 'embedded',
       turnDelayMs: () => (slow ? 30_000 : 100),
       // The scripted agent only writes notes: its verification runs without bwrap on machines that lack it.
       config: { agent: { verifyCommand: 'npm test', sandbox: 'off' } },
-    });
-    worker = spawnWorker(build);
-    await workerReady(worker);
-  }, 120_000);
-  afterAll(async () => {
-    if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
-    await build?.close();
-  });
-  const br = (args: string[]) => {
-    const { ANTHROPIC_API_KEY: _key, ...env } = build.env;
-    return runBr(args, { cwd: build.repo, env: { ...env, ANTHROPIC_API_KEY: undefined } });
-  };
+    },
+    120_000,
+  );
+  const { br } = real;
 
   it('keeps the rows of requests lost by a cancel, and gives the continued run a row per request', async () => {
     const started = await br(['build', 'start', 'PROJECT_SPEC.md', '--heuristic-plan', '--parallel', '2']);
     expect(started.code).toBe(0);
     const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
     const { client, close } = await connectClient();
-    const db = await build.db();
+    const db = await real.build.db();
     const rows = () => db.prisma.costEntry.findMany({ where: { buildId }, orderBy: { id: 'asc' } });
     try {
       const handle = client.workflow.getHandle(buildId);
       const deadline = Date.now() + 60_000;
       // Both tasks at work wait for their first answer (each takes 30 s): the cancel leaves them unanswered.
-      while (build.arrivals.length < 2) {
+      while (real.build.arrivals.length < 2) {
         if (Date.now() > deadline) throw new Error('no requests in flight');
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -64,7 +46,7 @@ describeServer('cost rows of a continued build', () => {
       const ended = await rows();
       const lost = ended.filter((r) => !r.settled);
       expect(lost.length).toBeGreaterThanOrEqual(1);
-      const sentBefore = build.anthropic.requests.length;
+      const sentBefore = real.build.anthropic.requests.length;
 
       slow = false;
       const continued = await br(['build', 'continue', buildId, '--budget', '2']);
@@ -85,7 +67,7 @@ describeServer('cost rows of a continued build', () => {
       const kept = new Set(after.map(line));
       expect(ended.map(line).filter((l) => !kept.has(l))).toEqual([]);
       // And each request the continued run sent has a row of its own, settled by its answer.
-      const sent = build.anthropic.requests.length - sentBefore;
+      const sent = real.build.anthropic.requests.length - sentBefore;
       expect(sent).toBeGreaterThanOrEqual(5);
       const added = after.filter((r) => !ended.some((e) => e.id === r.id));
       expect([added.length, added.every((r) => r.settled)]).toEqual([sent, true]);

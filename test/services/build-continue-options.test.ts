@@ -13,60 +13,38 @@ import Decimal from 'decimal.js';
 import type { BuildResult } from '../../workflows/core/types';
 import { buildBranchName } from '../../lib/ids';
 import { errors, type RecordedRequest } from '../fixtures/anthropic-server';
-import { runBr } from '../helpers/cli';
 import { connectClient, describeServer } from '../helpers/temporal';
-import {
-  FIVE_TASK_SPEC,
-  setupRealBuild,
-  spawnWorker,
-  taskOf,
-  workerReady,
-  type RealBuild,
-  type WorkerProcess,
-} from '../fixtures/temporal/real-build';
+import { FIVE_TASK_SPEC, taskOf } from '../fixtures/temporal/real-build';
+import { workerBuild } from '../fixtures/continue/worker-build';
 
 const ERRORS = 'errors-module-1';
 const REMOVE = 'store-remove-1';
 
 describeServer('br build continue: budget, --only, --model and refusals', () => {
-  let build: RealBuild;
-  let worker: WorkerProcess | undefined;
   /** Tasks whose every request the scripted server refuses (400: not retryable, the task FAILS). */
   const broken = new Set<string>();
-
-  beforeAll(async () => {
-    build = await setupRealBuild({
-      database: 'embedded',
-      turnDelayMs: 200,
-      // A build whose budget ran out ends BUDGET_EXHAUSTED after 3 s without a raise (24 h by default).
-      config: { budget: { waitMinutes: 0.05 } },
-      answer: (request) => {
-        const task = taskOf(request);
-        return task && broken.has(task) ? errors.invalidRequest() : undefined;
-      },
-    });
-    worker = spawnWorker(build);
-    await workerReady(worker);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
-    await build?.close();
+  const real = workerBuild({
+    database: 'embedded',
+    turnDelayMs: 200,
+    // A build whose budget ran out ends BUDGET_EXHAUSTED after 3 s without a raise (24 h by default).
+    config: { budget: { waitMinutes: 0.05 } },
+    answer: (request) => {
+      const task = taskOf(request);
+      return task && broken.has(task) ? errors.invalidRequest() : undefined;
+    },
   });
-
-  const br = (args: string[]) => {
-    const { ANTHROPIC_API_KEY: _key, ...env } = build.env;
-    return runBr(args, { cwd: build.repo, env: { ...env, ANTHROPIC_API_KEY: undefined } });
-  };
+  const { br } = real;
   /** A spec of its own (the five tasks, a note that changes the build id), committed; its build started. */
   async function start(name: string, ...args: string[]): Promise<string> {
     const file = `${name}.md`;
     writeFileSync(
-      path.join(build.repo, file),
-      `${FIVE_TASK_SPEC}\n## Notes\n\nScenario ${name}, run ${build.taskQueue}.\n`,
+      path.join(real.build.repo, file),
+      `${FIVE_TASK_SPEC}\n## Notes\n\nScenario ${name}, run ${real.build.taskQueue}.\n`,
     );
     const git = (...a: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: build.repo });
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], {
+        cwd: real.build.repo,
+      });
     git('add', file);
     git('commit', '-q', '-m', name);
     const started = await br(['build', 'start', file, '--heuristic-plan', ...args]);
@@ -76,12 +54,7 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
   const result = async (buildId: string): Promise<BuildResult> => {
     const { client, close } = await connectClient();
     try {
-      return (await Promise.race([
-        client.workflow.getHandle(buildId).result(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`timed out; worker:\n${worker!.output()}`)), 240_000),
-        ),
-      ])) as BuildResult;
+      return (await real.within(client.workflow.getHandle(buildId).result(), 240_000)) as BuildResult;
     } finally {
       await close();
     }
@@ -95,7 +68,7 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
       await close();
     }
   };
-  const since = (n: number) => build.anthropic.requests.slice(n);
+  const since = (n: number) => real.build.anthropic.requests.slice(n);
   const perTask = (requests: RecordedRequest[]) => {
     const counts = new Map<string, number>();
     for (const r of requests) counts.set(taskOf(r)!, (counts.get(taskOf(r)!) ?? 0) + 1);
@@ -111,7 +84,7 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
     expect(first.summary.tasks.SUCCEEDED).toBeGreaterThanOrEqual(1);
     expect(first.summary.tasks.CANCELLED).toBeGreaterThanOrEqual(1);
 
-    const before = build.anthropic.requests.length;
+    const before = real.build.anthropic.requests.length;
     const continued = await br(['build', 'continue', buildId, '--budget', '1']);
     expect([continued.code, continued.stderr]).toEqual([0, '']);
     expect(continued.stdout).toContain(
@@ -139,7 +112,7 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
     expect(first.summary.tasks).toMatchObject({ SUCCEEDED: 1, FAILED: 2, BLOCKED: 2 });
     broken.clear();
 
-    const before = build.anthropic.requests.length;
+    const before = real.build.anthropic.requests.length;
     const continued = await br([
       'build',
       'continue',
@@ -165,7 +138,7 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
     );
 
     // Continued again without --only, the rest run and the build SUCCEEDS; the two merged tasks get nothing.
-    const next = build.anthropic.requests.length;
+    const next = real.build.anthropic.requests.length;
     expect((await br(['build', 'continue', buildId])).code).toBe(0);
     expect((await result(buildId)).outcome).toBe('SUCCEEDED');
     expect([...perTask(since(next)).keys()].sort()).toEqual(
@@ -181,12 +154,12 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
     broken.clear();
     const ended = await runIdOf(buildId);
     const branch = buildBranchName(buildId);
-    const git = (...a: string[]) => execFileSync('git', a, { cwd: build.repo, encoding: 'utf8' }).trim();
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: real.build.repo, encoding: 'utf8' }).trim();
     const tip = git('rev-parse', branch);
     // The user forces the build branch back to the base (it is checked out in the build's merge worktree,
     // so `git branch -f` refuses; update-ref does not): the merged tasks' work is no longer on it.
     git('update-ref', `refs/heads/${branch}`, 'main');
-    const before = build.anthropic.requests.length;
+    const before = real.build.anthropic.requests.length;
     const moved = await br(['build', 'continue', buildId, '--json']);
     expect(moved.code).toBe(1);
     expect(JSON.parse(moved.stderr)).toMatchObject({
@@ -210,7 +183,7 @@ describeServer('br build continue: budget, --only, --model and refusals', () => 
     const runId = /new run (\S+)\./.exec(won.stdout)![1];
     expect((await result(buildId)).outcome).toBe('SUCCEEDED');
     expect((await runIdOf(buildId)).runId).toBe(runId);
-    expect(build.anthropic.requests.length).toBeGreaterThan(before);
+    expect(real.build.anthropic.requests.length).toBeGreaterThan(before);
   }, 600_000);
 
   it('refuses to continue a running, a succeeded or an unknown build, or a bad budget, and starts nothing', async () => {

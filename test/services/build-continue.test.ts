@@ -6,51 +6,21 @@
  */
 import type { BuildResult } from '../../workflows/core/types';
 import { errors } from '../fixtures/anthropic-server';
-import { runBr } from '../helpers/cli';
 import { connectClient, describeServer } from '../helpers/temporal';
-import {
-  setupRealBuild,
-  spawnWorker,
-  taskOf,
-  workerReady,
-  type RealBuild,
-  type WorkerProcess,
-} from '../fixtures/temporal/real-build';
+import { taskOf } from '../fixtures/temporal/real-build';
+import { workerBuild } from '../fixtures/continue/worker-build';
 
 /** The "Errors module" task (its id holds "error"); the Docs task depends on it. */
 const isBroken = (task: string | null) => !!task && /error/.test(task);
 
 describeServer('br build continue', () => {
-  let build: RealBuild;
-  let worker: WorkerProcess | undefined;
   let broken = true;
-
-  beforeAll(async () => {
-    build = await setupRealBuild({
-      database: 'embedded',
-      turnDelayMs: 300,
-      answer: (request) => (broken && isBroken(taskOf(request)) ? errors.invalidRequest() : undefined),
-    });
-    worker = spawnWorker(build);
-    await workerReady(worker);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
-    await build?.close();
+  const real = workerBuild({
+    database: 'embedded',
+    turnDelayMs: 300,
+    answer: (request) => (broken && isBroken(taskOf(request)) ? errors.invalidRequest() : undefined),
   });
-
-  const br = (args: string[]) => {
-    const { ANTHROPIC_API_KEY: _key, ...env } = build.env;
-    return runBr(args, { cwd: build.repo, env: { ...env, ANTHROPIC_API_KEY: undefined } });
-  };
-  const within = <T>(p: Promise<T>, ms: number) =>
-    Promise.race([
-      p,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`timed out; worker:\n${worker!.output()}`)), ms),
-      ),
-    ]);
+  const { br, within } = real;
 
   it('continues a PARTIAL build to SUCCEEDED without a request for its merged tasks', async () => {
     const started = await br(['build', 'start', 'PROJECT_SPEC.md', '--heuristic-plan', '--budget', '5']);
@@ -60,7 +30,7 @@ describeServer('br build continue', () => {
     try {
       const first = (await within(client.workflow.getHandle(buildId).result(), 240_000)) as BuildResult;
       expect(first.outcome).toBe('PARTIAL');
-      const before = build.requestsPerTask();
+      const before = real.build.requestsPerTask();
       const BROKEN = [...before.keys()].find(isBroken)!;
       const merged = [...before.keys()].filter((t) => t !== BROKEN);
       expect(merged).toHaveLength(3);
@@ -81,7 +51,7 @@ describeServer('br build continue', () => {
 
       const second = (await within(client.workflow.getHandle(buildId).result(), 240_000)) as BuildResult;
       expect(second.outcome).toBe('SUCCEEDED');
-      const after = build.requestsPerTask();
+      const after = real.build.requestsPerTask();
       for (const task of merged) expect([task, after.get(task)]).toEqual([task, before.get(task)]);
       expect(after.get(BROKEN)).toBeGreaterThan(before.get(BROKEN)!);
       expect(after.size).toBe(5);

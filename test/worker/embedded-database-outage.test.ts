@@ -12,9 +12,7 @@ import path from 'node:path';
 import { openDatabase } from '../../activities/db/connection';
 import type { Database } from '../../lib/db/connection';
 import { startEmbeddedServer, type EmbeddedServer } from '../../services/db-embedded-server';
-import type { BuildResult } from '../../workflows/core/types';
-import { runBr, type CliResult } from '../helpers/cli';
-import { connectClient, describeServer } from '../helpers/temporal';
+import { describeServer } from '../helpers/temporal';
 import {
   setupRealBuild,
   spawnWorker,
@@ -22,9 +20,7 @@ import {
   type RealBuild,
   type WorkerProcess,
 } from '../fixtures/temporal/real-build';
-import { within } from '../helpers/within';
-
-const OUTAGE_MS = 60_000;
+import { buildThroughOutage, expectOutageRiddenOut } from '../fixtures/outage/database-outage';
 
 describeServer('the embedded database of br dev stopped for 60 s mid-build', () => {
   let build: RealBuild;
@@ -52,61 +48,21 @@ describeServer('the embedded database of br dev stopped for 60 s mid-build', () 
   });
 
   it('succeeds with no task failed and a cost row per answered request once it is served again', async () => {
-    const { ANTHROPIC_API_KEY: _key, ...cliEnv } = build.env;
-    const br = (args: string[]) =>
-      runBr(args, { cwd: build.repo, env: { ...cliEnv, ANTHROPIC_API_KEY: undefined } });
-    const started = await br(['build', 'start', 'PROJECT_SPEC.md', '--parallel', '3', '--budget', '5']);
-    expect(started.code).toBe(0);
-    const buildId = /Started build (\S+)/.exec(started.stdout)![1]!;
-    const watching: Promise<CliResult> = br(['build', 'watch', buildId]);
-
-    const deadline = Date.now() + 120_000;
-    while (build.anthropic.requests.length < 4) {
-      if (Date.now() > deadline) throw new Error(`no progress:\n${worker!.output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const servedAt = server!.url;
-    await server!.stop();
-    server = undefined;
-    const stoppedAt = Date.now();
-    await new Promise((r) => setTimeout(r, OUTAGE_MS));
-    // Answered while the database was away: the attempt had to keep those rows until it was back. (Counting
-    // arrivals instead raced the stop: the requests in flight at the 4th can all arrive before it completes.)
-    const answeredDuringOutage = build.arrivals.filter((a) => a.answerDueAt >= stoppedAt).length;
-    server = await serve();
-    expect(server.url).toBe(servedAt);
-    slow = false;
-
-    const { client, close } = await connectClient();
-    let result: BuildResult;
-    try {
-      result = (await within(
-        client.workflow.getHandle(buildId).result(),
-        180_000,
-        () => `build did not finish:\n${worker!.output()}`,
-      )) as BuildResult;
-    } finally {
-      await close();
-    }
-    const watched = await watching;
-    const waits = watched.stdout.split('\n').filter((l) => /waiting for the database/.test(l));
-    console.log(
-      `requests answered while the embedded database was down: ${answeredDuringOutage}\n${waits.join('\n')}`,
-    );
-    expect(result.outcome).toBe('SUCCEEDED');
-    expect(result.summary.tasks).toMatchObject({ SUCCEEDED: 5, FAILED: 0 });
-    expect(answeredDuringOutage).toBeGreaterThan(0);
-
-    db = await openDatabase({ kind: 'postgres', url: server.url });
-    const rows = await db.prisma.costEntry.findMany({ where: { buildId } });
-    expect(rows).toHaveLength(build.anthropic.requests.length);
-    expect(rows.every((r) => r.settled)).toBe(true);
-    const attempts = await db.prisma.taskAttempt.findMany({ where: { buildId } });
-    expect(attempts.map((a) => a.outcome)).toEqual(Array(5).fill('SUCCEEDED'));
-    expect([...build.conversationsPerTask().values()]).toEqual(Array(5).fill(1));
-
-    expect(watched.code).toBe(0);
-    expect(watched.stdout).toMatch(/done SUCCEEDED/);
-    expect(waits.length).toBeGreaterThan(0);
+    let servedAt = '';
+    const run = await buildThroughOutage(build, worker!, {
+      what: 'the embedded database',
+      stop: async () => {
+        servedAt = server!.url;
+        await server!.stop();
+        server = undefined;
+      },
+      start: async () => {
+        server = await serve();
+        slow = false;
+      },
+    });
+    expect(server!.url).toBe(servedAt);
+    db = await openDatabase({ kind: 'postgres', url: server!.url });
+    await expectOutageRiddenOut(build, run, db);
   }, 420_000);
 });
