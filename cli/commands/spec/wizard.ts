@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
-import { Option, UsageError } from 'clipanion';
+import { Option, UsageError, type Cli } from 'clipanion';
 import { BrCommand, Category } from '../../base';
 import type { DesignChoices } from '../../prompts/spec-wizard';
 
@@ -146,10 +146,13 @@ export class SpecWizardCommand extends BrCommand {
     return null;
   }
 
-  /** The design system's profiles and patterns when `br design` is registered (issue 17), else null. */
+  /**
+   * The design system's profiles and patterns (issue 17), else null. The installed `br` registers only
+   * the command argv names (cli/manifest.ts), so `br spec wizard` loads the design commands itself.
+   */
   private async designChoices(): Promise<DesignChoices | null> {
     const paths = this.cli.definitions().map((d) => d.path);
-    if (!paths.some((p) => p.startsWith('br design profile'))) return null;
+    const cli = paths.some((p) => p.startsWith('br design profile')) ? this.cli : await designCli();
     const { namesFromJson } = await import('../../prompts/spec-wizard');
     const list = async (kind: 'profile' | 'pattern'): Promise<string[]> => {
       for (const argv of [
@@ -159,7 +162,7 @@ export class SpecWizardCommand extends BrCommand {
         const out = new PassThrough();
         let text = '';
         out.on('data', (c: Buffer) => (text += c.toString()));
-        const code = await this.cli.run(argv, { ...this.context, stdout: out, stderr: new PassThrough() });
+        const code = await cli.run(argv, { ...this.context, stdout: out, stderr: new PassThrough() });
         if (code !== 0) continue;
         try {
           const names = namesFromJson(JSON.parse(text));
@@ -173,4 +176,14 @@ export class SpecWizardCommand extends BrCommand {
     const choices = { profiles: await list('profile'), patterns: await list('pattern') };
     return choices.profiles.length && choices.patterns.length ? choices : null;
   }
+}
+
+/** A CLI of the design commands only, for a `br` that loaded just the wizard. */
+async function designCli(): Promise<Pick<Cli, 'run'>> {
+  const { createCli, loadCommands } = await import('../../registry');
+  const found = await loadCommands(['design/profile', 'design/pattern']);
+  return createCli(
+    false,
+    found.map((f) => f.command),
+  );
 }

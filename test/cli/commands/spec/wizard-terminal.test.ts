@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BR_BIN, runsBuiltCli } from '../../../fixtures/br-process';
 import { makeRepo, type TempRepo } from '../../../fixtures/repo';
 
 jest.setTimeout(120_000);
 
-const BR_BIN = path.resolve(__dirname, '../../../../bin/br.js');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) {
   if (process.env.CI)
@@ -53,7 +53,7 @@ async function answer(question: string, text: string, times = 1): Promise<void> 
     const exitFile = path.join(repo.dir, '..', 'exit-code');
     const command = [
       `cd '${repo.dir}'`,
-      `env -u CI -u CLAUDECODE -u BR_NO_INPUT BR_FROM_SOURCE=1 '${process.execPath}' '${BR_BIN}' spec wizard --project Clinic`,
+      `env -u CI -u CLAUDECODE -u BR_NO_INPUT ${runsBuiltCli() ? '' : 'BR_FROM_SOURCE=1 '}'${process.execPath}' '${BR_BIN}' spec wizard --project Clinic`,
       `echo $? > '${exitFile}'`,
       'sleep 60',
     ].join('; ');
