@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
-import { Option, UsageError, type Cli } from 'clipanion';
+import { Cli, Option, UsageError } from 'clipanion';
 import { BrCommand, Category } from '../../base';
 import type { DesignChoices } from '../../prompts/spec-wizard';
 
@@ -180,10 +180,12 @@ export class SpecWizardCommand extends BrCommand {
 
 /** A CLI of the design commands only, for a `br` that loaded just the wizard. */
 async function designCli(): Promise<Pick<Cli, 'run'>> {
-  const { createCli, loadCommands } = await import('../../registry');
-  const found = await loadCommands(['design/profile', 'design/pattern']);
-  return createCli(
-    false,
-    found.map((f) => f.command),
-  );
+  const [{ DesignProfileCommand }, { DesignPatternCommand }] = await Promise.all([
+    import('../design/profile'),
+    import('../design/pattern'),
+  ]);
+  const cli = new Cli({ binaryLabel: 'BuildRunner', binaryName: 'br' });
+  cli.register(DesignProfileCommand);
+  cli.register(DesignPatternCommand);
+  return cli;
 }
